@@ -1,0 +1,88 @@
+// conversations and messages tables. Conversation ids are `<accountId>|<peer>`: stable and unique.
+import { randomUUID } from 'node:crypto';
+import type { Db } from './db.js';
+import type { AccountId, BareJid, ConversationId, MessageId } from '../../shared/ids.js';
+import type { DeliveryState, MessageDirection } from '../../shared/views.js';
+
+export interface ConversationRecord { id: ConversationId; accountId: AccountId; peer: BareJid; lastActivity: number; unread: number }
+export interface MessageRecord {
+  seq: number;
+  id: MessageId;
+  conversationId: ConversationId;
+  direction: MessageDirection;
+  body: string;
+  timestamp: number;
+  state: DeliveryState;
+  originId?: string;
+  stanzaId?: string;
+  fromResource?: string;
+}
+export type NewMessage = Omit<MessageRecord, 'seq' | 'id'>;
+
+interface ConvRow { id: string; account_id: string; peer: string; last_activity: number; unread: number }
+interface MsgRow { seq: number; id: string; conversation_id: string; direction: string; body: string; timestamp: number; state: string; origin_id: string | null; stanza_id: string | null; from_resource: string | null }
+
+const convFromRow = (r: ConvRow): ConversationRecord => ({ id: r.id as ConversationId, accountId: r.account_id as AccountId, peer: r.peer as BareJid, lastActivity: r.last_activity, unread: r.unread });
+const msgFromRow = (r: MsgRow): MessageRecord => ({
+  seq: r.seq, id: r.id as MessageId, conversationId: r.conversation_id as ConversationId, direction: r.direction as MessageDirection,
+  body: r.body, timestamp: r.timestamp, state: r.state as DeliveryState,
+  ...(r.origin_id ? { originId: r.origin_id } : {}), ...(r.stanza_id ? { stanzaId: r.stanza_id } : {}), ...(r.from_resource ? { fromResource: r.from_resource } : {}),
+});
+
+export const conversationIdOf = (accountId: string, peer: string) => `${accountId}|${peer}` as ConversationId;
+
+export function createMessagesRepo(db: Db) {
+  const getConv = db.prepare<[string], ConvRow>('SELECT * FROM conversations WHERE id = ?');
+  const insertConv = db.prepare('INSERT OR IGNORE INTO conversations (id, account_id, peer, last_activity, unread) VALUES (?, ?, ?, ?, 0)');
+  const insertMsg = db.prepare(`INSERT OR IGNORE INTO messages (id, conversation_id, direction, body, timestamp, state, origin_id, stanza_id, from_resource)
+    VALUES (@id, @conversation_id, @direction, @body, @timestamp, @state, @origin_id, @stanza_id, @from_resource)`);
+  const getMsg = db.prepare<[string], MsgRow>('SELECT * FROM messages WHERE id = ?');
+
+  function ensureConversation(accountId: string, peer: string, now = Date.now()): ConversationRecord {
+    const id = conversationIdOf(accountId, peer);
+    insertConv.run(id, accountId, peer, now);
+    return convFromRow(getConv.get(id)!);
+  }
+
+  return {
+    ensureConversation,
+    conversation: (id: string) => { const r = getConv.get(id); return r && convFromRow(r); },
+    conversations: (): ConversationRecord[] => db.prepare<[], ConvRow>('SELECT * FROM conversations ORDER BY last_activity DESC').all().map(convFromRow),
+    lastMessage(conversationId: string): MessageRecord | undefined {
+      const r = db.prepare<[string], MsgRow>('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1').get(conversationId);
+      return r && msgFromRow(r);
+    },
+    /**
+     * Store a message unless it is already there (same origin-id or stanza-id in the conversation):
+     * returns the stored record, or undefined for a duplicate. Updates activity and unread together,
+     * in one transaction.
+     */
+    add: db.transaction((accountId: string, peer: string, m: NewMessage): MessageRecord | undefined => {
+      const conv = ensureConversation(accountId, peer, m.timestamp);
+      const id = randomUUID();
+      const res = insertMsg.run({
+        id, conversation_id: conv.id, direction: m.direction, body: m.body, timestamp: m.timestamp, state: m.state,
+        origin_id: m.originId ?? null, stanza_id: m.stanzaId ?? null, from_resource: m.fromResource ?? null,
+      });
+      if (res.changes === 0) return undefined;
+      db.prepare('UPDATE conversations SET last_activity = max(last_activity, ?), unread = unread + ? WHERE id = ?')
+        .run(m.timestamp, m.direction === 'in' ? 1 : 0, conv.id);
+      return msgFromRow(getMsg.get(id)!);
+    }),
+    history(conversationId: string, limit: number, beforeId?: string): { messages: MessageRecord[]; hasMore: boolean } {
+      const before = beforeId ? getMsg.get(beforeId)?.seq ?? Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
+      const rows = db
+        .prepare<[string, number, number], MsgRow>('SELECT * FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?')
+        .all(conversationId, before, limit + 1);
+      const hasMore = rows.length > limit;
+      return { messages: rows.slice(0, limit).reverse().map(msgFromRow), hasMore };
+    },
+    setState(id: string, state: DeliveryState): MessageRecord | undefined {
+      db.prepare('UPDATE messages SET state = ? WHERE id = ?').run(state, id);
+      const r = getMsg.get(id);
+      return r && msgFromRow(r);
+    },
+    markRead: (conversationId: string) => void db.prepare('UPDATE conversations SET unread = 0 WHERE id = ?').run(conversationId),
+  };
+}
+export type MessagesRepo = ReturnType<typeof createMessagesRepo>;

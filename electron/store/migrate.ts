@@ -1,0 +1,29 @@
+// Numbered migrations (STYLE.md 6), applied in order inside one transaction each; the schema
+// version is SQLite's user_version, so a database knows what it has.
+import type Database from 'better-sqlite3';
+import { migration0001 } from './migrations/0001-init.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: Migration[] = [migration0001];
+
+export function migrate(db: Database.Database, migrations: Migration[] = MIGRATIONS): number {
+  let current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new Error(`This profile was written by a newer Vireo (schema ${current}, this version knows ${latest}).`);
+  }
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    current = m.version;
+  }
+  return current;
+}

@@ -1,0 +1,81 @@
+// Integration: Vireo's XMPP client against a real Prosody started for this file.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProsody, type ProsodyServer } from '../../e2e/fixtures/prosody.js';
+import { closeClient, createXmppClient } from './client.js';
+import { CertificateError } from './tls-verify.js';
+import { XmppFailure } from './errors.js';
+
+let server: ProsodyServer;
+
+beforeAll(async () => {
+  server = await startProsody();
+  await server.register('alice', 'alice-pass');
+  await server.register('bob', 'bob-pass', server.badDomain);
+});
+afterAll(async () => server?.stop());
+
+async function login(opts: { jid?: string; password?: string; service: string; pinned?: string }) {
+  const client = createXmppClient({
+    jid: opts.jid ?? `alice@${server.domain}`,
+    password: opts.password ?? 'alice-pass',
+    resource: 'test',
+    service: opts.service,
+    ...(opts.pinned ? { pinned: opts.pinned } : {}),
+    timeoutMs: 5000,
+  });
+  client.on('error', () => {});
+  try {
+    await client.start();
+    return { jid: client.jid?.toString(), mechanism: client.mechanism, secure: client.isSecure() };
+  } finally {
+    await closeClient(client);
+  }
+}
+
+describe('signing in to a real Prosody', () => {
+  it('over STARTTLS with SCRAM-SHA-256 once the certificate is pinned', async () => {
+    const r = await login({ service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+    expect(r).toEqual({ jid: `alice@${server.domain}/test`, mechanism: 'SCRAM-SHA-256', secure: true });
+  });
+
+  it('over Direct TLS (XEP-0368)', async () => {
+    const r = await login({ service: `xmpps://127.0.0.1:${server.directTlsPort}`, pinned: server.cert.fingerprint256 });
+    expect(r.jid).toBe(`alice@${server.domain}/test`);
+  });
+
+  it('over WebSocket (RFC 7395)', async () => {
+    const r = await login({ service: server.websocketUrl, pinned: server.cert.fingerprint256 });
+    expect(r.jid).toBe(`alice@${server.domain}/test`);
+  });
+
+  it('refuses a self-signed certificate that is not pinned, and says why with its fingerprint', async () => {
+    for (const service of [`xmpp://127.0.0.1:${server.c2sPort}`, `xmpps://127.0.0.1:${server.directTlsPort}`, server.websocketUrl]) {
+      const err = await login({ service }).catch((e: unknown) => e);
+      const cert = err instanceof CertificateError ? err : (err as { cause?: unknown })?.cause;
+      expect(cert, service).toBeInstanceOf(CertificateError);
+      expect((cert as CertificateError).certificate.fingerprint256).toBe(server.cert.fingerprint256);
+      expect((cert as CertificateError).certificate.reason).toMatch(/self-signed/);
+    }
+  });
+
+  it('refuses a certificate issued for another name, then accepts it once pinned', async () => {
+    const jid = `bob@${server.badDomain}`;
+    const service = `xmpp://127.0.0.1:${server.c2sPort}`;
+    const err = await login({ jid, password: 'bob-pass', service }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CertificateError);
+    expect((err as CertificateError).certificate.names).toContain('wrong.test');
+    const r = await login({ jid, password: 'bob-pass', service, pinned: server.badCert.fingerprint256 });
+    expect(r.jid).toBe(`${jid}/test`);
+  });
+
+  it('does not accept a pin for a different certificate', async () => {
+    const err = await login({ service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.badCert.fingerprint256 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CertificateError);
+  });
+
+  it('reports a wrong password as auth-failed', async () => {
+    const err = await login({ service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256, password: 'nope' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(XmppFailure);
+    expect((err as XmppFailure).code).toBe('auth-failed');
+  });
+});

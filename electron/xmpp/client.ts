@@ -1,0 +1,96 @@
+// Vireo's XMPP composition root per account, in the xmpp.js style (one factory wiring small
+// packages): Vireo's own transports, STARTTLS and SASL; xmpp.js's middleware, IQ and resource binding.
+import { Client } from '@xmpp/client-core';
+import _middleware from '@xmpp/middleware';
+import _streamFeatures from '@xmpp/stream-features';
+import _iqCaller from '@xmpp/iq/caller.js';
+import _iqCallee from '@xmpp/iq/callee.js';
+import _resourceBinding from '@xmpp/resource-binding';
+import type { Element } from '@xmpp/xml';
+import { makeTransports } from './transports.js';
+import { setupStartTls } from './rfc/6120-starttls.js';
+import { setupSasl } from './rfc/6120-sasl.js';
+import type { TlsPolicy } from './tls-verify.js';
+
+export interface XmppClientOptions {
+  /** Bare JID `local@domain`. */
+  jid: string;
+  password: string;
+  resource: string;
+  /** `xmpp://host:port` (STARTTLS), `xmpps://host:port` (Direct TLS) or `wss://…` (RFC 7395). */
+  service: string;
+  /** Pinned certificate fingerprint, if the user chose one. */
+  pinned?: string;
+  /** Per-step timeout (socket, stream open, each IQ). */
+  timeoutMs?: number;
+}
+
+export interface IqCaller {
+  request(el: Element, timeout?: number): Promise<Element>;
+  get(el: Element, to?: string, timeout?: number): Promise<Element>;
+  set(el: Element, to?: string, timeout?: number): Promise<Element>;
+}
+
+export interface XmppClient {
+  readonly jid: { toString(): string; bare(): { toString(): string } } | null;
+  status: string;
+  /** SASL mechanism used by the last successful login (for diagnostics and the benchmark). */
+  readonly mechanism: string | undefined;
+  start(): Promise<unknown>;
+  stop(): Promise<unknown>;
+  send(el: Element): Promise<void>;
+  isSecure(): boolean;
+  on(event: string, fn: (...args: any[]) => void): unknown;
+  off(event: string, fn: (...args: any[]) => void): unknown;
+  once(event: string, fn: (...args: any[]) => void): unknown;
+  iqCaller: IqCaller;
+  iqCallee: { get(ns: string, name: string, fn: (ctx: unknown) => unknown): void; set(ns: string, name: string, fn: (ctx: unknown) => unknown): void };
+  middleware: { use(fn: (ctx: any, next: () => Promise<unknown>) => unknown): void };
+  socket: unknown;
+}
+
+export function createXmppClient(opts: XmppClientOptions): XmppClient {
+  const at = opts.jid.lastIndexOf('@');
+  const username = opts.jid.slice(0, at);
+  const domain = opts.jid.slice(at + 1);
+  const policy: TlsPolicy = { servername: domain, ...(opts.pinned ? { pinned: opts.pinned } : {}) };
+
+  const entity = new (Client as any)({ service: opts.service, domain, timeout: opts.timeoutMs ?? 15_000 });
+  const { transports, SecureSocket } = makeTransports(policy);
+  entity.transports.push(...transports);
+
+  const middleware = _middleware({ entity });
+  const streamFeatures = _streamFeatures({ middleware });
+  const iqCaller = _iqCaller({ middleware, entity });
+  const iqCallee = _iqCallee({ middleware, entity });
+
+  let mechanism: string | undefined;
+  // RFC 6120 §9 order: TLS, then SASL, then resource binding.
+  setupStartTls(streamFeatures as never, () => new SecureSocket());
+  setupSasl(streamFeatures as never, () => ({ username, password: opts.password }), (m) => (mechanism = m));
+  _resourceBinding({ iqCaller, streamFeatures } as never, opts.resource);
+
+  // XEP-0199: answer pings so the server does not consider us dead.
+  iqCallee.get('urn:xmpp:ping', 'ping', () => ({}));
+
+  Object.assign(entity, { iqCaller, iqCallee, middleware });
+  Object.defineProperty(entity, 'mechanism', { get: () => mechanism });
+  return entity as XmppClient;
+}
+
+/**
+ * Close a client whatever state it is in: a polite stream close when online (bounded, since a dead
+ * peer never answers), otherwise just drop the socket.
+ */
+export async function closeClient(client: XmppClient, timeoutMs = 2000): Promise<void> {
+  const entity = client as unknown as { status: string; socket?: { destroy?: () => void; end?: () => void; socket?: { destroy?: () => void } } | null; _detachSocket?: () => void };
+  if (entity.status === 'online') {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([client.stop().catch(() => {}), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+  const s = entity.socket;
+  if (s) {
+    (s.socket?.destroy ?? s.destroy ?? s.end)?.call(s.socket ?? s);
+  }
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { discoverCandidates, manualCandidates } from './discovery.js';
+import { parseHostMetaJson } from './xep/0156-host-meta.js';
+
+const deps = (srv: Record<string, { name: string; port: number; priority: number; weight: number }[]>, hostMeta?: string) => ({
+  resolveSrv: async (n: string) => {
+    if (!srv[n]) throw Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' });
+    return srv[n]!;
+  },
+  fetchHostMeta: async () => hostMeta,
+});
+
+describe('discovery chain', () => {
+  it('orders Direct TLS SRV, STARTTLS SRV, host-meta WebSocket, then domain:5222', async () => {
+    const c = await discoverCandidates('example.org', {
+      deps: deps(
+        {
+          '_xmpps-client._tcp.example.org': [{ name: 'tls.example.org', port: 443, priority: 5, weight: 0 }],
+          '_xmpp-client._tcp.example.org': [
+            { name: 'b.example.org', port: 5222, priority: 20, weight: 0 },
+            { name: 'a.example.org', port: 5222, priority: 10, weight: 0 },
+          ],
+        },
+        JSON.stringify({ links: [{ rel: 'urn:xmpp:alt-connections:websocket', href: 'wss://example.org/ws' }] }),
+      ),
+    });
+    expect(c.map((x) => x.service)).toEqual([
+      'xmpps://tls.example.org:443', 'xmpp://a.example.org:5222', 'xmpp://b.example.org:5222', 'wss://example.org/ws', 'xmpp://example.org:5222',
+    ]);
+    expect(c.map((x) => x.view.source)).toEqual(['srv-xmpps', 'srv-xmpp', 'srv-xmpp', 'host-meta', 'fallback']);
+  });
+
+  it('falls back to domain:5222 when DNS and host-meta give nothing, and tries the remembered winner first', async () => {
+    const c = await discoverCandidates('example.org', {
+      deps: deps({}, JSON.stringify({ links: [{ rel: 'urn:xmpp:alt-connections:websocket', href: 'wss://example.org/ws' }] })),
+      remembered: { transport: 'websocket', address: 'wss://example.org/ws', source: 'host-meta' },
+    });
+    expect(c.map((x) => x.service)).toEqual(['wss://example.org/ws', 'xmpp://example.org:5222']);
+  });
+
+  it('uses only the manual endpoint when one is set', () => {
+    expect(manualCandidates('example.org', { host: '127.0.0.1', port: 15222 }).map((c) => c.service)).toEqual(['xmpp://127.0.0.1:15222']);
+    expect(manualCandidates('example.org', { host: 'h', port: 5223 }).map((c) => c.service)).toEqual(['xmpps://h:5223']);
+    expect(manualCandidates('example.org', { websocketUrl: 'wss://h/ws' }).map((c) => c.service)).toEqual(['wss://h/ws']);
+  });
+
+  it('ignores insecure or malformed host-meta links', () => {
+    expect(parseHostMetaJson('{"links":[{"rel":"urn:xmpp:alt-connections:websocket","href":"ws://example.org/ws"}]}')).toEqual([]);
+    expect(parseHostMetaJson('not json')).toEqual([]);
+  });
+
+  it('treats a "." SRV target as "service not offered"', async () => {
+    const c = await discoverCandidates('example.org', { deps: deps({ '_xmpps-client._tcp.example.org': [{ name: '.', port: 0, priority: 0, weight: 0 }] }) });
+    expect(c.map((x) => x.service)).toEqual(['xmpp://example.org:5222']);
+  });
+});

@@ -1,0 +1,63 @@
+// One-to-one chat messages, RFC 6121 §5 — https://www.rfc-editor.org/rfc/rfc6121#section-5
+// with XEP-0359 origin-id for de-duplication and XEP-0203 delay for timestamps of stored messages.
+import { xml } from '@xmpp/client';
+import type { Element } from '@xmpp/xml';
+import { parseJid } from '../jid.js';
+import { buildOriginId, parseOriginId, parseStanzaId } from '../xep/0359-stable-ids.js';
+
+export interface OutgoingChat {
+  to: string;
+  body: string;
+  /** Used as both the stanza id and the origin-id, as Conversations does. */
+  id: string;
+}
+
+export function buildChatMessage(m: OutgoingChat): Element {
+  return xml('message', { type: 'chat', to: m.to, id: m.id }, xml('body', {}, m.body), buildOriginId(m.id));
+}
+
+export interface IncomingChat {
+  from: string;
+  fromResource: string;
+  to?: string;
+  body: string;
+  id?: string;
+  originId?: string;
+  stanzaId?: string;
+  /** XEP-0203 delay stamp, if any (epoch ms). */
+  delayedAt?: number;
+}
+
+/** XEP-0203: `<delay xmlns='urn:xmpp:delay' stamp='…'/>`. */
+export function parseDelay(el: Element): number | undefined {
+  const stamp = el.getChild('delay', 'urn:xmpp:delay')?.attrs.stamp;
+  const t = stamp ? Date.parse(stamp) : NaN;
+  return Number.isFinite(t) ? t : undefined;
+}
+
+/**
+ * A chat (or normal) message with a body, as received on the stream. Error and groupchat messages are
+ * not chats. `ownBare` is needed to know which stanza-ids to trust (added by our own server).
+ */
+export function parseChatMessage(el: Element, ownBare: string): IncomingChat | undefined {
+  if (!el.is('message')) return undefined;
+  const type = (el.attrs.type as string | undefined) ?? 'normal';
+  if (type !== 'chat' && type !== 'normal') return undefined;
+  const body = el.getChildText('body');
+  if (body === null || body === undefined || body.length === 0) return undefined;
+  const from = parseJid(el.attrs.from);
+  if (!from) return undefined;
+  const originId = parseOriginId(el);
+  const stanzaId = parseStanzaId(el, ownBare);
+  const delayedAt = parseDelay(el);
+  return {
+    from: from.bare,
+    fromResource: from.resource,
+    ...(el.attrs.to ? { to: el.attrs.to as string } : {}),
+    body,
+    ...(el.attrs.id ? { id: el.attrs.id as string } : {}),
+    ...(originId ? { originId } : {}),
+    ...(stanzaId ? { stanzaId } : {}),
+    ...(delayedAt !== undefined ? { delayedAt } : {}),
+  };
+}

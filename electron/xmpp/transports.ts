@@ -1,0 +1,161 @@
+// The three ways to reach a server (DESIGN.md "Connections"), as @xmpp/connection transports whose
+// sockets all go through `secureConnect`/`verifyPeer`: STARTTLS on a plain TCP stream (RFC 6120 §5),
+// Direct TLS (XEP-0368, https://xmpp.org/extensions/xep-0368.html) and WebSocket (RFC 7395) over wss.
+// @xmpp/client 0.14 has no hook for a CA or a pin (xmpp.js#598), so Vireo supplies its own sockets.
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import tls, { type TLSSocket } from 'node:tls';
+import WebSocket from 'ws';
+import ConnectionTCP from '@xmpp/connection-tcp';
+import ConnectionWebSocket from '@xmpp/websocket/lib/Connection.js';
+import { secureConnect, verifyPeer, type TlsPolicy } from './tls-verify.js';
+
+export interface SocketLike extends EventEmitter {
+  secure: boolean;
+  write(data: string, cb?: (err?: Error | null) => void): void;
+  end(): void;
+}
+
+/** A TLS socket in the shape @xmpp/connection expects (events: connect, data, close, error). */
+export class SecureSocket extends EventEmitter implements SocketLike {
+  secure = true;
+  socket: TLSSocket | null = null;
+  constructor(private readonly policy: TlsPolicy) {
+    super();
+  }
+
+  /** Direct TLS: dial and handshake. */
+  connect(params: { host: string; port: number }): void {
+    // XEP-0368 §3: ALPN 'xmpp-client' lets a multiplexing server on 443 route us.
+    secureConnect({ ...this.policy, host: params.host, port: params.port, alpn: ['xmpp-client'] }).then(
+      (s) => this.attach(s),
+      (err) => this.emit('error', err),
+    );
+  }
+
+  /** STARTTLS: upgrade an established plain socket. */
+  async upgrade(plain: net.Socket): Promise<void> {
+    this.attach(await secureConnect({ ...this.policy, socket: plain }));
+  }
+
+  private attach(s: TLSSocket): void {
+    this.socket = s;
+    s.on('data', (d: Buffer) => this.emit('data', d));
+    s.on('error', (e: Error) => this.emit('error', e));
+    s.on('close', (hadError: boolean) => {
+      this.socket = null;
+      this.emit('close', hadError);
+    });
+    this.emit('connect');
+  }
+
+  write(data: string, cb?: (err?: Error | null) => void): void {
+    if (!this.socket) return cb?.(new Error('socket closed'));
+    this.socket.write(data, cb);
+  }
+
+  end(): void {
+    this.socket?.end();
+  }
+}
+
+/** RFC 7395 over `ws`, with TLS verified by the same policy. */
+export class SecureWebSocket extends EventEmitter implements SocketLike {
+  secure = false;
+  url: string | null = null;
+  private ws: WebSocket | null = null;
+  constructor(private readonly policy: TlsPolicy) {
+    super();
+  }
+
+  connect(url: string): void {
+    this.url = url;
+    const u = new URL(url);
+    this.secure = u.protocol === 'wss:';
+    const policy = this.policy;
+    const ws = new WebSocket(url, ['xmpp'], {
+      handshakeTimeout: 15_000,
+      // Dial TLS ourselves so the certificate is checked against the JID's domain (or the pin)
+      // before the HTTP upgrade request is answered.
+      createConnection: ((opts: tls.ConnectionOptions) => {
+        const s = tls.connect({ ...opts, servername: policy.servername, rejectUnauthorized: false });
+        s.once('secureConnect', () => {
+          try {
+            verifyPeer(s, policy);
+          } catch (err) {
+            s.destroy(err as Error);
+          }
+        });
+        return s;
+      }) as never,
+    });
+    this.ws = ws;
+    ws.on('open', () => this.emit('connect'));
+    ws.on('message', (data: WebSocket.RawData) => this.emit('data', data.toString()));
+    ws.on('error', (err: Error) => this.emit('error', err));
+    ws.on('close', (code: number) => {
+      this.ws = null;
+      this.emit('close', code !== 1000, { code });
+    });
+  }
+
+  write(data: string, cb?: (err?: Error | null) => void): void {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return cb?.(new Error('socket closed'));
+    this.ws.send(data, (err) => cb?.(err ?? null));
+  }
+
+  end(): void {
+    this.ws?.close(1000);
+  }
+}
+
+/** A plain TCP socket for the STARTTLS path; `secure` becomes true only after the upgrade. */
+export class PlainSocket extends net.Socket {
+  secure = false;
+}
+
+function parseHostPort(service: string, scheme: string): { host: string; port: number } | undefined {
+  if (!service.startsWith(scheme)) return undefined;
+  const u = new URL(service);
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port) };
+}
+
+/**
+ * Transport classes bound to one account's TLS policy. @xmpp/connection instantiates sockets with
+ * `new this.Socket()`, so the policy is captured by subclasses made per connection.
+ */
+export function makeTransports(policy: TlsPolicy) {
+  class StartTls extends ConnectionTCP {
+    override socketParameters(service: string) {
+      const p = parseHostPort(service, 'xmpp://');
+      return p && { port: p.port || 5222, host: p.host };
+    }
+  }
+  StartTls.prototype.Socket = PlainSocket;
+  // The stream's default namespace for stanzas (RFC 6120 §4.8.2), as @xmpp/tcp sets it.
+  StartTls.prototype.NS = 'jabber:client';
+
+  class BoundSecureSocket extends SecureSocket {
+    constructor() {
+      super(policy);
+    }
+  }
+  class DirectTls extends ConnectionTCP {
+    override socketParameters(service: string) {
+      const p = parseHostPort(service, 'xmpps://');
+      return p && { port: p.port || 5223, host: p.host };
+    }
+  }
+  DirectTls.prototype.Socket = BoundSecureSocket;
+  DirectTls.prototype.NS = 'jabber:client';
+
+  class BoundWebSocket extends SecureWebSocket {
+    constructor() {
+      super(policy);
+    }
+  }
+  class WebSocketTransport extends ConnectionWebSocket {}
+  WebSocketTransport.prototype.Socket = BoundWebSocket;
+
+  return { transports: [WebSocketTransport, DirectTls, StartTls], SecureSocket: BoundSecureSocket };
+}

@@ -1,0 +1,114 @@
+// The one IPC contract between the renderer and main (DESIGN.md "Process model").
+// Commands: name → input schema (validated in main before any service sees it) + output type.
+// Events: name → payload type, pushed from main. Handlers are typed from this object, so a command
+// without a handler, or a handler with the wrong output, does not compile.
+import { z } from 'zod';
+import type { AccountId, BareJid, ConversationId } from './ids.js';
+import type {
+  AccountView, AppInfoView, ConnectionStateView, ContactView, ConversationView, HistoryPageView,
+  MessageView, RosterSnapshotView, SubscriptionRequestView,
+} from './views.js';
+
+// RFC 7622 §3: each part of a JID is at most 1023 bytes; Vireo accepts the common `local@domain` form.
+const JID_RE = /^[^\s@/"&'<>:]+@[^\s@/]+\.?[^\s@/]*$/u;
+export const bareJidSchema = z
+  .string()
+  .trim()
+  .min(3)
+  .max(2047)
+  .regex(JID_RE, 'expected user@domain')
+  .transform((s) => normalizeBareJid(s) as BareJid);
+
+/** Lower-case the domain and local part; resources are never part of a bare JID. */
+export function normalizeBareJid(jid: string): string {
+  return jid.trim().toLowerCase();
+}
+
+const accountId = z.string().min(1).max(200).transform((s) => s as AccountId);
+const conversationId = z.string().min(1).max(2300).transform((s) => s as ConversationId);
+const fingerprint256 = z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'expected a SHA-256 fingerprint');
+const transport = z.enum(['starttls', 'direct-tls', 'websocket']);
+const manualSchema = z.strictObject({
+  host: z.string().trim().min(1).max(253).optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  transport: transport.optional(),
+  websocketUrl: z.string().trim().regex(/^wss?:\/\/\S+$/, 'expected a ws:// or wss:// URL').max(2000).optional(),
+});
+const empty = z.strictObject({});
+
+/** Declares a command: its input schema now, its output type as the type parameter. */
+const command = <Out>() => <S extends z.ZodType>(input: S) => ({ input, output: null as unknown as Out });
+
+export const commands = {
+  'app:info': command<AppInfoView>()(empty),
+
+  'accounts:list': command<AccountView[]>()(empty),
+  /** Signs in once to check the credentials and the server, then saves the account. */
+  'accounts:add': command<AccountView>()(
+    z.strictObject({
+      jid: bareJidSchema,
+      password: z.string().min(1).max(1024),
+      displayName: z.string().trim().max(100).optional(),
+      manual: manualSchema.optional(),
+      /** The user looked at this certificate and chose to trust it for this account. */
+      pinnedCertificate: fingerprint256.optional(),
+      /** Where to keep the password when no keychain exists: the user's explicit choice. */
+      secretFallback: z.enum(['plain-file', 'memory']).optional(),
+    }),
+  ),
+  'accounts:remove': command<null>()(z.strictObject({ accountId })),
+  'accounts:connect': command<null>()(
+    z.strictObject({ accountId, password: z.string().min(1).max(1024).optional() }),
+  ),
+  'accounts:disconnect': command<null>()(z.strictObject({ accountId })),
+  'accounts:trust-certificate': command<null>()(z.strictObject({ accountId, fingerprint256 })),
+
+  'roster:snapshot': command<RosterSnapshotView>()(empty),
+  'roster:add': command<null>()(
+    z.strictObject({ accountId, jid: bareJidSchema, name: z.string().trim().max(200).optional() }),
+  ),
+  'roster:rename': command<null>()(z.strictObject({ accountId, jid: bareJidSchema, name: z.string().trim().max(200) })),
+  'roster:remove': command<null>()(z.strictObject({ accountId, jid: bareJidSchema })),
+  'roster:accept': command<null>()(z.strictObject({ accountId, jid: bareJidSchema })),
+  'roster:refuse': command<null>()(z.strictObject({ accountId, jid: bareJidSchema })),
+
+  'chats:list': command<ConversationView[]>()(empty),
+  'chat:open': command<ConversationView>()(z.strictObject({ accountId, peer: bareJidSchema })),
+  'chat:history': command<HistoryPageView>()(
+    z.strictObject({
+      conversationId,
+      /** Messages strictly older than this stored message (by its position); omit for the newest. */
+      beforeId: z.string().max(200).optional(),
+      limit: z.number().int().min(1).max(500).default(50),
+    }),
+  ),
+  'chat:send': command<MessageView>()(z.strictObject({ conversationId, body: z.string().min(1).max(100_000) })),
+  'chat:mark-read': command<null>()(z.strictObject({ conversationId })),
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+/** What the renderer passes (before defaults are applied). */
+export type CommandInput<K extends CommandName> = z.input<Commands[K]['input']>;
+/** What a handler receives (after validation and defaults). */
+export type CommandArgs<K extends CommandName> = z.output<Commands[K]['input']>;
+export type CommandOutput<K extends CommandName> = Commands[K]['output'];
+export const COMMAND_NAMES = Object.keys(commands) as CommandName[];
+
+export interface Events {
+  'connection:state': ConnectionStateView;
+  'accounts:changed': AccountView[];
+  /** Upserted contacts and removed JIDs for one account, batched per roster page or push. */
+  'roster:changed': { accountId: AccountId; contacts: ContactView[]; removed: BareJid[] };
+  /** The full list of pending subscription requests for one account. */
+  'roster:requests': { accountId: AccountId; requests: SubscriptionRequestView[] };
+  /** New messages, batched (one event per archive page or per received stanza). */
+  'message:added': MessageView[];
+  'message:updated': MessageView;
+  'conversation:updated': ConversationView;
+}
+export type EventName = keyof Events;
+export const EVENT_NAMES: EventName[] = [
+  'connection:state', 'accounts:changed', 'roster:changed', 'roster:requests',
+  'message:added', 'message:updated', 'conversation:updated',
+];

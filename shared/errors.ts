@@ -1,0 +1,53 @@
+// Expected failures travel as values with a code (DESIGN.md: "Expected failures are values").
+// Every code has a sentence for people in the renderer (renderer/src/lib/error-text.ts) — the
+// exhaustive Record there makes a missing sentence a compile error.
+export const ERROR_CODES = [
+  'invalid-input',          // the IPC input did not match the contract schema
+  'forbidden-sender',       // IPC call from a frame that is not Vireo's own window
+  'unknown-command',
+  'internal',               // a bug: an exception was caught at the IPC boundary
+  'not-found',
+  'already-exists',
+  'invalid-jid',
+  'auth-failed',            // the server rejected the user name or password
+  'server-unreachable',     // DNS failure, connection refused, timeout
+  'certificate-invalid',    // TLS certificate not valid for the domain (details in `certificate`)
+  'tls-required',           // the server offers no TLS: Vireo never sends a password in clear
+  'no-sasl-mechanism',      // nothing we support (and PLAIN is not allowed without TLS)
+  'connection-lost',
+  'not-connected',
+  'keychain-unavailable',   // no safe place for the password: ask the user what to do
+  'password-required',      // the password was not saved (user's choice): ask for it
+  'server-error',           // the server answered with a stanza error (details in `detail`)
+  'timeout',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Certificate details shown to a person deciding whether to pin it. */
+export interface CertificateView {
+  subject: string;
+  issuer: string;
+  /** DNS names and IP addresses the certificate is valid for. */
+  names: string[];
+  validFrom: string;
+  validTo: string;
+  /** SHA-256 over the DER, upper-case hex pairs separated by colons (as Node and browsers show it). */
+  fingerprint256: string;
+  /** Why the certificate was refused, in words ("issued for other.example, not example.org"). */
+  reason: string;
+}
+
+export interface VireoError {
+  code: ErrorCode;
+  /** Technical detail for logs and a "details" disclosure; never a secret. */
+  detail?: string;
+  certificate?: CertificateView;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: VireoError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (code: ErrorCode, detail?: string, extra?: Partial<VireoError>): { ok: false; error: VireoError } => ({
+  ok: false,
+  error: { code, ...(detail === undefined ? {} : { detail }), ...extra },
+});

@@ -1,0 +1,4 @@
+export * from './ids.js';
+export * from './errors.js';
+export * from './views.js';
+export * from './contract.js';

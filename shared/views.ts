@@ -1,0 +1,118 @@
+// DTOs that cross the IPC boundary. Plain data only: never XML, keys or passwords.
+import type { AccountId, BareJid, ConversationId, MessageId, Timestamp } from './ids.js';
+import type { VireoError } from './errors.js';
+
+export type TransportKind = 'starttls' | 'direct-tls' | 'websocket';
+
+/** How to reach the server: found by discovery, or set by the user. */
+export interface EndpointView {
+  transport: TransportKind;
+  /** host:port for TCP transports, the URL for WebSocket. */
+  address: string;
+  /** Where it came from: 'srv-xmpps', 'srv-xmpp', 'host-meta', 'fallback', 'manual'. */
+  source: 'srv-xmpps' | 'srv-xmpp' | 'host-meta' | 'fallback' | 'manual';
+}
+
+export type ConnectionStatus = 'offline' | 'connecting' | 'online' | 'waiting-to-retry' | 'error';
+
+export interface ConnectionStateView {
+  accountId: AccountId;
+  status: ConnectionStatus;
+  /** The endpoint in use or last used successfully. */
+  endpoint?: EndpointView;
+  /** Set when status is 'error' or 'waiting-to-retry'. */
+  error?: VireoError;
+  /** When status is 'waiting-to-retry': the next attempt (epoch ms). */
+  retryAt?: Timestamp;
+}
+
+export type SecretBackend = 'keychain' | 'safe-storage' | 'plain-file' | 'memory';
+
+export interface AccountView {
+  id: AccountId;
+  jid: BareJid;
+  /** Shown next to the account; defaults to the local part. */
+  displayName: string;
+  enabled: boolean;
+  /** Manual connection settings, if the user set any. */
+  manual?: { host?: string; port?: number; transport?: TransportKind; websocketUrl?: string };
+  /** Fingerprint of a certificate the user chose to trust for this account. */
+  pinnedCertificate?: string;
+  /** Where the password is kept. 'memory': not saved; asked again at the next start. */
+  secretBackend: SecretBackend;
+  connection: ConnectionStateView;
+}
+
+export type Subscription = 'none' | 'to' | 'from' | 'both';
+export type PresenceShow = 'online' | 'chat' | 'away' | 'xa' | 'dnd' | 'offline';
+
+export interface ContactView {
+  accountId: AccountId;
+  jid: BareJid;
+  /** The roster name, or the local part when there is none. */
+  name: string;
+  hasCustomName: boolean;
+  groups: string[];
+  subscription: Subscription;
+  /** We asked to see their presence and they have not answered. */
+  pendingOut: boolean;
+  /** Best presence over all their resources. */
+  presence: PresenceShow;
+  status?: string;
+}
+
+export interface SubscriptionRequestView {
+  accountId: AccountId;
+  jid: BareJid;
+  /** Optional text the requester sent with it. */
+  message?: string;
+  receivedAt: Timestamp;
+}
+
+export interface RosterSnapshotView {
+  contacts: ContactView[];
+  requests: SubscriptionRequestView[];
+}
+
+export type MessageDirection = 'in' | 'out';
+/** pending: in the outbox; sent: acknowledged by the server; failed: gave up (user can retry). */
+export type DeliveryState = 'pending' | 'sent' | 'failed' | 'received';
+
+export interface MessageView {
+  id: MessageId;
+  conversationId: ConversationId;
+  accountId: AccountId;
+  peer: BareJid;
+  direction: MessageDirection;
+  /** The text exactly as sent: render as text, never as HTML. */
+  body: string;
+  timestamp: Timestamp;
+  state: DeliveryState;
+  /** XEP-0359 origin-id of our own messages / the sender's id for received ones. */
+  originId?: string;
+}
+
+export interface ConversationView {
+  id: ConversationId;
+  accountId: AccountId;
+  peer: BareJid;
+  /** Contact name if known, else the JID. */
+  title: string;
+  lastActivity: Timestamp;
+  lastMessage?: { body: string; direction: MessageDirection };
+  unread: number;
+}
+
+export interface HistoryPageView {
+  messages: MessageView[];
+  /** There are older messages in the database. */
+  hasMore: boolean;
+}
+
+export interface AppInfoView {
+  version: string;
+  /** 'electron' or 'browser-host'. */
+  host: 'electron' | 'browser-host';
+  /** The most secure secret backend available on this machine, and why the others are not. */
+  secrets: { best: SecretBackend; keychainAvailable: boolean; note?: string };
+}
