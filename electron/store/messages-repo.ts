@@ -82,6 +82,10 @@ export function createMessagesRepo(db: Db) {
       const r = getMsg.get(id);
       return r && msgFromRow(r);
     },
+    /** Outgoing messages still in the outbox for an account, oldest first. */
+    pendingOutgoing: (accountId: string): MessageRecord[] =>
+      db.prepare<[string], MsgRow>(`SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id
+        WHERE c.account_id = ? AND m.direction = 'out' AND m.state = 'pending' ORDER BY m.seq`).all(accountId).map(msgFromRow),
     markRead: (conversationId: string) => void db.prepare('UPDATE conversations SET unread = 0 WHERE id = ?').run(conversationId),
   };
 }

@@ -1,0 +1,139 @@
+// The core's composition root (STYLE.md 3): services are built in order with explicit dependencies
+// and wired to the IPC contract. Used unchanged by Electron's main.ts and by the browser host.
+import { createRequire } from 'node:module';
+import { ok } from '../../shared/errors.js';
+import type { Events } from '../../shared/contract.js';
+import type { Handlers } from '../ipc/router.js';
+import type { ChosenSecretStore } from '../secrets/choose.js';
+import { openDatabase } from '../store/db.js';
+import { createAccountsRepo } from '../store/accounts-repo.js';
+import { createRosterRepo } from '../store/roster-repo.js';
+import { createMessagesRepo } from '../store/messages-repo.js';
+import { createEventBus, type EventBus } from './events.js';
+import { createLogger } from './log.js';
+import { createConnectionService, type ConnectionService } from './connections.js';
+import { createAccountService, type AccountService } from './accounts.js';
+import { createRosterService } from './roster.js';
+import { createChatService } from './chats.js';
+import type { DiscoveryDeps } from '../xmpp/discovery.js';
+
+export interface AppCoreOptions {
+  profileDir: string;
+  secrets: ChosenSecretStore;
+  host: 'electron' | 'browser-host';
+  /** Tests and the demo may replace DNS/host-meta look-ups. */
+  discovery?: DiscoveryDeps;
+  /** Reconnect backoff bounds (ms); tests shorten them. */
+  backoff?: { first: number; max: number };
+}
+
+export interface AppCore {
+  handlers: Handlers;
+  events: EventBus;
+  accounts: AccountService;
+  connections: ConnectionService;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function appVersion(): string {
+  try {
+    return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
+  const events = createEventBus();
+  const db = openDatabase(opts.profileDir);
+  const accountsRepo = createAccountsRepo(db);
+  const rosterRepo = createRosterRepo(db);
+  const messagesRepo = createMessagesRepo(db);
+
+  // Late-bound because accounts and connections need each other (target ↔ sign-in).
+  let accounts: AccountService | undefined;
+  const connections = createConnectionService({
+    events,
+    log: createLogger('connections'),
+    ...(opts.discovery ? { discovery: opts.discovery } : {}),
+    ...(opts.backoff ? { backoff: opts.backoff } : {}),
+    loginTarget: (id) => accounts!.loginTarget(id),
+    rememberEndpoint: (id, e) => accountsRepo.setLastEndpoint(id, e),
+  });
+  accounts = createAccountService({ repo: accountsRepo, secrets: opts.secrets, profileDir: opts.profileDir, events, connections: () => connections });
+  const roster = createRosterService({ repo: rosterRepo, accounts: accountsRepo, connections, events, log: createLogger('roster') });
+  const chats = createChatService({
+    repo: messagesRepo, connections, events, log: createLogger('chats'),
+    contactName: (a, j) => roster.contactName(a, j),
+  });
+
+  // Wiring order matters: protocol handlers are installed before the stream opens; after sign-in the
+  // roster comes first, then availability, then the outbox.
+  connections.onClient((id, client) => {
+    roster.installOn(id, client);
+    chats.installOn(id, client);
+  });
+  connections.onOnline((id, client) => roster.onOnline(id, client));
+  connections.onOnline((id) => chats.flushPending(id));
+  events.subscribe((name, payload) => {
+    if (name !== 'connection:state') return;
+    const state = payload as Events['connection:state'];
+    if (state.status !== 'online') roster.onOffline(state.accountId);
+  });
+
+  const version = appVersion();
+  const handlers: Handlers = {
+    'app:info': async () =>
+      ok({
+        version,
+        host: opts.host,
+        secrets: { best: opts.secrets.best, keychainAvailable: opts.secrets.keychainAvailable, ...(opts.secrets.note ? { note: opts.secrets.note } : {}) },
+      }),
+    'accounts:list': async () => ok(accounts!.list()),
+    'accounts:add': (input) => accounts!.add(input),
+    'accounts:remove': ({ accountId }) => accounts!.remove(accountId),
+    'accounts:connect': async ({ accountId, password }) => {
+      if (!accounts!.get(accountId)) return { ok: false, error: { code: 'not-found' } };
+      if (password) await accounts!.rememberForSession(accountId, password);
+      void connections.connect(accountId);
+      return ok(null);
+    },
+    'accounts:disconnect': async ({ accountId }) => {
+      await connections.disconnect(accountId);
+      return ok(null);
+    },
+    'accounts:trust-certificate': async ({ accountId, fingerprint256 }) => {
+      if (!accounts!.get(accountId)) return { ok: false, error: { code: 'not-found' } };
+      accountsRepo.setPinnedCert(accountId, fingerprint256);
+      accounts!.announce();
+      void connections.connect(accountId);
+      return ok(null);
+    },
+    'roster:snapshot': async () => ok(roster.snapshot()),
+    'roster:add': ({ accountId, jid, name }) => roster.add(accountId, jid, name),
+    'roster:rename': ({ accountId, jid, name }) => roster.rename(accountId, jid, name),
+    'roster:remove': ({ accountId, jid }) => roster.remove(accountId, jid),
+    'roster:accept': ({ accountId, jid }) => roster.accept(accountId, jid),
+    'roster:refuse': ({ accountId, jid }) => roster.refuse(accountId, jid),
+    'chats:list': async () => ok(chats.list()),
+    'chat:open': async ({ accountId, peer }) => chats.open(accountId, peer),
+    'chat:history': async ({ conversationId, beforeId, limit }) => chats.history(conversationId, limit, beforeId),
+    'chat:send': ({ conversationId, body }) => chats.send(conversationId, body),
+    'chat:mark-read': async ({ conversationId }) => chats.markRead(conversationId),
+  };
+
+  return {
+    handlers,
+    events,
+    accounts: accounts!,
+    connections,
+    async start() {
+      for (const a of accountsRepo.list()) if (a.enabled) void connections.connect(a.id);
+    },
+    async stop() {
+      await connections.stopAll();
+      db.close();
+    },
+  };
+}
