@@ -126,8 +126,10 @@ export function createRosterService(deps: RosterDeps) {
   function onSubscription(accountId: AccountId, type: string, from: string, status?: string) {
     const contact = deps.repo.get(accountId, from);
     if (type === 'subscribe') {
-      // Already approved (they may have re-sent the request): answer without bothering the user.
-      if (contact && (contact.subscription === 'from' || contact.subscription === 'both')) {
+      // Already approved (they may have re-sent the request), or the user added them first and so
+      // wants them as a contact (what Conversations does): answer without bothering the user.
+      const userAddedThem = contact && (contact.subscription === 'to' || contact.pendingOut);
+      if (contact && (contact.subscription === 'from' || contact.subscription === 'both' || userAddedThem)) {
         void deps.connections.client(accountId)?.send(buildSubscription('subscribed', from));
         return;
       }

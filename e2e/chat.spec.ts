@@ -1,0 +1,111 @@
+// Two people sign in through the UI, trust the server's certificate after seeing its fingerprint,
+// add each other, and chat. Real parts only: Prosody, two Vireo cores, Chromium.
+import { test, expect, type Page } from '@playwright/test';
+import { startProsody, type ProsodyServer } from './fixtures/prosody.js';
+import { runBrowserHost } from '../electron/host-web/cli.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+let server: ProsodyServer;
+const hosts: { url: string; stop(): Promise<void>; profileDir: string }[] = [];
+
+test.beforeAll(async () => {
+  server = await startProsody();
+  await server.register('alice', 'alice-pw');
+  await server.register('bob', 'bob-pw');
+  for (let i = 0; i < 2; i++) {
+    const profileDir = await mkdtemp(path.join(os.tmpdir(), 'vireo-e2e-'));
+    hosts.push(await runBrowserHost({ profileDir, secretBackend: 'plain-file' }));
+  }
+});
+
+test.afterAll(async () => {
+  for (const h of hosts) {
+    await h.stop();
+    await rm(h.profileDir, { recursive: true, force: true });
+  }
+  await server?.stop();
+});
+
+async function signIn(page: Page, user: string, password: string) {
+  await page.getByTestId('signin-jid').fill(`${user}@${server.domain}`);
+  await page.getByTestId('signin-password').fill(password);
+  await page.getByTestId('signin-advanced').click();
+  await page.getByTestId('signin-host').fill('127.0.0.1');
+  await page.getByTestId('signin-port').fill(String(server.c2sPort));
+  await page.getByTestId('signin-submit').click();
+  // A self-signed test server: Vireo refuses it and shows what it would be trusting.
+  const dialog = page.getByTestId('cert-dialog');
+  await expect(dialog).toBeVisible();
+  const shown = (await page.getByTestId('cert-fingerprint').innerText()).replace(/[^0-9A-F]/gi, '').toUpperCase();
+  expect(shown).toBe(server.cert.fingerprint256.replace(/:/g, ''));
+  await page.getByTestId('cert-trust').click();
+  await expect(page.getByTestId('account-status')).toContainText('Online', { timeout: 20_000 });
+}
+
+test('two people sign in, add each other and chat', async ({ browser }, testInfo) => {
+  const alice = await (await browser.newContext()).newPage();
+  const bob = await (await browser.newContext()).newPage();
+  await alice.goto(hosts[0]!.url);
+  await bob.goto(hosts[1]!.url);
+
+  await signIn(alice, 'alice', 'alice-pw');
+  await signIn(bob, 'bob', 'bob-pw');
+
+  // Alice adds Bob; Bob sees the request and accepts.
+  await alice.getByTestId('add-contact-jid').fill(`bob@${server.domain}`);
+  await alice.getByTestId('add-contact-name').fill('Bob');
+  await alice.getByTestId('add-contact-submit').click();
+  const request = bob.locator(`[data-testid="request-item"][data-jid="alice@${server.domain}"]`);
+  await expect(request).toBeVisible({ timeout: 15_000 });
+  await request.getByTestId('request-accept').click();
+  await expect(request).toHaveCount(0);
+
+  // Both see each other as contacts, online.
+  const bobInAlice = alice.locator(`[data-testid="contact-item"][data-jid="bob@${server.domain}"]`);
+  await expect(bobInAlice).toContainText('Bob');
+  await expect(bobInAlice).toContainText(/online/i, { timeout: 15_000 });
+  const aliceInBob = bob.locator(`[data-testid="contact-item"][data-jid="alice@${server.domain}"]`);
+  await expect(aliceInBob).toContainText(/online/i, { timeout: 15_000 });
+
+  // Alice writes; text that looks like HTML stays text.
+  await bobInAlice.click();
+  await expect(alice.getByTestId('chat-view')).toBeVisible();
+  await alice.getByTestId('composer').fill('Hello Bob <img src=x onerror=alert(1)>');
+  await alice.getByTestId('composer').press('Enter');
+  const sent = alice.locator('[data-testid="message-item"][data-direction="out"]');
+  await expect(sent).toHaveCount(1);
+  await expect(sent.getByTestId('message-body')).toHaveText('Hello Bob <img src=x onerror=alert(1)>');
+  await expect(sent).toHaveAttribute('data-state', 'sent');
+
+  // Bob sees an unread chat, opens it, reads and answers.
+  const chatInBob = bob.locator(`[data-testid="chat-item"][data-peer="alice@${server.domain}"]`);
+  await expect(chatInBob.getByTestId('chat-unread')).toHaveText('1', { timeout: 15_000 });
+  await chatInBob.click();
+  const received = bob.locator('[data-testid="message-item"][data-direction="in"]');
+  await expect(received.getByTestId('message-body')).toHaveText('Hello Bob <img src=x onerror=alert(1)>');
+  await expect(bob.locator('[data-testid="chat-view"] img')).toHaveCount(0);
+  await expect(chatInBob.getByTestId('chat-unread')).toHaveCount(0);
+  await bob.getByTestId('composer').fill('Hi Alice!');
+  await bob.getByTestId('send-button').click();
+  await expect(alice.locator('[data-testid="message-item"][data-direction="in"]').getByTestId('message-body')).toHaveText('Hi Alice!', { timeout: 15_000 });
+
+  await alice.screenshot({ path: testInfo.outputPath('chat-alice.png'), fullPage: true });
+  await bob.screenshot({ path: testInfo.outputPath('chat-bob.png'), fullPage: true });
+  await testInfo.attach('chat-alice', { path: testInfo.outputPath('chat-alice.png'), contentType: 'image/png' });
+});
+
+test('history is shown from the database after a restart', async ({ browser }) => {
+  // Restart Alice's core on the same profile: the chat is there at once, from SQLite.
+  const old = hosts[0]!;
+  await old.stop();
+  hosts[0] = await runBrowserHost({ profileDir: old.profileDir, secretBackend: 'plain-file' });
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(hosts[0]!.url);
+  const chat = page.locator(`[data-testid="chat-item"][data-peer="bob@${server.domain}"]`);
+  await expect(chat).toBeVisible();
+  await chat.click();
+  await expect(page.locator('[data-testid="message-item"]').getByTestId('message-body')).toHaveText(['Hello Bob <img src=x onerror=alert(1)>', 'Hi Alice!']);
+  await expect(page.getByTestId('account-status')).toContainText('Online', { timeout: 20_000 });
+});

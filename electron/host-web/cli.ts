@@ -1,0 +1,55 @@
+// `npm run start:web`: Vireo's core in plain Node with the renderer in your browser (TESTING.md
+// "browser host"). The profile is kept in $VIREO_PROFILE or the XDG data directory.
+import os from 'node:os';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createAppCore } from '../core/app-core.js';
+import { createIpcRouter } from '../ipc/router.js';
+import { chooseSecretStore } from '../secrets/choose.js';
+import { startBrowserHost } from './server.js';
+import type { SecretBackend } from '../../shared/views.js';
+
+const BACKENDS: SecretBackend[] = ['keychain', 'safe-storage', 'plain-file', 'memory'];
+
+export async function runBrowserHost(opts: { profileDir?: string; port?: number; secretBackend?: SecretBackend } = {}) {
+  const profileDir =
+    opts.profileDir ?? process.env.VIREO_PROFILE ?? path.join(process.env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'vireo-web');
+  const rendererDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+  if (!existsSync(path.join(rendererDir, 'index.html'))) {
+    throw new Error('The renderer is not built yet: run `npm run build:renderer` (npm run start:web does it for you).');
+  }
+  const forced = opts.secretBackend ?? (process.env.VIREO_SECRET_BACKEND as SecretBackend | undefined);
+  if (forced && !BACKENDS.includes(forced)) throw new Error(`VIREO_SECRET_BACKEND must be one of ${BACKENDS.join(', ')}`);
+  const secrets = await chooseSecretStore({ profileDir, ...(forced ? { forced } : {}) });
+  const core = await createAppCore({ profileDir, secrets, host: 'browser-host' });
+  const host = await startBrowserHost({
+    router: createIpcRouter(core.handlers),
+    events: core.events,
+    rendererDir,
+    port: opts.port ?? Number(process.env.VIREO_PORT ?? 0),
+  });
+  await core.start();
+  const stop = async () => {
+    await host.close();
+    await core.stop();
+  };
+  return { url: host.url, profileDir, secrets, core, stop };
+}
+
+const isMain = process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]);
+if (isMain) {
+  runBrowserHost()
+    .then(({ url, profileDir, secrets, stop }) => {
+      console.log(`Vireo is running. Open this address in your browser (it contains a one-time key, keep it private):\n\n  ${url}\n`);
+      console.log(`Profile: ${profileDir}`);
+      if (secrets.note) console.log(`Note: ${secrets.note}`);
+      const shutdown = () => void stop().finally(() => process.exit(0));
+      process.on('SIGINT', shutdown);
+      process.on('SIGTERM', shutdown);
+    })
+    .catch((err: Error) => {
+      console.error(`Vireo could not start: ${err.message}`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,119 @@
+// Composition root of the desktop app (DESIGN.md "Process model", "Security of the shell"). Thin on
+// purpose: policy lives in windows/, os/ and ipc/ (unit-tested with fakes); services live in core/.
+// Bundled to dist/electron/main.cjs by build/scripts/build-electron.mjs, so `__dirname` is dist/electron.
+import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createAppCore } from './core/app-core.js';
+import { createLogger } from './core/log.js';
+import { bindIpc, makeSenderCheck } from './ipc/electron-bridge.js';
+import { createIpcRouter } from './ipc/router.js';
+import { portableDataDir } from './os/portable.js';
+import { chooseSecretStore } from './secrets/choose.js';
+import { createMainWindow } from './windows/main-window.js';
+import { guardWebContents } from './windows/web-contents-guard.js';
+
+const log = createLogger('main');
+type Core = Awaited<ReturnType<typeof createAppCore>>;
+const SECRET_BACKENDS = ['keychain', 'safe-storage', 'plain-file', 'memory'] as const;
+/** A hung keychain or server must not keep a quitting app alive forever (TESTING.md: keytar hangs). */
+const STOP_TIMEOUT_MS = 5_000;
+
+// Every renderer sandboxed, before 'ready' (element-desktop does the same, once, first thing).
+app.enableSandbox();
+
+// The profile folder is fixed before anything reads it: Chromium's single-instance lock lives in
+// userData, and so does everything Vireo stores. Named explicitly, so `electron .`, a file path
+// and the packaged app all share one profile.
+const userData = portableDataDir({ env: process.env, execPath: process.execPath, exists: existsSync })
+  ?? path.join(app.getPath('appData'), 'Vireo');
+app.setPath('userData', userData);
+app.setPath('sessionData', userData);
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Vireo owns this profile; it gets 'second-instance' and shows its window.
+  app.quit();
+} else {
+  run();
+}
+
+function forcedSecretBackend(value: string | undefined): (typeof SECRET_BACKENDS)[number] | undefined {
+  if (value === undefined || value === '') return undefined;
+  const known = SECRET_BACKENDS.find((b) => b === value);
+  if (!known) log.warn(`VIREO_SECRET_BACKEND=${value} is not one of ${SECRET_BACKENDS.join(', ')}; ignored`);
+  return known;
+}
+
+function run(): void {
+  let core: Core | undefined;
+  let mainWindow: BrowserWindow | undefined;
+  let started = false;
+  let stopped = false;
+  const indexUrl = pathToFileURL(path.join(__dirname, '..', 'renderer', 'index.html')).href;
+  const preloadPath = path.join(__dirname, 'preload.cjs');
+
+  // No <webview>, no new windows, for every WebContents ever created.
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
+
+  const showWindow = (): void => {
+    if (mainWindow === undefined || mainWindow.isDestroyed()) {
+      mainWindow = createMainWindow({ BrowserWindow, shell, session: session.defaultSession, preloadPath, indexUrl });
+      return;
+    }
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  };
+
+  app.on('second-instance', () => {
+    if (started) showWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (started && BrowserWindow.getAllWindows().length === 0) showWindow();
+  });
+  // Stop the core (flush the outbox, close the database) before leaving, but never wait forever.
+  const stopCore = (): Promise<void> => {
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref());
+    return Promise.race([core?.stop(), timeout]).catch((err: unknown) => log.error('core.stop failed', err));
+  };
+  app.on('will-quit', (event) => {
+    if (stopped || core === undefined) return;
+    event.preventDefault();
+    void stopCore().finally(() => {
+      stopped = true;
+      app.quit();
+    });
+  });
+
+  app
+    .whenReady()
+    .then(async () => {
+      const profileDir = app.getPath('userData');
+      // safeStorage is usable only after 'ready' (on Linux it asks the desktop's secret service).
+      const secrets = await chooseSecretStore({
+        profileDir,
+        safeStorage,
+        forced: forcedSecretBackend(process.env.VIREO_SECRET_BACKEND),
+      });
+      core = await createAppCore({ profileDir, secrets, host: 'electron' });
+      bindIpc({
+        ipcMain,
+        router: createIpcRouter(core.handlers),
+        events: core.events,
+        isTrustedSender: makeSenderCheck(indexUrl),
+        getWindows: () => BrowserWindow.getAllWindows(),
+      });
+      await core.start();
+      started = true;
+      showWindow();
+    })
+    .catch((err: unknown) => {
+      // Nothing to show a window with: say why on stderr, release what started, exit non-zero.
+      log.error('Vireo could not start', err);
+      void stopCore().finally(() => app.exit(1));
+    });
+}

@@ -1,0 +1,59 @@
+// Session-wide rules for the renderer (DESIGN.md "Security of the shell"): a strict CSP and a
+// deny-by-default permission handler. Types only from 'electron', so this is unit-testable.
+import type { Session } from 'electron';
+import { isSameDocument } from './link-policy.js';
+
+/**
+ * The renderer needs only its own bundled scripts, styles and fonts, and images from itself or from
+ * memory (avatars and previews arrive as data: or blob: URLs built from bytes main sent over IPC).
+ * Everything else — inline script, eval, remote hosts, frames, plugins, forms — stays off.
+ *
+ * file:// responses do not reliably pass through `webRequest.onHeadersReceived`, so renderer/index.html
+ * must carry the same policy in a `<meta http-equiv="Content-Security-Policy">` tag (frame-ancestors
+ * is ignored there, which is fine: the header below still covers it where headers apply).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Desktop notifications for new messages; every other web permission is refused. */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications']);
+
+export function isPermissionAllowed(permission: string, requestingUrl: string | undefined, indexUrl: string): boolean {
+  return ALLOWED_PERMISSIONS.has(permission) && isSameDocument(requestingUrl, indexUrl);
+}
+
+type SessionPolicyTarget = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> & {
+  webRequest: Pick<Session['webRequest'], 'onHeadersReceived'>;
+};
+
+/** Installs the CSP header and the permission handlers on the session the renderer uses. */
+export function hardenSession(session: SessionPolicyTarget, indexUrl: string): void {
+  session.webRequest.onHeadersReceived((details, callback) => {
+    const headers = { ...details.responseHeaders };
+    // Drop any policy a response brought with it, so ours is the only one.
+    for (const name of Object.keys(headers)) {
+      if (name.toLowerCase() === 'content-security-policy') delete headers[name];
+    }
+    callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+
+  // Electron grants every permission unless the app says otherwise; both handlers are needed
+  // because Chromium asks "may I?" (check) and "please grant" (request) on different paths.
+  session.setPermissionRequestHandler((webContents, permission, callback, details) => {
+    const url = details?.requestingUrl || webContents?.getURL();
+    callback(isPermissionAllowed(permission, url, indexUrl));
+  });
+  session.setPermissionCheckHandler((webContents, permission, _origin, details) => {
+    const url = details?.requestingUrl || webContents?.getURL();
+    return isPermissionAllowed(permission, url, indexUrl);
+  });
+}
