@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what Vireo needs on Debian/Ubuntu, then its npm dependencies.
+#   bash build/setup.sh          for running Vireo (desktop app; falls back to the browser host)
+#   bash build/setup.sh --test   also what the tests need: Prosody, Chromium, a Secret Service
+# Uses sudo when not root. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=run
+[ "${1:-}" = "--test" ] && mode=test
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Native modules (better-sqlite3, keytar) build from source where no prebuilt binary can be fetched.
+packages=(python3 make g++ libsecret-1-dev)
+if [ "$mode" = test ]; then
+  packages+=(
+    prosody prosody-modules openssl            # the real XMPP server the tests start
+    chromium                                   # the browser Playwright drives (never a downloaded one)
+    gnome-keyring dbus-x11 libsecret-tools     # a real Secret Service for the keychain tests
+    xvfb xauth                                 # headful screenshots
+  )
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Debian starts a system-wide Prosody on install; the tests run their own on free ports, so stop it.
+if [ "$mode" = test ] && command -v systemctl >/dev/null 2>&1; then
+  as_root systemctl disable --now prosody >/dev/null 2>&1 || true
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "Vireo needs Node.js 20 or newer (found: $(node --version 2>/dev/null || echo none))." >&2
+  exit 1
+fi
+
+if [ "$mode" = test ]; then
+  # The tests never start the Electron runtime, so do not download it.
+  ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+elif ! npm ci --no-audit --no-fund; then
+  echo "Could not download the Electron runtime; installing without it (use: npm run start:web)." >&2
+  ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+fi

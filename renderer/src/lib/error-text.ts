@@ -1,0 +1,87 @@
+// One sentence a person understands for every error code, plus the way out (STYLE.md convention 5).
+// The Record is exhaustive over ErrorCode: a new code without a sentence does not compile.
+import type { ErrorCode, VireoError } from '../../../shared/errors.js';
+
+export interface ErrorText {
+  title: string;
+  action?: string;
+}
+
+export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
+  'invalid-input': {
+    title: 'Some of what you entered is not in the expected form.',
+    action: 'Check what you typed and try again.',
+  },
+  'forbidden-sender': {
+    title: 'This window is not allowed to talk to Vireo.',
+    action: 'Close it and open Vireo again.',
+  },
+  'unknown-command': {
+    title: 'This window and Vireo’s core are from different versions.',
+    action: 'Restart Vireo; if it keeps happening, reinstall it.',
+  },
+  internal: {
+    title: 'Something went wrong inside Vireo.',
+    action: 'Try again; if it keeps happening, restart Vireo and report the problem.',
+  },
+  'not-found': {
+    title: 'Vireo could not find that; it may have been removed.',
+    action: 'Check the list and try again.',
+  },
+  'already-exists': {
+    title: 'That is already in your list.',
+  },
+  'invalid-jid': {
+    title: 'That is not a valid chat address.',
+    action: 'Addresses look like name@example.org.',
+  },
+  'auth-failed': {
+    title: 'The server rejected the user name or password.',
+    action: 'Check them and try again.',
+  },
+  'server-unreachable': {
+    title: 'Vireo could not reach the server.',
+    action: 'Check the address and your network, or set the host and port under Advanced.',
+  },
+  'certificate-invalid': {
+    title: 'The server’s certificate is not valid for this address.',
+    action: 'Only trust it if you can confirm its fingerprint with the server’s admin.',
+  },
+  'tls-required': {
+    title: 'The server does not offer encryption, so Vireo will not send your password.',
+    action: 'Ask the server’s admin to turn on TLS, or check that the address is right.',
+  },
+  'no-sasl-mechanism': {
+    title: 'The server offers no way of signing in that Vireo can use safely.',
+    action: 'Ask the server’s admin to enable SCRAM sign-in.',
+  },
+  'connection-lost': {
+    title: 'The connection to the server was lost.',
+    action: 'Vireo tries again by itself; check your network if it does not come back.',
+  },
+  'not-connected': {
+    title: 'This account is not connected right now.',
+    action: 'Wait until it is online, or press Retry.',
+  },
+  'keychain-unavailable': {
+    title: 'This computer has no safe place (keychain) where Vireo can keep your password.',
+    action: 'Choose whether to store it in a file in your profile, or to type it at each start.',
+  },
+  'password-required': {
+    title: 'Vireo did not keep the password for this account, as you chose.',
+    action: 'Enter it to connect.',
+  },
+  'server-error': {
+    title: 'The server refused the request.',
+    action: 'Try again later; the details say what the server answered.',
+  },
+  timeout: {
+    title: 'The server took too long to answer.',
+    action: 'Check your network and try again.',
+  },
+};
+
+/** The text for an error, tolerating a code from a newer core that this window does not know. */
+export function errorText(error: Pick<VireoError, 'code'>): ErrorText {
+  return ERROR_TEXT[error.code] ?? ERROR_TEXT.internal;
+}

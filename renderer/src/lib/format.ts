@@ -1,0 +1,106 @@
+// Words for states and times. Pure functions, so they are easy to test and reuse.
+import type { Timestamp } from '../../../shared/ids.js';
+import type { ConnectionStateView, ContactView, DeliveryState, PresenceShow } from '../../../shared/views.js';
+import { errorText } from './error-text.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** "just now", "5 min ago", "14:05" (today), "yesterday", or a short date. */
+export function relativeTime(ts: Timestamp, now: Timestamp): string {
+  const diff = now - ts;
+  if (diff < MINUTE) return 'just now';
+  if (diff < HOUR) return `${Math.floor(diff / MINUTE)} min ago`;
+  const then = new Date(ts);
+  const today = new Date(now);
+  if (then.toDateString() === today.toDateString()) return clockTime(ts);
+  const yesterday = new Date(now);
+  yesterday.setDate(yesterday.getDate() - 1);
+  if (then.toDateString() === yesterday.toDateString()) return 'yesterday';
+  const sameYear = then.getFullYear() === today.getFullYear();
+  return then.toLocaleDateString(undefined, sameYear ? { day: 'numeric', month: 'short' } : { dateStyle: 'medium' });
+}
+
+export function clockTime(ts: Timestamp): string {
+  return new Date(ts).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
+export function fullDateTime(ts: Timestamp): string {
+  return new Date(ts).toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'short' });
+}
+
+/**
+ * Splits "AB:CD:…" (32 pairs) into lines of 8 pairs for reading aloud and comparing. Each line but the
+ * last keeps its trailing colon, so the concatenated text is still exactly the fingerprint.
+ */
+export function groupFingerprint(fp: string, pairsPerLine = 8): string[] {
+  const pairs = fp.split(':');
+  const lines: string[] = [];
+  for (let i = 0; i < pairs.length; i += pairsPerLine) {
+    const last = i + pairsPerLine >= pairs.length;
+    lines.push(pairs.slice(i, i + pairsPerLine).join(':') + (last ? '' : ':'));
+  }
+  return lines;
+}
+
+/** The connection state in words, as shown next to the account. */
+export function connectionText(state: ConnectionStateView, now: Timestamp): string {
+  switch (state.status) {
+    case 'online':
+      return 'Online';
+    case 'connecting':
+      return 'Connecting…';
+    case 'offline':
+      return 'Offline';
+    case 'waiting-to-retry': {
+      const seconds = Math.max(0, Math.ceil(((state.retryAt ?? now) - now) / 1000));
+      return `Waiting to retry in ${seconds} s`;
+    }
+    case 'error':
+      return state.error ? errorText(state.error).title : 'Could not connect.';
+  }
+}
+
+const PRESENCE_TEXT: Record<PresenceShow, string> = {
+  online: 'Online',
+  chat: 'Free to chat',
+  away: 'Away',
+  xa: 'Away for a while',
+  dnd: 'Do not disturb',
+  offline: 'Offline',
+};
+
+export function presenceText(show: PresenceShow): string {
+  return PRESENCE_TEXT[show];
+}
+
+/** What the subscription means for the person, or undefined when everything is mutual. */
+export function subscriptionHint(c: Pick<ContactView, 'subscription' | 'pendingOut'>): string | undefined {
+  if (c.pendingOut) return 'Waiting for them to accept';
+  switch (c.subscription) {
+    case 'both':
+      return undefined;
+    case 'to':
+      return 'They cannot see when you are online';
+    case 'from':
+      return 'You cannot see when they are online';
+    case 'none':
+      return 'Not sharing online status';
+  }
+}
+
+const STATE_TEXT: Record<DeliveryState, string> = {
+  pending: 'Sending…',
+  sent: 'Sent',
+  failed: 'Failed',
+  received: '',
+};
+
+export function deliveryText(state: DeliveryState): string {
+  return STATE_TEXT[state];
+}
+
+/** A light check before asking the core, which validates for real. */
+export function looksLikeJid(s: string): boolean {
+  return /^[^\s@/"&'<>:]+@[^\s@/]+$/u.test(s.trim());
+}

@@ -1,0 +1,114 @@
+// The renderer's state in one place: load a snapshot, then apply pushed events (DESIGN.md "State
+// flows one way"). Created by App.svelte and handed to components through Svelte context, so tests
+// can build one over a fake bridge. Nothing runs at import time.
+import { getContext, setContext } from 'svelte';
+import type { Api } from '../lib/api.js';
+import type { AccountId, BareJid, ConversationId } from '../../../shared/ids.js';
+import type { VireoError } from '../../../shared/errors.js';
+import type { ConversationView } from '../../../shared/views.js';
+import { AccountsStore } from './accounts.svelte.js';
+import { RosterStore } from './roster.svelte.js';
+import { ConversationsStore } from './conversations.svelte.js';
+import { MessagesStore } from './messages.svelte.js';
+
+export type LoadStatus = 'loading' | 'ready' | 'failed';
+
+export class AppState {
+  readonly accounts = new AccountsStore();
+  readonly roster = new RosterStore();
+  readonly conversations = new ConversationsStore();
+  readonly messages: MessagesStore;
+
+  status = $state<LoadStatus>('loading');
+  loadError = $state<VireoError | undefined>(undefined);
+  /** The conversation shown in the main pane. */
+  selected = $state<ConversationId | undefined>(undefined);
+
+  readonly api: Api;
+  #offs: Array<() => void> = [];
+
+  constructor(api: Api) {
+    this.api = api;
+    this.messages = new MessagesStore(api);
+  }
+
+  /** Subscribes first and buffers events until the snapshot is in, so nothing falls in between. */
+  async start(): Promise<void> {
+    let buffer: Array<() => void> | undefined = [];
+    const apply = (fn: () => void) => (buffer ? buffer.push(fn) : fn());
+    const { api } = this;
+    this.#offs.push(
+      api.on('accounts:changed', (list) => apply(() => this.accounts.setAll(list))),
+      api.on('connection:state', (s) => apply(() => this.accounts.applyConnection(s))),
+      api.on('roster:changed', (p) => apply(() => this.roster.applyChanged(p))),
+      api.on('roster:requests', (p) => apply(() => this.roster.applyRequests(p))),
+      api.on('message:added', (list) => apply(() => this.messages.add(list))),
+      api.on('message:updated', (m) => apply(() => this.messages.update(m))),
+      api.on('conversation:updated', (c) => apply(() => this.conversations.upsert(c))),
+    );
+    const [accounts, roster, chats] = await Promise.all([
+      api.call('accounts:list', {}),
+      api.call('roster:snapshot', {}),
+      api.call('chats:list', {}),
+    ]);
+    if (accounts.ok) this.accounts.setAll(accounts.value);
+    if (roster.ok) this.roster.setSnapshot(roster.value);
+    if (chats.ok) this.conversations.setAll(chats.value);
+    const pending = buffer;
+    buffer = undefined;
+    for (const fn of pending) fn();
+    const failed = [accounts, roster, chats].find((r) => !r.ok);
+    if (failed && !failed.ok) {
+      this.loadError = failed.error;
+      this.status = accounts.ok ? 'ready' : 'failed';
+    } else {
+      this.status = 'ready';
+    }
+  }
+
+  stop(): void {
+    for (const off of this.#offs.splice(0)) off();
+  }
+
+  /** Opens (or creates) the chat with a contact and shows it. */
+  async openChat(accountId: AccountId, peer: BareJid): Promise<VireoError | undefined> {
+    const r = await this.api.call('chat:open', { accountId, peer });
+    if (!r.ok) return r.error;
+    this.conversations.upsert(r.value);
+    this.selected = r.value.id;
+    return undefined;
+  }
+
+  select(c: ConversationView): void {
+    this.selected = c.id;
+  }
+
+  async send(conversationId: ConversationId, body: string): Promise<VireoError | undefined> {
+    const r = await this.api.call('chat:send', { conversationId, body });
+    if (!r.ok) return r.error;
+    this.messages.add([r.value]);
+    return undefined;
+  }
+
+  async markRead(conversationId: ConversationId): Promise<void> {
+    this.conversations.clearUnread(conversationId);
+    await this.api.call('chat:mark-read', { conversationId });
+  }
+}
+
+const KEY = Symbol('vireo.app');
+
+export function setAppState(app: AppState): void {
+  setContext(KEY, app);
+}
+
+export function getAppState(): AppState {
+  const app = getContext<AppState | undefined>(KEY);
+  if (!app) throw new Error('AppState missing: render inside <App> or pass it as context');
+  return app;
+}
+
+/** For tests: the context map that `render(..., { context })` expects. */
+export function appContext(app: AppState): Map<symbol, AppState> {
+  return new Map([[KEY, app]]);
+}

@@ -1,0 +1,83 @@
+// Messages per conversation: pages loaded from the database plus messages pushed since.
+import type { Api } from '../lib/api.js';
+import type { ConversationId } from '../../../shared/ids.js';
+import type { MessageView } from '../../../shared/views.js';
+import type { VireoError } from '../../../shared/errors.js';
+
+export interface Thread {
+  messages: MessageView[];
+  /** Older messages exist in the database. */
+  hasMore: boolean;
+  /** The newest page has been loaded. */
+  loaded: boolean;
+  loading: boolean;
+  error?: VireoError;
+}
+
+const EMPTY: Thread = { messages: [], hasMore: false, loaded: false, loading: false };
+const PAGE = 50;
+
+/** Merges by id (the later copy wins) and keeps timestamp order. */
+function merge(existing: MessageView[], incoming: MessageView[]): MessageView[] {
+  const byId = new Map(existing.map((m) => [m.id, m]));
+  for (const m of incoming) byId.set(m.id, m);
+  return [...byId.values()].sort((a, b) => a.timestamp - b.timestamp);
+}
+
+export class MessagesStore {
+  #threads = $state.raw<Record<string, Thread>>({});
+  #api: Api;
+
+  constructor(api: Api) {
+    this.#api = api;
+  }
+
+  thread(id: ConversationId): Thread {
+    return this.#threads[id] ?? EMPTY;
+  }
+
+  #patch(id: ConversationId, patch: Partial<Thread>): void {
+    this.#threads = { ...this.#threads, [id]: { ...this.thread(id), ...patch } };
+  }
+
+  add(messages: MessageView[]): void {
+    const groups = new Map<ConversationId, MessageView[]>();
+    for (const m of messages) groups.set(m.conversationId, [...(groups.get(m.conversationId) ?? []), m]);
+    for (const [id, list] of groups) this.#patch(id, { messages: merge(this.thread(id).messages, list) });
+  }
+
+  update(message: MessageView): void {
+    this.add([message]);
+  }
+
+  /** Loads the newest page once per conversation. */
+  async loadLatest(id: ConversationId): Promise<void> {
+    const t = this.thread(id);
+    if (t.loaded || t.loading) return;
+    await this.#load(id, undefined);
+  }
+
+  /** Loads the page before the oldest message shown. */
+  async loadOlder(id: ConversationId): Promise<void> {
+    const t = this.thread(id);
+    if (!t.loaded || !t.hasMore || t.loading) return;
+    await this.#load(id, t.messages[0]?.id);
+  }
+
+  async #load(id: ConversationId, beforeId: string | undefined): Promise<void> {
+    this.#patch(id, { loading: true, error: undefined });
+    const input = beforeId === undefined ? { conversationId: id, limit: PAGE } : { conversationId: id, beforeId, limit: PAGE };
+    const r = await this.#api.call('chat:history', input);
+    if (r.ok) {
+      const t = this.thread(id);
+      this.#patch(id, {
+        messages: merge(t.messages, r.value.messages),
+        hasMore: r.value.hasMore,
+        loaded: true,
+        loading: false,
+      });
+    } else {
+      this.#patch(id, { loading: false, error: r.error });
+    }
+  }
+}
