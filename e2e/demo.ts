@@ -46,6 +46,7 @@ Vireo demo is running on this machine only.
   Signed in as alice@${server.domain}; write to "Bob (demo)" and he answers.
   A second account to try with another profile: bob@${server.domain} / bob-demo
   (server 127.0.0.1 port ${server.c2sPort}; its certificate is self-signed, fingerprint ${pin})
+  Profile: ${profileDir}
 Press Ctrl+C to stop; the demo server and profile are removed.`);
 if (process.env.DISPLAY || process.env.WAYLAND_DISPLAY) {
   spawn('xdg-open', [host.url], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
