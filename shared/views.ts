@@ -24,6 +24,8 @@ export interface ConnectionStateView {
   error?: VireoError;
   /** When status is 'waiting-to-retry': the next attempt (epoch ms). */
   retryAt?: Timestamp;
+  /** When online: a new session, or the previous one resumed (XEP-0198) with nothing lost. */
+  session?: 'new' | 'resumed';
 }
 
 export type SecretBackend = 'keychain' | 'safe-storage' | 'plain-file' | 'memory';

@@ -64,7 +64,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   accounts = createAccountService({ repo: accountsRepo, secrets: opts.secrets, profileDir: opts.profileDir, events, connections: () => connections });
   const roster = createRosterService({ repo: rosterRepo, accounts: accountsRepo, connections, events, log: createLogger('roster') });
   const chats = createChatService({
-    repo: messagesRepo, connections, events, log: createLogger('chats'),
+    repo: messagesRepo, transaction: (fn) => db.transaction(fn)(), connections, events, log: createLogger('chats'),
     contactName: (a, j) => roster.contactName(a, j),
   });
 
@@ -76,6 +76,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   });
   connections.onOnline((id, client) => roster.onOnline(id, client));
   connections.onOnline((id) => chats.flushPending(id));
+  connections.onResumed((id, client) => chats.flushNotQueued(id, client));
   events.subscribe((name, payload) => {
     if (name !== 'connection:state') return;
     const state = payload as Events['connection:state'];

@@ -1,22 +1,28 @@
-// One-to-one chats: the incoming pipeline (parse → store → notify) and the send path
-// (store as pending with its origin-id → send → mark sent). A message that cannot leave now stays
-// pending in the database and is sent when the account is back online: never dropped silently.
+// One-to-one chats. Incoming: live stanzas, carbons (XEP-0280) and archive pages (XEP-0313) all go
+// through one pipeline (parse → store in one transaction per batch → one event per batch).
+// Outgoing: stored as pending with its origin-id (XEP-0359) → sent → 'sent' once the server has
+// acknowledged it. A message that cannot leave now stays pending in the database and is sent at the
+// next sign-in with the same id: never dropped silently, never duplicated at the other end.
 import type { Element } from '@xmpp/xml';
+import { xml } from '@xmpp/client';
 import type { AccountId, ConversationId } from '../../shared/ids.js';
 import { fail, ok, type Result } from '../../shared/errors.js';
-import type { ConversationView, HistoryPageView, MessageView } from '../../shared/views.js';
+import type { ConversationView, HistoryPageView, MessageDirection, MessageView } from '../../shared/views.js';
 import type { ConversationRecord, MessageRecord, MessagesRepo } from '../store/messages-repo.js';
 import type { ConnectionService } from './connections.js';
 import type { EventBus } from './events.js';
 import type { Logger } from './log.js';
 import type { XmppClient } from '../xmpp/client.js';
-import { buildChatMessage, parseChatMessage, type IncomingChat } from '../xmpp/rfc/6121-message.js';
+import { buildChatMessage, parseChatMessage } from '../xmpp/rfc/6121-message.js';
 import { newOriginId } from '../xmpp/xep/0359-stable-ids.js';
+import { parseCarbon } from '../xmpp/xep/0280-carbons.js';
 import { bareOf } from '../xmpp/jid.js';
 import { createPipeline, ORDER } from './pipeline.js';
+import { PersistFailure } from '../xmpp/stream-management.js';
 
 export interface ChatsDeps {
   repo: MessagesRepo;
+  transaction(fn: () => void): void;
   connections: ConnectionService;
   events: EventBus;
   log: Logger;
@@ -24,16 +30,26 @@ export interface ChatsDeps {
   contactName(accountId: AccountId, jid: string): string | undefined;
 }
 
+export type MessageSource = 'live' | 'carbon' | 'archive';
+
 export interface IncomingCtx {
   accountId: AccountId;
   ownBare: string;
+  source: MessageSource;
+  /** The message to interpret (the forwarded one, for carbons and archive results). */
   stanza: Element;
-  chat?: IncomingChat;
+  /** XEP-0313 result id (archive) — the message's id in the user's archive. */
+  archiveId?: string;
+  /** XEP-0297 delay of a forwarded message (epoch ms). */
+  forwardedAt?: number;
+  msg?: { direction: MessageDirection; peer: string; body: string; timestamp: number; originId?: string; stanzaId?: string; fromResource?: string };
   stored?: MessageRecord;
+  /** An outgoing message of ours that this stanza confirmed (state changed). */
+  confirmed?: MessageRecord;
 }
 
 export function createChatService(deps: ChatsDeps) {
-  const incoming = createPipeline<IncomingCtx>();
+  const incoming = createPipeline<IncomingCtx>(deps.transaction);
   const sending = new Set<string>();
 
   function messageView(m: MessageRecord, conv: ConversationRecord): MessageView {
@@ -57,49 +73,113 @@ export function createChatService(deps: ChatsDeps) {
     if (c) deps.events.emit('conversation:updated', conversationView(c));
   };
 
+  // parse: unwrap carbons (refusing forged ones), then read the chat message in either direction.
   incoming.use({
     name: 'parse',
     order: ORDER.parse,
     run(ctx) {
+      if (ctx.source === 'live') {
+        const carbon = parseCarbon(ctx.stanza, ctx.ownBare);
+        if (carbon?.forged) {
+          deps.log.warn(`dropped a forged carbon: ${carbon.reason}`);
+          return false;
+        }
+        if (carbon) {
+          ctx.source = 'carbon';
+          ctx.stanza = carbon.inner;
+        }
+      }
       const chat = parseChatMessage(ctx.stanza, ctx.ownBare);
-      if (!chat || chat.from === ctx.ownBare) return false; // carbons and self-messages come with the sync work
-      ctx.chat = chat;
+      if (!chat) return false;
+      const outgoing = chat.from === ctx.ownBare;
+      // A live (non-carbon) message claiming to be from ourselves is a self-message or a spoof: skip.
+      if (outgoing && ctx.source === 'live') return false;
+      const peer = outgoing ? bareOf(ctx.stanza.attrs.to) : chat.from;
+      if (!peer || peer === ctx.ownBare) return false;
+      ctx.msg = {
+        direction: outgoing ? 'out' : 'in',
+        peer,
+        body: chat.body,
+        timestamp: chat.delayedAt ?? ctx.forwardedAt ?? Date.now(),
+        ...(chat.originId ?? chat.id ? { originId: (chat.originId ?? chat.id)! } : {}),
+        ...(ctx.archiveId ?? chat.stanzaId ? { stanzaId: (ctx.archiveId ?? chat.stanzaId)! } : {}),
+        ...(chat.fromResource && !outgoing ? { fromResource: chat.fromResource } : {}),
+      };
       return true;
     },
   });
+
+  // store: inside the batch transaction. Duplicates (same origin-id / archive id) are not stored
+  // again; our own messages coming back confirm that the server has them.
   incoming.use({
     name: 'store',
     order: ORDER.store,
     run(ctx) {
-      const c = ctx.chat!;
-      // A duplicate (same origin-id or server stanza-id) is not stored again: the repo says so.
-      const stored = deps.repo.add(ctx.accountId, c.from, {
-        conversationId: '' as ConversationId, direction: 'in', body: c.body, timestamp: c.delayedAt ?? Date.now(), state: 'received',
-        ...(c.originId ?? c.id ? { originId: (c.originId ?? c.id)! } : {}), ...(c.stanzaId ? { stanzaId: c.stanzaId } : {}),
-        ...(c.fromResource ? { fromResource: c.fromResource } : {}),
+      const m = ctx.msg!;
+      if (m.direction === 'out' && m.originId) {
+        const existing = deps.repo.outgoingByOriginId(ctx.accountId, m.originId);
+        if (existing) {
+          ctx.confirmed = deps.repo.confirmOutgoing(ctx.accountId, m.originId, m.stanzaId);
+          return !!ctx.confirmed;
+        }
+      }
+      const stored = deps.repo.add(ctx.accountId, m.peer, {
+        conversationId: '' as ConversationId, direction: m.direction, body: m.body, timestamp: m.timestamp,
+        state: m.direction === 'out' ? 'sent' : 'received',
+        ...(m.originId ? { originId: m.originId } : {}), ...(m.stanzaId ? { stanzaId: m.stanzaId } : {}),
+        ...(m.fromResource ? { fromResource: m.fromResource } : {}),
       });
       if (!stored) return false;
       ctx.stored = stored;
       return true;
     },
   });
-  incoming.use({
-    name: 'notify',
-    order: ORDER.notify,
-    run(ctx) {
-      const conv = deps.repo.conversation(ctx.stored!.conversationId)!;
-      deps.events.emit('message:added', [messageView(ctx.stored!, conv)]);
-      deps.events.emit('conversation:updated', conversationView(conv));
-    },
-  });
+
+  /** Run a batch through the pipeline and tell the UI once. */
+  async function ingest(batch: IncomingCtx[]): Promise<IncomingCtx[]> {
+    let done: IncomingCtx[];
+    try {
+      done = await incoming.run(batch);
+    } catch (err) {
+      throw new PersistFailure('could not store received messages', { cause: err });
+    }
+    const added: MessageView[] = [];
+    const convs = new Set<string>();
+    for (const ctx of done) {
+      const rec = ctx.stored ?? ctx.confirmed;
+      const conv = rec && deps.repo.conversation(rec.conversationId);
+      if (!rec || !conv) continue;
+      if (ctx.stored) added.push(messageView(rec, conv));
+      else deps.events.emit('message:updated', messageView(rec, conv));
+      convs.add(conv.id);
+    }
+    if (added.length) deps.events.emit('message:added', added);
+    for (const id of convs) emitConversation(id);
+    return done;
+  }
+
+  function markSent(accountId: AccountId, originId: string) {
+    const m = deps.repo.outgoingByOriginId(accountId, originId);
+    if (!m || m.state !== 'pending') return;
+    const updated = deps.repo.setState(m.id, 'sent');
+    const conv = deps.repo.conversation(m.conversationId);
+    if (updated && conv) deps.events.emit('message:updated', messageView(updated, conv));
+  }
 
   function installOn(accountId: AccountId, client: XmppClient) {
+    client.sm.on('acked', (stanzas: Element[]) => {
+      for (const el of stanzas) if (el.name === 'message' && el.attrs.id) markSent(accountId, el.attrs.id as string);
+    });
     client.middleware.use(async (ctx: { stanza: Element }, next: () => Promise<unknown>) => {
-      if (ctx.stanza.is('message')) {
+      const el = ctx.stanza;
+      // Archive results are collected by the sync service (they carry a <result/>, no body).
+      if (el.is('message') && !el.getChild('result', 'urn:xmpp:mam:2')) {
         const ownBare = bareOf(client.jid?.toString()) ?? '';
         try {
-          await incoming.run({ accountId, ownBare, stanza: ctx.stanza });
+          await ingest([{ accountId, ownBare, source: 'live', stanza: el }]);
         } catch (err) {
+          // Not stored: stream management must not acknowledge it (the server delivers it again).
+          if (err instanceof PersistFailure) throw err;
           deps.log.error('incoming message pipeline failed', err);
         }
       }
@@ -107,24 +187,29 @@ export function createChatService(deps: ChatsDeps) {
     });
   }
 
+  /**
+   * Put a stored message on the wire. It stays 'pending' until the server has acknowledged it
+   * (XEP-0198), or — on a server without stream management — until a ping sent after it is answered,
+   * which on one ordered stream proves the server received the message first.
+   */
   async function transmit(accountId: AccountId, m: MessageRecord, conv: ConversationRecord): Promise<void> {
     const client = deps.connections.client(accountId);
     if (!client || sending.has(m.id)) return;
     sending.add(m.id);
     try {
       await client.send(buildChatMessage({ to: conv.peer, body: m.body, id: m.originId! }));
-      const updated = deps.repo.setState(m.id, 'sent');
-      if (updated) deps.events.emit('message:updated', messageView(updated, conv));
+      if (!client.sm.tracking) {
+        await client.iqCaller.request(xml('iq', { type: 'get', to: client.options.domain }, xml('ping', { xmlns: 'urn:xmpp:ping' })), 30_000);
+        markSent(accountId, m.originId!);
+      }
     } catch (err) {
-      // Still pending in the database: it goes out at the next sign-in.
       deps.log.info(`send deferred: ${(err as Error).message}`);
     } finally {
       sending.delete(m.id);
     }
   }
 
-  /** After sign-in: send what was waiting, oldest first, with the ids it was given when written. */
-  /** After sign-in: send what was waiting, oldest first, with the ids it was given when written. */
+  /** After a new session: send what was waiting, oldest first, with the ids it was given when written. */
   async function flushPending(accountId: AccountId) {
     for (const m of deps.repo.pendingOutgoing(accountId)) {
       const conv = deps.repo.conversation(m.conversationId);
@@ -132,9 +217,23 @@ export function createChatService(deps: ChatsDeps) {
     }
   }
 
+  /**
+   * After a resume the server has been given back everything in the XEP-0198 queue; messages whose
+   * write failed while the socket was dying never entered it and are sent now.
+   */
+  async function flushNotQueued(accountId: AccountId, client: XmppClient) {
+    const queued = new Set(client.sm.unacked().map((el) => el.attrs.id as string | undefined));
+    for (const m of deps.repo.pendingOutgoing(accountId)) {
+      const conv = deps.repo.conversation(m.conversationId);
+      if (conv && !queued.has(m.originId)) await transmit(accountId, m, conv);
+    }
+  }
+
   return {
     installOn,
     flushPending,
+    flushNotQueued,
+    ingest,
     pipeline: incoming,
     list: (): ConversationView[] => deps.repo.conversations().map(conversationView),
     open(accountId: AccountId, peer: string): Result<ConversationView> {

@@ -39,7 +39,11 @@ type OnlineHook = (accountId: AccountId, client: XmppClient) => Promise<void> | 
 
 interface Session {
   state: ConnectionStateView;
+  /** The client of the current (or last, resumable) session. */
   client?: XmppClient;
+  endpoint?: { service: string; view: EndpointView };
+  /** The stream is up and the session usable. */
+  online: boolean;
   attempt: number;
   retryTimer?: NodeJS.Timeout;
   /** Bumped on every connect/disconnect so stale async work can tell it is stale. */
@@ -51,12 +55,13 @@ export function createConnectionService(deps: ConnectionsDeps) {
   const sessions = new Map<AccountId, Session>();
   const clientHooks: ClientHook[] = [];
   const onlineHooks: OnlineHook[] = [];
+  const resumedHooks: OnlineHook[] = [];
   const backoff = deps.backoff ?? { first: 1000, max: 5 * 60_000 };
 
   const session = (id: AccountId): Session => {
     let s = sessions.get(id);
     if (!s) {
-      s = { state: { accountId: id, status: 'offline' }, attempt: 0, generation: 0, wanted: false };
+      s = { state: { accountId: id, status: 'offline' }, attempt: 0, generation: 0, wanted: false, online: false };
       sessions.set(id, s);
     }
     return s;
@@ -87,7 +92,7 @@ export function createConnectionService(deps: ConnectionsDeps) {
       onClient?.(client);
       try {
         await client.start();
-        return { ok: true as const, client, endpoint: c.view };
+        return { ok: true as const, client, endpoint: c.view, service: c.service };
       } catch (err) {
         await closeClient(client);
         last = classifyConnectError(err);
@@ -110,17 +115,100 @@ export function createConnectionService(deps: ConnectionsDeps) {
     s.retryTimer = setTimeout(() => void connect(id), delay);
   }
 
+  /**
+   * Reconnect the same client on the endpoint that worked, so XEP-0198 can resume the session: no
+   * roster fetch, no presence, nothing lost in between. Resolves `resumed: false` when the server
+   * refused to resume and a new session was bound instead.
+   */
+  function reconnectSame(client: XmppClient, service: string): Promise<{ ok: true; resumed: boolean } | { ok: false; error: VireoError }> {
+    return new Promise((resolve) => {
+      const timeout = deps.timeoutMs ?? 15_000;
+      const done = (r: { ok: true; resumed: boolean } | { ok: false; error: VireoError }) => {
+        clearTimeout(timer);
+        client.off('online', onOnline);
+        client.sm.off('resumed', onResumed);
+        client.off('error', onError);
+        resolve(r);
+      };
+      const onOnline = () => done({ ok: true, resumed: false });
+      const onResumed = () => done({ ok: true, resumed: true });
+      const onError = (err: unknown) => {
+        const e = classifyConnectError(err);
+        void closeClient(client);
+        done({ ok: false, error: { code: e.code, detail: e.detail, ...(e.certificate ? { certificate: e.certificate } : {}) } });
+      };
+      const timer = setTimeout(() => onError(Object.assign(new Error('timed out'), { name: 'TimeoutError' })), timeout);
+      client.on('online', onOnline);
+      client.sm.on('resumed', onResumed);
+      client.on('error', onError);
+      client
+        .connect(service)
+        .then(() => client.open({ domain: client.options.domain, ...(client.options.lang ? { lang: client.options.lang } : {}) }))
+        .catch(onError);
+    });
+  }
+
+  /** Watch a client for the end of its stream; a drop that we did not ask for leads to a reconnect. */
+  function watch(id: AccountId, client: XmppClient) {
+    client.on('disconnect', () => {
+      const s = session(id);
+      if (s.client !== client || !s.online) return;
+      s.online = false;
+      if (!s.wanted) return;
+      // A resumable session is retried at once (on the next tick, once the socket has settled);
+      // anything else backs off.
+      if (client.sm.resumable) {
+        setState(id, { status: 'connecting', error: { code: 'connection-lost' } });
+        s.retryTimer = setTimeout(() => void connect(id), 0);
+      } else {
+        scheduleRetry(id, { code: 'connection-lost' });
+      }
+    });
+  }
+
+  async function runOnlineHooks(id: AccountId, client: XmppClient) {
+    for (const hook of onlineHooks) {
+      try {
+        await hook(id, client);
+      } catch (err) {
+        deps.log.warn(`online hook failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
   async function connect(id: AccountId): Promise<void> {
     const s = session(id);
     clearTimeout(s.retryTimer);
-    if (s.client && s.client.status === 'online') return;
+    if (s.online && s.client?.status === 'online') return;
     s.wanted = true;
     const gen = ++s.generation;
     setState(id, { status: 'connecting' });
+
+    // 1. Resume on the same client and endpoint if the server allows it.
+    if (s.client && s.endpoint && s.client.sm.resumable) {
+      const res = await reconnectSame(s.client, s.endpoint.service);
+      if (gen !== s.generation) return;
+      if (res.ok) {
+        s.online = true;
+        s.attempt = 0;
+        if (!res.resumed) await runOnlineHooks(id, s.client);
+        else for (const hook of resumedHooks) await Promise.resolve(hook(id, s.client)).catch((err: Error) => deps.log.warn(`resumed hook failed: ${err.message}`));
+        if (gen === s.generation) setState(id, { status: 'online', endpoint: s.endpoint.view, session: res.resumed ? 'resumed' : 'new' });
+        return;
+      }
+      if (FATAL.has(res.error.code)) return setState(id, { status: 'error', error: res.error });
+      // Could not even reach it: fall through to a fresh sign-in with discovery on the next try.
+      if (s.attempt < 2) return scheduleRetry(id, res.error);
+    }
+
+    // 2. A fresh sign-in (discovery chain, new session).
     const target = await deps.loginTarget(id);
     if (gen !== s.generation) return;
     if (!target.ok) return setState(id, { status: 'error', error: target.error });
-    const res = await signIn(target.value, (client) => clientHooks.forEach((h) => h(id, client)));
+    const res = await signIn(target.value, (client) => {
+      clientHooks.forEach((h) => h(id, client));
+      watch(id, client);
+    });
     if (gen !== s.generation) {
       if (res.ok) await closeClient(res.client);
       return;
@@ -129,22 +217,15 @@ export function createConnectionService(deps: ConnectionsDeps) {
       if (FATAL.has(res.error.code)) return setState(id, { status: 'error', error: res.error });
       return scheduleRetry(id, res.error);
     }
+    const previous = s.client;
     s.client = res.client;
+    s.endpoint = { service: res.service, view: res.endpoint };
+    s.online = true;
     s.attempt = 0;
+    if (previous && previous !== res.client) void closeClient(previous);
     deps.rememberEndpoint(id, res.endpoint);
-    res.client.on('disconnect', () => {
-      if (gen !== s.generation || s.client !== res.client) return;
-      s.client = undefined;
-      if (s.wanted) scheduleRetry(id, { code: 'connection-lost' });
-    });
-    for (const hook of onlineHooks) {
-      try {
-        await hook(id, res.client);
-      } catch (err) {
-        deps.log.warn(`online hook failed: ${(err as Error).message}`);
-      }
-    }
-    if (gen === s.generation && s.client === res.client) setState(id, { status: 'online', endpoint: res.endpoint });
+    await runOnlineHooks(id, res.client);
+    if (gen === s.generation && s.client === res.client) setState(id, { status: 'online', endpoint: res.endpoint, session: 'new' });
   }
 
   async function disconnect(id: AccountId): Promise<void> {
@@ -154,7 +235,11 @@ export function createConnectionService(deps: ConnectionsDeps) {
     clearTimeout(s.retryTimer);
     const client = s.client;
     s.client = undefined;
-    if (client) await closeClient(client);
+    s.online = false;
+    if (client) {
+      client.sm.reset();
+      await closeClient(client);
+    }
     setState(id, { status: 'offline' });
   }
 
@@ -165,11 +250,14 @@ export function createConnectionService(deps: ConnectionsDeps) {
     state: (id: AccountId): ConnectionStateView => session(id).state,
     /** The signed-in client, if the account is online. */
     client: (id: AccountId): XmppClient | undefined => {
-      const c = session(id).client;
-      return c && c.status === 'online' ? c : undefined;
+      const s = session(id);
+      return s.online && s.client?.status === 'online' ? s.client : undefined;
     },
     onClient: (h: ClientHook) => void clientHooks.push(h),
+    /** After a new session (not after a resume): fetch the roster, announce presence, catch up… */
     onOnline: (h: OnlineHook) => void onlineHooks.push(h),
+    /** After a resumed session: only what the resume itself does not cover. */
+    onResumed: (h: OnlineHook) => void resumedHooks.push(h),
     forget(id: AccountId) {
       void disconnect(id);
       sessions.delete(id);

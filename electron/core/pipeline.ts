@@ -1,28 +1,56 @@
 // The ordered incoming-message pipeline (DESIGN.md: dedupe → decrypt → correction/retraction/reaction
 // → store → notify). Features plug in as named stages with a declared position instead of ad-hoc
-// listeners (Dino's `action_group` idea). A stage returns false to stop the message there.
+// listeners (Dino's `action_group` idea). Stages before ORDER.store may be asynchronous (decryption,
+// look-ups); stages from ORDER.store on run synchronously inside ONE database transaction per batch —
+// a live stanza is a batch of one, an archive page is one batch — so a page is stored whole or not
+// at all, and notification happens once per batch after the commit.
 export interface Stage<Ctx> {
   name: string;
-  /** Stages run in ascending order; equal orders run in registration order. */
   order: number;
+  /** Return false to stop this message here (duplicate, forged, not for us…). */
   run(ctx: Ctx): Promise<boolean | void> | boolean | void;
 }
 
-export const ORDER = { parse: 100, dedupe: 200, decrypt: 300, modify: 400, store: 500, notify: 600 } as const;
+export const ORDER = { parse: 100, dedupe: 200, decrypt: 300, modify: 400, store: 500 } as const;
 
-export function createPipeline<Ctx>() {
+export function createPipeline<Ctx>(transaction: (fn: () => void) => void) {
   const stages: Stage<Ctx>[] = [];
+  const prepare = () => stages.filter((s) => s.order < ORDER.store);
+  const commit = () => stages.filter((s) => s.order >= ORDER.store);
   return {
     use(stage: Stage<Ctx>) {
       stages.push(stage);
       stages.sort((a, b) => a.order - b.order);
     },
-    /** Runs the stages in order; resolves to the name of the stage that stopped it, if any. */
-    async run(ctx: Ctx): Promise<string | undefined> {
-      for (const s of stages) {
-        if ((await s.run(ctx)) === false) return s.name;
+    /** Runs a batch; resolves to the contexts that went all the way through (in input order). */
+    async run(batch: Ctx[]): Promise<Ctx[]> {
+      const ready: Ctx[] = [];
+      for (const ctx of batch) {
+        let go = true;
+        for (const s of prepare()) {
+          if ((await s.run(ctx)) === false) {
+            go = false;
+            break;
+          }
+        }
+        if (go) ready.push(ctx);
       }
-      return undefined;
+      const done: Ctx[] = [];
+      transaction(() => {
+        for (const ctx of ready) {
+          let go = true;
+          for (const s of commit()) {
+            const r = s.run(ctx);
+            if (r instanceof Promise) throw new Error(`stage ${s.name} must be synchronous: it runs inside the transaction`);
+            if (r === false) {
+              go = false;
+              break;
+            }
+          }
+          if (go) done.push(ctx);
+        }
+      });
+      return done;
     },
     names: () => stages.map((s) => s.name),
   };

@@ -82,6 +82,26 @@ export function createMessagesRepo(db: Db) {
       const r = getMsg.get(id);
       return r && msgFromRow(r);
     },
+    /**
+     * Our own message seen again (from the archive or a carbon): it certainly reached the server, so
+     * a pending one is now sent; remember its archive id. Returns the record if it changed.
+     */
+    confirmOutgoing(accountId: string, originId: string, stanzaId?: string): MessageRecord | undefined {
+      const r = db.prepare<[string, string], MsgRow>(`SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id
+        WHERE c.account_id = ? AND m.direction = 'out' AND m.origin_id = ?`).get(accountId, originId);
+      if (!r) return undefined;
+      const becomesSent = r.state === 'pending' || r.state === 'failed';
+      if (!becomesSent && (r.stanza_id || !stanzaId)) return undefined;
+      db.prepare(`UPDATE OR IGNORE messages SET state = CASE WHEN state IN ('pending', 'failed') THEN 'sent' ELSE state END,
+        stanza_id = coalesce(stanza_id, ?) WHERE id = ?`).run(stanzaId ?? null, r.id);
+      return becomesSent ? msgFromRow(getMsg.get(r.id)!) : undefined;
+    },
+    /** Our own message with this origin-id, in any conversation of the account. */
+    outgoingByOriginId(accountId: string, originId: string): MessageRecord | undefined {
+      const r = db.prepare<[string, string], MsgRow>(`SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id
+        WHERE c.account_id = ? AND m.direction = 'out' AND m.origin_id = ?`).get(accountId, originId);
+      return r && msgFromRow(r);
+    },
     /** Outgoing messages still in the outbox for an account, oldest first. */
     pendingOutgoing: (accountId: string): MessageRecord[] =>
       db.prepare<[string], MsgRow>(`SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id

@@ -2,6 +2,7 @@
 // version is SQLite's user_version, so a database knows what it has.
 import type Database from 'better-sqlite3';
 import { migration0001 } from './migrations/0001-init.js';
+import { migration0002 } from './migrations/0002-sync.js';
 
 export interface Migration {
   version: number;
@@ -9,7 +10,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: Migration[] = [migration0001];
+export const MIGRATIONS: Migration[] = [migration0001, migration0002];
 
 export function migrate(db: Database.Database, migrations: Migration[] = MIGRATIONS): number {
   let current = db.pragma('user_version', { simple: true }) as number;

@@ -5,12 +5,12 @@ import _middleware from '@xmpp/middleware';
 import _streamFeatures from '@xmpp/stream-features';
 import _iqCaller from '@xmpp/iq/caller.js';
 import _iqCallee from '@xmpp/iq/callee.js';
-import _resourceBinding from '@xmpp/resource-binding';
 import type { Element } from '@xmpp/xml';
 import { makeTransports } from './transports.js';
 import { setupStartTls } from './rfc/6120-starttls.js';
 import { setupSasl } from './rfc/6120-sasl.js';
 import type { TlsPolicy } from './tls-verify.js';
+import { setupStreamManagement, type StreamManagement } from './stream-management.js';
 
 export interface XmppClientOptions {
   /** Bare JID `local@domain`. */
@@ -47,6 +47,11 @@ export interface XmppClient {
   iqCallee: { get(ns: string, name: string, fn: (ctx: unknown) => unknown): void; set(ns: string, name: string, fn: (ctx: unknown) => unknown): void };
   middleware: { use(fn: (ctx: any, next: () => Promise<unknown>) => unknown): void };
   socket: unknown;
+  /** XEP-0198 session: acks, resumption. */
+  sm: StreamManagement;
+  options: { service: string; domain: string; lang?: string };
+  connect(service: string): Promise<unknown>;
+  open(opts: { domain: string; lang?: string }): Promise<unknown>;
 }
 
 export function createXmppClient(opts: XmppClientOptions): XmppClient {
@@ -61,19 +66,20 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
 
   const middleware = _middleware({ entity });
   const streamFeatures = _streamFeatures({ middleware });
+  // Stream management first among the middleware, so it sees every stanza finish (persist, then ack).
+  const sm = setupStreamManagement({ entity, middleware, streamFeatures: streamFeatures as never, resource: opts.resource });
   const iqCaller = _iqCaller({ middleware, entity });
   const iqCallee = _iqCallee({ middleware, entity });
 
   let mechanism: string | undefined;
-  // RFC 6120 §9 order: TLS, then SASL, then resource binding.
+  // RFC 6120 §9 order: TLS, then SASL, then resource binding (+ XEP-0198 resume/enable, in sm).
   setupStartTls(streamFeatures as never, () => new SecureSocket());
   setupSasl(streamFeatures as never, () => ({ username, password: opts.password }), (m) => (mechanism = m));
-  _resourceBinding({ iqCaller, streamFeatures } as never, opts.resource);
 
   // XEP-0199: answer pings so the server does not consider us dead.
   iqCallee.get('urn:xmpp:ping', 'ping', () => ({}));
 
-  Object.assign(entity, { iqCaller, iqCallee, middleware });
+  Object.assign(entity, { iqCaller, iqCallee, middleware, sm });
   Object.defineProperty(entity, 'mechanism', { get: () => mechanism });
   return entity as XmppClient;
 }

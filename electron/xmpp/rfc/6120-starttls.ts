@@ -14,6 +14,7 @@ interface TlsEntity {
   isSecure(): boolean;
   sendReceive(el: Element): Promise<Element>;
   _attachSocket(socket: unknown): void;
+  _detachSocket(): void;
   restart(): Promise<unknown>;
 }
 
@@ -28,7 +29,11 @@ export function setupStartTls(streamFeatures: StreamFeatures, makeSecureSocket: 
     // §5.4.2.2: on <failure/> the server closes the stream; report it in words.
     if (!reply.is('proceed', NS_TLS)) throw new XmppFailure('tls-required', 'the server refused to start TLS');
     const secure = makeSecureSocket();
-    await secure.upgrade(entity.socket as net.Socket);
+    const plain = entity.socket as net.Socket;
+    // Stop listening to the plain socket before TLS takes it over: otherwise its own 'close' later
+    // reaches the connection as a second disconnect, possibly after a reconnect attached a new socket.
+    entity._detachSocket();
+    await secure.upgrade(plain);
     entity._attachSocket(secure);
     await entity.restart();
   });

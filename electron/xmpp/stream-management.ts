@@ -1,0 +1,215 @@
+// Stream management session logic, XEP-0198 — https://xmpp.org/extensions/xep-0198.html
+// (the wire format is in xep/0198-sm.ts). Vireo's promise "persist, then acknowledge" lives here:
+// an inbound stanza counts as handled — and so can be acknowledged to the server — only once every
+// handler has finished with it, i.e. after its database transaction committed. Handlers may finish
+// out of order; `h` only advances over a contiguous run of finished stanzas.
+import { EventEmitter } from 'node:events';
+import type { Element } from '@xmpp/xml';
+import { xml } from '@xmpp/client';
+import {
+  ackedCount, buildAck, buildEnable, buildRequest, buildResume, isRequest, NS_SM, parseAck, parseEnabled, parseFailed, parseResumed,
+} from './xep/0198-sm.js';
+import { buildBind, NS_BIND, parseBound } from './rfc/6120-bind.js';
+
+/** Thrown by a handler that could not persist a stanza: it must not be acknowledged. */
+export class PersistFailure extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PersistFailure';
+  }
+}
+
+const isStanza = (el: Element) => (el.name === 'message' || el.name === 'presence' || el.name === 'iq') && (el.attrs.xmlns === undefined || el.attrs.xmlns === 'jabber:client');
+const mod32 = (n: number) => n % 2 ** 32;
+
+export interface SmEntity extends EventEmitter {
+  status: string;
+  jid: unknown;
+  options: { domain: string };
+  send(el: Element): Promise<void>;
+  sendMany(els: Element[]): Promise<void>;
+  sendReceive(el: Element, timeout?: number): Promise<Element>;
+  _jid(jid: string): void;
+  _ready(resumed: boolean): void;
+  socket?: { destroy?: () => void; socket?: { destroy?: () => void } } | null;
+}
+
+export interface StreamManagement extends EventEmitter {
+  /** Enabled on the current stream. */
+  readonly enabled: boolean;
+  /** A previous session that the server allows us to resume (and how long, ms). */
+  readonly resumable: boolean;
+  /** Handled inbound stanzas (our `h`). */
+  readonly inbound: number;
+  /** Outbound stanzas are being counted: an acknowledgement will tell when the server has them. */
+  readonly tracking: boolean;
+  /** Stanzas sent on this session and not acknowledged yet, oldest first. */
+  unacked(): Element[];
+  /** Ask the server to acknowledge now. */
+  requestAck(): void;
+  /** Forget the session (the user signed out, or the account changed). */
+  reset(): void;
+  // events: 'enabled', 'resumed', 'acked' (Element[]), 'lost' (Element[]) — sent stanzas whose fate is
+  // unknown after a failed resume; 'resume-failed'.
+}
+
+interface Options {
+  entity: SmEntity;
+  middleware: { use(fn: (ctx: { stanza: Element }, next: () => Promise<unknown>) => unknown): void };
+  streamFeatures: { use(name: string, ns: string, handler: (ctx: { entity: unknown; stanza: Element }, next: () => unknown, feature: Element) => unknown): void };
+  resource: string;
+  /** Debounce for <r/> after sending, ms. */
+  requestDelayMs?: number;
+}
+
+export function setupStreamManagement(opts: Options): StreamManagement {
+  const { entity } = opts;
+  const sm = new EventEmitter() as StreamManagement;
+  let enabled = false;
+  let counting = false;
+  let id: string | undefined;
+  let resume = false;
+  let maxSeconds = 300;
+  let disconnectedAt: number | undefined;
+  let queue: Element[] = [];
+  let outboundAcked = 0; // the server's last h
+  let arrived = 0;
+  let handled = 0;
+  const finished = new Set<number>();
+  let requestTimer: NodeJS.Timeout | undefined;
+
+  Object.defineProperties(sm, {
+    enabled: { get: () => enabled },
+    resumable: { get: () => !!id && resume && (disconnectedAt === undefined || Date.now() - disconnectedAt < maxSeconds * 1000) },
+    inbound: { get: () => handled },
+    tracking: { get: () => counting },
+  });
+  sm.unacked = () => [...queue];
+  sm.requestAck = () => {
+    if (enabled) void entity.send(buildRequest()).catch(() => {});
+  };
+  const resetSession = () => {
+    id = undefined;
+    resume = false;
+    enabled = false;
+    counting = false;
+    queue = [];
+    outboundAcked = 0;
+    arrived = handled = 0;
+    finished.clear();
+  };
+  sm.reset = resetSession;
+
+  function onAck(h: number) {
+    const n = Math.min(ackedCount(outboundAcked, h), queue.length);
+    outboundAcked = mod32(h);
+    if (n > 0) sm.emit('acked', queue.splice(0, n));
+  }
+
+  function markFinished(seq: number) {
+    finished.add(seq);
+    while (finished.delete(handled + 1)) handled++;
+  }
+
+  entity.on('disconnect', () => {
+    enabled = false;
+    counting = false;
+    disconnectedAt = Date.now();
+    clearTimeout(requestTimer);
+  });
+
+  // Outbound: count every stanza written after <enable/> was sent (XEP-0198 §4).
+  entity.on('send', (el: Element) => {
+    if (!counting || !isStanza(el)) return;
+    queue.push(el);
+    clearTimeout(requestTimer);
+    requestTimer = setTimeout(() => sm.requestAck(), opts.requestDelayMs ?? 50);
+  });
+
+  opts.middleware.use(async (ctx, next) => {
+    const el = ctx.stanza;
+    if (el.attrs.xmlns === NS_SM) {
+      if (isRequest(el)) {
+        // Answer with what is persisted, never more.
+        if (enabled) await entity.send(buildAck(mod32(handled))).catch(() => {});
+      } else if (el.name === 'a') {
+        const a = parseAck(el);
+        if (a) onAck(a.h);
+      } else if (el.name === 'enabled') {
+        const e = parseEnabled(el);
+        enabled = true;
+        id = e.id;
+        resume = e.resume;
+        if (e.max) maxSeconds = e.max;
+        sm.emit('enabled');
+      } else if (el.name === 'failed' && counting && !enabled) {
+        // <enable/> refused: no stream management on this stream.
+        counting = false;
+        queue = [];
+      }
+      return undefined;
+    }
+    if (!enabled || !isStanza(el)) return next();
+    const seq = ++arrived;
+    try {
+      const r = await next();
+      markFinished(seq);
+      return r;
+    } catch (err) {
+      if (err instanceof PersistFailure) {
+        // Not stored, so not acknowledged: drop the stream without a clean close so that the server
+        // keeps the stanza and delivers it again (on resume, or from offline storage / the archive).
+        counting = false;
+        enabled = false;
+        const s = entity.socket;
+        (s?.socket?.destroy ?? s?.destroy)?.call(s?.socket ?? s);
+        throw err;
+      }
+      // A bug while handling one stanza must not block every later acknowledgement.
+      markFinished(seq);
+      throw err;
+    }
+  });
+
+  // Session establishment: resume instead of binding when possible; otherwise bind, then enable.
+  opts.streamFeatures.use('bind', NS_BIND, async ({ stanza: features }) => {
+    const offered = !!features.getChild('sm', NS_SM);
+    if (offered && sm.resumable) {
+      const reply = await entity.sendReceive(buildResume(id!, mod32(handled)));
+      const resumed = parseResumed(reply);
+      if (resumed) {
+        enabled = true;
+        counting = true;
+        disconnectedAt = undefined;
+        onAck(resumed.h);
+        const again = queue;
+        queue = [];
+        if (again.length) await entity.sendMany(again);
+        entity._ready(true);
+        sm.emit('resumed');
+        return;
+      }
+      const failed = parseFailed(reply);
+      if (failed?.h !== undefined) onAck(failed.h);
+      const lost = queue;
+      resetSession();
+      sm.emit('resume-failed');
+      if (lost.length) sm.emit('lost', lost);
+    } else if (!offered) {
+      resetSession();
+    }
+
+    const result = await entity.sendReceive(xml('iq', { type: 'set', id: `bind-${Date.now().toString(36)}` }, buildBind(opts.resource)));
+    const jid = result.attrs.type === 'result' ? parseBound(result) : undefined;
+    if (!jid) throw new Error(`resource binding failed: ${result.toString().slice(0, 200)}`);
+    entity._jid(jid);
+    if (offered) {
+      resetSession();
+      counting = true; // every stanza sent from now on is counted, even before <enabled/> arrives
+      await entity.send(buildEnable({ resume: true }));
+    }
+    entity._ready(false);
+  });
+
+  return sm;
+}
