@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AccountId, BareJid, ConversationId } from './ids.js';
 import type {
   AccountView, AppInfoView, ConnectionStateView, ContactView, ConversationView, HistoryPageView,
-  MessageView, RosterSnapshotView, SubscriptionRequestView,
+  MessageView, RosterSnapshotView, SubscriptionRequestView, SyncStateView,
 } from './views.js';
 
 // RFC 7622 §3: each part of a JID is at most 1023 bytes; Vireo accepts the common `local@domain` form.
@@ -106,9 +106,11 @@ export interface Events {
   'message:added': MessageView[];
   'message:updated': MessageView;
   'conversation:updated': ConversationView;
+  /** Archive catch-up of one account (XEP-0313): progress, then synced (or failed, with the reason). */
+  'sync:state': SyncStateView;
 }
 export type EventName = keyof Events;
 export const EVENT_NAMES: EventName[] = [
   'connection:state', 'accounts:changed', 'roster:changed', 'roster:requests',
-  'message:added', 'message:updated', 'conversation:updated',
+  'message:added', 'message:updated', 'conversation:updated', 'sync:state',
 ];

@@ -118,3 +118,11 @@ export interface AppInfoView {
   /** The most secure secret backend available on this machine, and why the others are not. */
   secrets: { best: SecretBackend; keychainAvailable: boolean; note?: string };
 }
+
+export interface SyncStateView {
+  accountId: AccountId;
+  phase: 'catching-up' | 'synced' | 'failed';
+  /** Messages fetched from the archive so far in this catch-up. */
+  fetched: number;
+  detail?: string;
+}

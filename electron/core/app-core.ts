@@ -15,6 +15,7 @@ import { createConnectionService, type ConnectionService } from './connections.j
 import { createAccountService, type AccountService } from './accounts.js';
 import { createRosterService } from './roster.js';
 import { createChatService } from './chats.js';
+import { createSyncService } from './sync.js';
 import type { DiscoveryDeps } from '../xmpp/discovery.js';
 
 export interface AppCoreOptions {
@@ -25,6 +26,8 @@ export interface AppCoreOptions {
   discovery?: DiscoveryDeps;
   /** Reconnect backoff bounds (ms); tests shorten them. */
   backoff?: { first: number; max: number };
+  /** Archive page size (XEP-0313 RSM max); tests use small pages. */
+  archivePageSize?: number;
 }
 
 export interface AppCore {
@@ -68,18 +71,25 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     contactName: (a, j) => roster.contactName(a, j),
   });
 
+  const sync = createSyncService({
+    db, repo: messagesRepo, chats, events, log: createLogger('sync'), ...(opts.archivePageSize ? { pageSize: opts.archivePageSize } : {}),
+  });
+
   // Wiring order matters: protocol handlers are installed before the stream opens; after sign-in the
   // roster comes first, then availability, then the outbox.
   connections.onClient((id, client) => {
     roster.installOn(id, client);
     chats.installOn(id, client);
+    sync.installOn(id, client);
   });
   connections.onOnline((id, client) => roster.onOnline(id, client));
   connections.onOnline((id) => chats.flushPending(id));
+  connections.onOnline((id, client) => sync.onOnline(id, client));
   connections.onResumed((id, client) => chats.flushNotQueued(id, client));
   events.subscribe((name, payload) => {
     if (name !== 'connection:state') return;
     const state = payload as Events['connection:state'];
+    if (state.status !== 'online' && state.status !== 'connecting') sync.onOffline(state.accountId);
     if (state.status !== 'online') roster.onOffline(state.accountId);
   });
 
@@ -119,7 +129,20 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     'roster:refuse': ({ accountId, jid }) => roster.refuse(accountId, jid),
     'chats:list': async () => ok(chats.list()),
     'chat:open': async ({ accountId, peer }) => chats.open(accountId, peer),
-    'chat:history': async ({ conversationId, beforeId, limit }) => chats.history(conversationId, limit, beforeId),
+    'chat:history': async ({ conversationId, beforeId, limit }) => {
+      const page = chats.history(conversationId, limit, beforeId);
+      // Not enough here: ask the archive for older messages of this chat, then answer from the database.
+      const conv = messagesRepo.conversation(conversationId);
+      const client = conv && connections.client(conv.accountId);
+      if (page.ok && page.value.messages.length < limit && conv && client) {
+        try {
+          if ((await sync.fetchOlder(conv.accountId, client, conv.id, conv.peer, limit)) > 0) return chats.history(conversationId, limit, beforeId);
+        } catch (err) {
+          createLogger('sync').info(`older history not fetched: ${(err as Error).message}`);
+        }
+      }
+      return page;
+    },
     'chat:send': ({ conversationId, body }) => chats.send(conversationId, body),
     'chat:mark-read': async ({ conversationId }) => chats.markRead(conversationId),
   };

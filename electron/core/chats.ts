@@ -42,6 +42,10 @@ export interface IncomingCtx {
   archiveId?: string;
   /** XEP-0297 delay of a forwarded message (epoch ms). */
   forwardedAt?: number;
+  /** Older history fetched on request is not "new": it does not count as unread. */
+  countUnread?: boolean;
+  /** Display position chosen by the sync service for archive pages (see migration 0002). */
+  sortKey?: number;
   msg?: { direction: MessageDirection; peer: string; body: string; timestamp: number; originId?: string; stanzaId?: string; fromResource?: string };
   stored?: MessageRecord;
   /** An outgoing message of ours that this stanza confirmed (state changed). */
@@ -128,7 +132,8 @@ export function createChatService(deps: ChatsDeps) {
         state: m.direction === 'out' ? 'sent' : 'received',
         ...(m.originId ? { originId: m.originId } : {}), ...(m.stanzaId ? { stanzaId: m.stanzaId } : {}),
         ...(m.fromResource ? { fromResource: m.fromResource } : {}),
-      });
+        ...(ctx.sortKey !== undefined ? { sortKey: ctx.sortKey } : {}),
+      }, { countUnread: ctx.countUnread !== false });
       if (!stored) return false;
       ctx.stored = stored;
       return true;

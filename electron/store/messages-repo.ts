@@ -16,17 +16,20 @@ export interface MessageRecord {
   originId?: string;
   stanzaId?: string;
   fromResource?: string;
+  /** Display order (see migration 0002); defaults to the timestamp. */
+  sortKey: number;
 }
-export type NewMessage = Omit<MessageRecord, 'seq' | 'id'>;
+export type NewMessage = Omit<MessageRecord, 'seq' | 'id' | 'sortKey'> & { sortKey?: number };
 
 interface ConvRow { id: string; account_id: string; peer: string; last_activity: number; unread: number }
-interface MsgRow { seq: number; id: string; conversation_id: string; direction: string; body: string; timestamp: number; state: string; origin_id: string | null; stanza_id: string | null; from_resource: string | null }
+interface MsgRow { seq: number; id: string; conversation_id: string; direction: string; body: string; timestamp: number; state: string; origin_id: string | null; stanza_id: string | null; from_resource: string | null; sort_key: number | null }
 
 const convFromRow = (r: ConvRow): ConversationRecord => ({ id: r.id as ConversationId, accountId: r.account_id as AccountId, peer: r.peer as BareJid, lastActivity: r.last_activity, unread: r.unread });
 const msgFromRow = (r: MsgRow): MessageRecord => ({
   seq: r.seq, id: r.id as MessageId, conversationId: r.conversation_id as ConversationId, direction: r.direction as MessageDirection,
   body: r.body, timestamp: r.timestamp, state: r.state as DeliveryState,
   ...(r.origin_id ? { originId: r.origin_id } : {}), ...(r.stanza_id ? { stanzaId: r.stanza_id } : {}), ...(r.from_resource ? { fromResource: r.from_resource } : {}),
+  sortKey: r.sort_key ?? r.timestamp,
 });
 
 export const conversationIdOf = (accountId: string, peer: string) => `${accountId}|${peer}` as ConversationId;
@@ -34,8 +37,8 @@ export const conversationIdOf = (accountId: string, peer: string) => `${accountI
 export function createMessagesRepo(db: Db) {
   const getConv = db.prepare<[string], ConvRow>('SELECT * FROM conversations WHERE id = ?');
   const insertConv = db.prepare('INSERT OR IGNORE INTO conversations (id, account_id, peer, last_activity, unread) VALUES (?, ?, ?, ?, 0)');
-  const insertMsg = db.prepare(`INSERT OR IGNORE INTO messages (id, conversation_id, direction, body, timestamp, state, origin_id, stanza_id, from_resource)
-    VALUES (@id, @conversation_id, @direction, @body, @timestamp, @state, @origin_id, @stanza_id, @from_resource)`);
+  const insertMsg = db.prepare(`INSERT OR IGNORE INTO messages (id, conversation_id, direction, body, timestamp, state, origin_id, stanza_id, from_resource, sort_key)
+    VALUES (@id, @conversation_id, @direction, @body, @timestamp, @state, @origin_id, @stanza_id, @from_resource, @sort_key)`);
   const getMsg = db.prepare<[string], MsgRow>('SELECT * FROM messages WHERE id = ?');
 
   function ensureConversation(accountId: string, peer: string, now = Date.now()): ConversationRecord {
@@ -49,7 +52,7 @@ export function createMessagesRepo(db: Db) {
     conversation: (id: string) => { const r = getConv.get(id); return r && convFromRow(r); },
     conversations: (): ConversationRecord[] => db.prepare<[], ConvRow>('SELECT * FROM conversations ORDER BY last_activity DESC').all().map(convFromRow),
     lastMessage(conversationId: string): MessageRecord | undefined {
-      const r = db.prepare<[string], MsgRow>('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1').get(conversationId);
+      const r = db.prepare<[string], MsgRow>('SELECT * FROM messages WHERE conversation_id = ? ORDER BY sort_key DESC, seq DESC LIMIT 1').get(conversationId);
       return r && msgFromRow(r);
     },
     /**
@@ -57,26 +60,46 @@ export function createMessagesRepo(db: Db) {
      * returns the stored record, or undefined for a duplicate. Updates activity and unread together,
      * in one transaction.
      */
-    add: db.transaction((accountId: string, peer: string, m: NewMessage): MessageRecord | undefined => {
+    add: db.transaction((accountId: string, peer: string, m: NewMessage, opts?: { countUnread?: boolean }): MessageRecord | undefined => {
       const conv = ensureConversation(accountId, peer, m.timestamp);
       const id = randomUUID();
       const res = insertMsg.run({
         id, conversation_id: conv.id, direction: m.direction, body: m.body, timestamp: m.timestamp, state: m.state,
         origin_id: m.originId ?? null, stanza_id: m.stanzaId ?? null, from_resource: m.fromResource ?? null,
+        sort_key: m.sortKey ?? m.timestamp,
       });
       if (res.changes === 0) return undefined;
       db.prepare('UPDATE conversations SET last_activity = max(last_activity, ?), unread = unread + ? WHERE id = ?')
-        .run(m.timestamp, m.direction === 'in' ? 1 : 0, conv.id);
+        .run(m.timestamp, m.direction === 'in' && opts?.countUnread !== false ? 1 : 0, conv.id);
       return msgFromRow(getMsg.get(id)!);
     }),
+    /** A page of history in display order, strictly before `beforeId` (by sort key, then arrival). */
     history(conversationId: string, limit: number, beforeId?: string): { messages: MessageRecord[]; hasMore: boolean } {
-      const before = beforeId ? getMsg.get(beforeId)?.seq ?? Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
+      const anchor = beforeId ? getMsg.get(beforeId) : undefined;
+      const t = anchor ? anchor.sort_key ?? anchor.timestamp : Number.MAX_VALUE;
+      const seq = anchor?.seq ?? Number.MAX_SAFE_INTEGER;
       const rows = db
-        .prepare<[string, number, number], MsgRow>('SELECT * FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?')
-        .all(conversationId, before, limit + 1);
+        .prepare<[string, number, number, number, number], MsgRow>(`SELECT * FROM messages WHERE conversation_id = ?
+          AND (sort_key < ? OR (sort_key = ? AND seq < ?)) ORDER BY sort_key DESC, seq DESC LIMIT ?`)
+        .all(conversationId, t, t, seq, limit + 1);
       const hasMore = rows.length > limit;
       return { messages: rows.slice(0, limit).reverse().map(msgFromRow), hasMore };
     },
+    /** The oldest message of a conversation that has an archive id: where older archive pages start. */
+    oldestArchived(conversationId: string): MessageRecord | undefined {
+      const r = db.prepare<[string], MsgRow>(`SELECT * FROM messages WHERE conversation_id = ? AND stanza_id IS NOT NULL
+        ORDER BY sort_key ASC, seq ASC LIMIT 1`).get(conversationId);
+      return r && msgFromRow(r);
+    },
+    /** The sort key of the message with this archive id, if we have it. */
+    sortKeyOfArchiveId(accountId: string, stanzaId: string): number | undefined {
+      const r = db.prepare<[string, string], { sort_key: number }>(`SELECT m.sort_key FROM messages m JOIN conversations c ON c.id = m.conversation_id
+        WHERE c.account_id = ? AND m.stanza_id = ?`).get(accountId, stanzaId);
+      return r?.sort_key;
+    },
+    isArchiveComplete: (conversationId: string) =>
+      (db.prepare<[string], { archive_complete: number }>('SELECT archive_complete FROM conversations WHERE id = ?').get(conversationId)?.archive_complete ?? 0) === 1,
+    setArchiveComplete: (conversationId: string) => void db.prepare('UPDATE conversations SET archive_complete = 1 WHERE id = ?').run(conversationId),
     setState(id: string, state: DeliveryState): MessageRecord | undefined {
       db.prepare('UPDATE messages SET state = ? WHERE id = ?').run(state, id);
       const r = getMsg.get(id);

@@ -16,6 +16,12 @@ export const migration0002: Migration = {
         PRIMARY KEY (account_id, archive_jid)
       );
       ALTER TABLE conversations ADD COLUMN archive_complete INTEGER NOT NULL DEFAULT 0;
+      -- History is shown in sort_key order: the time (ms), nudged so that archive pages keep the
+      -- archive's own order even when its stamps have only whole seconds, and so that older pages
+      -- fetched later sort before what is already there.
+      ALTER TABLE messages ADD COLUMN sort_key REAL;
+      UPDATE messages SET sort_key = timestamp;
+      CREATE INDEX messages_by_sort ON messages (conversation_id, sort_key, seq);
     `);
   },
 };

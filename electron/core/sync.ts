@@ -1,0 +1,200 @@
+// Archive sync (XEP-0313 with RSM): after every new session — not after a resume, which loses
+// nothing — catch up from the last archive id stored, one transaction and one UI event per page, then
+// say "synced". Older history is fetched page by page when the user scrolls up. Archive results are
+// accepted only for a query Vireo has open, from the archive that query went to (§8.2).
+import { randomUUID } from 'node:crypto';
+import type { Element } from '@xmpp/xml';
+import { xml } from '@xmpp/client';
+import type { AccountId } from '../../shared/ids.js';
+import type { Db } from '../store/db.js';
+import type { MessagesRepo } from '../store/messages-repo.js';
+import type { ChatService, IncomingCtx } from './chats.js';
+import type { EventBus } from './events.js';
+import type { Logger } from './log.js';
+import type { XmppClient } from '../xmpp/client.js';
+import { bareOf } from '../xmpp/jid.js';
+import { buildMamQuery, NS_MAM, parseMamFin, parseMamResult, type MamQuery, type MamResult } from '../xmpp/xep/0313-mam.js';
+import { buildEnableCarbons } from '../xmpp/xep/0280-carbons.js';
+
+export const PAGE_SIZE = 250;
+
+export interface SyncDeps {
+  db: Db;
+  repo: MessagesRepo;
+  chats: ChatService;
+  events: EventBus;
+  log: Logger;
+  pageSize?: number;
+}
+
+interface Pointer { last_id: string | null; last_at: number | null; synced_at: number | null }
+
+export function createSyncService(deps: SyncDeps) {
+  const open = new Map<string, { archiveJid: string; results: MamResult[] }>();
+  /** Accounts whose archive has been caught up in the current session. */
+  const synced = new Set<AccountId>();
+  const pageSize = deps.pageSize ?? PAGE_SIZE;
+
+  const getPointer = (accountId: string, archiveJid: string) =>
+    deps.db.prepare<[string, string], Pointer>('SELECT last_id, last_at, synced_at FROM archive_sync WHERE account_id = ? AND archive_jid = ?').get(accountId, archiveJid);
+  const setPointer = (accountId: string, archiveJid: string, lastId: string, lastAt: number | undefined) =>
+    deps.db.prepare(`INSERT INTO archive_sync (account_id, archive_jid, last_id, last_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (account_id, archive_jid) DO UPDATE SET last_id = excluded.last_id, last_at = coalesce(excluded.last_at, last_at)`)
+      .run(accountId, archiveJid, lastId, lastAt ?? null);
+  const setSynced = (accountId: string, archiveJid: string) =>
+    deps.db.prepare(`INSERT INTO archive_sync (account_id, archive_jid, synced_at) VALUES (?, ?, ?)
+      ON CONFLICT (account_id, archive_jid) DO UPDATE SET synced_at = excluded.synced_at`).run(accountId, archiveJid, Date.now());
+
+  // Live messages carrying our server's stanza-id move the pointer forward once we know there is no
+  // gap before them (after this session's catch-up), so the next catch-up starts from there.
+  deps.chats.pipeline.use({
+    name: 'archive-pointer',
+    order: 510,
+    run(ctx) {
+      if (ctx.source !== 'archive' && ctx.msg?.stanzaId && synced.has(ctx.accountId)) {
+        setPointer(ctx.accountId, ctx.ownBare, ctx.msg.stanzaId, ctx.msg.timestamp);
+      }
+    },
+  });
+
+  function installOn(_accountId: AccountId, client: XmppClient) {
+    client.middleware.use((ctx: { stanza: Element }, next: () => Promise<unknown>) => {
+      const el = ctx.stanza;
+      const result = el.is('message') ? el.getChild('result', NS_MAM) : undefined;
+      if (!result) return next();
+      const query = open.get(result.attrs.queryid as string);
+      const parsed = query && parseMamResult(el, { queryId: result.attrs.queryid as string, archiveJid: query.archiveJid });
+      if (!query || !parsed) {
+        deps.log.warn('dropped an archive result that answers no query of ours or comes from the wrong archive');
+        return undefined;
+      }
+      query.results.push(parsed);
+      return undefined;
+    });
+  }
+
+  /** One page: the results and the <fin/>. Throws the stanza error (e.g. item-not-found) as is. */
+  async function queryPage(client: XmppClient, archiveJid: string, q: Omit<MamQuery, 'queryId'>) {
+    const queryId = randomUUID();
+    const own = bareOf(client.jid?.toString());
+    const entry = { archiveJid, results: [] as MamResult[] };
+    open.set(queryId, entry);
+    try {
+      const iq = await client.iqCaller.request(
+        xml('iq', { type: 'set', ...(archiveJid !== own ? { to: archiveJid } : {}) }, buildMamQuery({ ...q, queryId })),
+        60_000,
+      );
+      return { results: entry.results, fin: parseMamFin(iq) ?? { complete: true, stable: true } };
+    } finally {
+      open.delete(queryId);
+    }
+  }
+
+  const toCtx = (accountId: AccountId, ownBare: string, r: MamResult, countUnread: boolean, sortKey: number): IncomingCtx => ({
+    accountId, ownBare, source: 'archive', stanza: r.forwarded, archiveId: r.archiveId,
+    ...(r.delayedAt !== undefined ? { forwardedAt: r.delayedAt } : {}), countUnread, sortKey,
+  });
+
+  // Archive stamps often have whole seconds only, coarser than the local clock of live messages.
+  // Sort keys keep the archive's order within a page and place the page where it belongs: after what
+  // came before it (catch-up) or before what is already there (older history).
+  const EPS = 0.001;
+  const stampOf = (r: MamResult) => r.delayedAt ?? Date.now();
+  function keysAfter(results: MamResult[], prev: number): number[] {
+    return results.map((r) => (prev = Math.max(stampOf(r), prev + EPS)));
+  }
+  function keysBefore(results: MamResult[], next: number): number[] {
+    const keys = new Array<number>(results.length);
+    for (let i = results.length - 1; i >= 0; i--) keys[i] = next = Math.min(stampOf(results[i]!), next - EPS);
+    return keys;
+  }
+
+  const emit = (accountId: AccountId, phase: 'catching-up' | 'synced' | 'failed', fetched: number, detail?: string) =>
+    deps.events.emit('sync:state', { accountId, phase, fetched, ...(detail ? { detail } : {}) });
+
+  /** Catch up the user's own archive after a new session. */
+  async function catchUp(accountId: AccountId, client: XmppClient): Promise<void> {
+    const own = bareOf(client.jid?.toString());
+    if (!own) return;
+    synced.delete(accountId);
+    let fetched = 0;
+    emit(accountId, 'catching-up', 0);
+    try {
+      const pointer = getPointer(accountId, own);
+      if (!pointer?.last_id) {
+        // A new device: only the latest page now; older pages when the user scrolls up.
+        const { results } = await queryPage(client, own, { before: true, max: pageSize });
+        const keys = keysAfter(results, -Infinity);
+        await deps.chats.ingest(results.map((r, i) => toCtx(accountId, own, r, false, keys[i]!)));
+        const last = results.at(-1);
+        if (last) setPointer(accountId, own, last.archiveId, last.delayedAt);
+        fetched = results.length;
+      } else {
+        let after = pointer.last_id;
+        let prevKey = deps.repo.sortKeyOfArchiveId(accountId, after) ?? pointer.last_at ?? -Infinity;
+        for (;;) {
+          let page;
+          try {
+            page = await queryPage(client, own, { after, max: pageSize });
+          } catch (err) {
+            // The id we stored is gone from the archive (expired or archive reset): continue by time.
+            if ((err as { condition?: string }).condition !== 'item-not-found' || pointer.last_at === null) throw err;
+            page = await queryPage(client, own, { start: pointer.last_at, max: pageSize });
+          }
+          const keys = keysAfter(page.results, prevKey);
+          prevKey = keys.at(-1) ?? prevKey;
+          await deps.chats.ingest(page.results.map((r, i) => toCtx(accountId, own, r, true, keys[i]!)));
+          fetched += page.results.length;
+          const last = page.results.at(-1);
+          if (last) {
+            setPointer(accountId, own, last.archiveId, last.delayedAt);
+            after = last.archiveId;
+          }
+          emit(accountId, 'catching-up', fetched);
+          if (page.fin.complete || page.results.length === 0) break;
+        }
+      }
+      setSynced(accountId, own);
+      synced.add(accountId);
+      emit(accountId, 'synced', fetched);
+    } catch (err) {
+      deps.log.warn(`archive catch-up failed: ${(err as Error).message}`);
+      emit(accountId, 'failed', fetched, (err as Error).message);
+    }
+  }
+
+  /** New session: carbons first (so nothing falls between), then the archive. */
+  async function onOnline(accountId: AccountId, client: XmppClient) {
+    try {
+      await client.iqCaller.request(xml('iq', { type: 'set' }, buildEnableCarbons()), 15_000);
+    } catch (err) {
+      deps.log.info(`carbons not enabled: ${(err as Error).message}`);
+    }
+    await catchUp(accountId, client);
+  }
+
+  /**
+   * Older messages of one conversation from the archive, before the oldest one we have. Returns how
+   * many were stored; marks the conversation complete when the archive has nothing older.
+   */
+  async function fetchOlder(accountId: AccountId, client: XmppClient, conversationId: string, peer: string, max: number): Promise<number> {
+    const own = bareOf(client.jid?.toString());
+    if (!own || deps.repo.isArchiveComplete(conversationId)) return 0;
+    const oldest = deps.repo.oldestArchived(conversationId);
+    const { results, fin } = await queryPage(client, own, { with: peer, before: oldest?.stanzaId ?? true, max });
+    const keys = oldest ? keysBefore(results, oldest.sortKey) : keysAfter(results, -Infinity);
+    const done = await deps.chats.ingest(results.map((r, i) => toCtx(accountId, own, r, false, keys[i]!)));
+    if (fin.complete) deps.repo.setArchiveComplete(conversationId);
+    return done.length;
+  }
+
+  return {
+    installOn,
+    onOnline,
+    catchUp,
+    fetchOlder,
+    onOffline: (accountId: AccountId) => void synced.delete(accountId),
+    isSynced: (accountId: AccountId) => synced.has(accountId),
+  };
+}
+export type SyncService = ReturnType<typeof createSyncService>;
