@@ -124,12 +124,16 @@ describe('contacts', () => {
       await m.waitForEvent('connection:state', (s) => s.accountId === acc.id && s.status === 'online');
       await m.must('roster:add', { accountId: acc.id, jid: `bob@${server.domain}` });
       await bob.waitForEvent('roster:requests', (e) => e.requests.some((r) => r.jid === `mallory@${server.domain}`));
+      await m.waitForEvent('roster:changed', (e) => e.contacts.some((c) => c.jid === `bob@${server.domain}` && c.pendingOut));
+      const beforeRefuse = { bob: bob.mark(), m: m.mark() };
       await bob.must('roster:refuse', { accountId: bobAccount.id, jid: `mallory@${server.domain}` });
-      await bob.waitForEvent('roster:requests', (e) => !e.requests.some((r) => r.jid === `mallory@${server.domain}`));
+      await bob.waitForEvent('roster:requests', (e) => !e.requests.some((r) => r.jid === `mallory@${server.domain}`), 10_000, beforeRefuse.bob);
       // Mallory learns she was refused: her pending request is gone.
-      await m.waitForEvent('roster:changed', (e) => e.contacts.some((c) => c.jid === `bob@${server.domain}` && !c.pendingOut && c.subscription === 'none'));
+      await m.waitForEvent('roster:changed', (e) => e.contacts.some((c) => c.jid === `bob@${server.domain}` && !c.pendingOut && c.subscription === 'none'), 10_000, beforeRefuse.m);
+      expect((await bob.must('roster:snapshot', {})).requests).toEqual([]);
+      const beforeRemove = m.mark();
       await m.must('roster:remove', { accountId: acc.id, jid: `bob@${server.domain}` });
-      await m.waitForEvent('roster:changed', (e) => e.removed.includes(`bob@${server.domain}` as never));
+      await m.waitForEvent('roster:changed', (e) => e.removed.includes(`bob@${server.domain}` as never), 10_000, beforeRemove);
       expect((await m.must('roster:snapshot', {})).contacts).toEqual([]);
     } finally {
       await m.stop();
@@ -162,12 +166,17 @@ describe('chatting', () => {
     ]);
   });
 
-  it('orders the chat list by last activity', async () => {
+  it('orders the chat list by last activity, and a new message moves a chat back to the top', async () => {
     await server.register('carol', 'carol-pw');
     const conv = await alice.must('chat:open', { accountId: aliceAccount.id, peer: `carol@${server.domain}` });
     await alice.must('chat:send', { conversationId: conv.id, body: 'Hi Carol' });
+    expect((await alice.must('chats:list', {})).map((c) => c.peer)).toEqual([`carol@${server.domain}`, `bob@${server.domain}`]);
+    const mark = alice.mark();
+    const bobConv = (await bob.must('chats:list', {})).find((c) => c.peer === `alice@${server.domain}`)!;
+    await bob.must('chat:send', { conversationId: bobConv.id, body: 'Still there?' });
+    await alice.waitForEvent('conversation:updated', (c) => c.peer === `bob@${server.domain}` && c.unread === 2, 10_000, mark);
     const list = await alice.must('chats:list', {});
-    expect(list.map((c) => c.peer)).toEqual([`carol@${server.domain}`, `bob@${server.domain}`]);
+    expect(list.map((c) => [c.peer, c.unread])).toEqual([[`bob@${server.domain}`, 2], [`carol@${server.domain}`, 0]]);
   });
 
   it('shows history from the database after a restart, before the network is back', async () => {
@@ -176,9 +185,9 @@ describe('chatting', () => {
     alice = await startTestCore({ profileDir, start: false });
     const list = await alice.must('chats:list', {});
     const conv = list.find((c) => c.peer === `bob@${server.domain}`)!;
-    expect(conv.lastMessage).toEqual({ body: 'Hello Alice', direction: 'in' });
+    expect(conv.lastMessage).toEqual({ body: 'Still there?', direction: 'in' });
     const history = await alice.must('chat:history', { conversationId: conv.id });
-    expect(history.messages.map((m) => m.body)).toEqual(['Hi Bob <b>not bold</b> & more', 'Hello Alice']);
+    expect(history.messages.map((m) => m.body)).toEqual(['Hi Bob <b>not bold</b> & more', 'Hello Alice', 'Still there?']);
     expect((await alice.must('accounts:list', {}))[0]!.connection.status).toBe('offline');
   });
 

@@ -75,22 +75,27 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     db, repo: messagesRepo, chats, events, log: createLogger('sync'), ...(opts.archivePageSize ? { pageSize: opts.archivePageSize } : {}),
   });
 
-  // Wiring order matters: protocol handlers are installed before the stream opens; after sign-in the
-  // roster comes first, then availability, then the outbox.
+  // Wiring order matters: protocol handlers are installed before the stream opens. After sign-in:
+  // carbons and server features, the roster, then availability (offline messages follow it), the
+  // outbox, and the archive catch-up.
   connections.onClient((id, client) => {
     roster.installOn(id, client);
     chats.installOn(id, client);
     sync.installOn(id, client);
   });
+  connections.onOnline((id, client) => sync.beforePresence(id, client));
   connections.onOnline((id, client) => roster.onOnline(id, client));
   connections.onOnline((id) => chats.flushPending(id));
-  connections.onOnline((id, client) => sync.onOnline(id, client));
-  connections.onResumed((id, client) => chats.flushNotQueued(id, client));
+  connections.onOnline((id, client) => sync.afterPresence(id, client));
+  connections.onResumed((id) => chats.flushPending(id));
   events.subscribe((name, payload) => {
     if (name !== 'connection:state') return;
     const state = payload as Events['connection:state'];
-    if (state.status !== 'online' && state.status !== 'connecting') sync.onOffline(state.accountId);
-    if (state.status !== 'online') roster.onOffline(state.accountId);
+    // 'connecting' may end in a resumed session, which keeps presence and sync state as they were.
+    if (state.status === 'offline' || state.status === 'error' || state.status === 'waiting-to-retry') {
+      sync.onOffline(state.accountId);
+      roster.onOffline(state.accountId);
+    }
   });
 
   const version = appVersion();

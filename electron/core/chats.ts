@@ -93,7 +93,9 @@ export function createChatService(deps: ChatsDeps) {
           ctx.stanza = carbon.inner;
         }
       }
-      const chat = parseChatMessage(ctx.stanza, ctx.ownBare);
+      // XEP-0359 §4: a stanza-id is only meaningful when the server says it adds them; otherwise the
+      // sender could have put one there. Archive results carry the archive's own id instead.
+      const chat = parseChatMessage(ctx.stanza, trustStanzaIds.has(ctx.accountId) ? ctx.ownBare : '');
       if (!chat) return false;
       const outgoing = chat.from === ctx.ownBare;
       // A live (non-carbon) message claiming to be from ourselves is a self-message or a spoof: skip.
@@ -104,8 +106,11 @@ export function createChatService(deps: ChatsDeps) {
         direction: outgoing ? 'out' : 'in',
         peer,
         body: chat.body,
-        timestamp: chat.delayedAt ?? ctx.forwardedAt ?? Date.now(),
-        ...(chat.originId ?? chat.id ? { originId: (chat.originId ?? chat.id)! } : {}),
+        // A sender's clock (or a forged delay) must not put a message in the future.
+        timestamp: Math.min(chat.delayedAt ?? ctx.forwardedAt ?? Date.now(), Date.now()),
+        // De-duplication by XEP-0359 ids only: plain stanza ids are reused by some clients and bots.
+        // Our own messages (carbons, archive) carry the origin-id we gave them, equal to their id.
+        ...(chat.originId ?? (outgoing ? chat.id : undefined) ? { originId: (chat.originId ?? chat.id)! } : {}),
         ...(ctx.archiveId ?? chat.stanzaId ? { stanzaId: (ctx.archiveId ?? chat.stanzaId)! } : {}),
         ...(chat.fromResource && !outgoing ? { fromResource: chat.fromResource } : {}),
       };
@@ -214,19 +219,14 @@ export function createChatService(deps: ChatsDeps) {
     }
   }
 
-  /** After a new session: send what was waiting, oldest first, with the ids it was given when written. */
-  async function flushPending(accountId: AccountId) {
-    for (const m of deps.repo.pendingOutgoing(accountId)) {
-      const conv = deps.repo.conversation(m.conversationId);
-      if (conv) await transmit(accountId, m, conv);
-    }
-  }
-
   /**
-   * After a resume the server has been given back everything in the XEP-0198 queue; messages whose
-   * write failed while the socket was dying never entered it and are sent now.
+   * Send what is waiting in the outbox, oldest first, with the ids it was given when written —
+   * except what the XEP-0198 queue already holds (it is retransmitted by a resume, and written on
+   * this stream already otherwise).
    */
-  async function flushNotQueued(accountId: AccountId, client: XmppClient) {
+  async function flushPending(accountId: AccountId) {
+    const client = deps.connections.client(accountId);
+    if (!client) return;
     const queued = new Set(client.sm.unacked().map((el) => el.attrs.id as string | undefined));
     for (const m of deps.repo.pendingOutgoing(accountId)) {
       const conv = deps.repo.conversation(m.conversationId);
@@ -234,10 +234,16 @@ export function createChatService(deps: ChatsDeps) {
     }
   }
 
+  /** Servers that announce XEP-0359/0313 add stanza-ids we can trust; others may pass forged ones. */
+  const trustStanzaIds = new Set<AccountId>();
+
   return {
     installOn,
     flushPending,
-    flushNotQueued,
+    setTrustStanzaIds(accountId: AccountId, trust: boolean) {
+      if (trust) trustStanzaIds.add(accountId);
+      else trustStanzaIds.delete(accountId);
+    },
     ingest,
     pipeline: incoming,
     list: (): ConversationView[] => deps.repo.conversations().map(conversationView),

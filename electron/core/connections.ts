@@ -90,10 +90,17 @@ export function createConnectionService(deps: ConnectionsDeps) {
       });
       client.on('error', (err: unknown) => deps.log.debug(`client error: ${(err as Error)?.message}`));
       onClient?.(client);
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await client.start();
+        // A whole sign-in is bounded: a server that stops answering half-way is "unreachable".
+        await Promise.race([
+          client.start(),
+          new Promise((_, reject) => (timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { name: 'TimeoutError' })), 2 * (deps.timeoutMs ?? 15_000)))),
+        ]);
+        clearTimeout(timer);
         return { ok: true as const, client, endpoint: c.view, service: c.service };
       } catch (err) {
+        clearTimeout(timer);
         await closeClient(client);
         last = classifyConnectError(err);
         deps.log.info(`sign-in via ${c.view.transport} ${c.view.address} failed: ${last.code} ${last.detail}`);

@@ -58,10 +58,16 @@ describe('stream management', () => {
   });
 
   it('keeps unacknowledged messages pending through a cut, resends them on resume, and the peer gets each once', async () => {
+    // The network dies silently first: the messages leave Vireo but no acknowledgement can come back.
+    proxy.blackhole();
     const sent: string[] = [];
     for (let i = 0; i < 10; i++) sent.push((await alice.must('chat:send', { conversationId: aliceConv.id, body: `burst ${i}` })).id);
+    await new Promise((r) => setTimeout(r, 300));
+    const pending = (await alice.must('chat:history', { conversationId: aliceConv.id, limit: 500 })).messages.filter((m) => sent.includes(m.id));
+    expect(pending.map((m) => m.state)).toEqual(Array(10).fill('pending'));
     const before = alice.mark();
     proxy.cutAll();
+    proxy.resume();
     await alice.waitForEvent('connection:state', (s) => s.status === 'online', 10_000, before);
     await expect.poll(async () => (await alice.must('chat:history', { conversationId: aliceConv.id, limit: 500 })).messages.filter((m) => sent.includes(m.id) && m.state === 'sent').length, { timeout: 10_000 }).toBe(10);
     await expect.poll(() => bodies(bob, bobConv.id, 'in').then((b) => b.filter((x) => x.startsWith('burst'))), { timeout: 10_000 }).toEqual(Array.from({ length: 10 }, (_, i) => `burst ${i}`));

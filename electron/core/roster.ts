@@ -75,7 +75,9 @@ export function createRosterService(deps: RosterDeps) {
   async function onOnline(accountId: AccountId, client: XmppClient) {
     presence.set(accountId, new Map());
     const account = deps.accounts.get(accountId);
-    const result = await client.iqCaller.request(xml('iq', { type: 'get' }, buildRosterGet(account?.rosterVer ?? '')), 15_000);
+    // RFC 6121 §2.6.1: a `ver` is sent only to a server that announces roster versioning.
+    const versioning = !!client.features?.getChild('ver', 'urn:xmpp:features:rosterver');
+    const result = await client.iqCaller.request(xml('iq', { type: 'get' }, buildRosterGet(versioning ? account?.rosterVer ?? '' : undefined)), 15_000);
     const parsed = parseRosterQuery(result.getChild('query', NS_ROSTER));
     if (!parsed.upToDate) {
       const records = parsed.items.filter((i) => i.subscription !== 'remove').map((i) => toRecord(accountId, i));

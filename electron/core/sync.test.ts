@@ -12,7 +12,6 @@ let phone: TestCore; // alice, first device
 let laptop: TestCore; // alice, second device
 let bob: TestCore;
 let phoneAcc: AccountView;
-let laptopAcc: AccountView;
 let bobAcc: AccountView;
 let bobConv: ConversationView;
 const pin = () => server.cert.fingerprint256;
@@ -42,7 +41,7 @@ beforeAll(async () => {
   laptop = await startTestCore();
   bob = await startTestCore();
   phoneAcc = await addAccount(phone, 'alice', 'a-pw');
-  laptopAcc = await addAccount(laptop, 'alice', 'a-pw');
+  await addAccount(laptop, 'alice', 'a-pw');
   bobAcc = await addAccount(bob, 'bob', 'b-pw');
   bobConv = await bob.must('chat:open', { accountId: bobAcc.id, peer: ALICE() });
 });

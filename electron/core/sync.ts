@@ -33,6 +33,8 @@ export function createSyncService(deps: SyncDeps) {
   const open = new Map<string, { archiveJid: string; results: MamResult[] }>();
   /** Accounts whose archive has been caught up in the current session. */
   const synced = new Set<AccountId>();
+  /** Whether each account's server keeps an archive (learned once per session). */
+  const archives = new Map<AccountId, boolean>();
   const pageSize = deps.pageSize ?? PAGE_SIZE;
 
   const getPointer = (accountId: string, archiveJid: string) =>
@@ -163,12 +165,39 @@ export function createSyncService(deps: SyncDeps) {
     }
   }
 
-  /** New session: carbons first (so nothing falls between), then the archive. */
-  async function onOnline(accountId: AccountId, client: XmppClient) {
+  /** What the user's own account offers (XEP-0030 on the bare JID, where Prosody announces MAM). */
+  async function accountFeatures(client: XmppClient): Promise<Set<string>> {
+    const own = bareOf(client.jid?.toString());
+    try {
+      const res = await client.iqCaller.request(xml('iq', { type: 'get', to: own }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })), 15_000);
+      const query = res.getChild('query', 'http://jabber.org/protocol/disco#info');
+      return new Set((query?.getChildren('feature') ?? []).map((f) => f.attrs.var as string));
+    } catch {
+      return new Set();
+    }
+  }
+
+  /**
+   * New session, before presence is sent (offline messages flow right after it): enable carbons so
+   * nothing falls between, and learn whether the server's stanza-ids can be trusted.
+   */
+  async function beforePresence(accountId: AccountId, client: XmppClient) {
     try {
       await client.iqCaller.request(xml('iq', { type: 'set' }, buildEnableCarbons()), 15_000);
     } catch (err) {
       deps.log.info(`carbons not enabled: ${(err as Error).message}`);
+    }
+    const features = await accountFeatures(client);
+    archives.set(accountId, features.has(NS_MAM));
+    deps.chats.setTrustStanzaIds(accountId, features.has(NS_MAM) || features.has('urn:xmpp:sid:0'));
+  }
+
+  /** New session, after presence: catch up from the archive. */
+  async function afterPresence(accountId: AccountId, client: XmppClient) {
+    if (!archives.get(accountId)) {
+      synced.add(accountId);
+      emit(accountId, 'synced', 0, 'This server keeps no message archive: messages received while offline come from its offline storage.');
+      return;
     }
     await catchUp(accountId, client);
   }
@@ -190,7 +219,8 @@ export function createSyncService(deps: SyncDeps) {
 
   return {
     installOn,
-    onOnline,
+    beforePresence,
+    afterPresence,
     catchUp,
     fetchOlder,
     onOffline: (accountId: AccountId) => void synced.delete(accountId),

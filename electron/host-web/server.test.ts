@@ -59,6 +59,9 @@ describe('browser host', () => {
   it('does not serve files outside the renderer folder', async () => {
     expect((await get('/../../../../etc/passwd')).status).toBe(404);
     expect((await get('/%2e%2e/%2e%2e/etc/passwd')).status).toBe(404);
+    // A malformed escape from any web page must not bring the host down.
+    expect((await get('/%E0')).status).toBe(404);
+    expect((await get('/')).status).toBe(200);
   });
 
   it('refuses a WebSocket without the token or from another origin', async () => {

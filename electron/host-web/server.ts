@@ -63,9 +63,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       res.writeHead(405, headers).end();
       return;
     }
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = path.resolve(root, `.${pathname === '/' ? '/index.html' : pathname}`);
     try {
+      const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+      const file = path.resolve(root, `.${pathname === '/' ? '/index.html' : pathname}`);
       const real = await realpath(file);
       if (real !== root && !real.startsWith(root + path.sep)) throw new Error('outside');
       const body = await readFile(real);

@@ -79,3 +79,59 @@ describe('signing in to a real Prosody', () => {
     expect((err as XmppFailure).code).toBe('auth-failed');
   });
 });
+
+describe('servers that misbehave', () => {
+  /** A fake server speaking just enough XMPP to offer the given features, recording what it receives. */
+  async function fakeServer(features: string) {
+    const net = await import('node:net');
+    let received = '';
+    const srv = net.createServer((sock) => {
+      sock.on('data', (d) => {
+        received += d.toString();
+        if (d.toString().includes('<stream:stream')) {
+          sock.write(`<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='x' from='example.test' version='1.0'><stream:features>${features}</stream:features>`);
+        }
+      });
+      sock.on('error', () => {});
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    return { port: (srv.address() as { port: number }).port, received: () => received, close: () => new Promise((r) => srv.close(r)) };
+  }
+
+  it('refuses a session offered without encryption, and never sends the password', async () => {
+    for (const features of [
+      `<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>`,
+      `<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms>`,
+    ]) {
+      const fake = await fakeServer(features);
+      try {
+        const err = await login({ service: `xmpp://127.0.0.1:${fake.port}` }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(XmppFailure);
+        expect((err as XmppFailure).code).toBe('tls-required');
+        expect(fake.received()).not.toMatch(/<auth|<iq/);
+      } finally {
+        await fake.close();
+      }
+    }
+  });
+
+  it('gives up on a server that accepts the connection but never completes TLS', async () => {
+    const net = await import('node:net');
+    const accepted: import('node:net').Socket[] = [];
+    const silent = net.createServer((sock) => {
+      accepted.push(sock);
+      sock.on('error', () => {});
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as { port: number }).port;
+    const client = createXmppClient({ jid: `alice@${server.domain}`, password: 'x', resource: 't', service: `xmpps://127.0.0.1:${port}`, timeoutMs: 300 });
+    client.on('error', () => {});
+    const started = Date.now();
+    const err = await client.start().catch((e: unknown) => e);
+    expect((err as { code?: string }).code).toBe('ETIMEDOUT');
+    expect(Date.now() - started).toBeLessThan(3000);
+    await closeClient(client);
+    for (const sock of accepted) sock.destroy();
+    await new Promise((r) => silent.close(r));
+  });
+});

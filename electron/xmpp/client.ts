@@ -49,6 +49,8 @@ export interface XmppClient {
   socket: unknown;
   /** XEP-0198 session: acks, resumption. */
   sm: StreamManagement;
+  /** The last stream features the server sent. */
+  features?: Element;
   options: { service: string; domain: string; lang?: string };
   connect(service: string): Promise<unknown>;
   open(opts: { domain: string; lang?: string }): Promise<unknown>;
@@ -61,20 +63,33 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
   const policy: TlsPolicy = { servername: domain, ...(opts.pinned ? { pinned: opts.pinned } : {}) };
 
   const entity = new (Client as any)({ service: opts.service, domain, timeout: opts.timeoutMs ?? 15_000 });
-  const { transports, SecureSocket } = makeTransports(policy);
+  const { transports, SecureSocket } = makeTransports({ ...policy, timeoutMs: opts.timeoutMs ?? 15_000 });
   entity.transports.push(...transports);
 
   const middleware = _middleware({ entity });
   const streamFeatures = _streamFeatures({ middleware });
+  // The latest <stream:features/>, for features that change what we send (e.g. roster versioning).
+  middleware.use((ctx: { stanza: Element }, next: () => unknown) => {
+    if (ctx.stanza.is('features', 'http://etherx.jabber.org/streams')) entity.features = ctx.stanza;
+    return next();
+  });
+  // SASL success on the current connection; every new socket starts unauthenticated.
+  let authenticated = false;
+  entity.on('connect', () => (authenticated = false));
   // Stream management first among the middleware, so it sees every stanza finish (persist, then ack).
-  const sm = setupStreamManagement({ entity, middleware, streamFeatures: streamFeatures as never, resource: opts.resource });
+  const sm = setupStreamManagement({
+    entity, middleware, streamFeatures: streamFeatures as never, resource: opts.resource, isAuthenticated: () => authenticated,
+  });
   const iqCaller = _iqCaller({ middleware, entity });
   const iqCallee = _iqCallee({ middleware, entity });
 
   let mechanism: string | undefined;
   // RFC 6120 §9 order: TLS, then SASL, then resource binding (+ XEP-0198 resume/enable, in sm).
   setupStartTls(streamFeatures as never, () => new SecureSocket());
-  setupSasl(streamFeatures as never, () => ({ username, password: opts.password }), (m) => (mechanism = m));
+  setupSasl(streamFeatures as never, () => ({ username, password: opts.password }), (m) => {
+    mechanism = m;
+    authenticated = true;
+  });
 
   // XEP-0199: answer pings so the server does not consider us dead.
   iqCallee.get('urn:xmpp:ping', 'ping', () => ({}));
@@ -89,14 +104,11 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
  * peer never answers), otherwise just drop the socket.
  */
 export async function closeClient(client: XmppClient, timeoutMs = 2000): Promise<void> {
-  const entity = client as unknown as { status: string; socket?: { destroy?: () => void; end?: () => void; socket?: { destroy?: () => void } } | null; _detachSocket?: () => void };
+  const entity = client as unknown as { status: string; socket?: unknown };
   if (entity.status === 'online') {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([client.stop().catch(() => {}), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
     clearTimeout(timer);
   }
-  const s = entity.socket;
-  if (s) {
-    (s.socket?.destroy ?? s.destroy ?? s.end)?.call(s.socket ?? s);
-  }
+  (entity.socket as { destroy?: () => void } | null | undefined)?.destroy?.();
 }

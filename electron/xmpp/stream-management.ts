@@ -10,6 +10,7 @@ import {
   ackedCount, buildAck, buildEnable, buildRequest, buildResume, isRequest, NS_SM, parseAck, parseEnabled, parseFailed, parseResumed,
 } from './xep/0198-sm.js';
 import { buildBind, NS_BIND, parseBound } from './rfc/6120-bind.js';
+import { XmppFailure } from './errors.js';
 
 /** Thrown by a handler that could not persist a stanza: it must not be acknowledged. */
 export class PersistFailure extends Error {
@@ -31,7 +32,7 @@ export interface SmEntity extends EventEmitter {
   sendReceive(el: Element, timeout?: number): Promise<Element>;
   _jid(jid: string): void;
   _ready(resumed: boolean): void;
-  socket?: { destroy?: () => void; socket?: { destroy?: () => void } } | null;
+  socket?: unknown;
 }
 
 export interface StreamManagement extends EventEmitter {
@@ -55,6 +56,8 @@ export interface StreamManagement extends EventEmitter {
 
 interface Options {
   entity: SmEntity;
+  /** True once SASL succeeded on the current connection (reset by the caller at every connect). */
+  isAuthenticated(): boolean;
   middleware: { use(fn: (ctx: { stanza: Element }, next: () => Promise<unknown>) => unknown): void };
   streamFeatures: { use(name: string, ns: string, handler: (ctx: { entity: unknown; stanza: Element }, next: () => unknown, feature: Element) => unknown): void };
   resource: string;
@@ -77,6 +80,8 @@ export function setupStreamManagement(opts: Options): StreamManagement {
   let handled = 0;
   const finished = new Set<number>();
   let requestTimer: NodeJS.Timeout | undefined;
+  /** Bumped for every stream: a handler that finishes after its stream died must not move `h`. */
+  let stream = 0;
 
   Object.defineProperties(sm, {
     enabled: { get: () => enabled },
@@ -114,6 +119,10 @@ export function setupStreamManagement(opts: Options): StreamManagement {
   entity.on('disconnect', () => {
     enabled = false;
     counting = false;
+    // Whatever was still being handled is not acknowledged: the server sends it again after `h`.
+    stream++;
+    arrived = handled;
+    finished.clear();
     disconnectedAt = Date.now();
     clearTimeout(requestTimer);
   });
@@ -151,9 +160,10 @@ export function setupStreamManagement(opts: Options): StreamManagement {
     }
     if (!enabled || !isStanza(el)) return next();
     const seq = ++arrived;
+    const mine = stream;
     try {
       const r = await next();
-      markFinished(seq);
+      if (mine === stream) markFinished(seq);
       return r;
     } catch (err) {
       if (err instanceof PersistFailure) {
@@ -161,18 +171,22 @@ export function setupStreamManagement(opts: Options): StreamManagement {
         // keeps the stanza and delivers it again (on resume, or from offline storage / the archive).
         counting = false;
         enabled = false;
-        const s = entity.socket;
-        (s?.socket?.destroy ?? s?.destroy)?.call(s?.socket ?? s);
+        (entity.socket as { destroy?: () => void } | null | undefined)?.destroy?.();
         throw err;
       }
       // A bug while handling one stanza must not block every later acknowledgement.
-      markFinished(seq);
+      if (mine === stream) markFinished(seq);
       throw err;
     }
   });
 
   // Session establishment: resume instead of binding when possible; otherwise bind, then enable.
   opts.streamFeatures.use('bind', NS_BIND, async ({ stanza: features }) => {
+    // RFC 6120 §7.1: binding comes after TLS and SASL. A server (or a machine in the middle) that
+    // offers <bind/> on a stream we have not encrypted and authenticated is refused outright.
+    if (!(entity as unknown as { isSecure(): boolean }).isSecure() || !opts.isAuthenticated()) {
+      throw new XmppFailure('tls-required', 'the server offered a session before encryption and authentication');
+    }
     const offered = !!features.getChild('sm', NS_SM);
     if (offered && sm.resumable) {
       const reply = await entity.sendReceive(buildResume(id!, mod32(handled)));

@@ -98,6 +98,8 @@ export interface SecureConnectOptions extends TlsPolicy {
   port?: number;
   /** ALPN, e.g. ['xmpp-client'] for XEP-0368 Direct TLS. */
   alpn?: string[];
+  /** Give up on a peer that accepts TCP but never finishes the handshake (captive portals…). */
+  timeoutMs?: number;
 }
 
 /**
@@ -116,7 +118,11 @@ export function secureConnect(opts: SecureConnectOptions): Promise<TLSSocket> {
     });
     const onError = (err: Error) => reject(err);
     socket.once('error', onError);
+    socket.setTimeout(opts.timeoutMs ?? 15_000, () =>
+      socket.destroy(Object.assign(new Error('the TLS handshake did not finish in time'), { code: 'ETIMEDOUT' })),
+    );
     socket.once('secureConnect', () => {
+      socket.setTimeout(0);
       socket.off('error', onError);
       try {
         verifyPeer(socket, opts);

@@ -14,13 +14,15 @@ export interface SocketLike extends EventEmitter {
   secure: boolean;
   write(data: string, cb?: (err?: Error | null) => void): void;
   end(): void;
+  /** Drop the connection at once, without a clean close (the peer must not think we got anything). */
+  destroy(): void;
 }
 
 /** A TLS socket in the shape @xmpp/connection expects (events: connect, data, close, error). */
 export class SecureSocket extends EventEmitter implements SocketLike {
   secure = true;
   socket: TLSSocket | null = null;
-  constructor(private readonly policy: TlsPolicy) {
+  constructor(private readonly policy: TlsPolicy & { timeoutMs?: number }) {
     super();
   }
 
@@ -56,6 +58,10 @@ export class SecureSocket extends EventEmitter implements SocketLike {
 
   end(): void {
     this.socket?.end();
+  }
+
+  destroy(): void {
+    this.socket?.destroy();
   }
 }
 
@@ -107,6 +113,10 @@ export class SecureWebSocket extends EventEmitter implements SocketLike {
   end(): void {
     this.ws?.close(1000);
   }
+
+  destroy(): void {
+    this.ws?.terminate();
+  }
 }
 
 /** A plain TCP socket for the STARTTLS path; `secure` becomes true only after the upgrade. */
@@ -124,7 +134,7 @@ function parseHostPort(service: string, scheme: string): { host: string; port: n
  * Transport classes bound to one account's TLS policy. @xmpp/connection instantiates sockets with
  * `new this.Socket()`, so the policy is captured by subclasses made per connection.
  */
-export function makeTransports(policy: TlsPolicy) {
+export function makeTransports(policy: TlsPolicy & { timeoutMs?: number }) {
   class StartTls extends ConnectionTCP {
     override socketParameters(service: string) {
       const p = parseHostPort(service, 'xmpp://');
