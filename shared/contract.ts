@@ -32,7 +32,8 @@ const manualSchema = z.strictObject({
   host: z.string().trim().min(1).max(253).optional(),
   port: z.number().int().min(1).max(65535).optional(),
   transport: transport.optional(),
-  websocketUrl: z.string().trim().regex(/^wss?:\/\/\S+$/, 'expected a ws:// or wss:// URL').max(2000).optional(),
+  // Only wss://: Vireo never signs in over an unencrypted connection.
+  websocketUrl: z.string().trim().regex(/^wss:\/\/\S+$/, 'expected a wss:// URL (an encrypted WebSocket)').max(2000).optional(),
 });
 const empty = z.strictObject({});
 
@@ -62,6 +63,8 @@ export const commands = {
   ),
   'accounts:disconnect': command<null>()(z.strictObject({ accountId })),
   'accounts:trust-certificate': command<null>()(z.strictObject({ accountId, fingerprint256 })),
+  /** A new password for a saved account (it changed, or was never saved): stored, then used to connect. */
+  'accounts:set-password': command<null>()(z.strictObject({ accountId, password: z.string().min(1).max(1024) })),
 
   'roster:snapshot': command<RosterSnapshotView>()(empty),
   'roster:add': command<null>()(
@@ -84,6 +87,10 @@ export const commands = {
   ),
   'chat:send': command<MessageView>()(z.strictObject({ conversationId, body: z.string().min(1).max(100_000) })),
   'chat:mark-read': command<null>()(z.strictObject({ conversationId })),
+  /** Send a failed message again (same id, so the other side never shows it twice). */
+  'chat:retry': command<MessageView>()(z.strictObject({ messageId: z.string().min(1).max(200) })),
+  /** The window is shown or hidden: tells servers to hold unimportant traffic (XEP-0352). */
+  'app:set-active': command<null>()(z.strictObject({ active: z.boolean() })),
 } as const;
 
 export type Commands = typeof commands;

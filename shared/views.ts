@@ -77,8 +77,12 @@ export interface RosterSnapshotView {
 }
 
 export type MessageDirection = 'in' | 'out';
-/** pending: in the outbox; sent: acknowledged by the server; failed: gave up (user can retry). */
-export type DeliveryState = 'pending' | 'sent' | 'failed' | 'received';
+/**
+ * Our messages: pending (in the outbox) → sent (the server has it) → delivered (XEP-0184 receipt or
+ * XEP-0333 received) → read (XEP-0333 displayed); failed: the server bounced it (the user can retry).
+ * Their messages: received.
+ */
+export type DeliveryState = 'pending' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
 
 export interface MessageView {
   id: MessageId;
@@ -92,6 +96,8 @@ export interface MessageView {
   state: DeliveryState;
   /** XEP-0359 origin-id of our own messages / the sender's id for received ones. */
   originId?: string;
+  /** Why a 'failed' message bounced, in words. */
+  error?: string;
 }
 
 export interface ConversationView {

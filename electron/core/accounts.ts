@@ -124,12 +124,27 @@ export function createAccountService(deps: AccountsDeps) {
     return ok(null);
   }
 
+  /** A new password for a saved account, kept where the account keeps its password. */
+  async function setPassword(id: AccountId, password: string): Promise<Result<null>> {
+    const a = deps.repo.get(id);
+    if (!a) return fail('not-found', 'account');
+    const store = storeFor(a.secretBackend);
+    if (!store) return fail('keychain-unavailable', `the ${a.secretBackend} is not available now`);
+    try {
+      await store.set(passwordKey(a.jid), password);
+    } catch (err) {
+      return fail('keychain-unavailable', (err as Error).message);
+    }
+    void deps.connections().connect(id);
+    return ok(null);
+  }
+
   /** A password typed at connect time (memory backend) is remembered for this session only. */
   async function rememberForSession(id: AccountId, password: string) {
     const a = deps.repo.get(id);
     if (a?.secretBackend === 'memory') await storeFor('memory')!.set(passwordKey(a.jid), password);
   }
 
-  return { list, view, add, remove, loginTarget, rememberForSession, announce, get: (id: AccountId) => deps.repo.get(id) };
+  return { list, view, add, remove, setPassword, loginTarget, rememberForSession, announce, get: (id: AccountId) => deps.repo.get(id) };
 }
 export type AccountService = ReturnType<typeof createAccountService>;

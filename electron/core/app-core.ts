@@ -16,6 +16,8 @@ import { createAccountService, type AccountService } from './accounts.js';
 import { createRosterService } from './roster.js';
 import { createChatService } from './chats.js';
 import { createSyncService } from './sync.js';
+import { installReceipts } from './receipts.js';
+import { createPresenceActivity } from './csi.js';
 import type { DiscoveryDeps } from '../xmpp/discovery.js';
 
 export interface AppCoreOptions {
@@ -75,6 +77,9 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     db, repo: messagesRepo, chats, events, log: createLogger('sync'), ...(opts.archivePageSize ? { pageSize: opts.archivePageSize } : {}),
   });
 
+  const receipts = installReceipts({ chats, repo: messagesRepo, roster: rosterRepo, connections, log: createLogger('receipts') });
+  const activity = createPresenceActivity({ connections });
+
   // Wiring order matters: protocol handlers are installed before the stream opens. After sign-in:
   // carbons and server features, the roster, then availability (offline messages follow it), the
   // outbox, and the archive catch-up.
@@ -87,6 +92,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   connections.onOnline((id, client) => roster.onOnline(id, client));
   connections.onOnline((id) => chats.flushPending(id));
   connections.onOnline((id, client) => sync.afterPresence(id, client));
+  connections.onOnline((id, client) => activity.onOnline(id, client));
   connections.onResumed((id) => chats.flushPending(id));
   events.subscribe((name, payload) => {
     if (name !== 'connection:state') return;
@@ -149,7 +155,18 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
       return page;
     },
     'chat:send': ({ conversationId, body }) => chats.send(conversationId, body),
-    'chat:mark-read': async ({ conversationId }) => chats.markRead(conversationId),
+    'chat:mark-read': async ({ conversationId }) => {
+      const r = chats.markRead(conversationId);
+      const conv = messagesRepo.conversation(conversationId);
+      if (r.ok && conv) await receipts.displayed(conv.accountId, conv.peer, messagesRepo.lastIncoming(conversationId)?.originId);
+      return r;
+    },
+    'chat:retry': ({ messageId }) => chats.retry(messageId),
+    'accounts:set-password': ({ accountId, password }) => accounts!.setPassword(accountId, password),
+    'app:set-active': async ({ active }) => {
+      await activity.setActive(active);
+      return ok(null);
+    },
   };
 
   return {

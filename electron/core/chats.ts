@@ -60,6 +60,7 @@ export function createChatService(deps: ChatsDeps) {
     return {
       id: m.id, conversationId: m.conversationId, accountId: conv.accountId, peer: conv.peer, direction: m.direction,
       body: m.body, timestamp: m.timestamp, state: m.state, ...(m.originId ? { originId: m.originId } : {}),
+      ...(m.error ? { error: m.error } : {}),
     };
   }
 
@@ -77,22 +78,30 @@ export function createChatService(deps: ChatsDeps) {
     if (c) deps.events.emit('conversation:updated', conversationView(c));
   };
 
-  // parse: unwrap carbons (refusing forged ones), then read the chat message in either direction.
+  // unwrap: carbons (XEP-0280), refusing forged ones, so every later stage sees the real message.
+  incoming.use({
+    name: 'unwrap',
+    order: ORDER.parse - 20,
+    run(ctx) {
+      if (ctx.source !== 'live') return true;
+      const carbon = parseCarbon(ctx.stanza, ctx.ownBare);
+      if (carbon?.forged) {
+        deps.log.warn(`dropped a forged carbon: ${carbon.reason}`);
+        return false;
+      }
+      if (carbon) {
+        ctx.source = 'carbon';
+        ctx.stanza = carbon.inner;
+      }
+      return true;
+    },
+  });
+
+  // parse: read the chat message in either direction.
   incoming.use({
     name: 'parse',
     order: ORDER.parse,
     run(ctx) {
-      if (ctx.source === 'live') {
-        const carbon = parseCarbon(ctx.stanza, ctx.ownBare);
-        if (carbon?.forged) {
-          deps.log.warn(`dropped a forged carbon: ${carbon.reason}`);
-          return false;
-        }
-        if (carbon) {
-          ctx.source = 'carbon';
-          ctx.stanza = carbon.inner;
-        }
-      }
       // XEP-0359 §4: a stanza-id is only meaningful when the server says it adds them; otherwise the
       // sender could have put one there. Archive results carry the archive's own id instead.
       const chat = parseChatMessage(ctx.stanza, trustStanzaIds.has(ctx.accountId) ? ctx.ownBare : '');
@@ -165,7 +174,18 @@ export function createChatService(deps: ChatsDeps) {
     }
     if (added.length) deps.events.emit('message:added', added);
     for (const id of convs) emitConversation(id);
+    for (const ctx of done) if (ctx.stored) for (const hook of storedHooks) hook(ctx);
     return done;
+  }
+
+  /** Features that act on a message once it is safely stored (receipts…). */
+  const storedHooks: ((ctx: IncomingCtx) => void)[] = [];
+  /** Features that add children to our outgoing chat messages. */
+  const outgoingExtras: (() => Element)[] = [];
+
+  function updated(rec: MessageRecord | undefined) {
+    const conv = rec && deps.repo.conversation(rec.conversationId);
+    if (rec && conv) deps.events.emit('message:updated', messageView(rec, conv));
   }
 
   function markSent(accountId: AccountId, originId: string) {
@@ -207,7 +227,7 @@ export function createChatService(deps: ChatsDeps) {
     if (!client || sending.has(m.id)) return;
     sending.add(m.id);
     try {
-      await client.send(buildChatMessage({ to: conv.peer, body: m.body, id: m.originId! }));
+      await client.send(buildChatMessage({ to: conv.peer, body: m.body, id: m.originId! }, outgoingExtras.map((f) => f())));
       if (!client.sm.tracking) {
         await client.iqCaller.request(xml('iq', { type: 'get', to: client.options.domain }, xml('ping', { xmlns: 'urn:xmpp:ping' })), 30_000);
         markSent(accountId, m.originId!);
@@ -267,6 +287,20 @@ export function createChatService(deps: ChatsDeps) {
       emitConversation(conv.id);
       void transmit(conv.accountId, stored, conv);
       return ok(view);
+    },
+    updated,
+    onStored: (hook: (ctx: IncomingCtx) => void) => void storedHooks.push(hook),
+    addOutgoingExtra: (make: () => Element) => void outgoingExtras.push(make),
+    /** Send a failed (or stuck) message of ours again, with the same id. */
+    async retry(messageId: string): Promise<Result<MessageView>> {
+      const m = deps.repo.get(messageId);
+      const conv = m && deps.repo.conversation(m.conversationId);
+      if (!m || !conv || m.direction !== 'out') return fail('not-found', 'message');
+      if (m.state !== 'failed' && m.state !== 'pending') return ok(messageView(m, conv));
+      const again = deps.repo.setState(m.id, 'pending')!;
+      updated(again);
+      void transmit(conv.accountId, again, conv);
+      return ok(messageView(again, conv));
     },
     markRead(conversationId: string): Result<null> {
       if (!deps.repo.conversation(conversationId)) return fail('not-found', 'conversation');

@@ -260,6 +260,8 @@ export function createConnectionService(deps: ConnectionsDeps) {
       const s = session(id);
       return s.online && s.client?.status === 'online' ? s.client : undefined;
     },
+    /** Every signed-in client. */
+    onlineClients: (): XmppClient[] => [...sessions.values()].filter((s) => s.online && s.client?.status === 'online').map((s) => s.client!),
     onClient: (h: ClientHook) => void clientHooks.push(h),
     /** After a new session (not after a resume): fetch the roster, announce presence, catch up… */
     onOnline: (h: OnlineHook) => void onlineHooks.push(h),

@@ -18,11 +18,13 @@ export interface MessageRecord {
   fromResource?: string;
   /** Display order (see migration 0002); defaults to the timestamp. */
   sortKey: number;
+  /** Why it bounced (our messages in state 'failed'). */
+  error?: string;
 }
-export type NewMessage = Omit<MessageRecord, 'seq' | 'id' | 'sortKey'> & { sortKey?: number };
+export type NewMessage = Omit<MessageRecord, 'seq' | 'id' | 'sortKey' | 'error'> & { sortKey?: number };
 
 interface ConvRow { id: string; account_id: string; peer: string; last_activity: number; unread: number }
-interface MsgRow { seq: number; id: string; conversation_id: string; direction: string; body: string; timestamp: number; state: string; origin_id: string | null; stanza_id: string | null; from_resource: string | null; sort_key: number | null }
+interface MsgRow { seq: number; id: string; conversation_id: string; direction: string; body: string; timestamp: number; state: string; origin_id: string | null; stanza_id: string | null; from_resource: string | null; sort_key: number | null; error: string | null }
 
 const convFromRow = (r: ConvRow): ConversationRecord => ({ id: r.id as ConversationId, accountId: r.account_id as AccountId, peer: r.peer as BareJid, lastActivity: r.last_activity, unread: r.unread });
 const msgFromRow = (r: MsgRow): MessageRecord => ({
@@ -30,6 +32,7 @@ const msgFromRow = (r: MsgRow): MessageRecord => ({
   body: r.body, timestamp: r.timestamp, state: r.state as DeliveryState,
   ...(r.origin_id ? { originId: r.origin_id } : {}), ...(r.stanza_id ? { stanzaId: r.stanza_id } : {}), ...(r.from_resource ? { fromResource: r.from_resource } : {}),
   sortKey: r.sort_key ?? r.timestamp,
+  ...(r.error ? { error: r.error } : {}),
 });
 
 export const conversationIdOf = (accountId: string, peer: string) => `${accountId}|${peer}` as ConversationId;
@@ -85,6 +88,12 @@ export function createMessagesRepo(db: Db) {
       const hasMore = rows.length > limit;
       return { messages: rows.slice(0, limit).reverse().map(msgFromRow), hasMore };
     },
+    /** The newest message they sent in a conversation (for read markers). */
+    lastIncoming(conversationId: string): MessageRecord | undefined {
+      const r = db.prepare<[string], MsgRow>(`SELECT * FROM messages WHERE conversation_id = ? AND direction = 'in'
+        ORDER BY sort_key DESC, seq DESC LIMIT 1`).get(conversationId);
+      return r && msgFromRow(r);
+    },
     /** The oldest message of a conversation that has an archive id: where older archive pages start. */
     oldestArchived(conversationId: string): MessageRecord | undefined {
       const r = db.prepare<[string], MsgRow>(`SELECT * FROM messages WHERE conversation_id = ? AND stanza_id IS NOT NULL
@@ -100,8 +109,8 @@ export function createMessagesRepo(db: Db) {
     isArchiveComplete: (conversationId: string) =>
       (db.prepare<[string], { archive_complete: number }>('SELECT archive_complete FROM conversations WHERE id = ?').get(conversationId)?.archive_complete ?? 0) === 1,
     setArchiveComplete: (conversationId: string) => void db.prepare('UPDATE conversations SET archive_complete = 1 WHERE id = ?').run(conversationId),
-    setState(id: string, state: DeliveryState): MessageRecord | undefined {
-      db.prepare('UPDATE messages SET state = ? WHERE id = ?').run(state, id);
+    setState(id: string, state: DeliveryState, error?: string): MessageRecord | undefined {
+      db.prepare('UPDATE messages SET state = ?, error = ? WHERE id = ?').run(state, error ?? null, id);
       const r = getMsg.get(id);
       return r && msgFromRow(r);
     },
@@ -129,6 +138,10 @@ export function createMessagesRepo(db: Db) {
     pendingOutgoing: (accountId: string): MessageRecord[] =>
       db.prepare<[string], MsgRow>(`SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id
         WHERE c.account_id = ? AND m.direction = 'out' AND m.state = 'pending' ORDER BY m.seq`).all(accountId).map(msgFromRow),
+    get(id: string): MessageRecord | undefined {
+      const r = getMsg.get(id);
+      return r && msgFromRow(r);
+    },
     markRead: (conversationId: string) => void db.prepare('UPDATE conversations SET unread = 0 WHERE id = ?').run(conversationId),
   };
 }

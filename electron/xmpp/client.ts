@@ -6,11 +6,18 @@ import _streamFeatures from '@xmpp/stream-features';
 import _iqCaller from '@xmpp/iq/caller.js';
 import _iqCallee from '@xmpp/iq/callee.js';
 import type { Element } from '@xmpp/xml';
+import { xml } from '@xmpp/client';
 import { makeTransports } from './transports.js';
 import { setupStartTls } from './rfc/6120-starttls.js';
 import { setupSasl } from './rfc/6120-sasl.js';
 import type { TlsPolicy } from './tls-verify.js';
 import { setupStreamManagement, type StreamManagement } from './stream-management.js';
+
+const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
+/** What this client implements (XEP-0030 features). */
+export const CLIENT_FEATURES = [
+  NS_DISCO_INFO, 'urn:xmpp:ping', 'urn:xmpp:receipts', 'urn:xmpp:chat-markers:0', 'urn:xmpp:carbons:2', 'urn:xmpp:sid:0',
+];
 
 export interface XmppClientOptions {
   /** Bare JID `local@domain`. */
@@ -93,6 +100,10 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
 
   // XEP-0199: answer pings so the server does not consider us dead.
   iqCallee.get('urn:xmpp:ping', 'ping', () => ({}));
+  // XEP-0030: say what Vireo understands, so peers know to ask for receipts and send markers.
+  iqCallee.get(NS_DISCO_INFO, 'query', () =>
+    xml('query', { xmlns: NS_DISCO_INFO }, xml('identity', { category: 'client', type: 'pc', name: 'Vireo' }), ...CLIENT_FEATURES.map((v) => xml('feature', { var: v }))),
+  );
 
   Object.assign(entity, { iqCaller, iqCallee, middleware, sm });
   Object.defineProperty(entity, 'mechanism', { get: () => mechanism });

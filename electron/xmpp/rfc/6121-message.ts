@@ -12,8 +12,20 @@ export interface OutgoingChat {
   id: string;
 }
 
-export function buildChatMessage(m: OutgoingChat): Element {
-  return xml('message', { type: 'chat', to: m.to, id: m.id }, xml('body', {}, m.body), buildOriginId(m.id));
+/** `extra` carries what features add: a receipt request, a markable hint, encryption… */
+export function buildChatMessage(m: OutgoingChat, extra: Element[] = []): Element {
+  return xml('message', { type: 'chat', to: m.to, id: m.id }, xml('body', {}, m.body), buildOriginId(m.id), ...extra);
+}
+
+/** RFC 6120 §8.3: a bounced message carries our id and an error condition. */
+export function parseMessageError(el: Element): { id: string; from: string; condition: string; text?: string } | undefined {
+  if (!el.is('message') || el.attrs.type !== 'error' || !el.attrs.id) return undefined;
+  const from = parseJid(el.attrs.from);
+  const error = el.getChild('error');
+  if (!from || !error) return undefined;
+  const cond = error.children.find((c): c is Element => typeof c !== 'string' && c.attrs.xmlns === 'urn:ietf:params:xml:ns:xmpp-stanzas' && c.name !== 'text');
+  const text = error.getChildText('text', 'urn:ietf:params:xml:ns:xmpp-stanzas') ?? undefined;
+  return { id: el.attrs.id as string, from: from.bare, condition: cond?.name ?? 'undefined-condition', ...(text ? { text } : {}) };
 }
 
 export interface IncomingChat {

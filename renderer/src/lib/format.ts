@@ -92,6 +92,8 @@ export function subscriptionHint(c: Pick<ContactView, 'subscription' | 'pendingO
 const STATE_TEXT: Record<DeliveryState, string> = {
   pending: 'Sending…',
   sent: 'Sent',
+  delivered: 'Delivered',
+  read: 'Read',
   failed: 'Failed',
   received: '',
 };
