@@ -30,6 +30,8 @@ export interface AppCoreOptions {
   backoff?: { first: number; max: number };
   /** Archive page size (XEP-0313 RSM max); tests use small pages. */
   archivePageSize?: number;
+  /** How long an unanswered stream-management request may wait before the link counts as dead. */
+  answerTimeoutMs?: number;
 }
 
 export interface AppCore {
@@ -63,6 +65,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     log: createLogger('connections'),
     ...(opts.discovery ? { discovery: opts.discovery } : {}),
     ...(opts.backoff ? { backoff: opts.backoff } : {}),
+    ...(opts.answerTimeoutMs ? { answerTimeoutMs: opts.answerTimeoutMs } : {}),
     loginTarget: (id) => accounts!.loginTarget(id),
     rememberEndpoint: (id, e) => accountsRepo.setLastEndpoint(id, e),
   });

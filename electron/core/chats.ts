@@ -146,7 +146,9 @@ export function createChatService(deps: ChatsDeps) {
         state: m.direction === 'out' ? 'sent' : 'received',
         ...(m.originId ? { originId: m.originId } : {}), ...(m.stanzaId ? { stanzaId: m.stanzaId } : {}),
         ...(m.fromResource ? { fromResource: m.fromResource } : {}),
-        ...(ctx.sortKey !== undefined ? { sortKey: ctx.sortKey } : {}),
+        // Shown in the order the server delivered them: a redelivered or delayed message carries an
+        // older (often whole-second) stamp, which is its time, not its place in the conversation.
+        sortKey: ctx.sortKey ?? Date.now(),
       }, { countUnread: ctx.countUnread !== false });
       if (!stored) return false;
       ctx.stored = stored;

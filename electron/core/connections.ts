@@ -6,7 +6,7 @@ import type { ConnectionStateView, EndpointView } from '../../shared/views.js';
 import type { VireoError } from '../../shared/errors.js';
 import type { EventBus } from './events.js';
 import type { Logger } from './log.js';
-import { closeClient, createXmppClient, type XmppClient } from '../xmpp/client.js';
+import { closeClient, createXmppClient, startClient, type XmppClient } from '../xmpp/client.js';
 import { discoverCandidates, type DiscoveryDeps, type ManualEndpoint } from '../xmpp/discovery.js';
 import { classifyConnectError } from '../xmpp/errors.js';
 
@@ -30,6 +30,8 @@ export interface ConnectionsDeps {
   loginTarget(accountId: AccountId): Promise<{ ok: true; value: LoginTarget } | { ok: false; error: VireoError }>;
   rememberEndpoint(accountId: AccountId, endpoint: EndpointView): void;
   timeoutMs?: number;
+  /** See XmppClientOptions.answerTimeoutMs. */
+  answerTimeoutMs?: number;
   /** Backoff bounds, ms. */
   backoff?: { first: number; max: number };
 }
@@ -87,6 +89,7 @@ export function createConnectionService(deps: ConnectionsDeps) {
       const client = createXmppClient({
         jid: target.jid, password: target.password, resource: target.resource, service: c.service,
         ...(target.pinned ? { pinned: target.pinned } : {}), timeoutMs: deps.timeoutMs ?? 15_000,
+        ...(deps.answerTimeoutMs ? { answerTimeoutMs: deps.answerTimeoutMs } : {}),
       });
       client.on('error', (err: unknown) => deps.log.debug(`client error: ${(err as Error)?.message}`));
       onClient?.(client);
@@ -94,7 +97,7 @@ export function createConnectionService(deps: ConnectionsDeps) {
       try {
         // A whole sign-in is bounded: a server that stops answering half-way is "unreachable".
         await Promise.race([
-          client.start(),
+          startClient(client),
           new Promise((_, reject) => (timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { name: 'TimeoutError' })), 2 * (deps.timeoutMs ?? 15_000)))),
         ]);
         clearTimeout(timer);

@@ -30,6 +30,8 @@ export interface XmppClientOptions {
   pinned?: string;
   /** Per-step timeout (socket, stream open, each IQ). */
   timeoutMs?: number;
+  /** How long an unanswered ack request may wait before the link counts as dead (XEP-0198). */
+  answerTimeoutMs?: number;
 }
 
 export interface IqCaller {
@@ -86,6 +88,7 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
   // Stream management first among the middleware, so it sees every stanza finish (persist, then ack).
   const sm = setupStreamManagement({
     entity, middleware, streamFeatures: streamFeatures as never, resource: opts.resource, isAuthenticated: () => authenticated,
+    ...(opts.answerTimeoutMs ? { answerTimeoutMs: opts.answerTimeoutMs } : {}),
   });
   const iqCaller = _iqCaller({ middleware, entity });
   const iqCallee = _iqCallee({ middleware, entity });
@@ -122,4 +125,34 @@ export async function closeClient(client: XmppClient, timeoutMs = 2000): Promise
     clearTimeout(timer);
   }
   (entity.socket as { destroy?: () => void } | null | undefined)?.destroy?.();
+}
+
+/**
+ * Open the session: like @xmpp's `start()`, which leaves its "online" promise unobserved when the
+ * stream fails to open (a write on a reset socket) — an unhandled rejection that ends a Node
+ * process. Here every waiter is observed, and the first of online / error / close decides.
+ */
+export async function startClient(client: XmppClient): Promise<void> {
+  let cleanup = () => {};
+  const online = new Promise<void>((resolve, reject) => {
+    const onOnline = () => resolve();
+    const onError = (err: unknown) => reject(err);
+    const onDisconnect = () => reject(Object.assign(new Error('the server closed the connection'), { code: 'ECONNRESET' }));
+    client.on('online', onOnline);
+    client.on('error', onError);
+    client.on('disconnect', onDisconnect);
+    cleanup = () => {
+      client.off('online', onOnline);
+      client.off('error', onError);
+      client.off('disconnect', onDisconnect);
+    };
+  });
+  online.catch(() => {});
+  try {
+    await client.connect(client.options.service);
+    await client.open({ domain: client.options.domain, ...(client.options.lang ? { lang: client.options.lang } : {}) });
+    await online;
+  } finally {
+    cleanup();
+  }
 }

@@ -63,6 +63,13 @@ interface Options {
   resource: string;
   /** Debounce for <r/> after sending, ms. */
   requestDelayMs?: number;
+  /**
+   * Liveness: after an <r/>, the server must say something within this time, or the connection is
+   * taken for dead (a silently dropped network never closes a TCP socket by itself).
+   */
+  answerTimeoutMs?: number;
+  /** Ask for an ack after this much inbound silence, to find out whether the link is still there. */
+  idlePingMs?: number;
 }
 
 export function setupStreamManagement(opts: Options): StreamManagement {
@@ -90,8 +97,31 @@ export function setupStreamManagement(opts: Options): StreamManagement {
     tracking: { get: () => counting },
   });
   sm.unacked = () => [...queue];
+  // Liveness (XEP-0198 §7 suggests <r/> as a keep-alive): a request that gets no answer at all
+  // within answerTimeoutMs means the link is gone; the socket is dropped so that resumption starts.
+  let answerTimer: NodeJS.Timeout | undefined;
+  let idleTimer: NodeJS.Timeout | undefined;
+  const answerTimeoutMs = opts.answerTimeoutMs ?? 20_000;
+  const idlePingMs = opts.idlePingMs ?? 60_000;
+  const armIdle = () => {
+    clearTimeout(idleTimer);
+    if (enabled) idleTimer = setTimeout(() => sm.requestAck(), idlePingMs);
+  };
+  entity.on('element', () => {
+    clearTimeout(answerTimer);
+    answerTimer = undefined;
+    armIdle();
+  });
   sm.requestAck = () => {
-    if (enabled) void entity.send(buildRequest()).catch(() => {});
+    if (!enabled) return;
+    void entity.send(buildRequest()).catch(() => {});
+    if (!answerTimer) {
+      answerTimer = setTimeout(() => {
+        answerTimer = undefined;
+        sm.emit('timeout');
+        (entity.socket as { destroy?: () => void } | null | undefined)?.destroy?.();
+      }, answerTimeoutMs);
+    }
   };
   const resetSession = () => {
     id = undefined;
@@ -117,6 +147,9 @@ export function setupStreamManagement(opts: Options): StreamManagement {
   }
 
   entity.on('disconnect', () => {
+    clearTimeout(answerTimer);
+    clearTimeout(idleTimer);
+    answerTimer = undefined;
     enabled = false;
     counting = false;
     // Whatever was still being handled is not acknowledged: the server sends it again after `h`.

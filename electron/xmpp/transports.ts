@@ -24,6 +24,9 @@ export class SecureSocket extends EventEmitter implements SocketLike {
   socket: TLSSocket | null = null;
   constructor(private readonly policy: TlsPolicy & { timeoutMs?: number }) {
     super();
+    // The connection listens for errors while this socket is attached; one that comes after it was
+    // detached (a late write failing on a reset link) must not crash the process.
+    this.on('error', () => {});
   }
 
   /** Direct TLS: dial and handshake. */
@@ -72,6 +75,7 @@ export class SecureWebSocket extends EventEmitter implements SocketLike {
   private ws: WebSocket | null = null;
   constructor(private readonly policy: TlsPolicy) {
     super();
+    this.on('error', () => {}); // see SecureSocket
   }
 
   connect(url: string): void {
@@ -122,6 +126,10 @@ export class SecureWebSocket extends EventEmitter implements SocketLike {
 /** A plain TCP socket for the STARTTLS path; `secure` becomes true only after the upgrade. */
 export class PlainSocket extends net.Socket {
   secure = false;
+  constructor() {
+    super();
+    this.on('error', () => {}); // see SecureSocket
+  }
 }
 
 function parseHostPort(service: string, scheme: string): { host: string; port: number } | undefined {

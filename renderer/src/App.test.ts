@@ -43,4 +43,24 @@ describe('App', () => {
       setBridgeForTests(undefined);
     }
   });
+
+  it('tells the core when the window is hidden and shown again (XEP-0352)', async () => {
+    let visibility: DocumentVisibilityState = 'visible';
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+    try {
+      const fake = createFakeBridge({ 'accounts:list': () => ok([account()]) });
+      setBridgeForTests(fake.bridge);
+      render(App);
+      await screen.findByTestId('account-status');
+      expect(fake.callsOf('app:set-active')).toEqual([]);
+      visibility = 'hidden';
+      document.dispatchEvent(new Event('visibilitychange'));
+      visibility = 'visible';
+      document.dispatchEvent(new Event('visibilitychange'));
+      expect(fake.callsOf('app:set-active')).toEqual([{ active: false }, { active: true }]);
+    } finally {
+      // Back to jsdom's own getter on the prototype.
+      delete (document as { visibilityState?: unknown }).visibilityState;
+    }
+  });
 });

@@ -33,6 +33,9 @@ export function setupStartTls(streamFeatures: StreamFeatures, makeSecureSocket: 
     // Stop listening to the plain socket before TLS takes it over: otherwise its own 'close' later
     // reaches the connection as a second disconnect, possibly after a reconnect attached a new socket.
     entity._detachSocket();
+    // The TLS socket now owns this connection and reports its errors; the plain socket's own error
+    // (e.g. ECONNRESET) must not go unhandled and bring the process down.
+    plain.on('error', () => {});
     await secure.upgrade(plain);
     entity._attachSocket(secure);
     await entity.restart();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../../shared/errors.js';
-import { ERROR_TEXT, errorText } from './error-text.js';
+import { ERROR_TEXT, accountErrorText, errorText } from './error-text.js';
 
 describe('ERROR_TEXT', () => {
   it.each(ERROR_CODES.map((code) => [code]))('%s has a sentence a person understands', (code) => {
@@ -26,5 +26,14 @@ describe('ERROR_TEXT', () => {
 
   it('falls back to the internal sentence for a code from a newer core', () => {
     expect(errorText({ code: 'no-such-code' as never })).toBe(ERROR_TEXT.internal);
+  });
+
+  it('gives a saved account the way out that fits it, with the same sentence', () => {
+    expect(accountErrorText({ code: 'auth-failed' })).toEqual({
+      title: ERROR_TEXT['auth-failed'].title,
+      action: 'Enter the current password below to connect again.',
+    });
+    expect(accountErrorText({ code: 'keychain-unavailable' }).action).toContain('then press Retry');
+    expect(accountErrorText({ code: 'server-unreachable' })).toBe(ERROR_TEXT['server-unreachable']);
   });
 });

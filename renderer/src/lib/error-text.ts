@@ -85,3 +85,17 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
 export function errorText(error: Pick<VireoError, 'code'>): ErrorText {
   return ERROR_TEXT[error.code] ?? ERROR_TEXT.internal;
 }
+
+// The sign-in sentences assume a new account; for a saved one, some ways out are different (there is
+// a password field right there, or the keychain that worked before needs unlocking).
+const SAVED_ACCOUNT_ACTION: Partial<Record<ErrorCode, string>> = {
+  'auth-failed': 'Enter the current password below to connect again.',
+  'keychain-unavailable': 'Make sure your keychain is running and unlocked, then press Retry.',
+};
+
+/** The text for a connection error of an account that is already saved. */
+export function accountErrorText(error: Pick<VireoError, 'code'>): ErrorText {
+  const base = errorText(error);
+  const action = SAVED_ACCOUNT_ACTION[error.code];
+  return action === undefined ? base : { ...base, action };
+}

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountId } from '../../../shared/ids.js';
-import { connectionText, deliveryText, groupFingerprint, relativeTime, subscriptionHint } from './format.js';
+import {
+  connectionText, deliveryText, deliveryTick, groupFingerprint, isSecureWebSocketUrl, relativeTime, subscriptionHint, syncText,
+} from './format.js';
 
 const FP = Array.from({ length: 32 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0')).join(':');
 const id = 'a' as AccountId;
@@ -37,5 +39,28 @@ describe('format', () => {
     expect(subscriptionHint({ subscription: 'both', pendingOut: false })).toBeUndefined();
     expect(deliveryText('pending')).toBe('Sending…');
     expect(deliveryText('failed')).toBe('Failed');
+  });
+
+  it('gives ticks only to messages that left', () => {
+    expect(deliveryTick('pending')).toBe('');
+    expect(deliveryTick('sent')).toBe('✓');
+    expect(deliveryTick('delivered')).toBe('✓✓');
+    expect(deliveryTick('read')).toBe('✓✓');
+    expect(deliveryTick('received')).toBe('');
+  });
+
+  it('puts the archive catch-up in words', () => {
+    expect(syncText({ phase: 'catching-up', fetched: 1 })).toBe('Catching up… (1 message)');
+    expect(syncText({ phase: 'catching-up', fetched: 250 })).toBe('Catching up… (250 messages)');
+    expect(syncText({ phase: 'synced', fetched: 250 })).toBe('Up to date');
+    expect(syncText({ phase: 'failed', fetched: 0, detail: 'timeout' })).toBe('Could not fetch history: timeout');
+    expect(syncText({ phase: 'failed', fetched: 0 })).toBe('Could not fetch history.');
+  });
+
+  it('accepts only wss:// WebSocket URLs', () => {
+    expect(isSecureWebSocketUrl('wss://example.org/ws')).toBe(true);
+    expect(isSecureWebSocketUrl('ws://example.org/ws')).toBe(false);
+    expect(isSecureWebSocketUrl('https://example.org/ws')).toBe(false);
+    expect(isSecureWebSocketUrl('wss://')).toBe(false);
   });
 });

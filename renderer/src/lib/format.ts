@@ -1,6 +1,6 @@
 // Words for states and times. Pure functions, so they are easy to test and reuse.
 import type { Timestamp } from '../../../shared/ids.js';
-import type { ConnectionStateView, ContactView, DeliveryState, PresenceShow } from '../../../shared/views.js';
+import type { ConnectionStateView, ContactView, DeliveryState, PresenceShow, SyncStateView } from '../../../shared/views.js';
 import { errorText } from './error-text.js';
 
 const MINUTE = 60_000;
@@ -100,6 +100,37 @@ const STATE_TEXT: Record<DeliveryState, string> = {
 
 export function deliveryText(state: DeliveryState): string {
   return STATE_TEXT[state];
+}
+
+// Decoration only: the words above always go with it (as text, or as the label for screen readers).
+const STATE_TICK: Partial<Record<DeliveryState, string>> = { sent: '✓', delivered: '✓✓', read: '✓✓' };
+
+export function deliveryTick(state: DeliveryState): string {
+  return STATE_TICK[state] ?? '';
+}
+
+/** Said when a failed message carries no reason of its own. */
+export const FAILED_MESSAGE_TEXT = 'This message could not be sent.';
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** The archive catch-up of one account in words (XEP-0313 progress). */
+export function syncText(s: Pick<SyncStateView, 'phase' | 'fetched' | 'detail'>): string {
+  switch (s.phase) {
+    case 'catching-up':
+      return `Catching up… (${plural(s.fetched, 'message', 'messages')})`;
+    case 'synced':
+      return 'Up to date';
+    case 'failed':
+      return s.detail ? `Could not fetch history: ${s.detail}` : 'Could not fetch history.';
+  }
+}
+
+/** Only encrypted WebSockets: the contract refuses anything else, so say why before asking the core. */
+export const WSS_REQUIRED_TEXT = 'Vireo only connects over encrypted WebSockets (wss://).';
+
+export function isSecureWebSocketUrl(url: string): boolean {
+  return /^wss:\/\/\S+$/.test(url);
 }
 
 /** A light check before asking the core, which validates for real. */

@@ -3,13 +3,14 @@
 // can build one over a fake bridge. Nothing runs at import time.
 import { getContext, setContext } from 'svelte';
 import type { Api } from '../lib/api.js';
-import type { AccountId, BareJid, ConversationId } from '../../../shared/ids.js';
+import type { AccountId, BareJid, ConversationId, MessageId } from '../../../shared/ids.js';
 import type { VireoError } from '../../../shared/errors.js';
 import type { ConversationView } from '../../../shared/views.js';
 import { AccountsStore } from './accounts.svelte.js';
 import { RosterStore } from './roster.svelte.js';
 import { ConversationsStore } from './conversations.svelte.js';
 import { MessagesStore } from './messages.svelte.js';
+import { SyncStore } from './sync.svelte.js';
 
 export type LoadStatus = 'loading' | 'ready' | 'failed';
 
@@ -17,6 +18,7 @@ export class AppState {
   readonly accounts = new AccountsStore();
   readonly roster = new RosterStore();
   readonly conversations = new ConversationsStore();
+  readonly sync = new SyncStore();
   readonly messages: MessagesStore;
 
   status = $state<LoadStatus>('loading');
@@ -45,6 +47,7 @@ export class AppState {
       api.on('message:added', (list) => apply(() => this.messages.add(list))),
       api.on('message:updated', (m) => apply(() => this.messages.update(m))),
       api.on('conversation:updated', (c) => apply(() => this.conversations.upsert(c))),
+      api.on('sync:state', (s) => apply(() => this.sync.apply(s))),
     );
     const [accounts, roster, chats] = await Promise.all([
       api.call('accounts:list', {}),
@@ -86,8 +89,24 @@ export class AppState {
   async send(conversationId: ConversationId, body: string): Promise<VireoError | undefined> {
     const r = await this.api.call('chat:send', { conversationId, body });
     if (!r.ok) return r.error;
-    this.messages.add([r.value]);
+    this.messages.applyAnswer(r.value);
     return undefined;
+  }
+
+  /** Sends a failed message again; it comes back 'pending', and 'message:updated' tells the rest. */
+  async retry(messageId: MessageId): Promise<VireoError | undefined> {
+    const r = await this.api.call('chat:retry', { messageId });
+    if (!r.ok) return r.error;
+    this.messages.applyAnswer(r.value);
+    return undefined;
+  }
+
+  /** A catch-up that failed starts again with a fresh session: disconnect, then connect. */
+  async resync(accountId: AccountId): Promise<VireoError | undefined> {
+    const off = await this.api.call('accounts:disconnect', { accountId });
+    if (!off.ok) return off.error;
+    const on = await this.api.call('accounts:connect', { accountId });
+    return on.ok ? undefined : on.error;
   }
 
   async markRead(conversationId: ConversationId): Promise<void> {

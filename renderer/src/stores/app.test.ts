@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { api, setBridgeForTests } from '../lib/api.js';
 import { AppState } from './app.svelte.js';
 import { ACCOUNT_ID, account, contact, conversation, convId, createFakeBridge, message, ok } from '../test/fake-bridge.js';
-import type { BareJid } from '../../../shared/ids.js';
+import type { BareJid, MessageId } from '../../../shared/ids.js';
 import type { ConversationView } from '../../../shared/views.js';
 
 describe('AppState', () => {
@@ -83,5 +83,35 @@ describe('AppState', () => {
     app.stop();
     fake.emit('accounts:changed', [account()]);
     expect(app.accounts.list).toEqual([]);
+  });
+
+  it('keeps the sync state per account', async () => {
+    const fake = createFakeBridge({ 'accounts:list': () => ok([account()]) });
+    setBridgeForTests(fake.bridge);
+    const app = new AppState(api);
+    await app.start();
+    expect(app.sync.get(ACCOUNT_ID)).toBeUndefined();
+    fake.emit('sync:state', { accountId: ACCOUNT_ID, phase: 'catching-up', fetched: 10 });
+    expect(app.sync.get(ACCOUNT_ID)).toEqual({ accountId: ACCOUNT_ID, phase: 'catching-up', fetched: 10 });
+  });
+
+  it('a late "pending" answer to retry does not undo a "sent" that came first', async () => {
+    const failed = message('bob@example.org', { id: 'r-1' as MessageId, direction: 'out', state: 'failed' });
+    let answer!: () => void;
+    const fake = createFakeBridge({
+      'accounts:list': () => ok([account()]),
+      'chat:retry': () => new Promise((r) => (answer = () => r(ok({ ...failed, state: 'pending' })))),
+    });
+    setBridgeForTests(fake.bridge);
+    const app = new AppState(api);
+    await app.start();
+    fake.emit('message:added', [failed]);
+    const retried = app.retry(failed.id);
+    await Promise.resolve();
+    fake.emit('message:updated', { ...failed, state: 'sent' });
+    answer();
+    expect(await retried).toBeUndefined();
+    expect(app.messages.thread(failed.conversationId).messages[0]?.state).toBe('sent');
+    expect(fake.callsOf('chat:retry')).toEqual([{ messageId: 'r-1' }]);
   });
 });

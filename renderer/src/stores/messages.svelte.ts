@@ -1,7 +1,7 @@
 // Messages per conversation: pages loaded from the database plus messages pushed since.
 import type { Api } from '../lib/api.js';
 import type { ConversationId } from '../../../shared/ids.js';
-import type { MessageView } from '../../../shared/views.js';
+import type { DeliveryState, MessageView } from '../../../shared/views.js';
 import type { VireoError } from '../../../shared/errors.js';
 
 export interface Thread {
@@ -13,6 +13,9 @@ export interface Thread {
   loading: boolean;
   error?: VireoError;
 }
+
+/** States that come after 'pending' on the way to the other side. */
+const PAST_PENDING = new Set<DeliveryState>(['sent', 'delivered', 'read']);
 
 const EMPTY: Thread = { messages: [], hasMore: false, loaded: false, loading: false };
 const PAGE = 50;
@@ -47,6 +50,16 @@ export class MessagesStore {
   }
 
   update(message: MessageView): void {
+    this.add([message]);
+  }
+
+  /**
+   * The answer to 'chat:send' or 'chat:retry' ('pending') can arrive after the events that followed
+   * it ('sent', 'delivered'…): never step back from one of those to 'pending'.
+   */
+  applyAnswer(message: MessageView): void {
+    const current = this.thread(message.conversationId).messages.find((m) => m.id === message.id);
+    if (current && message.state === 'pending' && PAST_PENDING.has(current.state)) return;
     this.add([message]);
   }
 

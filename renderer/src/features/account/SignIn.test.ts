@@ -121,4 +121,28 @@ describe('SignIn', () => {
     expect(screen.getByTestId('signin-error').textContent).toContain('name@example.org');
     expect(fake.calls).toHaveLength(0);
   });
+
+  it('refuses an unencrypted WebSocket URL before asking the core', async () => {
+    render(SignIn, { props: { onsignedin: vi.fn() } });
+    await fireEvent.click(screen.getByTestId('signin-advanced'));
+    await fireEvent.input(screen.getByTestId('signin-wsurl'), { target: { value: 'ws://example.org/xmpp-websocket' } });
+    await fillAndSubmit();
+    const error = screen.getByTestId('signin-error');
+    expect(error.textContent).toBe('Vireo only connects over encrypted WebSockets (wss://).');
+    expect(error.getAttribute('role')).toBe('alert');
+    const field = screen.getByTestId('signin-wsurl');
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(field.getAttribute('aria-describedby')).toBe(error.id);
+    expect(fake.calls).toHaveLength(0);
+  });
+
+  it('sends a wss:// URL as a WebSocket endpoint', async () => {
+    fake.handlers['accounts:add'] = () => ok(account());
+    render(SignIn, { props: { onsignedin: vi.fn() } });
+    await fireEvent.click(screen.getByTestId('signin-advanced'));
+    await fireEvent.input(screen.getByTestId('signin-wsurl'), { target: { value: ' WSS://example.org/ws ' } });
+    await fillAndSubmit();
+    expect(fake.callsOf('accounts:add')[0]?.manual).toEqual({ websocketUrl: 'wss://example.org/ws', transport: 'websocket' });
+    expect(screen.getByTestId('signin-wsurl').getAttribute('aria-invalid')).toBeNull();
+  });
 });

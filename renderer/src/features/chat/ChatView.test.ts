@@ -11,11 +11,12 @@ import ChatView from './ChatView.svelte';
 const BOB = 'bob@example.org';
 const ID = convId(BOB);
 
-async function setup() {
+async function setup(extra: ReturnType<typeof message>[] = []) {
   const older = [message(BOB, { body: 'oldest' })];
   const newest = [
     message(BOB, { body: '<img src=x onerror=alert(1)>' }),
     message(BOB, { direction: 'out', state: 'sent', body: 'hi Bob' }),
+    ...extra,
   ];
   const fake = createFakeBridge({
     'accounts:list': () => ok([account()]),
@@ -30,7 +31,7 @@ async function setup() {
   await app.start();
   app.selected = ID;
   const r = render(ChatView, { props: { conversationId: ID }, context: appContext(app) });
-  await vi.waitFor(() => expect(screen.getAllByTestId('message-item')).toHaveLength(2));
+  await vi.waitFor(() => expect(screen.getAllByTestId('message-item')).toHaveLength(2 + extra.length));
   return { fake, app, ...r };
 }
 
@@ -88,5 +89,39 @@ describe('ChatView', () => {
     expect(fake.callsOf('chat:history')[1]?.beforeId).toMatch(/^m\d+$/);
     expect(screen.getAllByTestId('message-body')[0]?.textContent).toBe('oldest');
     expect(screen.queryByRole('button', { name: 'Load older messages' })).toBeNull();
+  });
+
+  it('retries a failed message: shows why it failed, calls chat:retry, then follows the updates', async () => {
+    const failed = message(BOB, {
+      id: 'f-1' as MessageId, direction: 'out', state: 'failed', body: 'lost?', error: 'The server says bob@example.org does not exist.',
+    });
+    const { fake } = await setup([failed]);
+    fake.handlers['chat:retry'] = () => ok({ ...failed, state: 'pending', error: undefined });
+    const item = () => screen.getAllByTestId('message-item').find((el) => el.textContent?.includes('lost?'))!;
+    expect(item().dataset.state).toBe('failed');
+    expect(screen.getByTestId('message-error').textContent).toBe('The server says bob@example.org does not exist.');
+
+    await fireEvent.click(screen.getByTestId('message-retry'));
+    await vi.waitFor(() => expect(item().dataset.state).toBe('pending'));
+    expect(fake.callsOf('chat:retry')).toEqual([{ messageId: 'f-1' }]);
+    expect(item().textContent).toContain('Sending…');
+    expect(screen.queryByTestId('message-retry')).toBeNull();
+
+    fake.emit('message:updated', { ...failed, state: 'delivered', error: undefined });
+    flushSync();
+    expect(item().dataset.state).toBe('delivered');
+    expect(screen.getAllByTestId('message-item')).toHaveLength(3);
+  });
+
+  it('says why a retry was refused and keeps the message failed', async () => {
+    const failed = message(BOB, { id: 'f-2' as MessageId, direction: 'out', state: 'failed', body: 'again?' });
+    const { fake } = await setup([failed]);
+    fake.handlers['chat:retry'] = () => ({ ok: false, error: { code: 'not-connected' } });
+    await fireEvent.click(screen.getByTestId('message-retry'));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('This account is not connected right now.');
+    expect(screen.getByTestId('message-retry')).toBeTruthy();
+    const item = screen.getAllByTestId('message-item').find((el) => el.textContent?.includes('again?'))!;
+    expect(item.dataset.state).toBe('failed');
   });
 });

@@ -1,6 +1,6 @@
 import '@testing-library/svelte/vitest';
-import { render, screen } from '@testing-library/svelte';
-import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { describe, expect, it, vi } from 'vitest';
 import { message } from '../../test/fake-bridge.js';
 import MessageItem from './MessageItem.svelte';
 
@@ -33,5 +33,40 @@ describe('MessageItem', () => {
     render(MessageItem, { props: { message: message('bob@example.org') } });
     expect(screen.getByTestId('message-item').dataset.direction).toBe('in');
     expect(screen.queryByTestId('message-state')).toBeNull();
+  });
+
+  it.each([
+    ['pending', 'Sending…', ''],
+    ['sent', 'Sent', '✓'],
+    ['delivered', 'Delivered', '✓✓'],
+    ['read', 'Read', '✓✓'],
+    ['failed', 'Failed', ''],
+  ] as const)('says %s as "%s" (ticks: "%s") with a label for screen readers', (state, words, ticks) => {
+    render(MessageItem, { props: { message: message('bob@example.org', { direction: 'out', state }) } });
+    const el = screen.getByTestId('message-state');
+    expect(el.getAttribute('aria-label')).toBe(words);
+    expect(el.getAttribute('role')).toBe('img');
+    expect(el.textContent?.replace(/\s+/g, '')).toBe(`${ticks}${words}`);
+    expect(el.classList.contains(state)).toBe(true);
+    expect(screen.queryByTestId('message-retry')).toBeNull();
+  });
+
+  it('says why a message failed and offers Retry', async () => {
+    const onretry = vi.fn(async () => undefined);
+    const failed = message('bob@example.org', { direction: 'out', state: 'failed', error: 'Bob’s server is not reachable.' });
+    render(MessageItem, { props: { message: failed, onretry } });
+    expect(screen.getByTestId('message-error').textContent).toBe('Bob’s server is not reachable.');
+    const retry = screen.getByTestId('message-retry');
+    expect(retry.textContent?.trim()).toBe('Retry');
+    expect(retry.getAttribute('aria-describedby')).toBe(screen.getByTestId('message-error').id);
+    await fireEvent.click(retry);
+    expect(onretry).toHaveBeenCalledWith(failed);
+  });
+
+  it('has a sentence for a failed message without a reason', () => {
+    render(MessageItem, {
+      props: { message: message('bob@example.org', { direction: 'out', state: 'failed' }), onretry: vi.fn() },
+    });
+    expect(screen.getByTestId('message-error').textContent).toBe('This message could not be sent.');
   });
 });
