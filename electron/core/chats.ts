@@ -54,7 +54,6 @@ export interface IncomingCtx {
 
 export function createChatService(deps: ChatsDeps) {
   const incoming = createPipeline<IncomingCtx>(deps.transaction);
-  const sending = new Set<string>();
 
   function messageView(m: MessageRecord, conv: ConversationRecord): MessageView {
     return {
@@ -199,6 +198,8 @@ export function createChatService(deps: ChatsDeps) {
   }
 
   function installOn(accountId: AccountId, client: XmppClient) {
+    // A new session on this client (not a resume): nothing of the old stream counts as written.
+    client.on('online', () => written.delete(client));
     client.sm.on('acked', (stanzas: Element[]) => {
       for (const el of stanzas) if (el.name === 'message' && el.attrs.id) markSent(accountId, el.attrs.id as string);
     });
@@ -220,40 +221,55 @@ export function createChatService(deps: ChatsDeps) {
   }
 
   /**
-   * Put a stored message on the wire. It stays 'pending' until the server has acknowledged it
-   * (XEP-0198), or — on a server without stream management — until a ping sent after it is answered,
-   * which on one ordered stream proves the server received the message first.
+   * The outbox, one worker per account: pending messages leave strictly in the order they were
+   * written (a message typed during an outage never overtakes an older one), each exactly once per
+   * stream. A message stays 'pending' until the server has acknowledged it (XEP-0198), or — on a
+   * server without stream management — until a ping sent after it is answered, which on one ordered
+   * stream proves the server received the message first.
    */
-  async function transmit(accountId: AccountId, m: MessageRecord, conv: ConversationRecord): Promise<void> {
-    const client = deps.connections.client(accountId);
-    if (!client || sending.has(m.id)) return;
-    sending.add(m.id);
-    try {
-      await client.send(buildChatMessage({ to: conv.peer, body: m.body, id: m.originId! }, outgoingExtras.map((f) => f())));
-      if (!client.sm.tracking) {
-        await client.iqCaller.request(xml('iq', { type: 'get', to: client.options.domain }, xml('ping', { xmlns: 'urn:xmpp:ping' })), 30_000);
-        markSent(accountId, m.originId!);
-      }
-    } catch (err) {
-      deps.log.info(`send deferred: ${(err as Error).message}`);
-    } finally {
-      sending.delete(m.id);
+  const workers = new Map<AccountId, Promise<void>>();
+  const rerun = new Set<AccountId>();
+  /** Origin-ids written on the current session of each client (a failed resume starts a new one). */
+  const written = new WeakMap<XmppClient, Set<string>>();
+
+  function kick(accountId: AccountId): void {
+    if (workers.has(accountId)) {
+      rerun.add(accountId);
+      return;
     }
+    const run = (async () => {
+      do {
+        rerun.delete(accountId);
+        const client = deps.connections.client(accountId);
+        if (!client) return;
+        let ids = written.get(client);
+        if (!ids) written.set(client, (ids = new Set(client.sm.unacked().map((el) => el.attrs.id as string))));
+        for (const m of deps.repo.pendingOutgoing(accountId)) {
+          if (ids.has(m.originId!)) continue;
+          const conv = deps.repo.conversation(m.conversationId);
+          if (!conv || deps.connections.client(accountId) !== client) break;
+          try {
+            await client.send(buildChatMessage({ to: conv.peer, body: m.body, id: m.originId! }, outgoingExtras.map((f) => f())));
+            ids.add(m.originId!);
+            if (!client.sm.tracking) {
+              await client.iqCaller.request(xml('iq', { type: 'get', to: client.options.domain }, xml('ping', { xmlns: 'urn:xmpp:ping' })), 30_000);
+              markSent(accountId, m.originId!);
+            }
+          } catch (err) {
+            // Still pending in the database: it goes out on the next stream, with the same id.
+            deps.log.info(`send deferred: ${(err as Error).message}`);
+            break;
+          }
+        }
+      } while (rerun.has(accountId));
+    })().finally(() => workers.delete(accountId));
+    workers.set(accountId, run);
   }
 
-  /**
-   * Send what is waiting in the outbox, oldest first, with the ids it was given when written —
-   * except what the XEP-0198 queue already holds (it is retransmitted by a resume, and written on
-   * this stream already otherwise).
-   */
+  /** After a session starts or resumes: whatever is still pending goes out, in order. */
   async function flushPending(accountId: AccountId) {
-    const client = deps.connections.client(accountId);
-    if (!client) return;
-    const queued = new Set(client.sm.unacked().map((el) => el.attrs.id as string | undefined));
-    for (const m of deps.repo.pendingOutgoing(accountId)) {
-      const conv = deps.repo.conversation(m.conversationId);
-      if (conv && !queued.has(m.originId)) await transmit(accountId, m, conv);
-    }
+    kick(accountId);
+    await workers.get(accountId);
   }
 
   /** Servers that announce XEP-0359/0313 add stanza-ids we can trust; others may pass forged ones. */
@@ -287,7 +303,7 @@ export function createChatService(deps: ChatsDeps) {
       const view = messageView(stored, conv);
       deps.events.emit('message:added', [view]);
       emitConversation(conv.id);
-      void transmit(conv.accountId, stored, conv);
+      kick(conv.accountId);
       return ok(view);
     },
     updated,
@@ -301,7 +317,10 @@ export function createChatService(deps: ChatsDeps) {
       if (m.state !== 'failed' && m.state !== 'pending') return ok(messageView(m, conv));
       const again = deps.repo.setState(m.id, 'pending')!;
       updated(again);
-      void transmit(conv.accountId, again, conv);
+      // A retried message was written on this stream before: write it again.
+      const client = deps.connections.client(conv.accountId);
+      if (client) written.get(client)?.delete(m.originId!);
+      kick(conv.accountId);
       return ok(messageView(again, conv));
     },
     markRead(conversationId: string): Result<null> {
