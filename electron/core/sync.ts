@@ -114,6 +114,32 @@ export function createSyncService(deps: SyncDeps) {
   const emit = (accountId: AccountId, phase: 'catching-up' | 'synced' | 'failed', fetched: number, detail?: string) =>
     deps.events.emit('sync:state', { accountId, phase, fetched, ...(detail ? { detail } : {}) });
 
+  /**
+   * Page forward from `from` until the archive says it is complete; returns how many were fetched.
+   * The next page is requested as soon as this one has arrived, so the server works on it while
+   * this one is stored: catch-up takes about as long as paging the archive alone.
+   */
+  async function pageForward(accountId: AccountId, client: XmppClient, own: string, from: { after?: string; start?: number }, prevKey: number): Promise<number> {
+    let fetched = 0;
+    let pending = queryPage(client, own, { ...from, max: pageSize });
+    for (;;) {
+      const page = await pending;
+      const last = page.results.at(-1);
+      const more = !page.fin.complete && page.results.length > 0;
+      if (more) {
+        pending = queryPage(client, own, { after: last!.archiveId, max: pageSize });
+        pending.catch(() => {}); // observed below, or abandoned if storing this page fails
+      }
+      const keys = keysAfter(page.results, prevKey);
+      prevKey = keys.at(-1) ?? prevKey;
+      await deps.chats.ingest(page.results.map((r, i) => toCtx(accountId, own, r, true, keys[i]!)));
+      fetched += page.results.length;
+      if (last) setPointer(accountId, own, last.archiveId, last.delayedAt);
+      emit(accountId, 'catching-up', fetched);
+      if (!more) return fetched;
+    }
+  }
+
   /** Catch up the user's own archive after a new session. */
   async function catchUp(accountId: AccountId, client: XmppClient): Promise<void> {
     const own = bareOf(client.jid?.toString());
@@ -123,7 +149,11 @@ export function createSyncService(deps: SyncDeps) {
     emit(accountId, 'catching-up', 0);
     try {
       const pointer = getPointer(accountId, own);
-      if (!pointer?.last_id) {
+      if (!pointer?.last_id && pointer?.synced_at) {
+        // Synced before while the archive was empty: everything since then (a minute of margin for
+        // clocks; what we already have is recognised and skipped).
+        fetched = await pageForward(accountId, client, own, { start: pointer.synced_at - 60_000 }, -Infinity);
+      } else if (!pointer?.last_id) {
         // A new device: only the latest page now; older pages when the user scrolls up.
         const { results } = await queryPage(client, own, { before: true, max: pageSize });
         const keys = keysAfter(results, -Infinity);
@@ -132,28 +162,13 @@ export function createSyncService(deps: SyncDeps) {
         if (last) setPointer(accountId, own, last.archiveId, last.delayedAt);
         fetched = results.length;
       } else {
-        let after = pointer.last_id;
-        let prevKey = deps.repo.sortKeyOfArchiveId(accountId, after) ?? pointer.last_at ?? -Infinity;
-        for (;;) {
-          let page;
-          try {
-            page = await queryPage(client, own, { after, max: pageSize });
-          } catch (err) {
-            // The id we stored is gone from the archive (expired or archive reset): continue by time.
-            if ((err as { condition?: string }).condition !== 'item-not-found' || pointer.last_at === null) throw err;
-            page = await queryPage(client, own, { start: pointer.last_at, max: pageSize });
-          }
-          const keys = keysAfter(page.results, prevKey);
-          prevKey = keys.at(-1) ?? prevKey;
-          await deps.chats.ingest(page.results.map((r, i) => toCtx(accountId, own, r, true, keys[i]!)));
-          fetched += page.results.length;
-          const last = page.results.at(-1);
-          if (last) {
-            setPointer(accountId, own, last.archiveId, last.delayedAt);
-            after = last.archiveId;
-          }
-          emit(accountId, 'catching-up', fetched);
-          if (page.fin.complete || page.results.length === 0) break;
+        const prevKey = deps.repo.sortKeyOfArchiveId(accountId, pointer.last_id) ?? pointer.last_at ?? -Infinity;
+        try {
+          fetched = await pageForward(accountId, client, own, { after: pointer.last_id }, prevKey);
+        } catch (err) {
+          // The id we stored is gone from the archive (expired or archive reset): continue by time.
+          if ((err as { condition?: string }).condition !== 'item-not-found' || pointer.last_at === null) throw err;
+          fetched = await pageForward(accountId, client, own, { start: pointer.last_at }, prevKey);
         }
       }
       setSynced(accountId, own);
