@@ -87,6 +87,9 @@ test('two people sign in, add each other and chat', async ({ browser }, testInfo
   await expect(received.getByTestId('message-body')).toHaveText('Hello Bob <img src=x onerror=alert(1)>');
   await expect(bob.locator('[data-testid="chat-view"] img')).toHaveCount(0);
   await expect(chatInBob.getByTestId('chat-unread')).toHaveCount(0);
+  // Bob has read it: Alice sees that (XEP-0333 displayed marker), and the chat says it is up to date.
+  await expect(sent).toHaveAttribute('data-state', 'read', { timeout: 15_000 });
+  await expect(alice.getByTestId('sync-status')).toContainText('Up to date');
   await bob.getByTestId('composer').fill('Hi Alice!');
   await bob.getByTestId('send-button').click();
   await expect(alice.locator('[data-testid="message-item"][data-direction="in"]').getByTestId('message-body')).toHaveText('Hi Alice!', { timeout: 15_000 });

@@ -1,7 +1,7 @@
 // Composition root of the desktop app (DESIGN.md "Process model", "Security of the shell"). Thin on
 // purpose: policy lives in windows/, os/ and ipc/ (unit-tested with fakes); services live in core/.
 // Bundled to dist/electron/main.cjs by build/scripts/build-electron.mjs, so `__dirname` is dist/electron.
-import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, powerMonitor, safeStorage, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -108,6 +108,8 @@ function run(): void {
         getWindows: () => BrowserWindow.getAllWindows(),
       });
       await core.start();
+      // Waking from sleep or unlocking: check every connection now instead of waiting for a timeout.
+      for (const ev of ['resume', 'unlock-screen'] as const) powerMonitor.on(ev as 'resume', () => core?.nudge());
       started = true;
       showWindow();
     })

@@ -18,6 +18,7 @@ import { createChatService } from './chats.js';
 import { createSyncService } from './sync.js';
 import { installReceipts } from './receipts.js';
 import { createPresenceActivity } from './csi.js';
+import { startWakeWatch, type WakeWatch } from './wake-watch.js';
 import type { DiscoveryDeps } from '../xmpp/discovery.js';
 
 export interface AppCoreOptions {
@@ -37,6 +38,8 @@ export interface AppCoreOptions {
 export interface AppCore {
   handlers: Handlers;
   events: EventBus;
+  /** Tell the core the machine woke up or the network changed (Electron's powerMonitor calls it). */
+  nudge(): void;
   accounts: AccountService;
   connections: ConnectionService;
   start(): Promise<void>;
@@ -107,6 +110,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     }
   });
 
+  let wake: WakeWatch | undefined;
   const version = appVersion();
   const handlers: Handlers = {
     'app:info': async () =>
@@ -177,10 +181,13 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     events,
     accounts: accounts!,
     connections,
+    nudge: () => connections.nudge(),
     async start() {
+      wake ??= startWakeWatch(() => connections.nudge());
       for (const a of accountsRepo.list()) if (a.enabled) void connections.connect(a.id);
     },
     async stop() {
+      wake?.stop();
       await connections.stopAll();
       db.close();
     },

@@ -263,6 +263,19 @@ export function createConnectionService(deps: ConnectionsDeps) {
       const s = session(id);
       return s.online && s.client?.status === 'online' ? s.client : undefined;
     },
+    /**
+     * Something changed (wake from sleep, network change, Electron's powerMonitor): live sessions
+     * check their link now, sessions waiting to retry try at once.
+     */
+    nudge() {
+      for (const [id, s] of sessions) {
+        if (s.online && s.client) s.client.sm.requestAck();
+        else if (s.wanted && s.state.status === 'waiting-to-retry') {
+          s.attempt = 0;
+          void connect(id);
+        }
+      }
+    },
     /** Every signed-in client. */
     onlineClients: (): XmppClient[] => [...sessions.values()].filter((s) => s.online && s.client?.status === 'online').map((s) => s.client!),
     onClient: (h: ClientHook) => void clientHooks.push(h),

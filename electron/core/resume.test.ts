@@ -73,3 +73,46 @@ describe('stream management', () => {
     await expect.poll(() => bodies(bob, bobConv.id, 'in').then((b) => b.filter((x) => x.startsWith('burst'))), { timeout: 10_000 }).toEqual(Array.from({ length: 10 }, (_, i) => `burst ${i}`));
   });
 });
+
+describe('noticing that the network is back, or gone', () => {
+  it('a nudge (wake from sleep, network change) retries at once instead of waiting out the backoff', async () => {
+    const slow = await startTestCore({ backoff: { first: 60_000, max: 60_000 } });
+    const p2 = await startFaultProxy({ host: '127.0.0.1', port: server.c2sPort });
+    try {
+      const acc = await slow.must('accounts:add', { jid: `bob@${server.domain}`, password: 'b-pw', manual: { host: '127.0.0.1', port: p2.port }, pinnedCertificate: server.cert.fingerprint256 });
+      await slow.waitForEvent('connection:state', (s) => s.accountId === acc.id && s.status === 'online');
+      await slow.must('accounts:disconnect', { accountId: acc.id });
+      p2.refuse();
+      const mark = slow.mark();
+      await slow.must('accounts:connect', { accountId: acc.id });
+      const waiting = await slow.waitForEvent('connection:state', (s) => s.status === 'waiting-to-retry', 10_000, mark);
+      expect(waiting.retryAt! - Date.now()).toBeGreaterThan(20_000);
+      p2.allow();
+      const before = Date.now();
+      slow.core.nudge();
+      await slow.waitForEvent('connection:state', (s) => s.status === 'online', 10_000, mark);
+      expect(Date.now() - before).toBeLessThan(5000);
+    } finally {
+      await slow.stop();
+      await p2.close();
+    }
+  });
+
+  it('a link that died silently is found by the unanswered ack request and resumed', async () => {
+    const t = await startTestCore({ answerTimeoutMs: 500 });
+    const p3 = await startFaultProxy({ host: '127.0.0.1', port: server.c2sPort });
+    try {
+      const acc = await t.must('accounts:add', { jid: `bob@${server.domain}`, password: 'b-pw', manual: { host: '127.0.0.1', port: p3.port }, pinnedCertificate: server.cert.fingerprint256 });
+      await t.waitForEvent('connection:state', (s) => s.accountId === acc.id && s.status === 'online');
+      const mark = t.mark();
+      p3.blackhole(); // nothing is closed: only silence
+      t.core.nudge();
+      await t.waitForEvent('connection:state', (s) => s.status === 'connecting', 5000, mark);
+      p3.resume();
+      await t.waitForEvent('connection:state', (s) => s.status === 'online' && s.session === 'resumed', 10_000, mark);
+    } finally {
+      await t.stop();
+      await p3.close();
+    }
+  });
+});
