@@ -9,6 +9,7 @@ import type { Logger } from './log.js';
 import { closeClient, createXmppClient, startClient, type XmppClient } from '../xmpp/client.js';
 import { discoverCandidates, type DiscoveryDeps, type ManualEndpoint } from '../xmpp/discovery.js';
 import { classifyConnectError } from '../xmpp/errors.js';
+import type { SaltedPasswordCache } from '../xmpp/sasl/scram.js';
 
 export interface LoginTarget {
   jid: string;
@@ -55,6 +56,13 @@ interface Session {
 
 export function createConnectionService(deps: ConnectionsDeps) {
   const sessions = new Map<AccountId, Session>();
+  /** Per account, per password: salted passwords from SCRAM, so reconnects cost no PBKDF2. */
+  const scramCaches = new Map<string, { password: string; cache: SaltedPasswordCache }>();
+  const scramCacheFor = (jid: string, password: string) => {
+    let c = scramCaches.get(jid);
+    if (!c || c.password !== password) scramCaches.set(jid, (c = { password, cache: new Map() }));
+    return c.cache;
+  };
   const clientHooks: ClientHook[] = [];
   const onlineHooks: OnlineHook[] = [];
   const resumedHooks: OnlineHook[] = [];
@@ -90,6 +98,7 @@ export function createConnectionService(deps: ConnectionsDeps) {
         jid: target.jid, password: target.password, resource: target.resource, service: c.service,
         ...(target.pinned ? { pinned: target.pinned } : {}), timeoutMs: deps.timeoutMs ?? 15_000,
         ...(deps.answerTimeoutMs ? { answerTimeoutMs: deps.answerTimeoutMs } : {}),
+        scramCache: scramCacheFor(target.jid, target.password),
       });
       client.on('error', (err: unknown) => deps.log.debug(`client error: ${(err as Error)?.message}`));
       onClient?.(client);

@@ -12,6 +12,7 @@ import { setupStartTls } from './rfc/6120-starttls.js';
 import { setupSasl } from './rfc/6120-sasl.js';
 import type { TlsPolicy } from './tls-verify.js';
 import { setupStreamManagement, type StreamManagement } from './stream-management.js';
+import type { SaltedPasswordCache } from './sasl/scram.js';
 
 const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 /** What this client implements (XEP-0030 features). */
@@ -32,6 +33,8 @@ export interface XmppClientOptions {
   timeoutMs?: number;
   /** How long an unanswered ack request may wait before the link counts as dead (XEP-0198). */
   answerTimeoutMs?: number;
+  /** This account's salted-password cache (see sasl/scram.ts). */
+  scramCache?: SaltedPasswordCache;
 }
 
 export interface IqCaller {
@@ -96,7 +99,7 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
   let mechanism: string | undefined;
   // RFC 6120 §9 order: TLS, then SASL, then resource binding (+ XEP-0198 resume/enable, in sm).
   setupStartTls(streamFeatures as never, () => new SecureSocket());
-  setupSasl(streamFeatures as never, () => ({ username, password: opts.password }), (m) => {
+  setupSasl(streamFeatures as never, () => ({ username, password: opts.password, ...(opts.scramCache ? { cache: opts.scramCache } : {}) }), (m) => {
     mechanism = m;
     authenticated = true;
   });

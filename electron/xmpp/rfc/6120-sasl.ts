@@ -4,7 +4,7 @@
 // handler ignores, and (c) never send PLAIN or anything else over an unencrypted stream.
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
-import { createScramSession, SCRAM_MECHANISMS } from '../sasl/scram.js';
+import { createScramSession, SCRAM_MECHANISMS, type SaltedPasswordCache } from '../sasl/scram.js';
 import { XmppFailure } from '../errors.js';
 
 export const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
@@ -12,6 +12,8 @@ export const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 export interface SaslCredentials {
   username: string;
   password: string;
+  /** Salted-password cache of this account and password (reconnects skip PBKDF2). */
+  cache?: SaltedPasswordCache;
 }
 
 /** Our order of preference; PLAIN only when nothing better is offered (and only over TLS). */
@@ -55,7 +57,7 @@ export async function authenticate(entity: SaslEntity, offered: string[], creds:
     throw reply.is('failure', NS_SASL) ? failureFrom(reply) : new XmppFailure('server-error', `unexpected ${reply.name}`);
   }
 
-  const scram = createScramSession(SCRAM_MECHANISMS[mechanism]!, creds.username, creds.password);
+  const scram = createScramSession(SCRAM_MECHANISMS[mechanism]!, creds.username, creds.password, undefined, creds.cache);
   let reply = await entity.sendReceive(xml('auth', { xmlns: NS_SASL, mechanism }, b64(scram.clientFirst())));
   if (reply.is('failure', NS_SASL)) throw failureFrom(reply);
   if (!reply.is('challenge', NS_SASL)) throw new XmppFailure('server-error', `unexpected ${reply.name}`);

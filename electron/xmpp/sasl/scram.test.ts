@@ -40,3 +40,15 @@ describe('SCRAM-SHA-1 (RFC 5802 §5 vector)', () => {
     expect(escapeUsername('a=b,c')).toBe('a=3Db=2Cc');
   });
 });
+
+describe('salted-password cache', () => {
+  it('is filled per salt and iterations and gives the same proof without recomputing', async () => {
+    const cache = new Map<string, Buffer>();
+    const first = createScramSession('sha256', 'user', 'pencil', 'rOprNGfwEbeRWgbNEkqO', cache);
+    const server = 'r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096';
+    const a = await first.clientFinal(server);
+    expect([...cache.keys()]).toEqual(['sha256:W22ZaJ0SNY7soEsUEjb6gQ==:4096']);
+    const again = await createScramSession('sha256', 'user', 'pencil', 'rOprNGfwEbeRWgbNEkqO', cache).clientFinal(server);
+    expect(again).toBe(a);
+  });
+});

@@ -1,7 +1,8 @@
 // SCRAM client (RFC 5802; SHA-256 per RFC 7677, SHA-512 per draft-melnikov-scram-sha-512) computed
 // with Node's native PBKDF2/HMAC. The stock @xmpp mechanism runs PBKDF2 as thousands of awaited
-// WebCrypto calls (~1.2 s of CPU per login, TESTING.md); this takes a few milliseconds, and caches the
-// salted password per (salt, iterations) so a reconnect costs no PBKDF2 at all (as Conversations does).
+// WebCrypto calls (~1.2 s of CPU per login, TESTING.md); this takes a few milliseconds. A caller may
+// pass a cache, owned by one account and one password, so that reconnects skip PBKDF2 entirely (as
+// Conversations does); nothing is cached globally.
 import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export type ScramHash = 'sha1' | 'sha256' | 'sha512';
@@ -13,8 +14,8 @@ export const SCRAM_MECHANISMS: Record<string, ScramHash> = {
 
 const HASH_LEN: Record<ScramHash, number> = { sha1: 20, sha256: 32, sha512: 64 };
 
-/** Salted passwords by hash+salt+iterations+password digest; never persisted, never logged. */
-const saltedCache = new Map<string, Buffer>();
+/** Salted passwords by hash+salt+iterations, for ONE account and password; never persisted or logged. */
+export type SaltedPasswordCache = Map<string, Buffer>;
 
 /** RFC 5802 §5.1: '=' and ',' in the user name are escaped as =3D and =2C. */
 export function escapeUsername(name: string): string {
@@ -42,15 +43,14 @@ export class ScramError extends Error {
   }
 }
 
-function saltedPassword(hash: ScramHash, password: string, salt: Buffer, iterations: number): Promise<Buffer> {
-  const pwDigest = createHash('sha256').update(password).digest('base64');
-  const key = `${hash}:${salt.toString('base64')}:${iterations}:${pwDigest}`;
-  const hit = saltedCache.get(key);
+function saltedPassword(hash: ScramHash, password: string, salt: Buffer, iterations: number, cache?: SaltedPasswordCache): Promise<Buffer> {
+  const key = `${hash}:${salt.toString('base64')}:${iterations}`;
+  const hit = cache?.get(key);
   if (hit) return Promise.resolve(hit);
   return new Promise((resolve, reject) =>
     pbkdf2(prepPassword(password), salt, iterations, HASH_LEN[hash], hash, (err, derived) => {
       if (err) return reject(err);
-      saltedCache.set(key, derived);
+      cache?.set(key, derived);
       resolve(derived);
     }),
   );
@@ -68,7 +68,9 @@ export interface ScramSession {
   verifyServerFinal(serverFinal: string): void;
 }
 
-export function createScramSession(hash: ScramHash, username: string, password: string, nonce = randomBytes(18).toString('base64')): ScramSession {
+export function createScramSession(
+  hash: ScramHash, username: string, password: string, nonce = randomBytes(18).toString('base64'), cache?: SaltedPasswordCache,
+): ScramSession {
   // No channel binding yet ('n,,'); -PLUS variants can add 'p=tls-exporter' later.
   const gs2Header = 'n,,';
   const clientFirstBare = `n=${escapeUsername(username)},r=${nonce}`;
@@ -86,7 +88,7 @@ export function createScramSession(hash: ScramHash, username: string, password: 
       // RFC 5802 §5.1: the server nonce must start with the client's nonce.
       if (!r.startsWith(nonce) || r.length === nonce.length) throw new ScramError('server nonce does not extend ours');
       if (i > 1_000_000) throw new ScramError('iteration count unreasonably high');
-      const salted = await saltedPassword(hash, password, Buffer.from(s, 'base64'), i);
+      const salted = await saltedPassword(hash, password, Buffer.from(s, 'base64'), i, cache);
       const clientKey = hmac(hash, salted, 'Client Key');
       const storedKey = digest(hash, clientKey);
       const finalWithoutProof = `c=${Buffer.from(gs2Header).toString('base64')},r=${r}`;
