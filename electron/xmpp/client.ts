@@ -72,7 +72,12 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
   const at = opts.jid.lastIndexOf('@');
   const username = opts.jid.slice(0, at);
   const domain = opts.jid.slice(at + 1);
-  const policy: TlsPolicy = { servername: domain, ...(opts.pinned ? { pinned: opts.pinned } : {}) };
+  // A WebSocket endpoint is an HTTPS URL: its certificate is checked against the URL's host (RFC 7395
+  // §3.1 builds on RFC 6455, which uses the URL's host), which is how a domain can delegate WebSocket
+  // service to another host in its host-meta (XEP-0156). TCP transports are checked against the JID's
+  // domain (RFC 6120 §13.7.2.1) whatever host was dialled.
+  const servername = /^wss?:\/\//.test(opts.service) ? new URL(opts.service).hostname.replace(/^\[|\]$/g, '') : domain;
+  const policy: TlsPolicy = { servername, ...(opts.pinned ? { pinned: opts.pinned } : {}) };
 
   const entity = new (Client as any)({ service: opts.service, domain, timeout: opts.timeoutMs ?? 15_000 });
   const { transports, SecureSocket } = makeTransports({ ...policy, timeoutMs: opts.timeoutMs ?? 15_000 });

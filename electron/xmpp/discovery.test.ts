@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { discoverCandidates, manualCandidates } from './discovery.js';
-import { parseHostMetaJson } from './xep/0156-host-meta.js';
+import { parseHostMetaJson, parseHostMetaXrd } from './xep/0156-host-meta.js';
 
 const deps = (srv: Record<string, { name: string; port: number; priority: number; weight: number }[]>, hostMeta?: string) => ({
   resolveSrv: async (n: string) => {
@@ -42,6 +42,20 @@ describe('discovery chain', () => {
     expect(manualCandidates('example.org', { host: '127.0.0.1', port: 15222 }).map((c) => c.service)).toEqual(['xmpp://127.0.0.1:15222']);
     expect(manualCandidates('example.org', { host: 'h', port: 5223 }).map((c) => c.service)).toEqual(['xmpps://h:5223']);
     expect(manualCandidates('example.org', { websocketUrl: 'wss://h/ws' }).map((c) => c.service)).toEqual(['wss://h/ws']);
+  });
+
+  it('reads the XRD form of host-meta too', async () => {
+    const xrd = `<?xml version='1.0' encoding='utf-8'?>
+      <XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>
+        <Link rel="urn:xmpp:alt-connections:xbosh" href="https://example.org/bosh"/>
+        <Link rel="urn:xmpp:alt-connections:websocket" href="wss://ws.example.net/xmpp"/>
+        <Link rel="urn:xmpp:alt-connections:websocket" href="ws://insecure.example/xmpp"/>
+      </XRD>`;
+    expect(parseHostMetaXrd(xrd)).toEqual(['wss://ws.example.net/xmpp']);
+    const c = await discoverCandidates('example.org', { deps: deps({}, xrd) });
+    expect(c.map((x) => x.service)).toEqual(['wss://ws.example.net/xmpp', 'xmpp://example.org:5222']);
+    expect(parseHostMetaXrd('<not-xrd/>')).toEqual([]);
+    expect(parseHostMetaXrd('<<<')).toEqual([]);
   });
 
   it('ignores insecure or malformed host-meta links', () => {

@@ -4,7 +4,10 @@
 import { promises as dns } from 'node:dns';
 import https from 'node:https';
 import type { EndpointView, TransportKind } from '../../shared/views.js';
-import { hostMetaUrl, parseHostMetaJson } from './xep/0156-host-meta.js';
+import { hostMetaUrl, parseHostMetaJson, parseHostMetaXrd } from './xep/0156-host-meta.js';
+
+/** Whichever form the document is in. */
+const parseHostMeta = (text: string) => (text.trimStart().startsWith('{') ? parseHostMetaJson(text) : parseHostMetaXrd(text));
 import { orderSrv, SRV_DIRECT_TLS, SRV_STARTTLS, type SrvRecord } from './xep/0368-srv.js';
 
 export interface Candidate { service: string; view: EndpointView }
@@ -55,7 +58,7 @@ export async function discoverCandidates(
   const out: Candidate[] = [];
   for (const r of orderSrv(direct)) out.push(candidateFor('direct-tls', hostPort(r.name, r.port), 'srv-xmpps'));
   for (const r of orderSrv(starttls)) out.push(candidateFor('starttls', hostPort(r.name, r.port), 'srv-xmpp'));
-  for (const url of hostMeta ? parseHostMetaJson(hostMeta) : []) out.push(candidateFor('websocket', url, 'host-meta'));
+  for (const url of hostMeta ? parseHostMeta(hostMeta) : []) out.push(candidateFor('websocket', url, 'host-meta'));
   out.push(candidateFor('starttls', hostPort(domain, 5222), 'fallback'));
   // The remembered winner goes first, if it is still among what discovery found.
   if (opts.remembered) {
@@ -69,24 +72,29 @@ export const defaultDiscoveryDeps: DiscoveryDeps = {
   async resolveSrv(name) {
     return (await dns.resolveSrv(name)).map((r) => ({ name: r.name, port: r.port, priority: r.priority, weight: r.weight }));
   },
-  fetchHostMeta(domain) {
-    // Certificate validated by Node's defaults against the domain (this is the domain's own web server).
-    return new Promise((resolve) => {
-      const req = https.get(hostMetaUrl(domain), { timeout: 3000 }, (res) => {
-        if (res.statusCode !== 200) {
-          res.resume();
-          return resolve(undefined);
-        }
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          body += c;
-          if (body.length > 65_536) req.destroy();
-        });
-        res.on('end', () => resolve(body));
-      });
-      req.on('error', () => resolve(undefined));
-      req.on('timeout', () => req.destroy());
-    });
+  async fetchHostMeta(domain) {
+    // The JSON form first (smaller, what Prosody and ejabberd serve), then the XRD form (§3.1).
+    return (await fetchText(hostMetaUrl(domain, 'json'))) ?? (await fetchText(hostMetaUrl(domain, 'xrd')));
   },
 };
+
+/** GET over HTTPS with Node's default certificate validation for the domain; undefined on any failure. */
+function fetchText(url: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const req = https.get(url, { timeout: 3000 }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        return resolve(undefined);
+      }
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        body += c;
+        if (body.length > 65_536) req.destroy();
+      });
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', () => resolve(undefined));
+    req.on('timeout', () => req.destroy());
+  });
+}

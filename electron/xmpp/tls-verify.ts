@@ -3,7 +3,7 @@
 // checkServerIdentity). The single exception is a certificate the user pinned for this account after
 // seeing its fingerprint. Nothing is written to the socket before `verifyPeer` has accepted it.
 import tls, { type PeerCertificate, type TLSSocket } from 'node:tls';
-import type net from 'node:net';
+import net from 'node:net';
 import type { CertificateView } from '../../shared/errors.js';
 
 export interface TlsPolicy {
@@ -91,6 +91,17 @@ export function verifyPeer(socket: TLSSocket, policy: TlsPolicy): void {
   throw new CertificateError(certificateView(cert, explain(String(socket.authorizationError), policy.servername, cert)));
 }
 
+/**
+ * SNI carries the name (never an IP address: RFC 6066 §3 forbids it, and servers answer with an
+ * 'unrecognized name' alert), and the identity check is always against that name or address.
+ */
+export function tlsNameOptions(name: string): Pick<tls.ConnectionOptions, 'servername' | 'checkServerIdentity'> {
+  return {
+    ...(net.isIP(name) ? {} : { servername: name }),
+    checkServerIdentity: (_host, cert) => tls.checkServerIdentity(name, cert),
+  };
+}
+
 export interface SecureConnectOptions extends TlsPolicy {
   /** Upgrade this plain socket (STARTTLS) instead of dialing host:port (Direct TLS). */
   socket?: net.Socket;
@@ -111,7 +122,7 @@ export function secureConnect(opts: SecureConnectOptions): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const socket = tls.connect({
       ...(opts.socket ? { socket: opts.socket } : { host: opts.host, port: opts.port }),
-      servername: opts.servername,
+      ...tlsNameOptions(opts.servername),
       ALPNProtocols: opts.alpn,
       // Verification still runs (chain + name); the outcome is enforced in verifyPeer below.
       rejectUnauthorized: false,

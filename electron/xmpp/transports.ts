@@ -8,7 +8,7 @@ import tls, { type TLSSocket } from 'node:tls';
 import WebSocket from 'ws';
 import ConnectionTCP from '@xmpp/connection-tcp';
 import ConnectionWebSocket from '@xmpp/websocket/lib/Connection.js';
-import { secureConnect, verifyPeer, type TlsPolicy } from './tls-verify.js';
+import { secureConnect, tlsNameOptions, verifyPeer, type TlsPolicy } from './tls-verify.js';
 
 export interface SocketLike extends EventEmitter {
   secure: boolean;
@@ -88,7 +88,7 @@ export class SecureWebSocket extends EventEmitter implements SocketLike {
       // Dial TLS ourselves so the certificate is checked against the JID's domain (or the pin)
       // before the HTTP upgrade request is answered.
       createConnection: ((opts: tls.ConnectionOptions) => {
-        const s = tls.connect({ ...opts, servername: policy.servername, rejectUnauthorized: false });
+        const s = tls.connect({ ...opts, ...tlsNameOptions(policy.servername), rejectUnauthorized: false });
         s.once('secureConnect', () => {
           try {
             verifyPeer(s, policy);
