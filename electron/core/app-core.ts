@@ -19,6 +19,7 @@ import { createSyncService } from './sync.js';
 import { installReceipts } from './receipts.js';
 import { createPresenceActivity } from './csi.js';
 import { startWakeWatch, type WakeWatch } from './wake-watch.js';
+import { installReadSync } from './read-sync.js';
 import type { DiscoveryDeps } from '../xmpp/discovery.js';
 
 export interface AppCoreOptions {
@@ -85,6 +86,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
 
   const receipts = installReceipts({ chats, repo: messagesRepo, roster: rosterRepo, connections, log: createLogger('receipts') });
   const activity = createPresenceActivity({ connections });
+  const readSync = installReadSync({ chats, repo: messagesRepo, connections, log: createLogger('read-sync') });
 
   // Wiring order matters: protocol handlers are installed before the stream opens. After sign-in:
   // carbons and server features, the roster, then availability (offline messages follow it), the
@@ -98,6 +100,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   connections.onOnline((id, client) => roster.onOnline(id, client));
   connections.onOnline((id) => chats.flushPending(id));
   connections.onOnline((id, client) => sync.afterPresence(id, client));
+  connections.onOnline((id, client) => readSync.onOnline(id, client));
   connections.onOnline((id, client) => activity.onOnline(id, client));
   connections.onResumed((id) => chats.flushPending(id));
   events.subscribe((name, payload) => {
@@ -165,7 +168,11 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     'chat:mark-read': async ({ conversationId }) => {
       const r = chats.markRead(conversationId);
       const conv = messagesRepo.conversation(conversationId);
-      if (r.ok && conv) await receipts.displayed(conv.accountId, conv.peer, messagesRepo.lastIncoming(conversationId)?.originId);
+      if (r.ok && conv) {
+        const last = messagesRepo.lastIncoming(conversationId);
+        await receipts.displayed(conv.accountId, conv.peer, last?.originId);
+        await readSync.displayed(conv.accountId, conv.peer, last);
+      }
       return r;
     },
     'chat:retry': ({ messageId }) => chats.retry(messageId),

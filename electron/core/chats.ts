@@ -307,6 +307,7 @@ export function createChatService(deps: ChatsDeps) {
       return ok(view);
     },
     updated,
+    emitConversation,
     onStored: (hook: (ctx: IncomingCtx) => void) => void storedHooks.push(hook),
     addOutgoingExtra: (make: () => Element) => void outgoingExtras.push(make),
     /** Send a failed (or stuck) message of ours again, with the same id. */

@@ -79,6 +79,48 @@ describe('delivery and read state', () => {
   });
 });
 
+describe('read state across devices without markers (XEP-0490)', () => {
+  it('a chat read on one device is read on the other, even with someone who gets no markers', async () => {
+    // Carol is not a contact: no receipts or markers go to her, so only MDS can carry "read".
+    await server.register('carol2', 'c2-pw');
+    const carol = await startTestCore();
+    try {
+      const carolAcc = await add(carol, 'carol2', 'c2-pw');
+      const conv = await carol.must('chat:open', { accountId: carolAcc.id, peer: `bob@${server.domain}` });
+      await carol.must('chat:send', { conversationId: conv.id, body: 'hello from a stranger' });
+      await bob.waitForEvent('conversation:updated', (c) => c.peer === `carol2@${server.domain}` && c.unread === 1);
+      await bob2.waitForEvent('conversation:updated', (c) => c.peer === `carol2@${server.domain}` && c.unread === 1);
+      const mark2 = bob2.mark();
+      const bobConv = (await bob.must('chats:list', {})).find((c) => c.peer === `carol2@${server.domain}`)!;
+      await bob.must('chat:mark-read', { conversationId: bobConv.id });
+      await bob2.waitForEvent('conversation:updated', (c) => c.peer === `carol2@${server.domain}` && c.unread === 0, 10_000, mark2);
+    } finally {
+      await carol.stop();
+    }
+  });
+
+  it('a device that was off learns what was read elsewhere when it signs in', async () => {
+    await server.register('dave', 'd-pw');
+    const dave = await startTestCore();
+    try {
+      const daveAcc = await add(dave, 'dave', 'd-pw');
+      const profile = bob2.profileDir;
+      await bob2.stop({ keepProfile: true });
+      const conv = await dave.must('chat:open', { accountId: daveAcc.id, peer: `bob@${server.domain}` });
+      await dave.must('chat:send', { conversationId: conv.id, body: 'while you were away' });
+      await bob.waitForEvent('conversation:updated', (c) => c.peer === `dave@${server.domain}` && c.unread === 1);
+      const bobConv = (await bob.must('chats:list', {})).find((c) => c.peer === `dave@${server.domain}`)!;
+      await bob.must('chat:mark-read', { conversationId: bobConv.id });
+      await new Promise((r) => setTimeout(r, 300));
+      bob2 = await startTestCore({ profileDir: profile });
+      await bob2.waitForEvent('sync:state', (s) => s.phase === 'synced', 15_000);
+      await expect.poll(async () => (await bob2.must('chats:list', {})).find((c) => c.peer === `dave@${server.domain}`)?.unread, { timeout: 10_000 }).toBe(0);
+    } finally {
+      await dave.stop();
+    }
+  });
+});
+
 describe('a message that bounces', () => {
   it('is marked failed with the reason in words, and a retry sends it again once the address exists', async () => {
     const conv = await alice.must('chat:open', { accountId: aliceAcc.id, peer: `nobody@${server.domain}` });

@@ -9,7 +9,7 @@ import type { AccountsRepo } from '../store/accounts-repo.js';
 import type { ConnectionService } from './connections.js';
 import type { EventBus } from './events.js';
 import type { Logger } from './log.js';
-import type { XmppClient } from '../xmpp/client.js';
+import { clientCaps, type XmppClient } from '../xmpp/client.js';
 import {
   buildRosterGet, buildRosterRemove, buildRosterSet, isTrustedRosterPush, NS_ROSTER, parseRosterPush, parseRosterQuery,
   type RosterItem,
@@ -88,7 +88,9 @@ export function createRosterService(deps: RosterDeps) {
       // One event for the whole roster page, not one per contact (DESIGN.md "State flows one way").
       deps.events.emit('roster:changed', { accountId, contacts: records.map(contactView), removed });
     }
-    await client.send(buildAvailability());
+    const available = buildAvailability();
+    available.append(clientCaps());
+    await client.send(available);
   }
 
   function installOn(accountId: AccountId, client: XmppClient) {

@@ -142,6 +142,18 @@ export function createMessagesRepo(db: Db) {
       const r = getMsg.get(id);
       return r && msgFromRow(r);
     },
+    /**
+     * Read up to the message with this archive id (seen on another device): unread becomes the number
+     * of their messages after it. Returns whether anything changed; unknown ids change nothing.
+     */
+    setUnreadAfterArchiveId(conversationId: string, stanzaId: string): boolean {
+      const anchor = db.prepare<[string, string], MsgRow>('SELECT * FROM messages WHERE conversation_id = ? AND stanza_id = ?').get(conversationId, stanzaId);
+      if (!anchor) return false;
+      const after = db.prepare<[string, number, number, number], { n: number }>(`SELECT count(*) AS n FROM messages WHERE conversation_id = ?
+        AND direction = 'in' AND (sort_key > ? OR (sort_key = ? AND seq > ?))`).get(conversationId, anchor.sort_key ?? anchor.timestamp, anchor.sort_key ?? anchor.timestamp, anchor.seq)!.n;
+      const res = db.prepare('UPDATE conversations SET unread = ? WHERE id = ? AND unread > ?').run(after, conversationId, after);
+      return res.changes > 0;
+    },
     markRead: (conversationId: string) => void db.prepare('UPDATE conversations SET unread = 0 WHERE id = ?').run(conversationId),
   };
 }

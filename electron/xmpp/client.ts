@@ -13,12 +13,19 @@ import { setupSasl } from './rfc/6120-sasl.js';
 import type { TlsPolicy } from './tls-verify.js';
 import { setupStreamManagement, type StreamManagement } from './stream-management.js';
 import type { SaltedPasswordCache } from './sasl/scram.js';
+import { buildCaps, capsVer, CAPS_NODE, NS_CAPS } from './xep/0115-caps.js';
+import { MDS_NOTIFY_FEATURE } from './xep/0490-mds.js';
 
 const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
-/** What this client implements (XEP-0030 features). */
+const IDENTITY = { category: 'client', type: 'pc', name: 'Vireo' };
+/** What this client implements (XEP-0030 features); "+notify" asks PEP to push those nodes (XEP-0163). */
 export const CLIENT_FEATURES = [
-  NS_DISCO_INFO, 'urn:xmpp:ping', 'urn:xmpp:receipts', 'urn:xmpp:chat-markers:0', 'urn:xmpp:carbons:2', 'urn:xmpp:sid:0',
+  NS_DISCO_INFO, NS_CAPS, 'urn:xmpp:ping', 'urn:xmpp:receipts', 'urn:xmpp:chat-markers:0', 'urn:xmpp:carbons:2', 'urn:xmpp:sid:0',
+  MDS_NOTIFY_FEATURE,
 ];
+const CAPS_VER = capsVer([IDENTITY], CLIENT_FEATURES);
+/** The XEP-0115 <c/> for our presence. */
+export const clientCaps = () => buildCaps(CAPS_VER);
 
 export interface XmppClientOptions {
   /** Bare JID `local@domain`. */
@@ -112,9 +119,12 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
   // XEP-0199: answer pings so the server does not consider us dead.
   iqCallee.get('urn:xmpp:ping', 'ping', () => ({}));
   // XEP-0030: say what Vireo understands, so peers know to ask for receipts and send markers.
-  iqCallee.get(NS_DISCO_INFO, 'query', () =>
-    xml('query', { xmlns: NS_DISCO_INFO }, xml('identity', { category: 'client', type: 'pc', name: 'Vireo' }), ...CLIENT_FEATURES.map((v) => xml('feature', { var: v }))),
-  );
+  // XEP-0115 §6.2: a query for node#ver is answered with the same list, echoing the node.
+  iqCallee.get(NS_DISCO_INFO, 'query', (ctx: unknown) => {
+    const node = (ctx as { stanza: Element }).stanza.getChild('query', NS_DISCO_INFO)?.attrs.node as string | undefined;
+    if (node && node !== `${CAPS_NODE}#${CAPS_VER}`) return xml('error', { type: 'cancel' }, xml('item-not-found', { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' }));
+    return xml('query', { xmlns: NS_DISCO_INFO, ...(node ? { node } : {}) }, xml('identity', IDENTITY), ...CLIENT_FEATURES.map((v) => xml('feature', { var: v })));
+  });
 
   Object.assign(entity, { iqCaller, iqCallee, middleware, sm });
   Object.defineProperty(entity, 'mechanism', { get: () => mechanism });
