@@ -1,0 +1,99 @@
+// XEP-0198 session logic against a scripted server: what is acknowledged, what is lost after a
+// refused resume (with and without `h`), and that `h` never counts a stanza that was not handled.
+import { describe, expect, it } from 'vitest';
+import { EventEmitter } from 'node:events';
+import { xml } from '@xmpp/client';
+import type { Element } from '@xmpp/xml';
+import { setupStreamManagement, PersistFailure } from './stream-management.js';
+import { xmlOf } from './test-xml.js';
+
+type Mw = (ctx: { stanza: Element }, next: () => Promise<unknown>) => unknown;
+
+function harness(replies: Record<string, string>) {
+  const entity = Object.assign(new EventEmitter(), {
+    status: 'online', jid: null, options: { domain: 'example.test' }, socket: { destroyed: false, destroy() { this.destroyed = true; } },
+    sent: [] as string[],
+    isSecure: () => true,
+    async send(el: Element) {
+      entity.sent.push(el.toString());
+      entity.emit('send', el);
+    },
+    async sendMany(els: Element[]) {
+      for (const el of els) await entity.send(el);
+    },
+    async sendReceive(el: Element) {
+      await entity.send(el);
+      return xmlOf(replies[el.name] ?? '<unexpected/>');
+    },
+    _jid() {},
+    _ready() {},
+  });
+  const mws: Mw[] = [];
+  const features: { name: string; fn: (ctx: { entity: unknown; stanza: Element }, next: () => unknown, f: Element) => unknown }[] = [];
+  const sm = setupStreamManagement({
+    entity: entity as never,
+    middleware: { use: (fn) => void mws.push(fn as Mw) },
+    streamFeatures: { use: (name, _ns, fn) => void features.push({ name, fn }) },
+    resource: 'r',
+    isAuthenticated: () => true,
+    requestDelayMs: 10_000,
+  });
+  /** Deliver an element through the middleware chain; `handler` plays the rest of the app. */
+  const deliver = (src: string, handler: () => Promise<unknown> = async () => undefined) => mws[0]!({ stanza: xmlOf(src) }, handler);
+  const negotiate = () => features[0]!.fn({ entity, stanza: xmlOf(`<stream:features xmlns:stream='http://etherx.jabber.org/streams'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><sm xmlns='urn:xmpp:sm:3'/></stream:features>`) }, () => undefined, xmlOf('<bind/>'));
+  return { entity, sm, deliver, negotiate };
+}
+
+const msg = (id: string) => xml('message', { to: 'b@example.test', id, type: 'chat' }, xml('body', {}, id));
+
+describe('stream management', () => {
+  it('acknowledges only stanzas whose handlers finished, in order', async () => {
+    const h = harness({ iq: `<iq type='result' id='x'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@example.test/r</jid></bind></iq>` });
+    await h.negotiate();
+    await h.deliver(`<enabled xmlns='urn:xmpp:sm:3' id='s1' resume='true'/>`);
+    let release!: () => void;
+    const slow = h.deliver(`<message from='b@example.test/x'><body>1</body></message>`, () => new Promise<void>((r) => (release = r)));
+    await h.deliver(`<message from='b@example.test/x'><body>2</body></message>`);
+    expect(h.sm.inbound).toBe(0); // the second is done, but the first is still being stored
+    release();
+    await slow;
+    expect(h.sm.inbound).toBe(2);
+    await h.deliver(`<r xmlns='urn:xmpp:sm:3'/>`);
+    expect(h.entity.sent.at(-1)).toBe(`<a xmlns="urn:xmpp:sm:3" h="2"/>`);
+  });
+
+  it('never acknowledges a stanza that could not be stored, and drops the stream', async () => {
+    const h = harness({ iq: `<iq type='result' id='x'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@example.test/r</jid></bind></iq>` });
+    await h.negotiate();
+    await h.deliver(`<enabled xmlns='urn:xmpp:sm:3' id='s1' resume='true'/>`);
+    await expect(h.deliver(`<message from='b@example.test/x'><body>1</body></message>`, async () => {
+      throw new PersistFailure('disk full');
+    })).rejects.toThrow('disk full');
+    expect(h.sm.inbound).toBe(0);
+    expect(h.entity.socket.destroyed).toBe(true);
+  });
+
+  for (const [label, failed, acked, lost] of [
+    ['with h', `<failed xmlns='urn:xmpp:sm:3' h='2'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>`, ['m1', 'm2'], ['m3']],
+    ['without h', `<failed xmlns='urn:xmpp:sm:3'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>`, [], ['m1', 'm2', 'm3']],
+  ] as const) {
+    it(`after a refused resume (${label}) reports what the server had and what is lost, then binds anew`, async () => {
+      const h = harness({
+        iq: `<iq type='result' id='x'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@example.test/r</jid></bind></iq>`,
+        resume: failed,
+      });
+      await h.negotiate();
+      await h.deliver(`<enabled xmlns='urn:xmpp:sm:3' id='s1' resume='true'/>`);
+      for (const id of ['m1', 'm2', 'm3']) await h.entity.send(msg(id));
+      h.entity.emit('disconnect');
+      const events: Record<string, string[]> = { acked: [], lost: [] };
+      h.sm.on('acked', (els: Element[]) => events.acked!.push(...els.map((e) => e.attrs.id as string)));
+      h.sm.on('lost', (els: Element[]) => events.lost!.push(...els.map((e) => e.attrs.id as string)));
+      expect(h.sm.resumable).toBe(true);
+      await h.negotiate();
+      expect(events).toEqual({ acked: [...acked], lost: [...lost] });
+      expect(h.entity.sent.some((s) => s.includes('<resume'))).toBe(true);
+      expect(h.entity.sent.at(-1)).toContain('<enable');
+    });
+  }
+});
