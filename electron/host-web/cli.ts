@@ -39,6 +39,9 @@ export async function runBrowserHost(opts: { profileDir?: string; port?: number;
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]);
 if (isMain) {
+  // A bug must be reported, not take every open chat down with it (Electron's main process does
+  // the same by default).
+  process.on('unhandledRejection', (reason) => console.error('Vireo: unexpected error (please report it):', reason));
   runBrowserHost()
     .then(({ url, profileDir, secrets, stop }) => {
       console.log(`Vireo is running. Open this address in your browser (it contains a one-time key, keep it private):\n\n  ${url}\n`);

@@ -135,3 +135,34 @@ describe('servers that misbehave', () => {
     await new Promise((r) => silent.close(r));
   });
 });
+
+describe('IQ errors', () => {
+  it('an immediate error reply is delivered to the caller and is never an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (r: unknown) => unhandled.push(r);
+    process.on('unhandledRejection', onUnhandled);
+    const client = createXmppClient({ jid: `alice@${server.domain}`, password: 'alice-pass', resource: 'iq', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+    client.on('error', () => {});
+    await client.start();
+    try {
+      const { xml } = await import('@xmpp/client');
+      // A write whose completion is reported late (a busy socket): the reply is in before it.
+      const entity = client as unknown as { write(s: string): Promise<void> };
+      const write = entity.write.bind(entity);
+      entity.write = async (str: string) => {
+        await write(str);
+        await new Promise((r) => setTimeout(r, 50));
+      };
+      for (let i = 0; i < 5; i++) {
+        // A pubsub node that does not exist: the server answers item-not-found at once.
+        const err = await client.iqCaller.request(xml('iq', { type: 'get' }, xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml('items', { node: `nope-${i}` }))), 5000).catch((e: unknown) => e);
+        expect((err as { condition?: string }).condition).toBe('item-not-found');
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await closeClient(client);
+    }
+  });
+});

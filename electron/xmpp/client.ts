@@ -106,6 +106,16 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
     ...(opts.answerTimeoutMs ? { answerTimeoutMs: opts.answerTimeoutMs } : {}),
   });
   const iqCaller = _iqCaller({ middleware, entity });
+  // @xmpp/iq's request() registers its Deferred, then awaits the write before it listens to it: a
+  // fast error reply (loopback) rejects a promise nobody observes yet, which Node treats as an
+  // unhandled rejection and ends the process. Observing every Deferred at registration is harmless
+  // (the caller still receives the rejection) and closes that window.
+  const handlers = (iqCaller as unknown as { handlers: Map<string, { promise: Promise<unknown> }> }).handlers;
+  const register = handlers.set.bind(handlers);
+  handlers.set = (id, deferred) => {
+    deferred.promise.catch(() => {});
+    return register(id, deferred);
+  };
   const iqCallee = _iqCallee({ middleware, entity });
 
   let mechanism: string | undefined;
