@@ -1,0 +1,200 @@
+// Legacy OMEMO (XEP-0384 v0.3) for one own device: bundle, X3DH from a peer's bundle, encrypting a
+// message for many devices and decrypting one, on top of libsignal (Signal's X3DH + Double Ratchet,
+// which v0.3 uses unchanged). The wire format is ./wire.ts, the payload cipher ./payload.ts; this
+// file only joins them with the store. No XMPP here: the service fetches bundles and sends stanzas.
+import { SessionBuilder, SessionCipher, SignalProtocolAddress } from '@privacyresearch/libsignal-protocol-typescript';
+import { fingerprintHex } from '../fingerprint.js';
+import { installNodeCrypto } from '../node-curve.js';
+import type { OmemoStore, Trust } from '../signal-store.js';
+import { decryptPayload, encryptPayload, PayloadError } from './payload.js';
+import { isDeviceId, keyForDevice, type EncryptedKey, type LegacyBundle, type LegacyEncrypted } from './wire.js';
+
+export interface DeviceAddress {
+  /** Bare JID. */
+  jid: string;
+  deviceId: number;
+}
+
+export type DecryptErrorCode =
+  | 'not-for-this-device'
+  | 'sent-by-this-device'
+  | 'no-session'
+  | 'bad-mac'
+  | 'duplicate'
+  | 'untrusted-identity'
+  | 'bad-payload'
+  | 'invalid-message';
+
+/** Each code as a sentence a person understands (STYLE.md 5). */
+export const DECRYPT_ERROR_TEXT: Record<DecryptErrorCode, string> = {
+  'not-for-this-device': 'This message was not encrypted for this device. The sender’s app may not know this device yet.',
+  'sent-by-this-device': 'This message was sent from this device; its text is in the local history.',
+  'no-session': 'There is no encrypted session with the sender’s device yet, so this message cannot be read.',
+  'bad-mac': 'This message could not be verified: it was altered, or the encrypted session is out of step.',
+  duplicate: 'This message was already decrypted (a copy, for example from the archive).',
+  'untrusted-identity': 'The sender’s device key is one you marked as not trusted.',
+  'bad-payload': 'The message key was received but the message body could not be decrypted.',
+  'invalid-message': 'The encrypted message is malformed.',
+};
+
+export type DecryptResult =
+  | {
+      ok: true;
+      kind: 'message' | 'key-transport';
+      /** Absent for key transport. */
+      plaintext?: string;
+      sender: DeviceAddress;
+      /** Hex of the sender's identity key (fingerprint.ts). */
+      fingerprint: string;
+      trust: Trust;
+      /** The message started a session (PreKeyWhisperMessage): one of our prekeys was used; replenish and republish the bundle. */
+      usedPreKey: boolean;
+    }
+  | { ok: false; error: DecryptErrorCode; message: string; sender: DeviceAddress; detail?: string };
+
+export interface EncryptResult {
+  encrypted: LegacyEncrypted;
+  /** Devices that could not be included (no session, key changed…); the caller decides whether to send. */
+  skipped: (DeviceAddress & { reason: string })[];
+}
+
+export type ProcessBundleResult = { ok: true } | { ok: false; error: 'bad-bundle' | 'untrusted-identity'; message: string };
+
+export interface OmemoDevice {
+  readonly deviceId: number;
+  /** Our bundle, from the store (publish it with wire.buildBundlePublish). */
+  buildBundle(): Promise<LegacyBundle>;
+  /** X3DH with a peer device's bundle, using one of its one-time prekeys at random. */
+  processBundle(jid: string, deviceId: number, bundle: LegacyBundle): Promise<ProcessBundleResult>;
+  hasSession(jid: string, deviceId: number): boolean;
+  /** `null` plaintext makes a key-transport message (no payload). */
+  encryptFor(recipients: readonly DeviceAddress[], plaintext: string | null): Promise<EncryptResult>;
+  decrypt(message: { from: string; encrypted: LegacyEncrypted }, ownJid: string): Promise<DecryptResult>;
+}
+
+const ab = (u: Uint8Array): ArrayBuffer => u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer;
+
+export function createOmemoDevice(opts: { store: OmemoStore; deviceId: number; fastCurve?: boolean }): OmemoDevice {
+  const { store, deviceId } = opts;
+  if (!isDeviceId(deviceId)) throw new RangeError(`not an OMEMO device id: ${deviceId}`);
+  // Curve25519 through node:crypto instead of the library's asm.js build (see node-curve.ts).
+  if (opts.fastCurve !== false) installNodeCrypto();
+  const addr = (jid: string, id: number) => new SignalProtocolAddress(jid, id);
+
+  function fail(error: DecryptErrorCode, sender: DeviceAddress, detail?: string): DecryptResult {
+    return { ok: false, error, message: DECRYPT_ERROR_TEXT[error], sender, ...(detail ? { detail } : {}) };
+  }
+
+  function classify(e: unknown): DecryptErrorCode {
+    const m = e instanceof Error ? e.message : String(e);
+    if (/No record|No session/i.test(m)) return 'no-session';
+    if (/counter was repeated|Message key not found/i.test(m)) return 'duplicate';
+    if (/Bad MAC/i.test(m)) return 'bad-mac';
+    if (/Identity key changed|Unknown identity key/i.test(m)) return 'untrusted-identity';
+    return 'invalid-message';
+  }
+
+  async function decryptKey(sender: DeviceAddress, key: EncryptedKey): Promise<{ keyAndTag: Uint8Array; usedPreKey: boolean }> {
+    const cipher = new SessionCipher(store, addr(sender.jid, sender.deviceId));
+    const body = Buffer.from(key.data).toString('binary');
+    if (key.prekey) return { keyAndTag: new Uint8Array(await cipher.decryptPreKeyWhisperMessage(body, 'binary')), usedPreKey: true };
+    try {
+      return { keyAndTag: new Uint8Array(await cipher.decryptWhisperMessage(body, 'binary')), usedPreKey: false };
+    } catch (e) {
+      // Peer README: some clients send a prekey message without prekey='true'. Try it as one before
+      // giving up — but not for a replay, which is a Whisper message we already read.
+      if (classify(e) === 'duplicate') throw e;
+      try {
+        return { keyAndTag: new Uint8Array(await cipher.decryptPreKeyWhisperMessage(body, 'binary')), usedPreKey: true };
+      } catch {
+        throw e;
+      }
+    }
+  }
+
+  return {
+    deviceId,
+
+    async buildBundle() {
+      const identity = await store.getIdentityKeyPair();
+      const spk = store.listSignedPreKeys()[0];
+      if (!identity || !spk) throw new Error('The OMEMO keys are not generated yet (ensureOwnKeys).');
+      return {
+        identityKey: new Uint8Array(identity.pubKey),
+        signedPreKey: { id: spk.id, publicKey: spk.publicKey },
+        signedPreKeySignature: spk.signature,
+        preKeys: store.listUnusedPreKeys(),
+      };
+    },
+
+    async processBundle(jid, peerDeviceId, bundle) {
+      const preKey = bundle.preKeys.length ? bundle.preKeys[Math.floor(Math.random() * bundle.preKeys.length)] : undefined;
+      try {
+        await store.batch(() =>
+          new SessionBuilder(store, addr(jid, peerDeviceId)).processPreKey({
+            identityKey: ab(bundle.identityKey),
+            signedPreKey: { keyId: bundle.signedPreKey.id, publicKey: ab(bundle.signedPreKey.publicKey), signature: ab(bundle.signedPreKeySignature) },
+            ...(preKey ? { preKey: { keyId: preKey.id, publicKey: ab(preKey.publicKey) } } : {}),
+          }),
+        );
+        return { ok: true };
+      } catch (e) {
+        const m = e instanceof Error ? e.message : String(e);
+        if (/Identity key changed/.test(m)) return { ok: false, error: 'untrusted-identity', message: DECRYPT_ERROR_TEXT['untrusted-identity'] };
+        return { ok: false, error: 'bad-bundle', message: `The published keys of ${jid} (device ${peerDeviceId}) are invalid: ${m}` };
+      }
+    },
+
+    hasSession: (jid, id) => store.hasSession(jid, id),
+
+    async encryptFor(recipients, plaintext) {
+      const sealed = plaintext === null ? encryptPayload(new Uint8Array(0)) : encryptPayload(plaintext);
+      const skipped: EncryptResult['skipped'] = [];
+      const keys = await store.batch(() =>
+        Promise.all(
+          recipients.map(async (r): Promise<EncryptedKey | undefined> => {
+            try {
+              const m = await new SessionCipher(store, addr(r.jid, r.deviceId)).encrypt(ab(sealed.keyAndTag));
+              if (m.body === undefined) throw new Error('libsignal returned no ciphertext');
+              return { rid: r.deviceId, prekey: m.type === 3, data: new Uint8Array(Buffer.from(m.body, 'binary')) };
+            } catch (e) {
+              skipped.push({ ...r, reason: e instanceof Error ? e.message : String(e) });
+              return undefined;
+            }
+          }),
+        ),
+      );
+      return {
+        encrypted: {
+          sid: deviceId,
+          iv: sealed.iv,
+          keys: keys.filter((k): k is EncryptedKey => k !== undefined),
+          ...(plaintext === null ? {} : { payload: sealed.payload }),
+        },
+        skipped,
+      };
+    },
+
+    async decrypt({ from, encrypted }, ownJid) {
+      const sender = { jid: from, deviceId: encrypted.sid };
+      if (from === ownJid && encrypted.sid === deviceId) return fail('sent-by-this-device', sender);
+      const key = keyForDevice(encrypted, deviceId);
+      if (!key) return fail('not-for-this-device', sender);
+      let keyAndTag: Uint8Array;
+      let usedPreKey: boolean;
+      try {
+        ({ keyAndTag, usedPreKey } = await store.batch(() => decryptKey(sender, key)));
+      } catch (e) {
+        return fail(classify(e), sender, e instanceof Error ? e.message : String(e));
+      }
+      const identity = store.getIdentity(sender.jid, sender.deviceId);
+      const who = { sender, fingerprint: identity ? fingerprintHex(identity.identityKey) : '', trust: identity?.trust ?? ('undecided' as const), usedPreKey };
+      if (!encrypted.payload) return { ok: true, kind: 'key-transport', ...who };
+      try {
+        return { ok: true, kind: 'message', plaintext: new TextDecoder().decode(decryptPayload(encrypted.payload, encrypted.iv, keyAndTag)), ...who };
+      } catch (e) {
+        return fail('bad-payload', sender, e instanceof PayloadError ? e.message : String(e));
+      }
+    },
+  };
+}
