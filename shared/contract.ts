@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AccountId, BareJid, ConversationId } from './ids.js';
 import type {
   AccountView, AppInfoView, ConnectionStateView, ContactView, ConversationView, HistoryPageView,
-  MessageView, RosterSnapshotView, SubscriptionRequestView, SyncStateView,
+  MessageView, RoomView, RosterSnapshotView, SubscriptionRequestView, SyncStateView,
 } from './views.js';
 
 // RFC 7622 §3: each part of a JID is at most 1023 bytes; Vireo accepts the common `local@domain` form.
@@ -87,6 +87,17 @@ export const commands = {
   ),
   'chat:send': command<MessageView>()(z.strictObject({ conversationId, body: z.string().min(1).max(100_000) })),
   'chat:mark-read': command<null>()(z.strictObject({ conversationId })),
+  'rooms:list': command<RoomView[]>()(empty),
+  /** Join (or create) a group room; resolves once the room accepted or refused us. */
+  'rooms:join': command<RoomView>()(
+    z.strictObject({
+      accountId,
+      room: bareJidSchema,
+      nick: z.string().trim().min(1).max(100),
+      password: z.string().min(1).max(1024).optional(),
+    }),
+  ),
+  'rooms:leave': command<null>()(z.strictObject({ accountId, room: bareJidSchema })),
   /** Send a failed message again (same id, so the other side never shows it twice). */
   'chat:retry': command<MessageView>()(z.strictObject({ messageId: z.string().min(1).max(200) })),
   /** The window is shown or hidden: tells servers to hold unimportant traffic (XEP-0352). */
@@ -113,11 +124,13 @@ export interface Events {
   'message:added': MessageView[];
   'message:updated': MessageView;
   'conversation:updated': ConversationView;
+  /** A room's state, subject or occupants changed. */
+  'room:updated': RoomView;
   /** Archive catch-up of one account (XEP-0313): progress, then synced (or failed, with the reason). */
   'sync:state': SyncStateView;
 }
 export type EventName = keyof Events;
 export const EVENT_NAMES: EventName[] = [
   'connection:state', 'accounts:changed', 'roster:changed', 'roster:requests',
-  'message:added', 'message:updated', 'conversation:updated', 'sync:state',
+  'message:added', 'message:updated', 'conversation:updated', 'sync:state', 'room:updated',
 ];

@@ -19,6 +19,13 @@ export const ERROR_CODES = [
   'keychain-unavailable',   // no safe place for the password: ask the user what to do
   'password-required',      // the password was not saved (user's choice): ask for it
   'server-error',           // the server answered with a stanza error (details in `detail`)
+  'room-password-required', // the room needs a password (or the one given is wrong)
+  'room-banned',            // the user is banned from the room
+  'room-members-only',      // only members may enter
+  'room-nick-conflict',     // someone in the room already uses this nickname
+  'room-full',              // the room has reached its maximum number of occupants
+  'room-not-found',         // no such room (and it cannot be created)
+  'room-not-allowed',       // the service does not let this user create or enter the room
   'timeout',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

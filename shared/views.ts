@@ -98,10 +98,14 @@ export interface MessageView {
   originId?: string;
   /** Why a 'failed' message bounced, in words. */
   error?: string;
+  /** In a room: the nickname of whoever wrote it. */
+  senderNick?: string;
 }
 
 export interface ConversationView {
   id: ConversationId;
+  /** A one-to-one chat or a group room (XEP-0045). */
+  kind: 'chat' | 'room';
   accountId: AccountId;
   peer: BareJid;
   /** Contact name if known, else the JID. */
@@ -131,4 +135,31 @@ export interface SyncStateView {
   /** Messages fetched from the archive so far in this catch-up. */
   fetched: number;
   detail?: string;
+}
+
+export type RoomRole = 'moderator' | 'participant' | 'visitor' | 'none';
+export type RoomAffiliation = 'owner' | 'admin' | 'member' | 'outcast' | 'none';
+
+export interface OccupantView {
+  nick: string;
+  role: RoomRole;
+  affiliation: RoomAffiliation;
+  /** Their real address, when the room shows it (non-anonymous rooms, or to moderators). */
+  jid?: BareJid;
+  presence: PresenceShow;
+  /** This occupant is the user. */
+  isSelf: boolean;
+}
+
+export interface RoomView {
+  accountId: AccountId;
+  jid: BareJid;
+  conversationId: ConversationId;
+  /** The user's nickname in the room. */
+  nick: string;
+  subject?: string;
+  state: 'joining' | 'joined' | 'left' | 'error';
+  /** Why joining failed or why the user is out (kicked, banned, room destroyed), in contract codes. */
+  error?: VireoError;
+  occupants: OccupantView[];
 }

@@ -20,6 +20,7 @@ import { installReceipts } from './receipts.js';
 import { createPresenceActivity } from './csi.js';
 import { startWakeWatch, type WakeWatch } from './wake-watch.js';
 import { installReadSync } from './read-sync.js';
+import { createRoomService } from './rooms.js';
 import type { DiscoveryDeps } from '../xmpp/discovery.js';
 
 export interface AppCoreOptions {
@@ -78,6 +79,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   const chats = createChatService({
     repo: messagesRepo, transaction: (fn) => db.transaction(fn)(), connections, events, log: createLogger('chats'),
     contactName: (a, j) => roster.contactName(a, j),
+    roomNick: (a, j) => rooms.nickIn(a, j),
   });
 
   const sync = createSyncService({
@@ -87,6 +89,8 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   const receipts = installReceipts({ chats, repo: messagesRepo, roster: rosterRepo, connections, log: createLogger('receipts') });
   const activity = createPresenceActivity({ connections });
   const readSync = installReadSync({ chats, repo: messagesRepo, connections, log: createLogger('read-sync') });
+  const rooms = createRoomService({ db, repo: messagesRepo, chats, sync, connections, events, log: createLogger('rooms') });
+  rooms.load(accountsRepo.list().map((a) => a.id));
 
   // Wiring order matters: protocol handlers are installed before the stream opens. After sign-in:
   // carbons and server features, the roster, then availability (offline messages follow it), the
@@ -95,12 +99,15 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     roster.installOn(id, client);
     chats.installOn(id, client);
     sync.installOn(id, client);
+    rooms.installOn(id, client);
   });
   connections.onOnline((id, client) => sync.beforePresence(id, client));
   connections.onOnline((id, client) => roster.onOnline(id, client));
   connections.onOnline((id) => chats.flushPending(id));
   connections.onOnline((id, client) => sync.afterPresence(id, client));
   connections.onOnline((id, client) => readSync.onOnline(id, client));
+  // Rooms are rejoined in the background: the account is usable while that happens.
+  connections.onOnline((id) => void rooms.onOnline(id));
   connections.onOnline((id, client) => activity.onOnline(id, client));
   connections.onResumed((id) => chats.flushPending(id));
   events.subscribe((name, payload) => {
@@ -110,6 +117,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     if (state.status === 'offline' || state.status === 'error' || state.status === 'waiting-to-retry') {
       sync.onOffline(state.accountId);
       roster.onOffline(state.accountId);
+      rooms.onOffline(state.accountId);
     }
   });
 
@@ -176,6 +184,9 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
       return r;
     },
     'chat:retry': ({ messageId }) => chats.retry(messageId),
+    'rooms:list': async () => ok(rooms.list()),
+    'rooms:join': ({ accountId, room, nick, password }) => rooms.join(accountId, room, nick, password),
+    'rooms:leave': ({ accountId, room }) => rooms.leave(accountId, room),
     'accounts:set-password': ({ accountId, password }) => accounts!.setPassword(accountId, password),
     'app:set-active': async ({ active }) => {
       await activity.setActive(active);

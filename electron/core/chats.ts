@@ -13,7 +13,7 @@ import type { ConnectionService } from './connections.js';
 import type { EventBus } from './events.js';
 import type { Logger } from './log.js';
 import type { XmppClient } from '../xmpp/client.js';
-import { buildChatMessage, parseChatMessage } from '../xmpp/rfc/6121-message.js';
+import { buildChatMessage, buildGroupchatMessage, parseChatMessage } from '../xmpp/rfc/6121-message.js';
 import { newOriginId } from '../xmpp/xep/0359-stable-ids.js';
 import { parseCarbon } from '../xmpp/xep/0280-carbons.js';
 import { bareOf } from '../xmpp/jid.js';
@@ -28,6 +28,8 @@ export interface ChatsDeps {
   log: Logger;
   /** The contact's roster name, if any. */
   contactName(accountId: AccountId, jid: string): string | undefined;
+  /** The user's nickname in a room (for their own room messages). */
+  roomNick?(accountId: AccountId, room: string): string | undefined;
 }
 
 export type MessageSource = 'live' | 'carbon' | 'archive';
@@ -46,7 +48,12 @@ export interface IncomingCtx {
   countUnread?: boolean;
   /** Display position chosen by the sync service for archive pages (see migration 0002). */
   sortKey?: number;
-  msg?: { direction: MessageDirection; peer: string; body: string; timestamp: number; originId?: string; stanzaId?: string; fromResource?: string };
+  msg?: {
+    direction: MessageDirection; peer: string; body: string; timestamp: number; originId?: string; stanzaId?: string; fromResource?: string;
+    /** Set by the rooms service for group messages. */
+    kind?: 'room';
+    senderNick?: string;
+  };
   stored?: MessageRecord;
   /** An outgoing message of ours that this stanza confirmed (state changed). */
   confirmed?: MessageRecord;
@@ -60,13 +67,14 @@ export function createChatService(deps: ChatsDeps) {
       id: m.id, conversationId: m.conversationId, accountId: conv.accountId, peer: conv.peer, direction: m.direction,
       body: m.body, timestamp: m.timestamp, state: m.state, ...(m.originId ? { originId: m.originId } : {}),
       ...(m.error ? { error: m.error } : {}),
+      ...(m.senderNick ? { senderNick: m.senderNick } : {}),
     };
   }
 
   function conversationView(c: ConversationRecord): ConversationView {
     const last = deps.repo.lastMessage(c.id);
     return {
-      id: c.id, accountId: c.accountId, peer: c.peer, title: deps.contactName(c.accountId, c.peer) ?? c.peer,
+      id: c.id, kind: c.kind, accountId: c.accountId, peer: c.peer, title: deps.contactName(c.accountId, c.peer) ?? c.peer,
       lastActivity: c.lastActivity, unread: c.unread,
       ...(last ? { lastMessage: { body: last.body.slice(0, 200), direction: last.direction } } : {}),
     };
@@ -101,6 +109,7 @@ export function createChatService(deps: ChatsDeps) {
     name: 'parse',
     order: ORDER.parse,
     run(ctx) {
+      if (ctx.msg) return true; // already read by a feature (a room message)
       // XEP-0359 §4: a stanza-id is only meaningful when the server says it adds them; otherwise the
       // sender could have put one there. Archive results carry the archive's own id instead.
       const chat = parseChatMessage(ctx.stanza, trustStanzaIds.has(ctx.accountId) ? ctx.ownBare : '');
@@ -145,10 +154,11 @@ export function createChatService(deps: ChatsDeps) {
         state: m.direction === 'out' ? 'sent' : 'received',
         ...(m.originId ? { originId: m.originId } : {}), ...(m.stanzaId ? { stanzaId: m.stanzaId } : {}),
         ...(m.fromResource ? { fromResource: m.fromResource } : {}),
+        ...(m.senderNick ? { senderNick: m.senderNick } : {}),
         // Shown in the order the server delivered them: a redelivered or delayed message carries an
         // older (often whole-second) stamp, which is its time, not its place in the conversation.
         sortKey: ctx.sortKey ?? Date.now(),
-      }, { countUnread: ctx.countUnread !== false });
+      }, { countUnread: ctx.countUnread !== false, ...(m.kind ? { kind: m.kind } : {}) });
       if (!stored) return false;
       ctx.stored = stored;
       return true;
@@ -249,7 +259,11 @@ export function createChatService(deps: ChatsDeps) {
           const conv = deps.repo.conversation(m.conversationId);
           if (!conv || deps.connections.client(accountId) !== client) break;
           try {
-            await client.send(buildChatMessage({ to: conv.peer, body: m.body, id: m.originId! }, outgoingExtras.map((f) => f())));
+            await client.send(
+              conv.kind === 'room'
+                ? buildGroupchatMessage({ to: conv.peer, body: m.body, id: m.originId! })
+                : buildChatMessage({ to: conv.peer, body: m.body, id: m.originId! }, outgoingExtras.map((f) => f())),
+            );
             ids.add(m.originId!);
             if (!client.sm.tracking) {
               await client.iqCaller.request(xml('iq', { type: 'get', to: client.options.domain }, xml('ping', { xmlns: 'urn:xmpp:ping' })), 30_000);
@@ -297,9 +311,11 @@ export function createChatService(deps: ChatsDeps) {
     async send(conversationId: string, body: string): Promise<Result<MessageView>> {
       const conv = deps.repo.conversation(conversationId);
       if (!conv) return fail('not-found', 'conversation');
+      const nick = conv.kind === 'room' ? deps.roomNick?.(conv.accountId, conv.peer) : undefined;
       const stored = deps.repo.add(conv.accountId, conv.peer, {
         conversationId: conv.id, direction: 'out', body, timestamp: Date.now(), state: 'pending', originId: newOriginId(),
-      })!;
+        ...(nick ? { senderNick: nick } : {}),
+      }, { kind: conv.kind })!;
       const view = messageView(stored, conv);
       deps.events.emit('message:added', [view]);
       emitConversation(conv.id);

@@ -53,7 +53,7 @@ export function createSyncService(deps: SyncDeps) {
     name: 'archive-pointer',
     order: 510,
     run(ctx) {
-      if (ctx.source !== 'archive' && ctx.msg?.stanzaId && synced.has(ctx.accountId)) {
+      if (ctx.source !== 'archive' && ctx.msg?.stanzaId && ctx.msg.kind !== 'room' && synced.has(ctx.accountId)) {
         setPointer(ctx.accountId, ctx.ownBare, ctx.msg.stanzaId, ctx.msg.timestamp);
       }
     },
@@ -119,23 +119,24 @@ export function createSyncService(deps: SyncDeps) {
    * The next page is requested as soon as this one has arrived, so the server works on it while
    * this one is stored: catch-up takes about as long as paging the archive alone.
    */
-  async function pageForward(accountId: AccountId, client: XmppClient, own: string, from: { after?: string; start?: number }, prevKey: number): Promise<number> {
+  async function pageForward(accountId: AccountId, client: XmppClient, archiveJid: string, from: { after?: string; start?: number }, prevKey: number): Promise<number> {
+    const own = bareOf(client.jid?.toString()) ?? '';
     let fetched = 0;
-    let pending = queryPage(client, own, { ...from, max: pageSize });
+    let pending = queryPage(client, archiveJid, { ...from, max: pageSize });
     for (;;) {
       const page = await pending;
       const last = page.results.at(-1);
       const more = !page.fin.complete && page.results.length > 0;
       if (more) {
-        pending = queryPage(client, own, { after: last!.archiveId, max: pageSize });
+        pending = queryPage(client, archiveJid, { after: last!.archiveId, max: pageSize });
         pending.catch(() => {}); // observed below, or abandoned if storing this page fails
       }
       const keys = keysAfter(page.results, prevKey);
       prevKey = keys.at(-1) ?? prevKey;
       await deps.chats.ingest(page.results.map((r, i) => toCtx(accountId, own, r, true, keys[i]!)));
       fetched += page.results.length;
-      if (last) setPointer(accountId, own, last.archiveId, last.delayedAt);
-      emit(accountId, 'catching-up', fetched);
+      if (last) setPointer(accountId, archiveJid, last.archiveId, last.delayedAt);
+      if (archiveJid === own) emit(accountId, 'catching-up', fetched);
       if (!more) return fetched;
     }
   }
@@ -193,6 +194,26 @@ export function createSyncService(deps: SyncDeps) {
   }
 
   /**
+   * A room's history (XEP-0313 on the room's JID, XEP-0045 §7.2.15 says to ask the archive rather than
+   * the join history): from where we stopped, or the latest page for a room new to this device.
+   * Results are accepted only from that room's archive, for our query.
+   */
+  async function catchUpRoom(accountId: AccountId, client: XmppClient, roomJid: string): Promise<number> {
+    const own = bareOf(client.jid?.toString()) ?? '';
+    const pointer = getPointer(accountId, roomJid);
+    if (pointer?.last_id) {
+      const prevKey = deps.repo.sortKeyOfArchiveId(accountId, pointer.last_id) ?? pointer.last_at ?? -Infinity;
+      return pageForward(accountId, client, roomJid, { after: pointer.last_id }, prevKey);
+    }
+    const { results } = await queryPage(client, roomJid, { before: true, max: pageSize });
+    const keys = keysAfter(results, -Infinity);
+    await deps.chats.ingest(results.map((r, i) => toCtx(accountId, own, r, false, keys[i]!)));
+    const last = results.at(-1);
+    if (last) setPointer(accountId, roomJid, last.archiveId, last.delayedAt);
+    return results.length;
+  }
+
+  /**
    * New session, before presence is sent (offline messages flow right after it): enable carbons so
    * nothing falls between, and learn whether the server's stanza-ids can be trusted.
    */
@@ -234,6 +255,9 @@ export function createSyncService(deps: SyncDeps) {
 
   return {
     installOn,
+    catchUpRoom,
+    /** A live message with an archive id, stored with no gap before it: later catch-ups start there. */
+    advancePointer: (accountId: AccountId, archiveJid: string, id: string, at: number) => setPointer(accountId, archiveJid, id, at),
     beforePresence,
     afterPresence,
     catchUp,

@@ -4,7 +4,7 @@ import type { Db } from './db.js';
 import type { AccountId, BareJid, ConversationId, MessageId } from '../../shared/ids.js';
 import type { DeliveryState, MessageDirection } from '../../shared/views.js';
 
-export interface ConversationRecord { id: ConversationId; accountId: AccountId; peer: BareJid; lastActivity: number; unread: number }
+export interface ConversationRecord { id: ConversationId; accountId: AccountId; peer: BareJid; lastActivity: number; unread: number; kind: 'chat' | 'room' }
 export interface MessageRecord {
   seq: number;
   id: MessageId;
@@ -20,33 +20,39 @@ export interface MessageRecord {
   sortKey: number;
   /** Why it bounced (our messages in state 'failed'). */
   error?: string;
+  /** In a room: who wrote it. */
+  senderNick?: string;
 }
 export type NewMessage = Omit<MessageRecord, 'seq' | 'id' | 'sortKey' | 'error'> & { sortKey?: number };
 
-interface ConvRow { id: string; account_id: string; peer: string; last_activity: number; unread: number }
-interface MsgRow { seq: number; id: string; conversation_id: string; direction: string; body: string; timestamp: number; state: string; origin_id: string | null; stanza_id: string | null; from_resource: string | null; sort_key: number | null; error: string | null }
+interface ConvRow { id: string; account_id: string; peer: string; last_activity: number; unread: number; kind: string }
+interface MsgRow { seq: number; id: string; conversation_id: string; direction: string; body: string; timestamp: number; state: string; origin_id: string | null; stanza_id: string | null; from_resource: string | null; sort_key: number | null; error: string | null; sender_nick: string | null }
 
-const convFromRow = (r: ConvRow): ConversationRecord => ({ id: r.id as ConversationId, accountId: r.account_id as AccountId, peer: r.peer as BareJid, lastActivity: r.last_activity, unread: r.unread });
+const convFromRow = (r: ConvRow): ConversationRecord => ({
+  id: r.id as ConversationId, accountId: r.account_id as AccountId, peer: r.peer as BareJid, lastActivity: r.last_activity, unread: r.unread,
+  kind: r.kind === 'room' ? 'room' : 'chat',
+});
 const msgFromRow = (r: MsgRow): MessageRecord => ({
   seq: r.seq, id: r.id as MessageId, conversationId: r.conversation_id as ConversationId, direction: r.direction as MessageDirection,
   body: r.body, timestamp: r.timestamp, state: r.state as DeliveryState,
   ...(r.origin_id ? { originId: r.origin_id } : {}), ...(r.stanza_id ? { stanzaId: r.stanza_id } : {}), ...(r.from_resource ? { fromResource: r.from_resource } : {}),
   sortKey: r.sort_key ?? r.timestamp,
   ...(r.error ? { error: r.error } : {}),
+  ...(r.sender_nick ? { senderNick: r.sender_nick } : {}),
 });
 
 export const conversationIdOf = (accountId: string, peer: string) => `${accountId}|${peer}` as ConversationId;
 
 export function createMessagesRepo(db: Db) {
   const getConv = db.prepare<[string], ConvRow>('SELECT * FROM conversations WHERE id = ?');
-  const insertConv = db.prepare('INSERT OR IGNORE INTO conversations (id, account_id, peer, last_activity, unread) VALUES (?, ?, ?, ?, 0)');
-  const insertMsg = db.prepare(`INSERT OR IGNORE INTO messages (id, conversation_id, direction, body, timestamp, state, origin_id, stanza_id, from_resource, sort_key)
-    VALUES (@id, @conversation_id, @direction, @body, @timestamp, @state, @origin_id, @stanza_id, @from_resource, @sort_key)`);
+  const insertConv = db.prepare('INSERT OR IGNORE INTO conversations (id, account_id, peer, last_activity, unread, kind) VALUES (?, ?, ?, ?, 0, ?)');
+  const insertMsg = db.prepare(`INSERT OR IGNORE INTO messages (id, conversation_id, direction, body, timestamp, state, origin_id, stanza_id, from_resource, sort_key, sender_nick)
+    VALUES (@id, @conversation_id, @direction, @body, @timestamp, @state, @origin_id, @stanza_id, @from_resource, @sort_key, @sender_nick)`);
   const getMsg = db.prepare<[string], MsgRow>('SELECT * FROM messages WHERE id = ?');
 
-  function ensureConversation(accountId: string, peer: string, now = Date.now()): ConversationRecord {
+  function ensureConversation(accountId: string, peer: string, now = Date.now(), kind: 'chat' | 'room' = 'chat'): ConversationRecord {
     const id = conversationIdOf(accountId, peer);
-    insertConv.run(id, accountId, peer, now);
+    insertConv.run(id, accountId, peer, now, kind);
     return convFromRow(getConv.get(id)!);
   }
 
@@ -63,13 +69,14 @@ export function createMessagesRepo(db: Db) {
      * returns the stored record, or undefined for a duplicate. Updates activity and unread together,
      * in one transaction.
      */
-    add: db.transaction((accountId: string, peer: string, m: NewMessage, opts?: { countUnread?: boolean }): MessageRecord | undefined => {
-      const conv = ensureConversation(accountId, peer, m.timestamp);
+    add: db.transaction((accountId: string, peer: string, m: NewMessage, opts?: { countUnread?: boolean; kind?: 'chat' | 'room' }): MessageRecord | undefined => {
+      const conv = ensureConversation(accountId, peer, m.timestamp, opts?.kind);
       const id = randomUUID();
       const res = insertMsg.run({
         id, conversation_id: conv.id, direction: m.direction, body: m.body, timestamp: m.timestamp, state: m.state,
         origin_id: m.originId ?? null, stanza_id: m.stanzaId ?? null, from_resource: m.fromResource ?? null,
         sort_key: m.sortKey ?? m.timestamp,
+        sender_nick: m.senderNick ?? null,
       });
       if (res.changes === 0) return undefined;
       db.prepare('UPDATE conversations SET last_activity = max(last_activity, ?), unread = unread + ? WHERE id = ?')

@@ -17,6 +17,12 @@ export function buildChatMessage(m: OutgoingChat, extra: Element[] = []): Elemen
   return xml('message', { type: 'chat', to: m.to, id: m.id }, xml('body', {}, m.body), buildOriginId(m.id), ...extra);
 }
 
+/** A message to a group room (XEP-0045 §7.4): type groupchat to the room's bare JID, with an origin-id
+ *  so that the room's reflection of it is recognised as ours (XEP-0359). */
+export function buildGroupchatMessage(m: OutgoingChat): Element {
+  return xml('message', { type: 'groupchat', to: m.to, id: m.id }, xml('body', {}, m.body), buildOriginId(m.id));
+}
+
 /** RFC 6120 §8.3: a bounced message carries our id and an error condition. */
 export function parseMessageError(el: Element): { id: string; from: string; condition: string; text?: string } | undefined {
   if (!el.is('message') || el.attrs.type !== 'error' || !el.attrs.id) return undefined;

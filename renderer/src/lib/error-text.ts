@@ -75,6 +75,34 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
     title: 'The server refused the request.',
     action: 'Try again later; the details say what the server answered.',
   },
+  'room-password-required': {
+    title: 'This room needs a password.',
+    action: 'Enter the room’s password and join again.',
+  },
+  'room-banned': {
+    title: 'You are banned from this room.',
+    action: 'Ask a room admin if you think this is a mistake.',
+  },
+  'room-members-only': {
+    title: 'Only members can enter this room.',
+    action: 'Ask a room admin to add you.',
+  },
+  'room-nick-conflict': {
+    title: 'Someone in this room already uses that nickname.',
+    action: 'Choose another nickname.',
+  },
+  'room-full': {
+    title: 'The room is full.',
+    action: 'Try again later.',
+  },
+  'room-not-found': {
+    title: 'This room does not exist.',
+    action: 'Check the room’s address.',
+  },
+  'room-not-allowed': {
+    title: 'The server does not let you enter or create this room.',
+    action: 'Check the room’s address, or ask the server’s admin.',
+  },
   timeout: {
     title: 'The server took too long to answer.',
     action: 'Check your network and try again.',

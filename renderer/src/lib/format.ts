@@ -1,6 +1,8 @@
 // Words for states and times. Pure functions, so they are easy to test and reuse.
 import type { Timestamp } from '../../../shared/ids.js';
-import type { ConnectionStateView, ContactView, DeliveryState, PresenceShow, SyncStateView } from '../../../shared/views.js';
+import type {
+  ConnectionStateView, ContactView, DeliveryState, PresenceShow, RoomAffiliation, RoomRole, RoomView, SyncStateView,
+} from '../../../shared/views.js';
 import { errorText } from './error-text.js';
 
 const MINUTE = 60_000;
@@ -136,4 +138,42 @@ export function isSecureWebSocketUrl(url: string): boolean {
 /** A light check before asking the core, which validates for real. */
 export function looksLikeJid(s: string): boolean {
   return /^[^\s@/"&'<>:]+@[^\s@/]+$/u.test(s.trim());
+}
+
+/** A room's state in words, as shown in the sidebar and above the room's messages. */
+export function roomStateText(room: Pick<RoomView, 'state' | 'error'>): string {
+  switch (room.state) {
+    case 'joining':
+      return 'Joining…';
+    case 'joined':
+      return 'Joined';
+    case 'left':
+      return room.error ? errorText(room.error).title : 'You left this room.';
+    case 'error':
+      return room.error ? errorText(room.error).title : 'Vireo could not enter this room.';
+  }
+}
+
+const ROLE_TEXT: Record<RoomRole, string> = {
+  moderator: 'Moderator',
+  participant: 'Participant',
+  visitor: 'Visitor',
+  none: 'Not present',
+};
+
+const AFFILIATION_TEXT: Record<RoomAffiliation, string> = {
+  owner: 'Owner',
+  admin: 'Admin',
+  member: 'Member',
+  outcast: 'Banned',
+  none: 'Guest',
+};
+
+export const roleText = (role: RoomRole): string => ROLE_TEXT[role];
+export const affiliationText = (affiliation: RoomAffiliation): string => AFFILIATION_TEXT[affiliation];
+
+/** The local part of a JID: the nickname a new room member starts with. */
+export function localPart(jid: string): string {
+  const at = jid.indexOf('@');
+  return at > 0 ? jid.slice(0, at) : jid;
 }

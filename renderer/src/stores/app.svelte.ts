@@ -5,12 +5,13 @@ import { getContext, setContext } from 'svelte';
 import type { Api } from '../lib/api.js';
 import type { AccountId, BareJid, ConversationId, MessageId } from '../../../shared/ids.js';
 import type { VireoError } from '../../../shared/errors.js';
-import type { ConversationView } from '../../../shared/views.js';
+import type { ConversationView, RoomView } from '../../../shared/views.js';
 import { AccountsStore } from './accounts.svelte.js';
 import { RosterStore } from './roster.svelte.js';
 import { ConversationsStore } from './conversations.svelte.js';
 import { MessagesStore } from './messages.svelte.js';
 import { SyncStore } from './sync.svelte.js';
+import { RoomsStore } from './rooms.svelte.js';
 
 export type LoadStatus = 'loading' | 'ready' | 'failed';
 
@@ -19,6 +20,7 @@ export class AppState {
   readonly roster = new RosterStore();
   readonly conversations = new ConversationsStore();
   readonly sync = new SyncStore();
+  readonly rooms = new RoomsStore();
   readonly messages: MessagesStore;
 
   status = $state<LoadStatus>('loading');
@@ -48,19 +50,22 @@ export class AppState {
       api.on('message:updated', (m) => apply(() => this.messages.update(m))),
       api.on('conversation:updated', (c) => apply(() => this.conversations.upsert(c))),
       api.on('sync:state', (s) => apply(() => this.sync.apply(s))),
+      api.on('room:updated', (r) => apply(() => this.rooms.upsert(r))),
     );
-    const [accounts, roster, chats] = await Promise.all([
+    const [accounts, roster, chats, rooms] = await Promise.all([
       api.call('accounts:list', {}),
       api.call('roster:snapshot', {}),
       api.call('chats:list', {}),
+      api.call('rooms:list', {}),
     ]);
     if (accounts.ok) this.accounts.setAll(accounts.value);
     if (roster.ok) this.roster.setSnapshot(roster.value);
     if (chats.ok) this.conversations.setAll(chats.value);
+    if (rooms.ok) this.rooms.setAll(rooms.value);
     const pending = buffer;
     buffer = undefined;
     for (const fn of pending) fn();
-    const failed = [accounts, roster, chats].find((r) => !r.ok);
+    const failed = [accounts, roster, chats, rooms].find((r) => !r.ok);
     if (failed && !failed.ok) {
       this.loadError = failed.error;
       this.status = accounts.ok ? 'ready' : 'failed';
@@ -84,6 +89,41 @@ export class AppState {
 
   select(c: ConversationView): void {
     this.selected = c.id;
+  }
+
+  /**
+   * A conversation by id. A room just joined may be shown before the core's 'conversation:updated'
+   * for it arrives; until then its conversation is made up from the room.
+   */
+  conversation(id: ConversationId): ConversationView | undefined {
+    const known = this.conversations.get(id);
+    if (known) return known;
+    const room = this.rooms.byConversation(id);
+    return room ? roomConversation(room) : undefined;
+  }
+
+  /** Joins (or creates) a room and shows it; resolves once the room let us in or said why not. */
+  async joinRoom(accountId: AccountId, room: BareJid, nick: string, password?: string): Promise<VireoError | undefined> {
+    const input = password ? { accountId, room, nick, password } : { accountId, room, nick };
+    const r = await this.api.call('rooms:join', input);
+    if (!r.ok) return r.error;
+    this.rooms.upsert(r.value);
+    this.selected = r.value.conversationId;
+    return undefined;
+  }
+
+  openRoom(room: RoomView): void {
+    this.selected = room.conversationId;
+  }
+
+  /** Leaves a room; its conversation (and history) stays, marked as left. */
+  async leaveRoom(room: RoomView): Promise<VireoError | undefined> {
+    const r = await this.api.call('rooms:leave', { accountId: room.accountId, room: room.jid });
+    if (!r.ok) return r.error;
+    // The core follows with 'room:updated'; say "left" at once rather than wait for it.
+    const current = this.rooms.get(room.accountId, room.jid);
+    if (current && current.state !== 'left') this.rooms.upsert({ ...current, state: 'left', occupants: [] });
+    return undefined;
   }
 
   async send(conversationId: ConversationId, body: string): Promise<VireoError | undefined> {
@@ -113,6 +153,18 @@ export class AppState {
     this.conversations.clearUnread(conversationId);
     await this.api.call('chat:mark-read', { conversationId });
   }
+}
+
+function roomConversation(room: RoomView): ConversationView {
+  return {
+    id: room.conversationId,
+    kind: 'room',
+    accountId: room.accountId,
+    peer: room.jid,
+    title: room.jid,
+    lastActivity: Date.now(),
+    unread: 0,
+  };
 }
 
 const KEY = Symbol('vireo.app');

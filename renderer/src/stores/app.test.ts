@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { api, setBridgeForTests } from '../lib/api.js';
 import { AppState } from './app.svelte.js';
-import { ACCOUNT_ID, account, contact, conversation, convId, createFakeBridge, message, ok } from '../test/fake-bridge.js';
+import {
+  ACCOUNT_ID, account, contact, conversation, convId, createFakeBridge, message, occupant, ok, room,
+} from '../test/fake-bridge.js';
 import type { BareJid, MessageId } from '../../../shared/ids.js';
 import type { ConversationView } from '../../../shared/views.js';
 
@@ -113,5 +115,22 @@ describe('AppState', () => {
     expect(await retried).toBeUndefined();
     expect(app.messages.thread(failed.conversationId).messages[0]?.state).toBe('sent');
     expect(fake.callsOf('chat:retry')).toEqual([{ messageId: 'r-1' }]);
+  });
+
+  it('loads rooms with the snapshot, applies room:updated, and shows a joined room before its conversation arrives', async () => {
+    const TEAM = 'team@conference.example.org';
+    const fake = createFakeBridge({
+      'accounts:list': () => ok([account()]),
+      'rooms:list': () => ok([room(TEAM, { state: 'joining', occupants: [] })]),
+    });
+    setBridgeForTests(fake.bridge);
+    const app = new AppState(api);
+    await app.start();
+    expect(app.rooms.list.map((r) => [r.jid, r.state])).toEqual([[TEAM, 'joining']]);
+    fake.emit('room:updated', room(TEAM, { occupants: [occupant('alice', { isSelf: true }), occupant('bob')] }));
+    expect(app.rooms.get(ACCOUNT_ID, TEAM as BareJid)?.occupants.map((o) => o.nick)).toEqual(['alice', 'bob']);
+    expect(app.rooms.byConversation(convId(TEAM))?.state).toBe('joined');
+    // No 'conversation:updated' yet: the room stands in for its conversation.
+    expect(app.conversation(convId(TEAM))).toMatchObject({ kind: 'room', peer: TEAM, unread: 0 });
   });
 });

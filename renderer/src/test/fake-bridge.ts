@@ -3,7 +3,9 @@
 import type { CommandInput, CommandName, CommandOutput, EventName, Events } from '../../../shared/contract.js';
 import type { Result } from '../../../shared/errors.js';
 import type { AccountId, BareJid, ConversationId, MessageId } from '../../../shared/ids.js';
-import type { AccountView, ContactView, ConversationView, MessageView } from '../../../shared/views.js';
+import type {
+  AccountView, ContactView, ConversationView, MessageView, OccupantView, RoomView,
+} from '../../../shared/views.js';
 import type { Bridge } from '../lib/api.js';
 
 type Answer<K extends CommandName> = Result<CommandOutput<K>> | Promise<Result<CommandOutput<K>>>;
@@ -20,6 +22,7 @@ export function createFakeBridge(overrides: Handlers = {}) {
     'accounts:list': () => ok([]),
     'roster:snapshot': () => ok({ contacts: [], requests: [] }),
     'chats:list': () => ok([]),
+    'rooms:list': () => ok([]),
     ...overrides,
   };
   const calls: Call[] = [];
@@ -86,11 +89,33 @@ export const convId = (peer: string) => `${ACCOUNT_ID}:${peer}` as ConversationI
 export function conversation(peer: string, over: Partial<ConversationView> = {}): ConversationView {
   return {
     id: convId(peer),
+    kind: 'chat',
     accountId: ACCOUNT_ID,
     peer: peer as BareJid,
     title: peer.split('@')[0] ?? peer,
     lastActivity: Date.now(),
     unread: 0,
+    ...over,
+  };
+}
+
+/** A room's conversation, as the core lists it (kind 'room', the room's JID as peer). */
+export function roomConversation(room: string, over: Partial<ConversationView> = {}): ConversationView {
+  return conversation(room, { kind: 'room', title: room, ...over });
+}
+
+export function occupant(nick: string, over: Partial<OccupantView> = {}): OccupantView {
+  return { nick, role: 'participant', affiliation: 'none', presence: 'online', isSelf: false, ...over };
+}
+
+export function room(jid: string, over: Partial<RoomView> = {}): RoomView {
+  return {
+    accountId: ACCOUNT_ID,
+    jid: jid as BareJid,
+    conversationId: convId(jid),
+    nick: 'alice',
+    state: 'joined',
+    occupants: [occupant('alice', { isSelf: true })],
     ...over,
   };
 }
