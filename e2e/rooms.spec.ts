@@ -34,6 +34,8 @@ test.afterAll(async () => {
 
 async function joinRoom(page: Page, room: string, nick: string) {
   await expect(page.getByTestId('account-status')).toContainText('Online', { timeout: 20_000 });
+  // Even when the catch-up finished before this page opened, it says so.
+  await expect(page.getByTestId('sync-status')).toContainText('Up to date');
   await page.getByTestId('room-join-jid').fill(room);
   await page.getByTestId('room-join-nick').fill(nick);
   await page.getByTestId('room-join-submit').click();

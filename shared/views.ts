@@ -43,6 +43,8 @@ export interface AccountView {
   /** Where the password is kept. 'memory': not saved; asked again at the next start. */
   secretBackend: SecretBackend;
   connection: ConnectionStateView;
+  /** The last archive catch-up state, if one ran since start-up. */
+  sync?: SyncStateView;
 }
 
 export type Subscription = 'none' | 'to' | 'from' | 'both';

@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AccountId, BareJid } from '../../shared/ids.js';
 import type { CommandArgs } from '../../shared/contract.js';
 import { fail, ok, type Result } from '../../shared/errors.js';
-import type { AccountView, SecretBackend } from '../../shared/views.js';
+import type { AccountView, SecretBackend, SyncStateView } from '../../shared/views.js';
 import type { AccountRecord, AccountsRepo } from '../store/accounts-repo.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { ChosenSecretStore } from '../secrets/choose.js';
@@ -19,6 +19,8 @@ export interface AccountsDeps {
   profileDir: string;
   events: EventBus;
   connections: () => ConnectionService;
+  /** The last archive catch-up state of an account (from the sync service). */
+  syncState?: (id: AccountId) => SyncStateView | undefined;
 }
 
 const passwordKey = (jid: string) => `password:${jid}`;
@@ -46,6 +48,7 @@ export function createAccountService(deps: AccountsDeps) {
       ...(a.pinnedCert ? { pinnedCertificate: a.pinnedCert } : {}),
       secretBackend: a.secretBackend,
       connection: deps.connections().state(a.id),
+      ...(deps.syncState?.(a.id) ? { sync: deps.syncState(a.id)! } : {}),
     };
   }
 

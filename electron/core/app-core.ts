@@ -74,7 +74,10 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     loginTarget: (id) => accounts!.loginTarget(id),
     rememberEndpoint: (id, e) => accountsRepo.setLastEndpoint(id, e),
   });
-  accounts = createAccountService({ repo: accountsRepo, secrets: opts.secrets, profileDir: opts.profileDir, events, connections: () => connections });
+  accounts = createAccountService({
+    repo: accountsRepo, secrets: opts.secrets, profileDir: opts.profileDir, events, connections: () => connections,
+    syncState: (id) => sync.state(id),
+  });
   const roster = createRosterService({ repo: rosterRepo, accounts: accountsRepo, connections, events, log: createLogger('roster') });
   const chats = createChatService({
     repo: messagesRepo, transaction: (fn) => db.transaction(fn)(), connections, events, log: createLogger('chats'),

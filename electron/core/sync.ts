@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
 import { xml } from '@xmpp/client';
 import type { AccountId } from '../../shared/ids.js';
+import type { SyncStateView } from '../../shared/views.js';
 import type { Db } from '../store/db.js';
 import type { MessagesRepo } from '../store/messages-repo.js';
 import type { ChatService, IncomingCtx } from './chats.js';
@@ -111,8 +112,12 @@ export function createSyncService(deps: SyncDeps) {
     return keys;
   }
 
-  const emit = (accountId: AccountId, phase: 'catching-up' | 'synced' | 'failed', fetched: number, detail?: string) =>
-    deps.events.emit('sync:state', { accountId, phase, fetched, ...(detail ? { detail } : {}) });
+  const lastState = new Map<AccountId, SyncStateView>();
+  const emit = (accountId: AccountId, phase: 'catching-up' | 'synced' | 'failed', fetched: number, detail?: string) => {
+    const state: SyncStateView = { accountId, phase, fetched, ...(detail ? { detail } : {}) };
+    lastState.set(accountId, state);
+    deps.events.emit('sync:state', state);
+  };
 
   /**
    * Page forward from `from` until the archive says it is complete; returns how many were fetched.
@@ -255,6 +260,7 @@ export function createSyncService(deps: SyncDeps) {
 
   return {
     installOn,
+    state: (accountId: AccountId) => lastState.get(accountId),
     catchUpRoom,
     /** A live message with an archive id, stored with no gap before it: later catch-ups start there. */
     advancePointer: (accountId: AccountId, archiveJid: string, id: string, at: number) => setPointer(accountId, archiveJid, id, at),

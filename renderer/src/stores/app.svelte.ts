@@ -58,7 +58,11 @@ export class AppState {
       api.call('chats:list', {}),
       api.call('rooms:list', {}),
     ]);
-    if (accounts.ok) this.accounts.setAll(accounts.value);
+    if (accounts.ok) {
+      this.accounts.setAll(accounts.value);
+      // A catch-up that finished before this window opened is still worth showing.
+      for (const a of accounts.value) if (a.sync && !this.sync.get(a.id)) this.sync.apply(a.sync);
+    }
     if (roster.ok) this.roster.setSnapshot(roster.value);
     if (chats.ok) this.conversations.setAll(chats.value);
     if (rooms.ok) this.rooms.setAll(rooms.value);
