@@ -83,6 +83,8 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     repo: messagesRepo, transaction: (fn) => db.transaction(fn)(), connections, events, log: createLogger('chats'),
     contactName: (a, j) => roster.contactName(a, j),
     roomNick: (a, j) => rooms.nickIn(a, j),
+    roomJoined: (a, j) => rooms.isJoined(a, j),
+    isRoom: (a, j) => rooms.isRoom(a, j),
   });
 
   const sync = createSyncService({

@@ -16,8 +16,8 @@ import type { XmppClient } from '../xmpp/client.js';
 import { buildChatMessage, buildGroupchatMessage, parseChatMessage } from '../xmpp/rfc/6121-message.js';
 import { newOriginId } from '../xmpp/xep/0359-stable-ids.js';
 import { parseCarbon } from '../xmpp/xep/0280-carbons.js';
-import { bareOf } from '../xmpp/jid.js';
-import { createPipeline, ORDER } from './pipeline.js';
+import { bareOf, parseJid } from '../xmpp/jid.js';
+import { CommitFailure, createPipeline, ORDER } from './pipeline.js';
 import { PersistFailure } from '../xmpp/stream-management.js';
 
 export interface ChatsDeps {
@@ -30,6 +30,10 @@ export interface ChatsDeps {
   contactName(accountId: AccountId, jid: string): string | undefined;
   /** The user's nickname in a room (for their own room messages). */
   roomNick?(accountId: AccountId, room: string): string | undefined;
+  /** Whether we are in the room now (room messages wait in the outbox until we are). */
+  roomJoined?(accountId: AccountId, room: string): boolean;
+  /** Whether this bare JID is a room the user is in (its occupants' private messages are kept apart). */
+  isRoom?(accountId: AccountId, jid: string): boolean;
 }
 
 export type MessageSource = 'live' | 'carbon' | 'archive';
@@ -40,8 +44,10 @@ export interface IncomingCtx {
   source: MessageSource;
   /** The message to interpret (the forwarded one, for carbons and archive results). */
   stanza: Element;
-  /** XEP-0313 result id (archive) — the message's id in the user's archive. */
+  /** XEP-0313 result id (archive) — the message's id in the archive it came from. */
   archiveId?: string;
+  /** The archive a result came from: the user's own bare JID, or a room's JID. */
+  archiveJid?: string;
   /** XEP-0297 delay of a forwarded message (epoch ms). */
   forwardedAt?: number;
   /** Older history fetched on request is not "new": it does not count as unread. */
@@ -60,7 +66,7 @@ export interface IncomingCtx {
 }
 
 export function createChatService(deps: ChatsDeps) {
-  const incoming = createPipeline<IncomingCtx>(deps.transaction);
+  const incoming = createPipeline<IncomingCtx>(deps.transaction, (stage, err) => deps.log.error(`message dropped by a failing ${stage} stage`, err));
 
   function messageView(m: MessageRecord, conv: ConversationRecord): MessageView {
     return {
@@ -110,6 +116,9 @@ export function createChatService(deps: ChatsDeps) {
     order: ORDER.parse,
     run(ctx) {
       if (ctx.msg) return true; // already read by a feature (a room message)
+      // A 1:1 message from an archive counts only from the user's own archive: a room's archive
+      // cannot speak for anyone's private chats (or confirm our outbox).
+      if (ctx.source === 'archive' && ctx.archiveJid !== ctx.ownBare) return false;
       // XEP-0359 §4: a stanza-id is only meaningful when the server says it adds them; otherwise the
       // sender could have put one there. Archive results carry the archive's own id instead.
       const chat = parseChatMessage(ctx.stanza, trustStanzaIds.has(ctx.accountId) ? ctx.ownBare : '');
@@ -117,7 +126,14 @@ export function createChatService(deps: ChatsDeps) {
       const outgoing = chat.from === ctx.ownBare;
       // A live (non-carbon) message claiming to be from ourselves is a self-message or a spoof: skip.
       if (outgoing && ctx.source === 'live') return false;
-      const peer = outgoing ? bareOf(ctx.stanza.attrs.to) : chat.from;
+      // From a room we are in: its own notices (invitations, status) are not chats, and a private
+      // message from an occupant is a chat with that occupant (room/nick), never the public room.
+      const isRoom = (jid: string | undefined) => !!jid && !!deps.isRoom?.(ctx.accountId, jid);
+      if (!outgoing && isRoom(chat.from) && !chat.fromResource) return false;
+      const to = parseJid(ctx.stanza.attrs.to);
+      const peer = outgoing
+        ? to && isRoom(to.bare) && to.resource ? `${to.bare}/${to.resource}` : to?.bare
+        : isRoom(chat.from) ? `${chat.from}/${chat.fromResource}` : chat.from;
       if (!peer || peer === ctx.ownBare) return false;
       ctx.msg = {
         direction: outgoing ? 'out' : 'in',
@@ -171,7 +187,8 @@ export function createChatService(deps: ChatsDeps) {
     try {
       done = await incoming.run(batch);
     } catch (err) {
-      throw new PersistFailure('could not store received messages', { cause: err });
+      if (err instanceof CommitFailure) throw new PersistFailure('could not store received messages', { cause: err });
+      throw err;
     }
     const added: MessageView[] = [];
     const convs = new Set<string>();
@@ -258,6 +275,7 @@ export function createChatService(deps: ChatsDeps) {
           if (ids.has(m.originId!)) continue;
           const conv = deps.repo.conversation(m.conversationId);
           if (!conv || deps.connections.client(accountId) !== client) break;
+          if (conv.kind === 'room' && !deps.roomJoined?.(accountId, conv.peer)) continue;
           try {
             await client.send(
               conv.kind === 'room'
@@ -292,6 +310,8 @@ export function createChatService(deps: ChatsDeps) {
   return {
     installOn,
     flushPending,
+    /** Something waiting in the outbox may be able to leave now (e.g. a room was joined). */
+    kick,
     setTrustStanzaIds(accountId: AccountId, trust: boolean) {
       if (trust) trustStanzaIds.add(accountId);
       else trustStanzaIds.delete(accountId);
@@ -334,9 +354,11 @@ export function createChatService(deps: ChatsDeps) {
       if (m.state !== 'failed' && m.state !== 'pending') return ok(messageView(m, conv));
       const again = deps.repo.setState(m.id, 'pending')!;
       updated(again);
-      // A retried message was written on this stream before: write it again.
+      // A failed message was written on this stream before: write it again. A pending one that the
+      // server has not acknowledged yet is still on its way: leave it.
       const client = deps.connections.client(conv.accountId);
-      if (client) written.get(client)?.delete(m.originId!);
+      const inFlight = client?.sm.unacked().some((el) => el.attrs.id === m.originId);
+      if (client && !inFlight) written.get(client)?.delete(m.originId!);
       kick(conv.accountId);
       return ok(messageView(again, conv));
     },

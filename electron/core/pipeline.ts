@@ -13,7 +13,15 @@ export interface Stage<Ctx> {
 
 export const ORDER = { parse: 100, dedupe: 200, decrypt: 300, modify: 400, store: 500 } as const;
 
-export function createPipeline<Ctx>(transaction: (fn: () => void) => void) {
+/** Thrown when the batch's database transaction failed: nothing of the batch was stored. */
+export class CommitFailure extends Error {
+  constructor(cause: unknown) {
+    super(`storing failed: ${(cause as Error)?.message ?? cause}`, { cause });
+    this.name = 'CommitFailure';
+  }
+}
+
+export function createPipeline<Ctx>(transaction: (fn: () => void) => void, onStageError: (stage: string, err: unknown) => void = () => {}) {
   const stages: Stage<Ctx>[] = [];
   const prepare = () => stages.filter((s) => s.order < ORDER.store);
   const commit = () => stages.filter((s) => s.order >= ORDER.store);
@@ -28,7 +36,15 @@ export function createPipeline<Ctx>(transaction: (fn: () => void) => void) {
       for (const ctx of batch) {
         let go = true;
         for (const s of prepare()) {
-          if ((await s.run(ctx)) === false) {
+          try {
+            if ((await s.run(ctx)) === false) {
+              go = false;
+              break;
+            }
+          } catch (err) {
+            // A bug or a hostile stanza affects that one message, not the stream: it is reported and
+            // skipped (redelivering it would only fail again).
+            onStageError(s.name, err);
             go = false;
             break;
           }
@@ -36,7 +52,15 @@ export function createPipeline<Ctx>(transaction: (fn: () => void) => void) {
         if (go) ready.push(ctx);
       }
       const done: Ctx[] = [];
-      transaction(() => {
+      try {
+        runCommit();
+      } catch (err) {
+        throw new CommitFailure(err);
+      }
+      return done;
+
+      function runCommit() {
+        transaction(() => {
         for (const ctx of ready) {
           let go = true;
           for (const s of commit()) {
@@ -49,8 +73,8 @@ export function createPipeline<Ctx>(transaction: (fn: () => void) => void) {
           }
           if (go) done.push(ctx);
         }
-      });
-      return done;
+        });
+      }
     },
     names: () => stages.map((s) => s.name),
   };

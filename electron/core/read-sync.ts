@@ -21,8 +21,11 @@ export interface ReadSyncDeps {
 }
 
 export function installReadSync(deps: ReadSyncDeps) {
-  function apply(accountId: AccountId, items: MdsDisplayed[]) {
+  function apply(accountId: AccountId, ownBare: string, items: MdsDisplayed[]) {
     for (const d of items) {
+      // For a chat the archive id was assigned by our own server (`by` = our bare JID); anything else
+      // names an id from another archive and cannot be matched here.
+      if (d.by !== ownBare) continue;
       const conv = deps.repo.conversation(`${accountId}|${d.peer}`);
       if (!conv || conv.unread === 0) continue;
       // Only what is at or before the displayed message is read; anything newer stays unread.
@@ -35,7 +38,7 @@ export function installReadSync(deps: ReadSyncDeps) {
     order: ORDER.parse - 15,
     run(ctx) {
       if (ctx.source !== 'live' || !ctx.stanza.getChild('event', NS_PUBSUB_EVENT)) return true;
-      apply(ctx.accountId, parseMdsEvent(ctx.stanza, ctx.ownBare));
+      apply(ctx.accountId, ctx.ownBare, parseMdsEvent(ctx.stanza, ctx.ownBare));
       return false;
     },
   });
@@ -45,7 +48,8 @@ export function installReadSync(deps: ReadSyncDeps) {
     async onOnline(accountId: AccountId, client: XmppClient) {
       try {
         const res = await client.iqCaller.request(xml('iq', { type: 'get' }, buildMdsFetch()), 15_000);
-        apply(accountId, parseMdsItems(res, bareOf(client.jid?.toString()) ?? ''));
+        const own = bareOf(client.jid?.toString()) ?? '';
+        apply(accountId, own, parseMdsItems(res, own));
       } catch {
         // No node yet (item-not-found) or no PEP: nothing read elsewhere to apply.
       }

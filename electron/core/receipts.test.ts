@@ -111,7 +111,6 @@ describe('read state across devices without markers (XEP-0490)', () => {
       await bob.waitForEvent('conversation:updated', (c) => c.peer === `dave@${server.domain}` && c.unread === 1);
       const bobConv = (await bob.must('chats:list', {})).find((c) => c.peer === `dave@${server.domain}`)!;
       await bob.must('chat:mark-read', { conversationId: bobConv.id });
-      await new Promise((r) => setTimeout(r, 300));
       bob2 = await startTestCore({ profileDir: profile });
       await bob2.waitForEvent('sync:state', (s) => s.phase === 'synced', 15_000);
       await expect.poll(async () => (await bob2.must('chats:list', {})).find((c) => c.peer === `dave@${server.domain}`)?.unread, { timeout: 10_000 }).toBe(0);

@@ -49,7 +49,11 @@ export function installReceipts(deps: ReceiptsDeps) {
     const m = repo.outgoingByOriginId(accountId, originId);
     const conv = m && repo.conversation(m.conversationId);
     if (!m || !conv || conv.peer !== peer) return; // a receipt from someone else is ignored
-    if (state !== 'failed' && RANK[state] <= RANK[m.state]) return;
+    // In a room any occupant could claim to have received or read our message: only the room's own
+    // bounce counts there.
+    if (conv.kind === 'room' && state !== 'failed') return;
+    // A bounce only concerns a message still on its way; it never undoes delivered or read.
+    if (state === 'failed' ? m.state !== 'pending' && m.state !== 'sent' : RANK[state] <= RANK[m.state]) return;
     chats.updated(repo.setState(m.id, state, error));
   }
 
@@ -77,7 +81,8 @@ export function installReceipts(deps: ReceiptsDeps) {
       if (ctx.source === 'carbon' && marker?.kind === 'displayed' && from === ctx.ownBare) {
         const peer = bareOf(el.attrs.to);
         const conv = peer && repo.conversation(`${ctx.accountId}|${peer}`);
-        if (conv && conv.unread > 0) chats.markRead(conv.id);
+        // Read up to the marked message; anything newer stays unread.
+        if (conv && conv.unread > 0 && repo.setUnreadAfter(conv.id, { originId: marker.id })) chats.emitConversation(conv.id);
       }
       return true;
     },

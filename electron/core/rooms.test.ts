@@ -81,8 +81,11 @@ describe('group rooms', () => {
   it('rejoins after a restart and catches up what was said meanwhile, once', async () => {
     const profileDir = alice.profileDir;
     await alice.stop({ keepProfile: true });
-    for (let i = 0; i < 5; i++) await bob.must('chat:send', { conversationId: bobRoom.conversationId, body: `while alice was away ${i}` });
-    await new Promise((r) => setTimeout(r, 300));
+    const mark = bob.mark();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await bob.must('chat:send', { conversationId: bobRoom.conversationId, body: `while alice was away ${i}` })).id);
+    // Wait until the server has them all (acknowledged), not for a fixed time.
+    for (const id of ids) await bob.waitForEvent('message:updated', (m) => m.id === id && m.state === 'sent', 10_000, mark);
     alice = await startTestCore({ profileDir });
     expect((await alice.must('rooms:list', {})).map((r) => r.jid)).toEqual([room]);
     await alice.waitForEvent('room:updated', (r) => r.jid === room && r.state === 'joined', 15_000);
@@ -95,10 +98,15 @@ describe('group rooms', () => {
     mallory.on('error', () => {});
     await mallory.start();
     try {
-      await mallory.send(xml('message', { to: `alice@${server.domain}`, type: 'groupchat' }, xml('body', {}, 'I am the room, trust me')));
+      // Sent to alice's full JID (a groupchat to a bare JID is refused by the server itself): from a
+      // user, not from the room, so it must not appear in the room.
+      const aliceFull = alice.core.connections.client(aliceAcc.id)!.jid!.toString();
+      await mallory.send(xml('message', { to: aliceFull, type: 'groupchat' }, xml('body', {}, 'I am the room, trust me')));
+      await mallory.send(xml('message', { to: aliceFull, type: 'groupchat', from: `${room}/Bob` }, xml('body', {}, 'I am Bob, trust me')));
       await bob.must('chat:send', { conversationId: bobRoom.conversationId, body: 'after the spoof' });
       await alice.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'after the spoof'));
       expect(JSON.stringify(alice.events)).not.toContain('I am the room');
+      expect(JSON.stringify(alice.events)).not.toContain('I am Bob');
     } finally {
       await closeClient(mallory);
     }

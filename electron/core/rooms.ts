@@ -121,6 +121,9 @@ export function createRoomService(deps: RoomsDeps) {
   }
 
   function installOn(accountId: AccountId, client: XmppClient) {
+    client.on('online', () => {
+      for (const k of [...caughtUp]) if (k.startsWith(`${accountId}|`)) caughtUp.delete(k);
+    });
     client.middleware.use((ctx: { stanza: Element }, next: () => Promise<unknown>) => {
       if (ctx.stanza.is('presence') && onPresence(accountId, ctx.stanza)) return undefined;
       return next();
@@ -136,6 +139,8 @@ export function createRoomService(deps: RoomsDeps) {
       const roomJid = bareOf(ctx.stanza.attrs.from);
       const r = roomJid && rooms.get(key(ctx.accountId, roomJid));
       if (!r) return false;
+      // An archived room message counts only from that room's own archive.
+      if (ctx.source === 'archive' && ctx.archiveJid !== r.jid) return false;
       const g = parseGroupchat(ctx.stanza, { roomJid: r.jid });
       if (!g) return false;
       if (g.subject !== undefined) {
@@ -151,7 +156,9 @@ export function createRoomService(deps: RoomsDeps) {
       const delayed = parseDelay(ctx.stanza);
       ctx.msg = {
         kind: 'room',
-        direction: g.nick === r.nick ? 'out' : 'in',
+        // Ours only if it carries the origin-id of a message in our outbox: a nickname can be taken by
+        // someone else while we are away.
+        direction: originId && deps.repo.outgoingByOriginId(ctx.accountId, originId) ? 'out' : 'in',
         peer: r.jid,
         body: g.body,
         timestamp: Math.min(delayed ?? ctx.forwardedAt ?? Date.now(), Date.now()),
@@ -202,6 +209,8 @@ export function createRoomService(deps: RoomsDeps) {
       return res;
     }
     save(accountId, jid, r.nick);
+    // Messages written for this room while we were out of it can leave now.
+    deps.chats.kick(accountId);
     // History comes from the room's archive, not from the join (we asked for none).
     caughtUp.delete(k);
     void deps.sync
@@ -226,6 +235,8 @@ export function createRoomService(deps: RoomsDeps) {
     },
     list: (): RoomView[] => [...rooms.values()].map(view),
     nickIn: (accountId: string, jid: string): string | undefined => rooms.get(key(accountId, jid))?.nick,
+    isJoined: (accountId: string, jid: string): boolean => rooms.get(key(accountId, jid))?.state === 'joined',
+    isRoom: (accountId: string, jid: string): boolean => rooms.has(key(accountId, jid)),
     /** After a new session (not a resume): back into every room the user is in. */
     async onOnline(accountId: AccountId) {
       await Promise.all(saved(accountId).map(async (s) => {

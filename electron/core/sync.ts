@@ -60,7 +60,10 @@ export function createSyncService(deps: SyncDeps) {
     },
   });
 
-  function installOn(_accountId: AccountId, client: XmppClient) {
+  function installOn(accountId: AccountId, client: XmppClient) {
+    // A new session (also after a refused resume) may follow a gap: until this session's catch-up
+    // is done, live messages must not move the pointer past it.
+    client.on('online', () => synced.delete(accountId));
     client.middleware.use((ctx: { stanza: Element }, next: () => Promise<unknown>) => {
       const el = ctx.stanza;
       const result = el.is('message') ? el.getChild('result', NS_MAM) : undefined;
@@ -93,8 +96,8 @@ export function createSyncService(deps: SyncDeps) {
     }
   }
 
-  const toCtx = (accountId: AccountId, ownBare: string, r: MamResult, countUnread: boolean, sortKey: number): IncomingCtx => ({
-    accountId, ownBare, source: 'archive', stanza: r.forwarded, archiveId: r.archiveId,
+  const toCtx = (accountId: AccountId, ownBare: string, r: MamResult, countUnread: boolean, sortKey: number, archiveJid = ownBare): IncomingCtx => ({
+    accountId, ownBare, source: 'archive', stanza: r.forwarded, archiveId: r.archiveId, archiveJid,
     ...(r.delayedAt !== undefined ? { forwardedAt: r.delayedAt } : {}), countUnread, sortKey,
   });
 
@@ -138,7 +141,7 @@ export function createSyncService(deps: SyncDeps) {
       }
       const keys = keysAfter(page.results, prevKey);
       prevKey = keys.at(-1) ?? prevKey;
-      await deps.chats.ingest(page.results.map((r, i) => toCtx(accountId, own, r, true, keys[i]!)));
+      await deps.chats.ingest(page.results.map((r, i) => toCtx(accountId, own, r, true, keys[i]!, archiveJid)));
       fetched += page.results.length;
       if (last) setPointer(accountId, archiveJid, last.archiveId, last.delayedAt);
       if (archiveJid === own) emit(accountId, 'catching-up', fetched);
@@ -208,11 +211,16 @@ export function createSyncService(deps: SyncDeps) {
     const pointer = getPointer(accountId, roomJid);
     if (pointer?.last_id) {
       const prevKey = deps.repo.sortKeyOfArchiveId(accountId, pointer.last_id) ?? pointer.last_at ?? -Infinity;
-      return pageForward(accountId, client, roomJid, { after: pointer.last_id }, prevKey);
+      try {
+        return await pageForward(accountId, client, roomJid, { after: pointer.last_id }, prevKey);
+      } catch (err) {
+        // Rooms expire their archives (a week by default on Prosody): continue from the latest page.
+        if ((err as { condition?: string }).condition !== 'item-not-found') throw err;
+      }
     }
     const { results } = await queryPage(client, roomJid, { before: true, max: pageSize });
     const keys = keysAfter(results, -Infinity);
-    await deps.chats.ingest(results.map((r, i) => toCtx(accountId, own, r, false, keys[i]!)));
+    await deps.chats.ingest(results.map((r, i) => toCtx(accountId, own, r, false, keys[i]!, roomJid)));
     const last = results.at(-1);
     if (last) setPointer(accountId, roomJid, last.archiveId, last.delayedAt);
     return results.length;

@@ -45,7 +45,9 @@ export const conversationIdOf = (accountId: string, peer: string) => `${accountI
 
 export function createMessagesRepo(db: Db) {
   const getConv = db.prepare<[string], ConvRow>('SELECT * FROM conversations WHERE id = ?');
-  const insertConv = db.prepare('INSERT OR IGNORE INTO conversations (id, account_id, peer, last_activity, unread, kind) VALUES (?, ?, ?, ?, 0, ?)');
+  // A conversation first seen as a chat (e.g. an invitation from the room) becomes a room once joined.
+  const insertConv = db.prepare(`INSERT INTO conversations (id, account_id, peer, last_activity, unread, kind) VALUES (?, ?, ?, ?, 0, ?)
+    ON CONFLICT (id) DO UPDATE SET kind = excluded.kind WHERE excluded.kind = 'room'`);
   const insertMsg = db.prepare(`INSERT OR IGNORE INTO messages (id, conversation_id, direction, body, timestamp, state, origin_id, stanza_id, from_resource, sort_key, sender_nick)
     VALUES (@id, @conversation_id, @direction, @body, @timestamp, @state, @origin_id, @stanza_id, @from_resource, @sort_key, @sender_nick)`);
   const getMsg = db.prepare<[string], MsgRow>('SELECT * FROM messages WHERE id = ?');
@@ -154,7 +156,13 @@ export function createMessagesRepo(db: Db) {
      * of their messages after it. Returns whether anything changed; unknown ids change nothing.
      */
     setUnreadAfterArchiveId(conversationId: string, stanzaId: string): boolean {
-      const anchor = db.prepare<[string, string], MsgRow>('SELECT * FROM messages WHERE conversation_id = ? AND stanza_id = ?').get(conversationId, stanzaId);
+      return this.setUnreadAfter(conversationId, { stanzaId });
+    },
+    /** Same, for the incoming message with this archive id or this origin-id (the sender's id). */
+    setUnreadAfter(conversationId: string, by: { stanzaId?: string; originId?: string }): boolean {
+      const anchor = by.stanzaId
+        ? db.prepare<[string, string], MsgRow>('SELECT * FROM messages WHERE conversation_id = ? AND stanza_id = ?').get(conversationId, by.stanzaId)
+        : db.prepare<[string, string], MsgRow>(`SELECT * FROM messages WHERE conversation_id = ? AND direction = 'in' AND origin_id = ?`).get(conversationId, by.originId ?? '');
       if (!anchor) return false;
       const after = db.prepare<[string, number, number, number], { n: number }>(`SELECT count(*) AS n FROM messages WHERE conversation_id = ?
         AND direction = 'in' AND (sort_key > ? OR (sort_key = ? AND seq > ?))`).get(conversationId, anchor.sort_key ?? anchor.timestamp, anchor.sort_key ?? anchor.timestamp, anchor.seq)!.n;
