@@ -13,6 +13,7 @@
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { buildSubmitForm } from '../xmpp/xep/0004-data-forms.js';
+import { buildPepPublish } from '../xmpp/xep/0163-pep.js';
 
 export const NS_PUBSUB = 'http://jabber.org/protocol/pubsub';
 export const NS_PUBSUB_OWNER = 'http://jabber.org/protocol/pubsub#owner';
@@ -33,14 +34,10 @@ export interface PublishOptions {
 
 /** `<pubsub><publish node><item id>payload</item></publish><publish-options/></pubsub>` for an `<iq type='set'>` to our bare JID. */
 export function buildPublish(node: string, payload: Element, opts: PublishOptions = {}): Element {
-  const fields: Record<string, string | undefined> = { 'pubsub#access_model': opts.accessModel, 'pubsub#max_items': opts.maxItems };
-  const hasOptions = Object.values(fields).some((v) => v !== undefined);
-  return xml(
-    'pubsub',
-    { xmlns: NS_PUBSUB },
-    xml('publish', { node }, xml('item', opts.itemId === undefined ? {} : { id: opts.itemId }, payload)),
-    ...(hasOptions ? [xml('publish-options', {}, buildSubmitForm(`${NS_PUBSUB}#publish-options`, fields))] : []),
-  );
+  return buildPepPublish(node, payload, {
+    ...(opts.itemId === undefined ? {} : { itemId: opts.itemId }),
+    options: { 'pubsub#access_model': opts.accessModel, 'pubsub#max_items': opts.maxItems },
+  });
 }
 
 /**

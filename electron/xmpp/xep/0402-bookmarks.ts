@@ -3,8 +3,7 @@
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { parseJid } from '../jid.js';
-import { buildSubmitForm } from './0004-data-forms.js';
-import { NS_PUBSUB, NS_PUBSUB_EVENT } from './0490-mds.js';
+import { buildPepPublish, NS_PUBSUB, NS_PUBSUB_EVENT, PRIVATE_STORAGE_OPTIONS } from './0163-pep.js';
 
 export const NS_BOOKMARKS = 'urn:xmpp:bookmarks:1';
 /** Put in the XEP-0115 caps features to get notifications (XEP-0163 "+notify"). */
@@ -57,21 +56,7 @@ export function buildConference(b: Bookmark): Element {
  */
 export function buildBookmarkPublish(b: Bookmark): Element {
   const id = requireRoom(b.jid);
-  return xml(
-    'pubsub',
-    { xmlns: NS_PUBSUB },
-    xml('publish', { node: NS_BOOKMARKS }, xml('item', { id }, buildConference(b))),
-    xml(
-      'publish-options',
-      {},
-      buildSubmitForm(`${NS_PUBSUB}#publish-options`, {
-        'pubsub#persist_items': true,
-        'pubsub#max_items': 'max',
-        'pubsub#send_last_published_item': 'never',
-        'pubsub#access_model': 'whitelist',
-      }),
-    ),
-  );
+  return buildPepPublish(NS_BOOKMARKS, buildConference(b), { itemId: id, options: PRIVATE_STORAGE_OPTIONS });
 }
 
 /**

@@ -4,14 +4,13 @@
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { parseJid } from '../jid.js';
-import { buildSubmitForm } from './0004-data-forms.js';
+import { buildPepPublish, NS_PUBSUB, NS_PUBSUB_EVENT, PRIVATE_STORAGE_OPTIONS } from './0163-pep.js';
 import { NS_SID } from './0359-stable-ids.js';
 
 export const NS_MDS = 'urn:xmpp:mds:displayed:0';
 /** §4.3: put in the XEP-0115 caps features to receive notifications ("+notify", XEP-0163). */
 export const MDS_NOTIFY_FEATURE = `${NS_MDS}+notify`;
-export const NS_PUBSUB = 'http://jabber.org/protocol/pubsub';
-export const NS_PUBSUB_EVENT = 'http://jabber.org/protocol/pubsub#event';
+export { NS_PUBSUB, NS_PUBSUB_EVENT };
 /** The server feature to check before publishing (§7: "the client MUST first check for" it). */
 export const NS_PUBLISH_OPTIONS = 'http://jabber.org/protocol/pubsub#publish-options';
 
@@ -38,25 +37,10 @@ export interface MdsDisplayed {
  */
 export function buildMdsPublish(peer: string, stanzaId: string, by: string): Element {
   if (!parseJid(peer) || !stanzaId || !parseJid(by)) throw new RangeError('MDS needs the chat JID, the stanza-id and who assigned it');
-  return xml(
-    'pubsub',
-    { xmlns: NS_PUBSUB },
-    xml(
-      'publish',
-      { node: NS_MDS },
-      xml('item', { id: peer }, xml('displayed', { xmlns: NS_MDS }, xml('stanza-id', { xmlns: NS_SID, by, id: stanzaId }))),
-    ),
-    xml(
-      'publish-options',
-      {},
-      buildSubmitForm(`${NS_PUBSUB}#publish-options`, {
-        'pubsub#persist_items': true,
-        'pubsub#max_items': 'max',
-        'pubsub#send_last_published_item': 'never',
-        'pubsub#access_model': 'whitelist',
-      }),
-    ),
-  );
+  return buildPepPublish(NS_MDS, xml('displayed', { xmlns: NS_MDS }, xml('stanza-id', { xmlns: NS_SID, by, id: stanzaId })), {
+    itemId: peer,
+    options: PRIVATE_STORAGE_OPTIONS,
+  });
 }
 
 /** §4.4 catching up: "Upon bind and initial presence a client retrieves all items" — an `<iq type='get'>` child. */
