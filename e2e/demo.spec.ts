@@ -34,6 +34,12 @@ test('the demo opens signed in, and Bob answers', async ({ page }) => {
   await page.getByTestId('composer').press('Enter');
   await expect(page.locator('[data-testid="message-item"][data-direction="in"]').getByTestId('message-body')).toHaveText('Bob here. You said: “Is this thing on?”', { timeout: 15_000 });
 
+  // The demo room is there, with its history from the room's archive.
+  const lounge = page.locator('[data-testid="room-item"][data-room="lounge@rooms.example.test"]');
+  await expect(lounge).toBeVisible();
+  await lounge.click();
+  await expect(page.locator('[data-testid="message-item"]').getByTestId('message-body')).toContainText(['Welcome to the demo room!'], { timeout: 15_000 });
+
   const profile = output.match(/Profile: (\S+)/)?.[1];
   expect(profile).toBeTruthy();
   const exited = new Promise((r) => demo!.once('exit', r));

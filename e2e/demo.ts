@@ -37,13 +37,18 @@ const alice = await setup.must('accounts:add', { jid: `alice@${server.domain}`, 
 await setup.waitForEvent('connection:state', (s) => s.status === 'online');
 await setup.must('roster:add', { accountId: alice.id, jid: `bob@${server.domain}`, name: 'Bob (demo)' });
 await setup.waitForEvent('roster:changed', (e) => e.contacts.some((c) => c.subscription === 'both'), 15_000).catch(() => {});
+// A demo room with Bob in it: Alice's Vireo rejoins it at every start.
+const lounge = `lounge@${server.mucDomain}`;
+const bobInLounge = await bob.must('rooms:join', { accountId: bobAccount.id, room: lounge, nick: 'Bob' });
+await bob.must('chat:send', { conversationId: bobInLounge.conversationId, body: 'Welcome to the demo room!' });
+await setup.must('rooms:join', { accountId: alice.id, room: lounge, nick: 'alice' });
 await setup.stop({ keepProfile: true });
 
 const host = await runBrowserHost({ profileDir, secretBackend: 'plain-file' });
 console.log(`
 Vireo demo is running on this machine only.
   Open: ${host.url}
-  Signed in as alice@${server.domain}; write to "Bob (demo)" and he answers.
+  Signed in as alice@${server.domain}; write to "Bob (demo)" and he answers. The room ${lounge} is joined.
   A second account to try with another profile: bob@${server.domain} / bob-demo
   (server 127.0.0.1 port ${server.c2sPort}; its certificate is self-signed, fingerprint ${pin})
   Profile: ${profileDir}
