@@ -16,6 +16,7 @@ packages=(python3 make g++ libsecret-1-dev)
 if [ "$mode" = test ]; then
   packages+=(
     prosody prosody-modules openssl            # the real XMPP server the tests start
+    lua-dbi-sqlite3                            # its archives in SQLite (robust to being killed)
     chromium                                   # the browser Playwright drives (never a downloaded one)
     gnome-keyring dbus-x11 libsecret-tools     # a real Secret Service for the keychain tests
     xvfb xauth                                 # headful screenshots
