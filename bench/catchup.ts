@@ -70,8 +70,10 @@ try {
   const vireoStart = process.hrtime.bigint();
   alice = await startTestCore({ profileDir, start: false });
   let stored = 0;
+  let catchUpStartS = 0;
   alice.core.events.subscribe((name, payload) => {
     if (name === 'message:added') stored += (payload as MessageView[]).length;
+    if (name === 'sync:state' && !catchUpStartS) catchUpStartS = Number(process.hrtime.bigint() - vireoStart) / 1e9;
   });
   await alice.core.start();
   const synced = await alice.waitForEvent('sync:state', (s) => s.accountId === acc.id && s.phase === 'synced', 600_000);
@@ -80,7 +82,7 @@ try {
   await alice.stop();
 
   console.log(`bare: ${bareCount} results paged in ${bareS.toFixed(2)} s`);
-  console.log(`vireo: ${synced.fetched} fetched, ${stored} stored and announced in ${vireoS.toFixed(2)} s (chat shows ${conv?.unread ?? 0} unread)`);
+  console.log(`vireo: ${synced.fetched} fetched, ${stored} stored and announced in ${vireoS.toFixed(2)} s (chat shows ${conv?.unread ?? 0} unread); sign-in and set-up before the catch-up started: ${catchUpStartS.toFixed(2)} s`);
   if (stored !== N || bareCount !== N) console.log(`WARNING: expected ${N} messages, vireo stored ${stored}, bare paged ${bareCount}`);
   console.log(`catchup messages=${N} vireo_s=${vireoS.toFixed(2)} bare_s=${bareS.toFixed(2)} ratio=${(vireoS / bareS).toFixed(2)}`);
 } finally {

@@ -112,7 +112,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   connections.onOnline((id, client) => sync.afterPresence(id, client));
   connections.onOnline((id, client) => readSync.onOnline(id, client));
   // Rooms are rejoined in the background: the account is usable while that happens.
-  connections.onOnline((id) => void rooms.onOnline(id));
+  connections.onOnline((id) => void rooms.onOnline(id).catch((err: Error) => createLogger('rooms').warn(`rejoining rooms failed: ${err.message}`)));
   connections.onOnline((id, client) => activity.onOnline(id, client));
   connections.onResumed((id) => chats.flushPending(id));
   events.subscribe((name, payload) => {

@@ -56,6 +56,8 @@ interface Session {
 
 export function createConnectionService(deps: ConnectionsDeps) {
   const sessions = new Map<AccountId, Session>();
+  /** Set by stopAll: nothing new starts while the core shuts down. */
+  const stopping = new Set<'all'>();
   /** Per account, per password: salted passwords from SCRAM, so reconnects cost no PBKDF2. */
   const scramCaches = new Map<string, { password: string; cache: SaltedPasswordCache }>();
   const scramCacheFor = (jid: string, password: string) => {
@@ -186,7 +188,10 @@ export function createConnectionService(deps: ConnectionsDeps) {
   }
 
   async function runOnlineHooks(id: AccountId, client: XmppClient) {
+    const gen = session(id).generation;
     for (const hook of onlineHooks) {
+      // Signed out (or shutting down) meanwhile: the rest is for a session that no longer exists.
+      if (session(id).generation !== gen || stopping.size > 0) return;
       try {
         await hook(id, client);
       } catch (err) {
@@ -297,6 +302,7 @@ export function createConnectionService(deps: ConnectionsDeps) {
       sessions.delete(id);
     },
     async stopAll() {
+      stopping.add('all');
       await Promise.all([...sessions.keys()].map((id) => disconnect(id)));
     },
   };

@@ -127,6 +127,10 @@ export function secureConnect(opts: SecureConnectOptions): Promise<TLSSocket> {
       // Verification still runs (chain + name); the outcome is enforced in verifyPeer below.
       rejectUnauthorized: false,
     });
+    // XMPP is many small request/response exchanges: Nagle's algorithm would hold a small write
+    // (an IQ right after an ack) back for the peer's delayed ACK, ~40 ms each time.
+    socket.setNoDelay(true);
+    opts.socket?.setNoDelay(true);
     const onError = (err: Error) => reject(err);
     socket.once('error', onError);
     socket.setTimeout(opts.timeoutMs ?? 15_000, () =>

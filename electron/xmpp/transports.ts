@@ -89,6 +89,7 @@ export class SecureWebSocket extends EventEmitter implements SocketLike {
       // before the HTTP upgrade request is answered.
       createConnection: ((opts: tls.ConnectionOptions) => {
         const s = tls.connect({ ...opts, ...tlsNameOptions(policy.servername), rejectUnauthorized: false });
+        s.setNoDelay(true); // see secureConnect
         s.once('secureConnect', () => {
           try {
             verifyPeer(s, policy);
