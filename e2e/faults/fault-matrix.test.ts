@@ -158,6 +158,14 @@ async function verify(w: World) {
   ];
   const checks = [count(sides[0]!.out, aOut), count(sides[0]!.in, bOut), count(sides[1]!.out, bOut), count(sides[1]!.in, aOut)];
   const lost = checks.reduce((n, c) => n + c.lost, 0);
+  if (lost) {
+    // Say exactly what is missing where, so a failure can be investigated.
+    const missing = (have: string[], want: string[]) => want.filter((b) => !have.includes(b));
+    console.log('fault matrix: missing', JSON.stringify({
+      aliceOut: missing(sides[0]!.out, aOut), aliceIn: missing(sides[0]!.in, bOut), bobOut: missing(sides[1]!.out, bOut), bobIn: missing(sides[1]!.in, aOut),
+      alicePending: ha.filter((m) => m.state === 'pending').map((m) => m.body),
+    }));
+  }
   const duplicated = checks.reduce((n, c) => n + c.duplicated, 0);
   totals.scenarios++;
   totals.messages += 2 * N;
