@@ -66,6 +66,10 @@ async function tearDown(w: World) {
   await w.bob.stop();
   await w.proxy.close();
   await w.server.stop();
+  if (process.env.KEEP_PROFILES) {
+    console.log(`profiles kept: ${w.aliceProfile} ${w.bobProfile}`);
+    return;
+  }
   await rm(w.aliceProfile, { recursive: true, force: true });
   await rm(w.bobProfile, { recursive: true, force: true });
 }

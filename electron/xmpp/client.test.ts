@@ -166,3 +166,26 @@ describe('IQ errors', () => {
     }
   });
 });
+
+describe('text across TCP segments', () => {
+  it('keeps a character split between two segments intact (no U+FFFD)', async () => {
+    const tls = await import('node:tls');
+    const { SecureSocket } = await import('./transports.js');
+    const text = 'b→a ✓ 日本';
+    const bytes = Buffer.from(text, 'utf8');
+    const cut = bytes.indexOf(Buffer.from('→')) + 1; // inside the 3-byte arrow
+    const srv = tls.createServer({ cert: server.cert.pem, key: server.cert.keyPem }, (sock) => {
+      sock.write(bytes.subarray(0, cut));
+      setTimeout(() => sock.end(bytes.subarray(cut)), 50);
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const socket = new SecureSocket({ servername: server.domain, pinned: server.cert.fingerprint256 });
+    let got = '';
+    socket.on('data', (d: string | Buffer) => (got += d.toString()));
+    const closed = new Promise((r) => socket.on('close', r));
+    socket.connect({ host: '127.0.0.1', port: (srv.address() as { port: number }).port });
+    await closed;
+    srv.close();
+    expect(got).toBe(text);
+  });
+});

@@ -45,7 +45,11 @@ export class SecureSocket extends EventEmitter implements SocketLike {
 
   private attach(s: TLSSocket): void {
     this.socket = s;
-    s.on('data', (d: Buffer) => this.emit('data', d));
+    // Decode UTF-8 across chunk boundaries: @xmpp/connection decodes each chunk on its own, which
+    // turns a character split between two TCP segments (e.g. "→", 3 bytes) into U+FFFD, silently
+    // corrupting message text. setEncoding keeps the partial character until the rest arrives.
+    s.setEncoding('utf8');
+    s.on('data', (d: string) => this.emit('data', d));
     s.on('error', (e: Error) => this.emit('error', e));
     s.on('close', (hadError: boolean) => {
       this.socket = null;
