@@ -2,7 +2,7 @@
 // and fixing a changed password — with real Prosody.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProsody, type ProsodyServer } from '../../e2e/fixtures/prosody.js';
-import { startTestCore, type TestCore } from '../../e2e/fixtures/core-harness.js';
+import { addSyncedAccount, startTestCore, type TestCore } from '../../e2e/fixtures/core-harness.js';
 import type { AccountView, ConversationView } from '../../shared/views.js';
 import { xml } from '@xmpp/client';
 import { closeClient, createXmppClient } from '../xmpp/client.js';
@@ -15,12 +15,7 @@ let aliceAcc: AccountView;
 let bobAcc: AccountView;
 let aliceConv: ConversationView;
 
-async function add(t: TestCore, user: string, pw: string) {
-  const mark = t.mark();
-  const acc = await t.must('accounts:add', { jid: `${user}@${server.domain}`, password: pw, manual: { host: '127.0.0.1', port: server.c2sPort }, pinnedCertificate: server.cert.fingerprint256 });
-  await t.waitForEvent('sync:state', (s) => s.accountId === acc.id && s.phase === 'synced', 15_000, mark);
-  return acc;
-}
+const add = (t: TestCore, user: string, pw: string) => addSyncedAccount(t, server, user, pw);
 
 beforeAll(async () => {
   server = await startProsody();

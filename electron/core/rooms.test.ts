@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xml } from '@xmpp/client';
 import { startProsody, type ProsodyServer } from '../../e2e/fixtures/prosody.js';
-import { startTestCore, type TestCore } from '../../e2e/fixtures/core-harness.js';
+import { addSyncedAccount, startTestCore, type TestCore } from '../../e2e/fixtures/core-harness.js';
 import { closeClient, createXmppClient } from '../xmpp/client.js';
 import type { AccountView, RoomView } from '../../shared/views.js';
 
@@ -15,12 +15,7 @@ let aliceAcc: AccountView;
 let bobAcc: AccountView;
 let room: string;
 
-async function add(t: TestCore, user: string, pw: string) {
-  const mark = t.mark();
-  const acc = await t.must('accounts:add', { jid: `${user}@${server.domain}`, password: pw, manual: { host: '127.0.0.1', port: server.c2sPort }, pinnedCertificate: server.cert.fingerprint256 });
-  await t.waitForEvent('sync:state', (s) => s.accountId === acc.id && s.phase === 'synced', 15_000, mark);
-  return acc;
-}
+const add = (t: TestCore, user: string, pw: string) => addSyncedAccount(t, server, user, pw);
 
 async function roomBodies(t: TestCore, conversationId: string) {
   return (await t.must('chat:history', { conversationId, limit: 200 })).messages.map((m) => `${m.direction}:${m.senderNick ?? ''}:${m.body}`);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xml } from '@xmpp/client';
 import { startProsody, type ProsodyServer } from '../../e2e/fixtures/prosody.js';
-import { startTestCore, type TestCore } from '../../e2e/fixtures/core-harness.js';
+import { addSyncedAccount, startTestCore, type TestCore } from '../../e2e/fixtures/core-harness.js';
 import { closeClient, createXmppClient, type XmppClient } from '../xmpp/client.js';
 import type { AccountView, ConversationView } from '../../shared/views.js';
 
@@ -15,16 +15,10 @@ let phoneAcc: AccountView;
 let bobAcc: AccountView;
 let bobConv: ConversationView;
 const pin = () => server.cert.fingerprint256;
-const manual = () => ({ host: '127.0.0.1', port: server.c2sPort });
 const ALICE = () => `alice@${server.domain}`;
 const BOB = () => `bob@${server.domain}`;
 
-async function addAccount(t: TestCore, user: string, password: string) {
-  const mark = t.mark();
-  const acc = await t.must('accounts:add', { jid: `${user}@${server.domain}`, password, manual: manual(), pinnedCertificate: pin() });
-  await t.waitForEvent('sync:state', (s) => s.accountId === acc.id && s.phase === 'synced', 15_000, mark);
-  return acc;
-}
+const addAccount = (t: TestCore, user: string, pw: string) => addSyncedAccount(t, server, user, pw);
 
 async function bodies(t: TestCore, peer: string) {
   const conv = (await t.must('chats:list', {})).find((c) => c.peer === peer);
