@@ -177,3 +177,37 @@ describe('legacy OMEMO sessions (two devices in memory)', () => {
     expect(() => fingerprintHex(new Uint8Array(5))).toThrow(RangeError);
   });
 });
+
+describe('sessions started by both sides at once', () => {
+  // Both devices build a session from the other's bundle, then messages cross in every order. With
+  // libsignal-typescript's own decrypt, a session tried and failed is saved with a stepped ratchet:
+  // 9 of these 30 seeded runs ended in "Bad MAC" on both sides for good (see decryptWhisper).
+  it('every message decrypts, whatever the interleaving', async () => {
+    let seed = 1;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const failures: string[] = [];
+    for (let run = 0; run < 30; run++) {
+      const alice = await party('alice@example.test', 1111);
+      const bob = await party('bob@example.test', 2222);
+      expect(await alice.device.processBundle(bob.jid, 2222, await bob.device.buildBundle())).toEqual({ ok: true });
+      expect(await bob.device.processBundle(alice.jid, 1111, await alice.device.buildBundle())).toEqual({ ok: true });
+      const toBob: LegacyEncrypted[] = [];
+      const toAlice: LegacyEncrypted[] = [];
+      let sentA = 0;
+      let sentB = 0;
+      const gotA: string[] = [];
+      const gotB: string[] = [];
+      for (let step = 0; step < 80; step++) {
+        const x = rnd();
+        if (x < 0.25) toBob.push(await send(alice, [{ jid: bob.jid, deviceId: 2222 }], `a${sentA++}`));
+        else if (x < 0.5) toAlice.push(await send(bob, [{ jid: alice.jid, deviceId: 1111 }], `b${sentB++}`));
+        else if (x < 0.75 && toBob.length) gotB.push(text(await recv(bob, alice, toBob.shift()!)) ?? '');
+        else if (toAlice.length) gotA.push(text(await recv(alice, bob, toAlice.shift()!)) ?? '');
+      }
+      const expectB = Array.from({ length: gotB.length }, (_, i) => `a${i}`);
+      const expectA = Array.from({ length: gotA.length }, (_, i) => `b${i}`);
+      if (gotB.join() !== expectB.join() || gotA.join() !== expectA.join()) failures.push(`run ${run}: ${[...gotA, ...gotB].filter((t) => t.startsWith('error')).join(', ')}`);
+    }
+    expect(failures).toEqual([]);
+  }, 60_000);
+});

@@ -2,7 +2,9 @@
 // message for many devices and decrypting one, on top of libsignal (Signal's X3DH + Double Ratchet,
 // which v0.3 uses unchanged). The wire format is ./wire.ts, the payload cipher ./payload.ts; this
 // file only joins them with the store. No XMPP here: the service fetches bundles and sends stanzas.
-import { SessionBuilder, SessionCipher, SignalProtocolAddress } from '@privacyresearch/libsignal-protocol-typescript';
+import { SessionBuilder, SessionCipher, SignalProtocolAddress, type StorageType } from '@privacyresearch/libsignal-protocol-typescript';
+// Not re-exported by the package index; needed to try each session of a record on its own (see decryptWhisper).
+import { SessionRecord } from '@privacyresearch/libsignal-protocol-typescript/lib/session-record.js';
 import { fingerprintHex } from '../fingerprint.js';
 import { installNodeCrypto } from '../node-curve.js';
 import type { OmemoStore, Trust } from '../signal-store.js';
@@ -94,12 +96,62 @@ export function createOmemoDevice(opts: { store: OmemoStore; deviceId: number; f
     return 'invalid-message';
   }
 
+  /**
+   * A WhisperMessage, tried against each session of the record on a copy of it. libsignal-typescript
+   * tries them in place, and a session that fails steps its ratchet before the MAC check fails: the
+   * corrupted session is then saved with the one that worked. When both sides started a session at
+   * the same time (two open chats, two new devices) every later message fails with "Bad MAC" on both
+   * sides. libsignal-java tries copies (SessionCipher.decrypt with `new SessionState(previous)`); so
+   * do we: the session that decrypted replaces its old self, and becomes the open one.
+   */
+  async function decryptWhisper(address: SignalProtocolAddress, body: string): Promise<ArrayBuffer> {
+    const key = address.toString();
+    const raw = await store.loadSession(key);
+    if (!raw) throw new Error(`No record for device ${key}`);
+    const record = SessionRecord.deserialize(raw);
+    // getSessions(): closed ones oldest first, then the open one. Try the open one first.
+    const candidates = record.getSessions().reverse();
+    const keyOf = (x: object) => Object.keys(record.sessions).find((k) => record.sessions[k] === x)!;
+    let firstError: unknown;
+    for (const candidate of candidates) {
+      // A fresh copy of the record holding only this session, as the open one.
+      const copy = SessionRecord.deserialize(raw);
+      const keep = keyOf(candidate);
+      for (const k of Object.keys(copy.sessions)) if (k !== keep) delete copy.sessions[k];
+      const only = copy.sessions[keep]!;
+      const wasOpen = only.indexInfo.closed === -1;
+      only.indexInfo.closed = -1;
+      let saved: string | undefined;
+      const view: StorageType = Object.create(store, {
+        loadSession: { value: async (a: string) => (a === key ? copy.serialize() : store.loadSession(a)) },
+        storeSession: { value: async (a: string, r: string) => (a === key ? void (saved = r) : store.storeSession(a, r)) },
+      });
+      try {
+        const plaintext = await new SessionCipher(view, address).decryptWhisperMessage(body, 'binary');
+        const updated = saved ? SessionRecord.deserialize(saved).getOpenSession() : undefined;
+        if (updated) {
+          if (!wasOpen) record.archiveCurrentState();
+          updated.indexInfo.closed = -1;
+          record.updateSessionState(updated);
+          await store.storeSession(key, record.serialize());
+        }
+        return plaintext;
+      } catch (e) {
+        // A message key already used: this is the right session and the message is a copy.
+        if ((e as Error)?.name === 'MessageCounterError' || /counter was repeated|Message key not found/i.test((e as Error)?.message ?? '')) throw e;
+        firstError ??= e;
+      }
+    }
+    throw firstError ?? new Error(`No session for device ${key}`);
+  }
+
   async function decryptKey(sender: DeviceAddress, key: EncryptedKey): Promise<{ keyAndTag: Uint8Array; usedPreKey: boolean }> {
-    const cipher = new SessionCipher(store, addr(sender.jid, sender.deviceId));
+    const address = addr(sender.jid, sender.deviceId);
+    const cipher = new SessionCipher(store, address);
     const body = Buffer.from(key.data).toString('binary');
     if (key.prekey) return { keyAndTag: new Uint8Array(await cipher.decryptPreKeyWhisperMessage(body, 'binary')), usedPreKey: true };
     try {
-      return { keyAndTag: new Uint8Array(await cipher.decryptWhisperMessage(body, 'binary')), usedPreKey: false };
+      return { keyAndTag: new Uint8Array(await decryptWhisper(address, body)), usedPreKey: false };
     } catch (e) {
       // Peer README: some clients send a prekey message without prekey='true'. Try it as one before
       // giving up — but not for a replay, which is a Whisper message we already read.
