@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AccountId, BareJid, ConversationId } from './ids.js';
 import type {
   AccountView, AppInfoView, ConnectionStateView, ContactView, ConversationView, HistoryPageView,
-  MessageView, RoomView, RosterSnapshotView, SubscriptionRequestView, SyncStateView,
+  MessageView, OmemoDeviceView, OmemoOwnView, RoomView, RosterSnapshotView, SubscriptionRequestView, SyncStateView,
 } from './views.js';
 
 // RFC 7622 §3: each part of a JID is at most 1023 bytes; Vireo accepts the common `local@domain` form.
@@ -102,6 +102,24 @@ export const commands = {
   'chat:retry': command<MessageView>()(z.strictObject({ messageId: z.string().min(1).max(200) })),
   /** The window is shown or hidden: tells servers to hold unimportant traffic (XEP-0352). */
   'app:set-active': command<null>()(z.strictObject({ active: z.boolean() })),
+
+  /** Encrypt new messages of a one-to-one chat with OMEMO, or send them in plain text (the user's explicit choice). */
+  'chat:set-encryption': command<ConversationView>()(z.strictObject({ conversationId, mode: z.enum(['omemo', 'plain']) })),
+  /** This device's OMEMO fingerprint and verification link (for the QR code). */
+  'omemo:own': command<OmemoOwnView>()(z.strictObject({ accountId })),
+  /** The OMEMO devices of a contact (or of the user's own account), refreshed from the server when online. */
+  'omemo:devices': command<OmemoDeviceView[]>()(z.strictObject({ accountId, jid: bareJidSchema })),
+  /** Trust, verify or distrust one device's key. */
+  'omemo:set-trust': command<OmemoDeviceView>()(
+    z.strictObject({
+      accountId,
+      jid: bareJidSchema,
+      deviceId: z.number().int().min(1).max(0xffffffff),
+      trust: z.enum(['trusted', 'verified', 'distrusted']),
+    }),
+  ),
+  /** Verify devices from the other side's link or QR code (`xmpp:jid?omemo-sid-<id>=<fingerprint>;…`); returns the devices verified. */
+  'omemo:verify-uri': command<OmemoDeviceView[]>()(z.strictObject({ accountId, uri: z.string().trim().min(6).max(4000) })),
 } as const;
 
 export type Commands = typeof commands;
@@ -128,9 +146,11 @@ export interface Events {
   'room:updated': RoomView;
   /** Archive catch-up of one account (XEP-0313): progress, then synced (or failed, with the reason). */
   'sync:state': SyncStateView;
+  /** A contact's (or the user's own) OMEMO devices or their trust changed. */
+  'omemo:devices': { accountId: AccountId; jid: BareJid; devices: OmemoDeviceView[] };
 }
 export type EventName = keyof Events;
 export const EVENT_NAMES: EventName[] = [
   'connection:state', 'accounts:changed', 'roster:changed', 'roster:requests',
-  'message:added', 'message:updated', 'conversation:updated', 'sync:state', 'room:updated',
+  'message:added', 'message:updated', 'conversation:updated', 'sync:state', 'room:updated', 'omemo:devices',
 ];

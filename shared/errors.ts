@@ -27,6 +27,11 @@ export const ERROR_CODES = [
   'room-not-found',         // no such room (and it cannot be created)
   'room-not-allowed',       // the service does not let this user create or enter the room
   'timeout',
+  'omemo-no-devices',       // the contact has no OMEMO device: an encrypted message cannot reach them
+  'omemo-no-trusted-devices', // every device of the contact is distrusted or not yet verified
+  'omemo-unavailable',      // this account's OMEMO keys are not ready (not signed in yet, or key storage failed)
+  'omemo-bad-uri',          // a pasted/scanned verification link is not an xmpp: OMEMO link
+  'omemo-fingerprint-mismatch', // the fingerprint compared does not belong to any device of the contact
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

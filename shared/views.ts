@@ -102,6 +102,55 @@ export interface MessageView {
   error?: string;
   /** In a room: the nickname of whoever wrote it. */
   senderNick?: string;
+  /** End-to-end encrypted with OMEMO (XEP-0384). Absent: sent or received in plain text. */
+  encrypted?: boolean;
+  /** Received encrypted: how far the sender's device is trusted (OMEMO). */
+  senderTrust?: DeviceTrust;
+  /**
+   * Something the user must know about this message, in words: it could not be decrypted, it came
+   * unencrypted into an encrypted chat, it came from a device that is not trusted…
+   */
+  warning?: string;
+}
+
+/**
+ * OMEMO trust in one device's key: undecided (new, not yet decided), trusted (blind trust before
+ * verification), verified (the user compared fingerprints), distrusted (never encrypt for it).
+ */
+export type DeviceTrust = 'undecided' | 'trusted' | 'verified' | 'distrusted';
+
+/** One OMEMO device of a contact or of the user. */
+export interface OmemoDeviceView {
+  accountId: AccountId;
+  jid: BareJid;
+  deviceId: number;
+  /** 64 hex digits (the identity key without its 0x05 type byte), as other clients show it; absent until its keys were fetched. */
+  fingerprint?: string;
+  trust: DeviceTrust;
+  /** Listed in the owner's published device list now (false: removed, kept only for old messages). */
+  active: boolean;
+  /** This device (the Vireo the user is looking at). */
+  own: boolean;
+}
+
+/** This Vireo's own OMEMO device for one account. */
+export interface OmemoOwnView {
+  accountId: AccountId;
+  jid: BareJid;
+  deviceId: number;
+  fingerprint: string;
+  /** `xmpp:user@domain?omemo-sid-<id>=<fingerprint>`: what the QR code holds (Conversations' format). */
+  uri: string;
+}
+
+/** The encryption of a one-to-one chat. */
+export interface ChatEncryptionView {
+  /** What new messages use: OMEMO, or plain text (only when the user chose it). */
+  mode: 'omemo' | 'plain';
+  /** The contact has published OMEMO devices (unknown until looked up: then false). */
+  available: boolean;
+  /** A state the user must act on, in words (a new unverified device, no trusted device…). */
+  warning?: string;
 }
 
 export interface ConversationView {
@@ -115,6 +164,8 @@ export interface ConversationView {
   lastActivity: Timestamp;
   lastMessage?: { body: string; direction: MessageDirection };
   unread: number;
+  /** One-to-one chats only. */
+  encryption?: ChatEncryptionView;
 }
 
 export interface HistoryPageView {

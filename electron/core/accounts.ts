@@ -148,6 +148,12 @@ export function createAccountService(deps: AccountsDeps) {
     if (a?.secretBackend === 'memory') await storeFor('memory')!.set(passwordKey(a.jid), password);
   }
 
-  return { list, view, add, remove, setPassword, loginTarget, rememberForSession, announce, get: (id: AccountId) => deps.repo.get(id) };
+  /** Where this account keeps its secrets (the password, the OMEMO storage key); undefined if not available now. */
+  function secretsOf(id: AccountId): SecretStore | undefined {
+    const a = deps.repo.get(id);
+    return a ? storeFor(a.secretBackend) : undefined;
+  }
+
+  return { list, view, add, remove, setPassword, loginTarget, rememberForSession, announce, secretsOf, get: (id: AccountId) => deps.repo.get(id) };
 }
 export type AccountService = ReturnType<typeof createAccountService>;

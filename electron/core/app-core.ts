@@ -21,6 +21,7 @@ import { createPresenceActivity } from './csi.js';
 import { startWakeWatch, type WakeWatch } from './wake-watch.js';
 import { installReadSync } from './read-sync.js';
 import { createRoomService } from './rooms.js';
+import { createOmemoService, type OmemoService } from './omemo.js';
 import type { DiscoveryDeps } from '../xmpp/discovery.js';
 
 export interface AppCoreOptions {
@@ -85,6 +86,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     roomNick: (a, j) => rooms.nickIn(a, j),
     roomJoined: (a, j) => rooms.isJoined(a, j),
     isRoom: (a, j) => rooms.isRoom(a, j),
+    encryption: () => omemo?.encryption,
   });
 
   const sync = createSyncService({
@@ -96,6 +98,10 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   const readSync = installReadSync({ chats, repo: messagesRepo, connections, log: createLogger('read-sync') });
   const rooms = createRoomService({ db, repo: messagesRepo, chats, sync, connections, events, log: createLogger('rooms') });
   rooms.load(accountsRepo.list().map((a) => a.id));
+  const omemo: OmemoService = createOmemoService({
+    db, repo: messagesRepo, chats, connections, events, log: createLogger('omemo'),
+    jidOf: (id) => accountsRepo.get(id)?.jid, secretsOf: (id) => accounts!.secretsOf(id),
+  });
 
   // Wiring order matters: protocol handlers are installed before the stream opens. After sign-in:
   // carbons and server features, the roster, then availability (offline messages follow it), the
@@ -105,7 +111,10 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     chats.installOn(id, client);
     sync.installOn(id, client);
     rooms.installOn(id, client);
+    omemo.installOn(id, client);
   });
+  // Our OMEMO keys are published in the background; messages to us can be decrypted meanwhile.
+  connections.onOnline((id, client) => void omemo.onOnline(id, client));
   connections.onOnline((id, client) => sync.beforePresence(id, client));
   connections.onOnline((id, client) => roster.onOnline(id, client));
   connections.onOnline((id) => chats.flushPending(id));
@@ -116,6 +125,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   connections.onOnline((id, client) => activity.onOnline(id, client));
   connections.onResumed((id) => chats.flushPending(id));
   events.subscribe((name, payload) => {
+    if (name === 'sync:state' && (payload as Events['sync:state']).phase === 'synced') omemo.onSynced((payload as Events['sync:state']).accountId);
     if (name !== 'connection:state') return;
     const state = payload as Events['connection:state'];
     // 'connecting' may end in a resumed session, which keeps presence and sync state as they were.
@@ -123,6 +133,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
       sync.onOffline(state.accountId);
       roster.onOffline(state.accountId);
       rooms.onOffline(state.accountId);
+      omemo.onOffline(state.accountId);
     }
   });
 
@@ -162,7 +173,11 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     'roster:accept': ({ accountId, jid }) => roster.accept(accountId, jid),
     'roster:refuse': ({ accountId, jid }) => roster.refuse(accountId, jid),
     'chats:list': async () => ok(chats.list()),
-    'chat:open': async ({ accountId, peer }) => chats.open(accountId, peer),
+    'chat:open': async ({ accountId, peer }) => {
+      const r = chats.open(accountId, peer);
+      if (r.ok) omemo.lookup(accountId, peer);
+      return r;
+    },
     'chat:history': async ({ conversationId, beforeId, limit }) => {
       const page = chats.history(conversationId, limit, beforeId);
       // Not enough here: ask the archive for older messages of this chat, then answer from the database.
@@ -193,6 +208,11 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     'rooms:join': ({ accountId, room, nick, password }) => rooms.join(accountId, room, nick, password),
     'rooms:leave': ({ accountId, room }) => rooms.leave(accountId, room),
     'accounts:set-password': ({ accountId, password }) => accounts!.setPassword(accountId, password),
+    'chat:set-encryption': async ({ conversationId, mode }) => chats.setEncryption(conversationId, mode),
+    'omemo:own': ({ accountId }) => omemo.ownView(accountId),
+    'omemo:devices': ({ accountId, jid }) => omemo.devices(accountId, jid),
+    'omemo:set-trust': ({ accountId, jid, deviceId, trust }) => omemo.setTrust(accountId, jid, deviceId, trust),
+    'omemo:verify-uri': ({ accountId, uri }) => omemo.verifyUri(accountId, uri),
     'app:set-active': async ({ active }) => {
       await activity.setActive(active);
       return ok(null);

@@ -7,7 +7,7 @@ import type { Element } from '@xmpp/xml';
 import { xml } from '@xmpp/client';
 import type { AccountId, ConversationId } from '../../shared/ids.js';
 import { fail, ok, type Result } from '../../shared/errors.js';
-import type { ConversationView, HistoryPageView, MessageDirection, MessageView } from '../../shared/views.js';
+import type { ChatEncryptionView, ConversationView, DeviceTrust, HistoryPageView, MessageDirection, MessageView } from '../../shared/views.js';
 import type { ConversationRecord, MessageRecord, MessagesRepo } from '../store/messages-repo.js';
 import type { ConnectionService } from './connections.js';
 import type { EventBus } from './events.js';
@@ -34,7 +34,26 @@ export interface ChatsDeps {
   roomJoined?(accountId: AccountId, room: string): boolean;
   /** Whether this bare JID is a room the user is in (its occupants' private messages are kept apart). */
   isRoom?(accountId: AccountId, jid: string): boolean;
+  /** End-to-end encryption (the OMEMO service), late-bound: it plugs into this service. */
+  encryption?(): ChatEncryption | undefined;
 }
+
+/** What the chat service needs from end-to-end encryption (electron/core/omemo.ts implements it). */
+export interface ChatEncryption {
+  /** Runs fn alone for this account: decryption and encryption both move the same ratchets. */
+  exclusive<T>(accountId: AccountId, fn: () => Promise<T>): Promise<T>;
+  /** The chat's encryption as the user sees it. */
+  view(conv: ConversationRecord): ChatEncryptionView;
+  /** Whether a new message in this chat is encrypted (looks the contact's devices up if unknown). */
+  shouldEncrypt(conv: ConversationRecord): Promise<boolean>;
+  /** The children of an encrypted message (replacing <body/>), or why it cannot be encrypted now. */
+  encrypt(accountId: AccountId, peer: string, body: string): Promise<EncryptOutcome>;
+}
+
+export type EncryptOutcome =
+  | { ok: true; children: Element[] }
+  /** transient: try again later (offline, a timeout); otherwise the message fails with `error` in words. */
+  | { ok: false; transient: boolean; error: string };
 
 export type MessageSource = 'live' | 'carbon' | 'archive';
 
@@ -59,7 +78,14 @@ export interface IncomingCtx {
     /** Set by the rooms service for group messages. */
     kind?: 'room';
     senderNick?: string;
+    encrypted?: boolean;
+    senderDevice?: number;
+    senderTrust?: DeviceTrust;
+    /** What the user must know about this message, in words. */
+    warning?: string;
   };
+  /** Set by the decrypt stage: the text of an end-to-end encrypted message ('' if it could not be read). */
+  decrypted?: { body: string; senderDevice: number; trust?: DeviceTrust; warning?: string };
   stored?: MessageRecord;
   /** An outgoing message of ours that this stanza confirmed (state changed). */
   confirmed?: MessageRecord;
@@ -74,6 +100,9 @@ export function createChatService(deps: ChatsDeps) {
       body: m.body, timestamp: m.timestamp, state: m.state, ...(m.originId ? { originId: m.originId } : {}),
       ...(m.error ? { error: m.error } : {}),
       ...(m.senderNick ? { senderNick: m.senderNick } : {}),
+      ...(m.encrypted ? { encrypted: true } : {}),
+      ...(m.senderTrust ? { senderTrust: m.senderTrust } : {}),
+      ...(m.warning ? { warning: m.warning } : {}),
     };
   }
 
@@ -83,6 +112,7 @@ export function createChatService(deps: ChatsDeps) {
       id: c.id, kind: c.kind, accountId: c.accountId, peer: c.peer, title: deps.contactName(c.accountId, c.peer) ?? c.peer,
       lastActivity: c.lastActivity, unread: c.unread,
       ...(last ? { lastMessage: { body: last.body.slice(0, 200), direction: last.direction } } : {}),
+      ...(c.kind === 'chat' && !c.peer.includes('/') && deps.encryption?.() ? { encryption: deps.encryption()!.view(c) } : {}),
     };
   }
 
@@ -121,7 +151,7 @@ export function createChatService(deps: ChatsDeps) {
       if (ctx.source === 'archive' && ctx.archiveJid !== ctx.ownBare) return false;
       // XEP-0359 §4: a stanza-id is only meaningful when the server says it adds them; otherwise the
       // sender could have put one there. Archive results carry the archive's own id instead.
-      const chat = parseChatMessage(ctx.stanza, trustStanzaIds.has(ctx.accountId) ? ctx.ownBare : '');
+      const chat = parseChatMessage(ctx.stanza, trustStanzaIds.has(ctx.accountId) ? ctx.ownBare : '', ctx.decrypted ? { body: ctx.decrypted.body } : undefined);
       if (!chat) return false;
       const outgoing = chat.from === ctx.ownBare;
       // A live (non-carbon) message claiming to be from ourselves is a self-message or a spoof: skip.
@@ -146,6 +176,13 @@ export function createChatService(deps: ChatsDeps) {
         ...(chat.originId ?? (outgoing ? chat.id : undefined) ? { originId: (chat.originId ?? chat.id)! } : {}),
         ...(ctx.archiveId ?? chat.stanzaId ? { stanzaId: (ctx.archiveId ?? chat.stanzaId)! } : {}),
         ...(chat.fromResource && !outgoing ? { fromResource: chat.fromResource } : {}),
+        ...(ctx.decrypted
+          ? {
+              encrypted: true, senderDevice: ctx.decrypted.senderDevice,
+              ...(ctx.decrypted.trust && !outgoing ? { senderTrust: ctx.decrypted.trust } : {}),
+              ...(ctx.decrypted.warning ? { warning: ctx.decrypted.warning } : {}),
+            }
+          : {}),
       };
       return true;
     },
@@ -171,6 +208,10 @@ export function createChatService(deps: ChatsDeps) {
         ...(m.originId ? { originId: m.originId } : {}), ...(m.stanzaId ? { stanzaId: m.stanzaId } : {}),
         ...(m.fromResource ? { fromResource: m.fromResource } : {}),
         ...(m.senderNick ? { senderNick: m.senderNick } : {}),
+        ...(m.encrypted ? { encrypted: true } : {}),
+        ...(m.senderDevice !== undefined ? { senderDevice: m.senderDevice } : {}),
+        ...(m.senderTrust ? { senderTrust: m.senderTrust } : {}),
+        ...(m.warning ? { warning: m.warning } : {}),
         // Shown in the order the server delivered them: a redelivered or delayed message carries an
         // older (often whole-second) stamp, which is its time, not its place in the conversation.
         sortKey: ctx.sortKey ?? Date.now(),
@@ -184,8 +225,10 @@ export function createChatService(deps: ChatsDeps) {
   /** Run a batch through the pipeline and tell the UI once. */
   async function ingest(batch: IncomingCtx[]): Promise<IncomingCtx[]> {
     let done: IncomingCtx[];
+    const accountId = batch[0]?.accountId;
+    const e2e = deps.encryption?.();
     try {
-      done = await incoming.run(batch);
+      done = e2e && accountId ? await e2e.exclusive(accountId, () => incoming.run(batch)) : await incoming.run(batch);
     } catch (err) {
       if (err instanceof CommitFailure) throw new PersistFailure('could not store received messages', { cause: err });
       throw err;
@@ -236,7 +279,9 @@ export function createChatService(deps: ChatsDeps) {
       if (el.is('message') && !el.getChild('result', 'urn:xmpp:mam:2')) {
         const ownBare = bareOf(client.jid?.toString()) ?? '';
         try {
+          console.error('TRACE mw ingest', el.attrs.id);
           await ingest([{ accountId, ownBare, source: 'live', stanza: el }]);
+          console.error('TRACE mw done', el.attrs.id);
         } catch (err) {
           // Not stored: stream management must not acknowledge it (the server delivers it again).
           if (err instanceof PersistFailure) throw err;
@@ -277,10 +322,28 @@ export function createChatService(deps: ChatsDeps) {
           if (!conv || deps.connections.client(accountId) !== client) break;
           if (conv.kind === 'room' && !deps.roomJoined?.(accountId, conv.peer)) continue;
           try {
+            let encrypted: Element[] | undefined;
+            if (m.encrypted) {
+              // Never plain text in its place (DESIGN.md): it waits, or fails in words.
+              const e2e = deps.encryption?.();
+              const out: EncryptOutcome = e2e ? await e2e.encrypt(accountId, conv.peer, m.body) : { ok: false, transient: true, error: 'encryption is not available' };
+              if (!out.ok) {
+                if (out.transient) {
+                  deps.log.info(`encrypted send deferred: ${out.error}`);
+                  break;
+                }
+                updated(deps.repo.setState(m.id, 'failed', out.error));
+                continue;
+              }
+              if (deps.connections.client(accountId) !== client) break;
+              encrypted = out.children;
+            }
             await client.send(
               conv.kind === 'room'
                 ? buildGroupchatMessage({ to: conv.peer, body: m.body, id: m.originId! })
-                : buildChatMessage({ to: conv.peer, body: m.body, id: m.originId! }, outgoingExtras.map((f) => f())),
+                : encrypted
+                  ? buildChatMessage({ to: conv.peer, id: m.originId! }, [...encrypted, ...outgoingExtras.map((f) => f())])
+                  : buildChatMessage({ to: conv.peer, body: m.body, id: m.originId! }, outgoingExtras.map((f) => f())),
             );
             ids.add(m.originId!);
             if (!client.sm.tracking) {
@@ -332,9 +395,12 @@ export function createChatService(deps: ChatsDeps) {
       const conv = deps.repo.conversation(conversationId);
       if (!conv) return fail('not-found', 'conversation');
       const nick = conv.kind === 'room' ? deps.roomNick?.(conv.accountId, conv.peer) : undefined;
+      const e2e = conv.kind === 'chat' && !conv.peer.includes('/') ? deps.encryption?.() : undefined;
+      const encrypted = e2e ? await e2e.shouldEncrypt(conv) : false;
       const stored = deps.repo.add(conv.accountId, conv.peer, {
         conversationId: conv.id, direction: 'out', body, timestamp: Date.now(), state: 'pending', originId: newOriginId(),
         ...(nick ? { senderNick: nick } : {}),
+        ...(encrypted ? { encrypted: true } : {}),
       }, { kind: conv.kind })!;
       const view = messageView(stored, conv);
       deps.events.emit('message:added', [view]);
@@ -361,6 +427,14 @@ export function createChatService(deps: ChatsDeps) {
       if (client && !inFlight) written.get(client)?.delete(m.originId!);
       kick(conv.accountId);
       return ok(messageView(again, conv));
+    },
+    /** The user's choice of encryption for new messages in a one-to-one chat. */
+    setEncryption(conversationId: string, mode: 'omemo' | 'plain'): Result<ConversationView> {
+      const conv = deps.repo.conversation(conversationId);
+      if (!conv || conv.kind !== 'chat') return fail('not-found', 'conversation');
+      deps.repo.setEncryption(conv.id, mode);
+      emitConversation(conv.id);
+      return ok(conversationView(deps.repo.conversation(conv.id)!));
     },
     markRead(conversationId: string): Result<null> {
       if (!deps.repo.conversation(conversationId)) return fail('not-found', 'conversation');

@@ -9,9 +9,18 @@ export interface Stage<Ctx> {
   order: number;
   /** Return false to stop this message here (duplicate, forged, not for us…). */
   run(ctx: Ctx): Promise<boolean | void> | boolean | void;
+  /**
+   * For a stage before ORDER.store whose run() changed state that must be stored with the batch
+   * (OMEMO: the ratchet step that decrypted the message). Called inside the batch's transaction for
+   * every message this stage ran on, kept or stopped later, so the state and the messages are
+   * committed together or not at all.
+   */
+  commit?(ctx: Ctx): void;
+  /** The batch's transaction failed: forget what run() prepared for commit(). */
+  rollback?(ctx: Ctx): void;
 }
 
-export const ORDER = { parse: 100, dedupe: 200, decrypt: 300, modify: 400, store: 500 } as const;
+export const ORDER = { decrypt: 97, parse: 100, dedupe: 200, modify: 400, store: 500 } as const;
 
 /** Thrown when the batch's database transaction failed: nothing of the batch was stored. */
 export class CommitFailure extends Error {
@@ -33,9 +42,12 @@ export function createPipeline<Ctx>(transaction: (fn: () => void) => void, onSta
     /** Runs a batch; resolves to the contexts that went all the way through (in input order). */
     async run(batch: Ctx[]): Promise<Ctx[]> {
       const ready: Ctx[] = [];
+      /** Stages with commit/rollback that ran on a message: [stage, ctx]. */
+      const prepared: [Stage<Ctx>, Ctx][] = [];
       for (const ctx of batch) {
         let go = true;
         for (const s of prepare()) {
+          if (s.commit || s.rollback) prepared.push([s, ctx]);
           try {
             if ((await s.run(ctx)) === false) {
               go = false;
@@ -55,12 +67,14 @@ export function createPipeline<Ctx>(transaction: (fn: () => void) => void, onSta
       try {
         runCommit();
       } catch (err) {
+        for (const [s, ctx] of prepared) s.rollback?.(ctx);
         throw new CommitFailure(err);
       }
       return done;
 
       function runCommit() {
         transaction(() => {
+        for (const [s, ctx] of prepared) s.commit?.(ctx);
         for (const ctx of ready) {
           let go = true;
           for (const s of commit()) {

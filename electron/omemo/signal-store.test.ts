@@ -122,6 +122,25 @@ describe('OMEMO signal store on SQLite', () => {
     expect(await createOmemoStore(db, { encryptionKey: key, accountId: 'acc1' }).loadSession('a@x.1')).toContain('"n":2');
   });
 
+  it('hands captured writes to the caller: applied in its transaction, or discarded and reloaded from disk', async () => {
+    const { db, store } = open();
+    const count = () => (db.prepare('SELECT count(*) AS n FROM omemo_sessions').get() as { n: number }).n;
+    const kept = await store.capture(async () => {
+      await store.storeSession('a@x.1', '{"v":1}');
+      return 'value';
+    });
+    expect(kept.value).toBe('value');
+    expect(count()).toBe(0);
+    db.transaction(() => kept.apply())();
+    expect(count()).toBe(1);
+
+    const dropped = await store.capture(() => store.storeSession('a@x.1', '{"v":2}'));
+    expect(await store.loadSession('a@x.1')).toBe('{"v":2}'); // in memory until settled
+    dropped.discard();
+    dropped.apply(); // a settled capture does nothing more
+    expect(await store.loadSession('a@x.1')).toBe('{"v":1}');
+  });
+
   it('refuses a storage key that is not 32 bytes', () => {
     expect(() => open(undefined, 'a', randomBytes(16))).toThrow(/32 bytes/);
   });

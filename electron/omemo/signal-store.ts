@@ -51,6 +51,13 @@ export interface OmemoStore extends StorageType {
   hasSession(jid: string, deviceId: number): boolean;
   /** Runs fn with database writes collected and committed in one transaction when it settles. */
   batch<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs fn with its database writes held back and hands them over: `apply()` writes them (inside the
+   * caller's transaction, so a decrypted message and the ratchet step that decrypted it are stored
+   * together), `discard()` forgets them and reloads the caches from the database. Callers serialise
+   * captures per account (the service's lock): writes of two overlapping captures would mix.
+   */
+  capture<T>(fn: () => Promise<T>): Promise<{ value: T; apply(): void; discard(): void }>;
 }
 
 export interface OmemoStoreOptions {
@@ -274,6 +281,33 @@ export function createOmemoStore(db: Database.Database, opts: OmemoStoreOptions)
       const k = `${jid}.${deviceId}`;
       if (sessions.has(k)) return sessions.get(k) !== null;
       return q.session.get(acc, jid, deviceId) !== undefined;
+    },
+    async capture(fn) {
+      depth++;
+      let value;
+      try {
+        value = await fn();
+      } finally {
+        depth--;
+      }
+      const held = [...pending.values()];
+      pending.clear();
+      let settled = false;
+      return {
+        value,
+        apply() {
+          if (settled) return;
+          settled = true;
+          for (const w of held) w();
+        },
+        discard() {
+          if (settled) return;
+          settled = true;
+          sessions.clear();
+          remoteKeys.clear();
+          distrusted.clear();
+        },
+      };
     },
     async batch(fn) {
       depth++;

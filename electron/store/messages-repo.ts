@@ -2,9 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db.js';
 import type { AccountId, BareJid, ConversationId, MessageId } from '../../shared/ids.js';
-import type { DeliveryState, MessageDirection } from '../../shared/views.js';
+import type { DeliveryState, DeviceTrust, MessageDirection } from '../../shared/views.js';
 
-export interface ConversationRecord { id: ConversationId; accountId: AccountId; peer: BareJid; lastActivity: number; unread: number; kind: 'chat' | 'room' }
+export interface ConversationRecord {
+  id: ConversationId; accountId: AccountId; peer: BareJid; lastActivity: number; unread: number; kind: 'chat' | 'room';
+  /** The user's choice for new messages; undefined = automatic (OMEMO when the contact has devices). */
+  encryption?: 'omemo' | 'plain';
+}
 export interface MessageRecord {
   seq: number;
   id: MessageId;
@@ -22,15 +26,24 @@ export interface MessageRecord {
   error?: string;
   /** In a room: who wrote it. */
   senderNick?: string;
+  /** Travelled end-to-end encrypted (OMEMO). */
+  encrypted?: boolean;
+  /** OMEMO device of the sender, and its trust when the message arrived. */
+  senderDevice?: number;
+  senderTrust?: DeviceTrust;
+  /** What the user must know about this message, in words. */
+  warning?: string;
 }
 export type NewMessage = Omit<MessageRecord, 'seq' | 'id' | 'sortKey' | 'error'> & { sortKey?: number };
 
-interface ConvRow { id: string; account_id: string; peer: string; last_activity: number; unread: number; kind: string }
-interface MsgRow { seq: number; id: string; conversation_id: string; direction: string; body: string; timestamp: number; state: string; origin_id: string | null; stanza_id: string | null; from_resource: string | null; sort_key: number | null; error: string | null; sender_nick: string | null }
+interface ConvRow { id: string; account_id: string; peer: string; last_activity: number; unread: number; kind: string; encryption: string | null }
+interface MsgRow { seq: number; id: string; conversation_id: string; direction: string; body: string; timestamp: number; state: string; origin_id: string | null; stanza_id: string | null; from_resource: string | null; sort_key: number | null; error: string | null; sender_nick: string | null;
+  encrypted: number; sender_device: number | null; sender_trust: string | null; warning: string | null }
 
 const convFromRow = (r: ConvRow): ConversationRecord => ({
   id: r.id as ConversationId, accountId: r.account_id as AccountId, peer: r.peer as BareJid, lastActivity: r.last_activity, unread: r.unread,
   kind: r.kind === 'room' ? 'room' : 'chat',
+  ...(r.encryption === 'omemo' || r.encryption === 'plain' ? { encryption: r.encryption } : {}),
 });
 const msgFromRow = (r: MsgRow): MessageRecord => ({
   seq: r.seq, id: r.id as MessageId, conversationId: r.conversation_id as ConversationId, direction: r.direction as MessageDirection,
@@ -39,6 +52,10 @@ const msgFromRow = (r: MsgRow): MessageRecord => ({
   sortKey: r.sort_key ?? r.timestamp,
   ...(r.error ? { error: r.error } : {}),
   ...(r.sender_nick ? { senderNick: r.sender_nick } : {}),
+  ...(r.encrypted ? { encrypted: true } : {}),
+  ...(r.sender_device !== null ? { senderDevice: r.sender_device } : {}),
+  ...(r.sender_trust ? { senderTrust: r.sender_trust as DeviceTrust } : {}),
+  ...(r.warning ? { warning: r.warning } : {}),
 });
 
 export const conversationIdOf = (accountId: string, peer: string) => `${accountId}|${peer}` as ConversationId;
@@ -48,8 +65,10 @@ export function createMessagesRepo(db: Db) {
   // A conversation first seen as a chat (e.g. an invitation from the room) becomes a room once joined.
   const insertConv = db.prepare(`INSERT INTO conversations (id, account_id, peer, last_activity, unread, kind) VALUES (?, ?, ?, ?, 0, ?)
     ON CONFLICT (id) DO UPDATE SET kind = excluded.kind WHERE excluded.kind = 'room'`);
-  const insertMsg = db.prepare(`INSERT OR IGNORE INTO messages (id, conversation_id, direction, body, timestamp, state, origin_id, stanza_id, from_resource, sort_key, sender_nick)
-    VALUES (@id, @conversation_id, @direction, @body, @timestamp, @state, @origin_id, @stanza_id, @from_resource, @sort_key, @sender_nick)`);
+  const insertMsg = db.prepare(`INSERT OR IGNORE INTO messages (id, conversation_id, direction, body, timestamp, state, origin_id, stanza_id, from_resource, sort_key, sender_nick,
+      encrypted, sender_device, sender_trust, warning)
+    VALUES (@id, @conversation_id, @direction, @body, @timestamp, @state, @origin_id, @stanza_id, @from_resource, @sort_key, @sender_nick,
+      @encrypted, @sender_device, @sender_trust, @warning)`);
   const getMsg = db.prepare<[string], MsgRow>('SELECT * FROM messages WHERE id = ?');
 
   function ensureConversation(accountId: string, peer: string, now = Date.now(), kind: 'chat' | 'room' = 'chat'): ConversationRecord {
@@ -61,6 +80,7 @@ export function createMessagesRepo(db: Db) {
   return {
     ensureConversation,
     conversation: (id: string) => { const r = getConv.get(id); return r && convFromRow(r); },
+    setEncryption: (id: string, mode: 'omemo' | 'plain' | undefined) => void db.prepare('UPDATE conversations SET encryption = ? WHERE id = ?').run(mode ?? null, id),
     conversations: (): ConversationRecord[] => db.prepare<[], ConvRow>('SELECT * FROM conversations ORDER BY last_activity DESC').all().map(convFromRow),
     lastMessage(conversationId: string): MessageRecord | undefined {
       const r = db.prepare<[string], MsgRow>('SELECT * FROM messages WHERE conversation_id = ? ORDER BY sort_key DESC, seq DESC LIMIT 1').get(conversationId);
@@ -79,6 +99,7 @@ export function createMessagesRepo(db: Db) {
         origin_id: m.originId ?? null, stanza_id: m.stanzaId ?? null, from_resource: m.fromResource ?? null,
         sort_key: m.sortKey ?? m.timestamp,
         sender_nick: m.senderNick ?? null,
+        encrypted: m.encrypted ? 1 : 0, sender_device: m.senderDevice ?? null, sender_trust: m.senderTrust ?? null, warning: m.warning ?? null,
       });
       if (res.changes === 0) return undefined;
       db.prepare('UPDATE conversations SET last_activity = max(last_activity, ?), unread = unread + ? WHERE id = ?')

@@ -5,6 +5,7 @@ import { migration0001 } from './migrations/0001-init.js';
 import { migration0002 } from './migrations/0002-sync.js';
 import { migration0003 } from './migrations/0003-message-errors.js';
 import { migration0004 } from './migrations/0004-rooms.js';
+import { migration0005 } from './migrations/0005-encryption.js';
 
 export interface Migration {
   version: number;
@@ -12,7 +13,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
 
 export function migrate(db: Database.Database, migrations: Migration[] = MIGRATIONS): number {
   let current = db.pragma('user_version', { simple: true }) as number;

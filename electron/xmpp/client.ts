@@ -22,6 +22,8 @@ const IDENTITY = { category: 'client', type: 'pc', name: 'Vireo' };
 export const CLIENT_FEATURES = [
   NS_DISCO_INFO, NS_CAPS, 'urn:xmpp:ping', 'urn:xmpp:receipts', 'urn:xmpp:chat-markers:0', 'urn:xmpp:carbons:2', 'urn:xmpp:sid:0',
   MDS_NOTIFY_FEATURE,
+  // XEP-0384 v0.3 §4.3: contacts' OMEMO device lists pushed to us (the node of electron/omemo/legacy/wire.ts).
+  'eu.siacs.conversations.axolotl.devicelist+notify',
 ];
 const CAPS_VER = capsVer([IDENTITY], CLIENT_FEATURES);
 /** The XEP-0115 <c/> for our presence. */

@@ -10,17 +10,17 @@ describe('migration 0100-omemo-init', () => {
   it('creates the omemo_* tables beside the core schema without touching user_version', () => {
     const db = new Database(':memory:');
     const core = migrate(db);
-    expect(migrateOmemo(db)).toBe(100);
+    expect(migrateOmemo(db, OMEMO_MIGRATIONS.slice(0, 1))).toBe(100);
     expect(db.pragma('user_version', { simple: true })).toBe(core);
     expect(tables(db)).toEqual(['omemo_identities', 'omemo_identity', 'omemo_prekeys', 'omemo_schema', 'omemo_sessions', 'omemo_signed_prekeys']);
-    expect(migrateOmemo(db)).toBe(100); // idempotent
+    expect(migrateOmemo(db, OMEMO_MIGRATIONS.slice(0, 1))).toBe(100); // idempotent
   });
 
   it('can be appended to the core list, even after migrateOmemo ran', () => {
     const db = new Database(':memory:');
     migrateOmemo(db);
     db.prepare(`INSERT INTO omemo_prekeys (account_id, key_id, public_key, private_key) VALUES ('a', 1, x'05', x'00')`).run();
-    expect(migrate(db, [...MIGRATIONS, ...OMEMO_MIGRATIONS])).toBe(100);
+    expect(migrate(db, [...MIGRATIONS, ...OMEMO_MIGRATIONS])).toBe(OMEMO_MIGRATIONS.at(-1)!.version);
     expect(db.prepare('SELECT count(*) AS n FROM omemo_prekeys').get()).toEqual({ n: 1 });
     expect(OMEMO_MIGRATIONS.every((m) => m.version >= 100)).toBe(true);
   });

@@ -7,20 +7,21 @@ import { buildOriginId, parseOriginId, parseStanzaId } from '../xep/0359-stable-
 
 export interface OutgoingChat {
   to: string;
-  body: string;
+  /** Absent when `extra` carries the text another way (an OMEMO <encrypted/> with its own fallback body). */
+  body?: string;
   /** Used as both the stanza id and the origin-id, as Conversations does. */
   id: string;
 }
 
 /** `extra` carries what features add: a receipt request, a markable hint, encryption… */
 export function buildChatMessage(m: OutgoingChat, extra: Element[] = []): Element {
-  return xml('message', { type: 'chat', to: m.to, id: m.id }, xml('body', {}, m.body), buildOriginId(m.id), ...extra);
+  return xml('message', { type: 'chat', to: m.to, id: m.id }, ...(m.body === undefined ? [] : [xml('body', {}, m.body)]), buildOriginId(m.id), ...extra);
 }
 
 /** A message to a group room (XEP-0045 §7.4): type groupchat to the room's bare JID, with an origin-id
  *  so that the room's reflection of it is recognised as ours (XEP-0359). */
 export function buildGroupchatMessage(m: OutgoingChat): Element {
-  return xml('message', { type: 'groupchat', to: m.to, id: m.id }, xml('body', {}, m.body), buildOriginId(m.id));
+  return xml('message', { type: 'groupchat', to: m.to, id: m.id }, xml('body', {}, m.body ?? ''), buildOriginId(m.id));
 }
 
 /** RFC 6120 §8.3: a bounced message carries our id and an error condition. */
@@ -57,12 +58,13 @@ export function parseDelay(el: Element): number | undefined {
  * A chat (or normal) message with a body, as received on the stream. Error and groupchat messages are
  * not chats. `ownBare` is needed to know which stanza-ids to trust (added by our own server).
  */
-export function parseChatMessage(el: Element, ownBare: string): IncomingChat | undefined {
+export function parseChatMessage(el: Element, ownBare: string, override?: { body: string }): IncomingChat | undefined {
   if (!el.is('message')) return undefined;
   const type = (el.attrs.type as string | undefined) ?? 'normal';
   if (type !== 'chat' && type !== 'normal') return undefined;
-  const body = el.getChildText('body');
-  if (body === null || body === undefined || body.length === 0) return undefined;
+  // `override`: the text was carried another way (decrypted from OMEMO; '' when it could not be read).
+  const body = override ? override.body : el.getChildText('body');
+  if (body === null || body === undefined || (body.length === 0 && !override)) return undefined;
   const from = parseJid(el.attrs.from);
   if (!from) return undefined;
   const originId = parseOriginId(el);

@@ -107,6 +107,26 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
     title: 'The server took too long to answer.',
     action: 'Check your network and try again.',
   },
+  'omemo-no-devices': {
+    title: 'This contact has no app that can receive encrypted (OMEMO) messages.',
+    action: 'Ask them to turn on OMEMO, or turn encryption off for this chat to send in plain text.',
+  },
+  'omemo-no-trusted-devices': {
+    title: 'None of this contact’s devices is trusted, so the message was not sent.',
+    action: 'Open the contact’s devices, compare fingerprints and trust or verify one.',
+  },
+  'omemo-unavailable': {
+    title: 'Encryption is not ready on this account yet.',
+    action: 'Wait until the account is connected, then try again.',
+  },
+  'omemo-bad-uri': {
+    title: 'That is not an OMEMO verification link.',
+    action: 'Paste the whole link from the other app (it starts with xmpp: and contains omemo-sid-).',
+  },
+  'omemo-fingerprint-mismatch': {
+    title: 'The fingerprint does not match any device of this contact.',
+    action: 'Do not trust this device. Compare the fingerprint again with your contact, in person or by call.',
+  },
 };
 
 /** The text for an error, tolerating a code from a newer core that this window does not know. */
