@@ -12,6 +12,7 @@ import { ConversationsStore } from './conversations.svelte.js';
 import { MessagesStore } from './messages.svelte.js';
 import { SyncStore } from './sync.svelte.js';
 import { RoomsStore } from './rooms.svelte.js';
+import { OmemoStore } from './omemo.svelte.js';
 
 export type LoadStatus = 'loading' | 'ready' | 'failed';
 
@@ -22,6 +23,7 @@ export class AppState {
   readonly sync = new SyncStore();
   readonly rooms = new RoomsStore();
   readonly messages: MessagesStore;
+  readonly omemo: OmemoStore;
 
   status = $state<LoadStatus>('loading');
   loadError = $state<VireoError | undefined>(undefined);
@@ -34,6 +36,7 @@ export class AppState {
   constructor(api: Api) {
     this.api = api;
     this.messages = new MessagesStore(api);
+    this.omemo = new OmemoStore(api);
   }
 
   /** Subscribes first and buffers events until the snapshot is in, so nothing falls in between. */
@@ -51,6 +54,7 @@ export class AppState {
       api.on('conversation:updated', (c) => apply(() => this.conversations.upsert(c))),
       api.on('sync:state', (s) => apply(() => this.sync.apply(s))),
       api.on('room:updated', (r) => apply(() => this.rooms.upsert(r))),
+      api.on('omemo:devices', (p) => apply(() => this.omemo.apply(p))),
     );
     const [accounts, roster, chats, rooms] = await Promise.all([
       api.call('accounts:list', {}),
@@ -151,6 +155,14 @@ export class AppState {
     if (!off.ok) return off.error;
     const on = await this.api.call('accounts:connect', { accountId });
     return on.ok ? undefined : on.error;
+  }
+
+  /** Encrypts new messages of a one-to-one chat with OMEMO, or sends them in plain text. */
+  async setEncryption(conversationId: ConversationId, mode: 'omemo' | 'plain'): Promise<VireoError | undefined> {
+    const r = await this.api.call('chat:set-encryption', { conversationId, mode });
+    if (!r.ok) return r.error;
+    this.conversations.upsert(r.value);
+    return undefined;
   }
 
   async markRead(conversationId: ConversationId): Promise<void> {

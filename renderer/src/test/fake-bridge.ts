@@ -4,7 +4,7 @@ import type { CommandInput, CommandName, CommandOutput, EventName, Events } from
 import type { Result } from '../../../shared/errors.js';
 import type { AccountId, BareJid, ConversationId, MessageId } from '../../../shared/ids.js';
 import type {
-  AccountView, ContactView, ConversationView, MessageView, OccupantView, RoomView,
+  AccountView, ContactView, ConversationView, MessageView, OccupantView, OmemoDeviceView, OmemoOwnView, RoomView,
 } from '../../../shared/views.js';
 import type { Bridge } from '../lib/api.js';
 
@@ -132,6 +132,36 @@ export function message(peer: string, over: Partial<MessageView> = {}): MessageV
     body: `hello ${seq}`,
     timestamp: 1_700_000_000_000 + seq * 1000,
     state: 'received',
+    ...over,
+  };
+}
+
+/** 64 hex digits, different per seed, as OmemoDeviceView.fingerprint carries them. */
+export const fingerprint = (seed: number) =>
+  Array.from({ length: 8 }, (_, i) => ((seed * 0x9e3779b1 + i * 0x85ebca6b) >>> 0).toString(16).padStart(8, '0')).join('');
+
+export function omemoDevice(jid: string, deviceId: number, over: Partial<OmemoDeviceView> = {}): OmemoDeviceView {
+  return {
+    accountId: ACCOUNT_ID,
+    jid: jid as BareJid,
+    deviceId,
+    fingerprint: fingerprint(deviceId),
+    trust: 'undecided',
+    active: true,
+    own: false,
+    ...over,
+  };
+}
+
+export function omemoOwn(over: Partial<OmemoOwnView> = {}): OmemoOwnView {
+  const deviceId = over.deviceId ?? 4242;
+  const fp = over.fingerprint ?? fingerprint(deviceId);
+  return {
+    accountId: ACCOUNT_ID,
+    jid: 'alice@example.org' as BareJid,
+    deviceId,
+    fingerprint: fp,
+    uri: `xmpp:alice@example.org?omemo-sid-${deviceId}=${fp}`,
     ...over,
   };
 }

@@ -70,3 +70,52 @@ describe('MessageItem', () => {
     expect(screen.getByTestId('message-error').textContent).toBe('This message could not be sent.');
   });
 });
+
+describe('MessageItem encryption (OMEMO)', () => {
+  it('shows a lock labelled "Encrypted" on encrypted messages only', () => {
+    const { unmount } = render(MessageItem, { props: { message: message('bob@example.org', { encrypted: true, senderTrust: 'verified' }) } });
+    const lock = screen.getByTestId('message-lock');
+    expect(lock.getAttribute('role')).toBe('img');
+    expect(lock.getAttribute('aria-label')).toBe('Encrypted');
+    expect(screen.queryByTestId('message-warning')).toBeNull();
+    unmount();
+    render(MessageItem, { props: { message: message('bob@example.org') } });
+    expect(screen.queryByTestId('message-lock')).toBeNull();
+  });
+
+  it('shows the message’s warning under it, as text', () => {
+    const warning = 'This message came unencrypted into an encrypted chat. <b>Careful</b>';
+    const { container } = render(MessageItem, {
+      props: { message: message('bob@example.org', { body: 'hi <i>there</i>', warning }) },
+    });
+    const note = screen.getByTestId('message-warning');
+    expect(note.getAttribute('role')).toBe('note');
+    expect(note.textContent).toContain(warning);
+    expect(screen.getByTestId('message-body').textContent).toBe('hi <i>there</i>');
+    expect(container.querySelector('b, i')).toBeNull();
+  });
+
+  it('says so when the sender’s device is not verified or distrusted, unless the warning covers it', () => {
+    const { unmount } = render(MessageItem, {
+      props: { message: message('bob@example.org', { encrypted: true, senderTrust: 'undecided' }) },
+    });
+    expect(screen.getByTestId('message-warning').textContent).toContain('from a device you have not verified');
+    unmount();
+    const second = render(MessageItem, {
+      props: { message: message('bob@example.org', { encrypted: true, senderTrust: 'distrusted' }) },
+    });
+    expect(screen.getByTestId('message-warning').textContent).toContain('device you distrusted');
+    second.unmount();
+    render(MessageItem, {
+      props: { message: message('bob@example.org', { encrypted: true, senderTrust: 'undecided', warning: 'Bob’s new device is not verified.' }) },
+    });
+    expect(screen.getAllByTestId('message-warning').map((el) => el.textContent?.trim())).toEqual(['⚠ Bob’s new device is not verified.']);
+  });
+
+  it('shows the warning of a message that could not be decrypted', () => {
+    render(MessageItem, {
+      props: { message: message('bob@example.org', { body: '', encrypted: true, warning: 'This message could not be decrypted.' }) },
+    });
+    expect(screen.getByTestId('message-warning').textContent).toContain('could not be decrypted');
+  });
+});
