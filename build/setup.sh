@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Vireo needs on Debian/Ubuntu, then its npm dependencies.
 #   bash build/setup.sh          for running Vireo (desktop app; falls back to the browser host)
-#   bash build/setup.sh --test   also what the tests need: Prosody, Chromium, a Secret Service
+#   bash build/setup.sh --test   also what the tests need: Prosody, Chromium, a Secret Service, an OMEMO peer
 # Uses sudo when not root. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,9 @@ if [ "$mode" = test ]; then
     chromium                                   # the browser Playwright drives (never a downloaded one)
     gnome-keyring dbus-x11 libsecret-tools     # a real Secret Service for the keychain tests
     xvfb xauth                                 # headful screenshots
+    # the independent OMEMO peer (../shared/peers/omemo-python) for the interop tests; run it with
+    # /usr/bin/python3. python3-xmlschema is needed by oldmemo.etree but not declared by it.
+    python3-slixmpp python3-omemo python3-oldmemo python3-xmlschema
   )
 fi
 
