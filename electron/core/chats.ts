@@ -279,9 +279,7 @@ export function createChatService(deps: ChatsDeps) {
       if (el.is('message') && !el.getChild('result', 'urn:xmpp:mam:2')) {
         const ownBare = bareOf(client.jid?.toString()) ?? '';
         try {
-          console.error('TRACE mw ingest', el.attrs.id);
           await ingest([{ accountId, ownBare, source: 'live', stanza: el }]);
-          console.error('TRACE mw done', el.attrs.id);
         } catch (err) {
           // Not stored: stream management must not acknowledge it (the server delivers it again).
           if (err instanceof PersistFailure) throw err;

@@ -41,6 +41,7 @@ export interface OmemoMessagesDeps {
 
 const SENT_PLAIN =
   'This message was not encrypted: the servers it passed through could read it. Ask your contact to turn encryption (OMEMO) on.';
+const SENT_PLAIN_BY_US = 'This message was sent unencrypted from another of your devices: the servers it passed through could read it.';
 const UNVERIFIED = 'This message came from a device you have not verified. Compare fingerprints in the contact’s devices to be sure it is theirs.';
 const NOT_READABLE = 'This message could not be decrypted. ';
 
@@ -76,9 +77,7 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
         ctx.decrypted = { body: '', senderDevice: encrypted.sid, warning: NOT_READABLE + 'Encryption is not set up on this device: its keys could not be stored safely.' };
         return true;
       }
-      console.error('TRACE decrypt start', ctx.source);
       const cap = await d.store.capture(() => d.device.decrypt({ from, encrypted }, ctx.ownBare));
-      console.error('TRACE decrypt end', cap.value.ok ? 'ok' : cap.value.error);
       const r: DecryptResult = cap.value;
       held.set(ctx, { apply: cap.apply, discard: cap.discard, d, ...(r.ok ? { sender: { jid: from, deviceId: encrypted.sid } } : {}) });
       const live = ctx.source !== 'archive';
@@ -133,8 +132,9 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
     run(ctx) {
       const m = ctx.msg;
       const fresh = ctx.source !== 'archive' || ctx.countUnread !== false;
-      if (m && !ctx.decrypted && m.direction === 'in' && !m.kind && !m.peer.includes('/') && fresh && deps.isEncryptedChat(ctx.accountId, m.peer)) {
-        m.warning = SENT_PLAIN;
+      if (m && !ctx.decrypted && !m.kind && !m.peer.includes('/') && fresh && deps.isEncryptedChat(ctx.accountId, m.peer)) {
+        // Theirs, or ours written on another device (a carbon or the archive) that did not encrypt it.
+        m.warning = m.direction === 'in' ? SENT_PLAIN : SENT_PLAIN_BY_US;
       }
       return true;
     },

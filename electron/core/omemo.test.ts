@@ -164,6 +164,16 @@ describe('OMEMO between Vireo devices', () => {
     await laptop.must('chat:set-encryption', { conversationId: c.id, mode: 'omemo' });
   }, 60_000);
 
+  it('a plain-text message written on one of the user’s own devices without OMEMO is flagged on the others', async () => {
+    const m = desk.mark();
+    await wire.send(xml('message', { type: 'chat', to: ALICE(), id: 'wire-plain-1' }, xml('body', {}, 'typed on a device without OMEMO')));
+    const copy = await received(desk, 'typed on a device without OMEMO', m);
+    expect(copy).toMatchObject({ direction: 'out' });
+    expect(copy.warning).toMatch(/sent unencrypted from another of your devices/);
+    const atPhone = await received(phone, 'typed on a device without OMEMO');
+    expect(atPhone.warning).toMatch(/not encrypted/);
+  });
+
   it('a stranger’s unencrypted or unreadable message in an encrypted chat is shown with a warning, never dropped', async () => {
     const mallory = createXmppClient({ jid: `mallory@${server.domain}`, password: 'm-pw', resource: 'x', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
     mallory.on('error', () => {});
