@@ -333,9 +333,12 @@ export function createChatService(deps: ChatsDeps) {
                 updated(deps.repo.setState(m.id, 'failed', out.error));
                 continue;
               }
-              if (deps.connections.client(accountId) !== client) break;
               encrypted = out.children;
             }
+            // The same client object reconnects: after an await (encryption above) the stream may be
+            // gone, or a new one may be half-way through TLS/SASL. Writing a stanza into that corrupts
+            // the stream (Prosody: not-well-formed). It stays pending; flushPending runs once online.
+            if (deps.connections.client(accountId) !== client || client.status !== 'online') break;
             await client.send(
               conv.kind === 'room'
                 ? buildGroupchatMessage({ to: conv.peer, body: m.body, id: m.originId! })

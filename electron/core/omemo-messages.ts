@@ -169,7 +169,7 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
     const client = deps.connections.client(accountId);
     if (!d || !client) return;
     const r = await deps.exclusive(accountId, () => d.device.encryptFor(ids.filter((id) => d.device.hasSession(jid, id)).map((deviceId) => ({ jid, deviceId })), null));
-    if (!r.encrypted.keys.length) return;
+    if (!r.encrypted.keys.length || client.status !== 'online') return;
     await client.send(xml('message', { type: 'chat', to: jid, id: newOriginId() }, ...buildEncryptedMessageChildren(r.encrypted)));
   }
 
