@@ -8,7 +8,7 @@ import { startProsody, type ProsodyServer } from '../../e2e/fixtures/prosody.js'
 import { addSyncedAccount, startTestCore, type TestCore } from '../../e2e/fixtures/core-harness.js';
 import { closeClient, createXmppClient, type XmppClient } from '../xmpp/client.js';
 import type { AccountView, ConversationView, MessageView } from '../../shared/views.js';
-import { FALLBACK_BODY, NS_AXOLOTL } from '../omemo/legacy/wire.js';
+import { buildDeviceListPublish, FALLBACK_BODY, NS_AXOLOTL } from '../omemo/legacy/wire.js';
 
 let server: ProsodyServer;
 let phone: TestCore;
@@ -140,6 +140,20 @@ describe('OMEMO between Vireo devices', () => {
     } finally {
       await tablet.stop();
     }
+
+    // The tablet leaves bob's published device list (another client of bob's removed it): alice stops
+    // encrypting for it, and still encrypts for the desk. Checked on the wire, by the keys' recipients.
+    const tabletId = (await phone.must('omemo:devices', { accountId: phoneAcc.id, jid: BOB() })).find((d) => d.trust === 'trusted' && !d.own)!.deviceId;
+    const deskId = own.deviceId;
+    await wire.iqCaller.request(xml('iq', { type: 'set' }, buildDeviceListPublish([deskId])), 10_000);
+    await expect.poll(async () => (await phone.must('omemo:devices', { accountId: phoneAcc.id, jid: BOB() })).find((d) => d.deviceId === tabletId)?.active, { timeout: 10_000 }).toBe(false);
+    const before = wireSeen.length;
+    await phone.must('chat:send', { conversationId: (await conv(phone, phoneAcc, BOB())).id, body: 'after the removal' });
+    await received(desk, 'after the removal');
+    await expect.poll(() => wireSeen.slice(before).some((el) => el.toString().includes(NS_AXOLOTL)), { timeout: 10_000 }).toBe(true);
+    const rids = [...wireSeen.slice(before).map((el) => el.toString()).join('').matchAll(/rid=["'](\d+)["']/g)].map((x) => Number(x[1]));
+    expect(rids).toContain(deskId);
+    expect(rids).not.toContain(tabletId);
   }, 90_000);
 
   it('refuses to send when every device of the contact is distrusted, and sends in plain text only when the user says so', async () => {

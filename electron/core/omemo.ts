@@ -324,6 +324,8 @@ export function createOmemoService(deps: OmemoDeps) {
     const d = await own(accountId);
     if (!d) return;
     try {
+      // A long-running Vireo rotates its signed prekey here too, not only when it starts (keys.ts).
+      await rotateSignedPreKey(d.store);
       // The bundle first: a device that others see listed must already have its keys published.
       await publishBundle(d, client);
       const ids = await deviceIds(accountId, d.jid, true);
