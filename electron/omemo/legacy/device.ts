@@ -109,6 +109,8 @@ export function createOmemoDevice(opts: { store: OmemoStore; deviceId: number; f
     const raw = await store.loadSession(key);
     if (!raw) throw new Error(`No record for device ${key}`);
     const record = SessionRecord.deserialize(raw);
+    // One session (the usual case): nothing else is tried, and a failure stores nothing.
+    if (Object.keys(record.sessions).length <= 1) return new SessionCipher(store, address).decryptWhisperMessage(body, 'binary');
     // getSessions(): closed ones oldest first, then the open one. Try the open one first.
     const candidates = record.getSessions().reverse();
     const keyOf = (x: object) => Object.keys(record.sessions).find((k) => record.sessions[k] === x)!;
