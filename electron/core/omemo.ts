@@ -292,12 +292,12 @@ export function createOmemoService(deps: OmemoDeps) {
     return { mode, available, ...(warning ? { warning } : {}) };
   }
 
-
   const messages = installOmemoMessages({
     chats: deps.chats, repo: deps.repo, connections: deps.connections, log: deps.log, own, exclusive, deviceIds, ensureSessions, blindTrust,
+    // Per incoming plain message: only what decides it (an automatic chat with devices is encrypted).
     isEncryptedChat(accountId, peer) {
       const conv = deps.repo.conversation(`${accountId}|${peer}`);
-      return !!conv && conv.kind === 'chat' && chatView(conv).mode === 'omemo' && lists.activeIds(accountId, peer).length > 0;
+      return !!conv && conv.kind === 'chat' && conv.encryption !== 'plain' && lists.activeIds(accountId, peer).length > 0;
     },
     Unreachable,
   });
