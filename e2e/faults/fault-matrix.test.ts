@@ -12,6 +12,7 @@ import type { Element } from '@xmpp/xml';
 import { startProsody, type ProsodyServer } from '../fixtures/prosody.js';
 import { startFaultProxy, type FaultProxy } from '../fixtures/fault-proxy.js';
 import { startCoreProcess, type CoreProcess } from '../fixtures/core-process.js';
+import { untilOmemoDevice } from '../fixtures/core-harness.js';
 import { closeClient, createXmppClient } from '../../electron/xmpp/client.js';
 import { buildMamQuery, parseMamFin, parseMamResult, NS_MAM } from '../../electron/xmpp/xep/0313-mam.js';
 import type { MessageView } from '../../shared/views.js';
@@ -62,12 +63,9 @@ async function setUp(prosodyOpts: { smacksHibernation?: number } = {}, opts: { e
     await world.bob.must('chat:set-encryption', { conversationId: world.bobConv, mode: 'plain' });
   }
   // Each side sees the other's OMEMO device before the burst, so every message of it is encrypted.
-  for (const [c, acc, peer] of world.encrypted ? ([[world.alice, a, 'bob'], [world.bob, b, 'alice']] as const) : []) {
-    const until = Date.now() + 20_000;
-    while (!(await c.must('omemo:devices', { accountId: acc.id, jid: `${peer}@${server.domain}` })).some((d) => d.active && d.fingerprint)) {
-      if (Date.now() > until) throw new Error(`${peer}'s OMEMO device never became visible`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+  if (world.encrypted) {
+    await untilOmemoDevice(world.alice, a.id, `bob@${server.domain}`);
+    await untilOmemoDevice(world.bob, b.id, `alice@${server.domain}`);
   }
   world.restartAlice = async () => {
     world.alice = await startCoreProcess(aliceProfile);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { startProsody, type ProsodyServer } from '../../e2e/fixtures/prosody.js';
-import { addSyncedAccount, startTestCore, type TestCore } from '../../e2e/fixtures/core-harness.js';
+import { addSyncedAccount, startTestCore, untilOmemoDevice, type TestCore } from '../../e2e/fixtures/core-harness.js';
 import { closeClient, createXmppClient, type XmppClient } from '../xmpp/client.js';
 import type { AccountView, ConversationView, MessageView } from '../../shared/views.js';
 import { buildDeviceListPublish, FALLBACK_BODY, NS_AXOLOTL } from '../omemo/legacy/wire.js';
@@ -29,14 +29,7 @@ async function history(t: TestCore, acc: AccountView, peer: string): Promise<Mes
   const c = await conv(t, acc, peer);
   return (await t.must('chat:history', { conversationId: c.id, limit: 500 })).messages;
 }
-/** Waits until `t` sees `jid`'s device `deviceId` listed (published and pushed or fetched). */
-async function seesDevice(t: TestCore, acc: AccountView, jid: string, deviceId: number) {
-  const until = Date.now() + 15_000;
-  while (!(await t.must('omemo:devices', { accountId: acc.id, jid })).some((d) => d.deviceId === deviceId && d.active && d.fingerprint)) {
-    if (Date.now() > until) throw new Error(`device ${deviceId} of ${jid} never became visible`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const seesDevice = (t: TestCore, acc: AccountView, jid: string, deviceId: number) => untilOmemoDevice(t, acc.id, jid, deviceId);
 const received = (t: TestCore, body: string, after?: number) =>
   t.waitForEvent('message:added', (ms) => ms.some((m) => m.body === body), 15_000, after).then((ms) => ms.find((m) => m.body === body)!);
 
