@@ -62,6 +62,8 @@ export interface OwnDevice {
 
 const storageKeyName = (jid: string) => `omemo-storage-key:${jid}`;
 const IQ_TIMEOUT = 15_000;
+/** How long sending a message may wait to learn whether an unknown contact has OMEMO. */
+const SEND_LOOKUP_MS = 3_000;
 
 /** Why a device list or bundle could not be read: the server said so (permanent) or we could not ask (try later). */
 class Unreachable extends Error {}
@@ -308,12 +310,11 @@ export function createOmemoService(deps: OmemoDeps) {
     async shouldEncrypt(conv) {
       if (conv.encryption) return conv.encryption === 'omemo';
       if (lists.seenAt(conv.accountId, conv.peer) === undefined) {
-        // Not known yet: ask now if we can; if we cannot, encrypt (it waits rather than leaking).
-        try {
-          await deviceIds(conv.accountId, conv.peer);
-        } catch {
-          return true;
-        }
+        // Not known yet: ask now, briefly (the message is not shown until this returns); if the
+        // answer is late or impossible, encrypt: the message then waits rather than leaking.
+        const asked = deviceIds(conv.accountId, conv.peer).then(() => true, () => false);
+        const late = new Promise<boolean>((r) => setTimeout(() => r(false), SEND_LOOKUP_MS).unref());
+        if (!(await Promise.race([asked, late]))) return true;
       }
       return lists.activeIds(conv.accountId, conv.peer).length > 0;
     },
