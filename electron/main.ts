@@ -1,7 +1,7 @@
 // Composition root of the desktop app (DESIGN.md "Process model", "Security of the shell"). Thin on
 // purpose: policy lives in windows/, os/ and ipc/ (unit-tested with fakes); services live in core/.
 // Bundled to dist/electron/main.cjs by build/scripts/build-electron.mjs, so `__dirname` is dist/electron.
-import { app, BrowserWindow, ipcMain, powerMonitor, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, Notification, powerMonitor, safeStorage, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,6 +10,7 @@ import { createLogger } from './core/log.js';
 import { bindIpc, makeSenderCheck } from './ipc/electron-bridge.js';
 import { createIpcRouter } from './ipc/router.js';
 import { portableDataDir } from './os/portable.js';
+import { showNotifications } from './os/notifications.js';
 import { chooseSecretStore } from './secrets/choose.js';
 import { createMainWindow } from './windows/main-window.js';
 import { guardWebContents } from './windows/web-contents-guard.js';
@@ -106,6 +107,12 @@ function run(): void {
         events: core.events,
         isTrustedSender: makeSenderCheck(indexUrl),
         getWindows: () => BrowserWindow.getAllWindows(),
+      });
+      // New messages the core decided to tell about; a click opens that conversation.
+      const running = core;
+      showNotifications({
+        Notification, events: running.events, platform: process.platform, showWindow,
+        openConversation: (id) => running.showConversation(id),
       });
       await core.start();
       // Waking from sleep or unlocking: check every connection now instead of waiting for a timeout.

@@ -8,6 +8,9 @@ import type {
   AccountView, AppInfoView, ConnectionStateView, ContactView, ConversationView, HistoryPageView,
   MessageView, OmemoDeviceView, OmemoOwnView, RoomView, RosterSnapshotView, SubscriptionRequestView, SyncStateView,
 } from './views.js';
+import type { DataFormView, RoomAffiliationView, RoomCreateView } from './views.js';
+import type { NotificationView, RoomDirectoryView, RoomInfoView } from './views.js';
+import type { RoomDeclineView, RoomInvitationView } from './views.js';
 
 // RFC 7622 §3: each part of a JID is at most 1023 bytes; Vireo accepts the common `local@domain` form.
 const JID_RE = /^[^\s@/"&'<>:]+@[^\s@/]+\.?[^\s@/]*$/u;
@@ -36,6 +39,15 @@ const manualSchema = z.strictObject({
   websocketUrl: z.string().trim().regex(/^wss:\/\/\S+$/, 'expected a wss:// URL (an encrypted WebSocket)').max(2000).optional(),
 });
 const empty = z.strictObject({});
+/** A moderator's optional reason (kick, ban, voice), shown to the people concerned. */
+const roomReason = z.string().trim().max(1000);
+/** Answers to a data form (XEP-0004) by field name: text, yes/no, or several values. */
+const dataFormValues = z
+  .record(
+    z.string().min(1).max(256),
+    z.union([z.string().max(10_000), z.boolean(), z.array(z.string().max(10_000)).max(1000)]),
+  )
+  .refine((v) => Object.keys(v).length <= 500, 'too many fields');
 
 /** Declares a command: its input schema now, its output type as the type parameter. */
 const command = <Out>() => <S extends z.ZodType>(input: S) => ({ input, output: null as unknown as Out });
@@ -98,6 +110,113 @@ export const commands = {
     }),
   ),
   'rooms:leave': command<null>()(z.strictObject({ accountId, room: bareJidSchema })),
+  // ---- Room invitations (XEP-0249 direct, XEP-0045 §7.8.2 mediated) ----
+  /**
+   * Invite someone to a room. Without `mode`: through the room (mediated, which also lets a members-only
+   * room admit them), or directly when they already belong to the room, as Conversations does.
+   */
+  'rooms:invite': command<null>()(
+    z.strictObject({
+      accountId,
+      room: bareJidSchema,
+      invitee: bareJidSchema,
+      reason: z.string().trim().max(1000).optional(),
+      mode: z.enum(['direct', 'mediated']).optional(),
+    }),
+  ),
+  /** The pending invitations of every account. */
+  'rooms:invitations': command<RoomInvitationView[]>()(empty),
+  /** Accept: join the room (with the password that came with the invitation, or the one given here). */
+  'rooms:accept-invitation': command<RoomView>()(
+    z.strictObject({
+      accountId,
+      room: bareJidSchema,
+      nick: z.string().trim().min(1).max(100).optional(),
+      password: z.string().min(1).max(1024).optional(),
+    }),
+  ),
+  /** Decline: a mediated invitation is declined through the room (the inviter is told); a direct one is dismissed. */
+  'rooms:decline-invitation': command<null>()(
+    z.strictObject({ accountId, room: bareJidSchema, reason: z.string().trim().max(1000).optional() }),
+  ),
+  // ---- Room creation with configuration, administration and moderation (XEP-0045 §8–§10) ----
+  /**
+   * Joins a room, and when that creates it, keeps it locked and returns its configuration form
+   * (§10.1.3): the user submits it ('rooms:configure') or cancels ('rooms:cancel-config', the room is
+   * then destroyed). An existing room is simply joined. 'rooms:join' creates instant rooms instead.
+   */
+  'rooms:create': command<RoomCreateView>()(
+    z.strictObject({
+      accountId,
+      room: bareJidSchema,
+      nick: z.string().trim().min(1).max(100),
+      password: z.string().min(1).max(1024).optional(),
+    }),
+  ),
+  /** The room's configuration form, for its owners (§10.2). */
+  'rooms:get-config': command<DataFormView>()(z.strictObject({ accountId, room: bareJidSchema })),
+  /** Submits the configuration form fetched last, with the user's answers by field name (§10.1.3, §10.2). */
+  'rooms:configure': command<RoomView>()(
+    z.strictObject({ accountId, room: bareJidSchema, values: dataFormValues }),
+  ),
+  /** Leaves the configuration unchanged; a room just created and still locked is destroyed (§10.1.3). */
+  'rooms:cancel-config': command<null>()(z.strictObject({ accountId, room: bareJidSchema })),
+  /** Kick ('none'), voice ('participant' / 'visitor') and moderator status, by nickname (§8.2–§8.5, §9.6–§9.7). */
+  'rooms:set-role': command<null>()(
+    z.strictObject({
+      accountId,
+      room: bareJidSchema,
+      nick: z.string().min(1).max(1023),
+      role: z.enum(['moderator', 'participant', 'visitor', 'none']),
+      reason: roomReason.optional(),
+    }),
+  ),
+  /** Ban ('outcast'), membership, admin and owner status, by the person's address (§9.1–§9.4, §10.3–§10.7). */
+  'rooms:set-affiliation': command<null>()(
+    z.strictObject({
+      accountId,
+      room: bareJidSchema,
+      jid: bareJidSchema,
+      affiliation: z.enum(['owner', 'admin', 'member', 'outcast', 'none']),
+      reason: roomReason.optional(),
+    }),
+  ),
+  /** The room's owner, admin, member or ban list (§9.2, §9.5, §10.5, §10.8). */
+  'rooms:list-affiliation': command<RoomAffiliationView[]>()(
+    z.strictObject({ accountId, room: bareJidSchema, affiliation: z.enum(['owner', 'admin', 'member', 'outcast']) }),
+  ),
+  /** Changes the room's subject (§8.1); resolves once the room took it or refused. */
+  'rooms:set-subject': command<null>()(
+    z.strictObject({ accountId, room: bareJidSchema, subject: z.string().max(1000) }),
+  ),
+  // ---- Deleting messages for everyone: retraction (XEP-0424) and room moderation (XEP-0425) ----
+  /** Delete one of the user's own messages for everyone (chat or room); here it becomes "You deleted this message". */
+  'chat:retract': command<MessageView>()(z.strictObject({ messageId: z.string().min(1).max(200) })),
+  /** A room moderator removes someone's message for everyone, with an optional reason shown in its place. */
+  'rooms:moderate': command<MessageView>()(
+    z.strictObject({ messageId: z.string().min(1).max(200), reason: z.string().trim().max(1000).optional() }),
+  ),
+  // ---- Finding rooms, room info, notifications, private messages with occupants (XEP-0045 §6, §7.5) ----
+  /** The public rooms of a group-chat service (§6.3); without `service`, of the account's own server's service. */
+  'rooms:browse': command<RoomDirectoryView>()(
+    z.strictObject({
+      accountId,
+      // A domain such as conference.example.org (RFC 7622 §3.2: at most 1023 bytes).
+      service: z.string().trim().toLowerCase().min(1).max(1023).regex(/^[^\s@/"&'<>:]+$/u, 'expected a domain like conference.example.org').optional(),
+    }),
+  ),
+  /** What a room says about itself (§6.4): name, description, how many are in it, its features. */
+  'rooms:info': command<RoomInfoView>()(z.strictObject({ accountId, room: bareJidSchema })),
+  /** When this room's messages notify: on mentions of the user (the default), every message, or never. */
+  'rooms:set-notify': command<null>()(
+    z.strictObject({ accountId, room: bareJidSchema, notify: z.enum(['mentions', 'all', 'never']) }),
+  ),
+  /** Opens (or creates) the private chat with one occupant of a room the user is in (§7.5). */
+  'rooms:open-private': command<ConversationView>()(
+    z.strictObject({ accountId, room: bareJidSchema, nick: z.string().trim().min(1).max(100) }),
+  ),
+  /** The conversation the user is looking at (window shown and focused), or null: it gets no notification. */
+  'app:set-viewing': command<null>()(z.strictObject({ conversationId: conversationId.nullable() })),
   /** Send a failed message again (same id, so the other side never shows it twice). */
   'chat:retry': command<MessageView>()(z.strictObject({ messageId: z.string().min(1).max(200) })),
   /** The window is shown or hidden: tells servers to hold unimportant traffic (XEP-0352). */
@@ -148,9 +267,19 @@ export interface Events {
   'sync:state': SyncStateView;
   /** A contact's (or the user's own) OMEMO devices or their trust changed. */
   'omemo:devices': { accountId: AccountId; jid: BareJid; devices: OmemoDeviceView[] };
+  /** A new message the user should be told about (the desktop shell shows it; the body is plain text). */
+  'notify': NotificationView;
+  /** Show this conversation (the user clicked its notification). */
+  'conversation:show': { conversationId: ConversationId };
+  /** The full list of pending room invitations of one account. */
+  'room:invitations': { accountId: AccountId; invitations: RoomInvitationView[] };
+  /** Someone declined the user's invitation to a room. */
+  'room:invite-declined': RoomDeclineView;
 }
 export type EventName = keyof Events;
 export const EVENT_NAMES: EventName[] = [
   'connection:state', 'accounts:changed', 'roster:changed', 'roster:requests',
   'message:added', 'message:updated', 'conversation:updated', 'sync:state', 'room:updated', 'omemo:devices',
+  'notify', 'conversation:show',
+  'room:invitations', 'room:invite-declined',
 ];

@@ -26,12 +26,19 @@ export const ERROR_CODES = [
   'room-full',              // the room has reached its maximum number of occupants
   'room-not-found',         // no such room (and it cannot be created)
   'room-not-allowed',       // the service does not let this user create or enter the room
+  'message-not-retractable', // this message cannot be deleted for everyone (not sent yet, or no id the others know it by)
+  'room-moderation-unsupported', // the room's service cannot remove messages (no XEP-0425)
+  'room-kicked',            // a moderator removed the user from the room (XEP-0045 §8.2, status 307)
+  'room-destroyed',         // the room's owner closed the room (XEP-0045 §10.9)
+  'room-removed',           // the room service removed the user (affiliation change, shutdown, technical error)
+  'room-forbidden',         // the room refused an action the user's role or affiliation does not allow (XEP-0045 §5)
   'timeout',
   'omemo-no-devices',       // the contact has no OMEMO device: an encrypted message cannot reach them
   'omemo-no-trusted-devices', // every device of the contact is distrusted or not yet verified
   'omemo-unavailable',      // this account's OMEMO keys are not ready (not signed in yet, or key storage failed)
   'omemo-bad-uri',          // a pasted/scanned verification link is not an xmpp: OMEMO link
   'omemo-fingerprint-mismatch', // the fingerprint compared does not belong to any device of the contact
+  'rooms-no-service',       // the user's server offers no group-chat service that Vireo could find (XEP-0045 §6.1)
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -111,6 +111,13 @@ export interface MessageView {
    * unencrypted into an encrypted chat, it came from a device that is not trusted…
    */
   warning?: string;
+  /** A room message that mentions the user's nickname in that room (highlighted, and it notifies). */
+  mentionsMe?: boolean;
+  /**
+   * Deleted for everyone: by its author (XEP-0424) or by a room moderator (XEP-0425). The body is
+   * gone (''); show a tombstone. `reason` is the moderator's own words: render as text.
+   */
+  retracted?: { by: 'sender' | 'moderator'; at: Timestamp; reason?: string };
 }
 
 /**
@@ -155,8 +162,11 @@ export interface ChatEncryptionView {
 
 export interface ConversationView {
   id: ConversationId;
-  /** A one-to-one chat or a group room (XEP-0045). */
-  kind: 'chat' | 'room';
+  /**
+   * A one-to-one chat, a group room (XEP-0045), or a private chat with one occupant of a room
+   * (XEP-0045 §7.5: 'pm', peer = `room@service/nick`).
+   */
+  kind: 'chat' | 'room' | 'pm';
   accountId: AccountId;
   peer: BareJid;
   /** Contact name if known, else the JID. */
@@ -202,6 +212,11 @@ export interface OccupantView {
   presence: PresenceShow;
   /** This occupant is the user. */
   isSelf: boolean;
+  /**
+   * XEP-0421 occupant id: the same person across nickname changes and rejoins. Only set when the room
+   * announces occupant ids (otherwise anyone could claim one).
+   */
+  occupantId?: string;
 }
 
 export interface RoomView {
@@ -214,5 +229,139 @@ export interface RoomView {
   state: 'joining' | 'joined' | 'left' | 'error';
   /** Why joining failed or why the user is out (kicked, banned, room destroyed), in contract codes. */
   error?: VireoError;
+  /** A moderator's reason for removing the user (kick or ban, XEP-0045 §8.2/§9.1), as written: render as text. */
+  removalReason?: string;
+  /** The user just created this room and it waits for its configuration: nobody else can enter yet (XEP-0045 §10.1). */
+  locked?: boolean;
   occupants: OccupantView[];
+  /** When this room's messages notify; absent means 'mentions' (the default). */
+  notify?: RoomNotifyMode;
+  /** Joined, but the room did not answer a self-ping (XEP-0410): the connection to it is lost; Vireo keeps retrying. */
+  unreachable?: boolean;
+}
+
+/** A pending invitation to a room (XEP-0249 direct, or XEP-0045 §7.8.2 mediated through the room). */
+export interface RoomInvitationView {
+  accountId: AccountId;
+  room: BareJid;
+  kind: 'direct' | 'mediated';
+  /**
+   * Who invites: the sender's bare JID for a direct invitation; for a mediated one what the room says
+   * (a bare JID, or `room@service/nick` in rooms that hide real addresses). Absent if the room did not say.
+   */
+  inviter?: string;
+  /** The inviter's name in the roster, or their nickname in the room. User-controlled: render as text. */
+  inviterName?: string;
+  /** The inviter's words, as written: render as text. */
+  reason?: string;
+  /** A room password came with the invitation (it stays in main and is used on Accept). */
+  hasPassword: boolean;
+  receivedAt: Timestamp;
+}
+
+/** Someone declined the user's mediated invitation (XEP-0045 §7.8.2), as the room reports it. */
+export interface RoomDeclineView {
+  accountId: AccountId;
+  room: BareJid;
+  /** Who declined (a JID as the room gives it), if the room said. */
+  decliner?: string;
+  declinerName?: string;
+  reason?: string;
+}
+
+/** When a room's messages notify (the user's choice per room): on mentions of the user, every message, or never. */
+export type RoomNotifyMode = 'mentions' | 'all' | 'never';
+
+/** One room listed by a group-chat service (XEP-0045 §6.3). */
+export interface RoomListingView {
+  jid: BareJid;
+  /** The room's name as the service lists it: render as text. */
+  name?: string;
+}
+
+/** The public rooms of one group-chat service. */
+export interface RoomDirectoryView {
+  accountId: AccountId;
+  /** The service's address, e.g. conference.example.org. */
+  service: string;
+  /** Every group-chat service found on the user's server (XEP-0045 §6.1), to browse another one. */
+  services: string[];
+  rooms: RoomListingView[];
+}
+
+/** What a room says about itself (XEP-0045 §6.4), before joining or in its header. Texts are the room's own: render as text. */
+export interface RoomInfoView {
+  accountId: AccountId;
+  jid: BareJid;
+  name?: string;
+  description?: string;
+  subject?: string;
+  /** How many people are in it, when the room says. */
+  occupants?: number;
+  language?: string;
+  passwordProtected: boolean;
+  membersOnly: boolean;
+  /** Anyone in the room can see everyone's real address. */
+  nonAnonymous: boolean;
+  moderated: boolean;
+  persistent: boolean;
+  /** Listed in the service's directory. */
+  public: boolean;
+  /** Its messages are kept in an archive (XEP-0313). */
+  archived: boolean;
+}
+
+/** A desktop notification the core decided on (a new message); the body is plain text. */
+export interface NotificationView {
+  accountId: AccountId;
+  conversationId: ConversationId;
+  title: string;
+  body: string;
+}
+
+// ---- Room creation with configuration, administration and moderation (XEP-0045 §8–§10, XEP-0004) ----
+
+/** XEP-0004 §3.3 field types. */
+export type DataFieldType =
+  | 'boolean' | 'fixed' | 'hidden' | 'jid-multi' | 'jid-single' | 'list-multi' | 'list-single' | 'text-multi' | 'text-private' | 'text-single';
+
+/** One field of a form meant for a person (a room's configuration). Labels and texts come from the server: render as text. */
+export interface DataFieldView {
+  /** The field's name; absent only on 'fixed' fields (section headings and notes). */
+  var?: string;
+  type: DataFieldType;
+  label?: string;
+  desc?: string;
+  required: boolean;
+  /** The current values. Never filled for 'text-private' (a password stays in main): see `hasValue`. */
+  values: string[];
+  /** 'text-private' only: the field has a value now (left unchanged unless the user types a new one). */
+  hasValue?: boolean;
+  /** For list-single and list-multi. */
+  options: { label?: string; value: string }[];
+}
+
+export interface DataFormView {
+  title?: string;
+  instructions?: string;
+  fields: DataFieldView[];
+}
+
+/** A filled-in field: text, a yes/no, or several values (the *-multi fields). */
+export type DataFormValue = string | boolean | string[];
+
+/** The room the user asked to create, and its configuration form when the user did create it (it is locked until submitted). */
+export interface RoomCreateView {
+  room: RoomView;
+  /** Absent when the room already existed: the user simply joined it. */
+  form?: DataFormView;
+}
+
+/** One entry of a room's member, admin, owner or ban list (XEP-0045 §9.2, §9.5, §10.5, §10.8). */
+export interface RoomAffiliationView {
+  jid: BareJid;
+  affiliation: RoomAffiliation;
+  /** The nickname reserved for them in the room, if the room says. */
+  nick?: string;
+  reason?: string;
 }

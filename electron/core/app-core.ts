@@ -1,7 +1,8 @@
 // The core's composition root (STYLE.md 3): services are built in order with explicit dependencies
 // and wired to the IPC contract. Used unchanged by Electron's main.ts and by the browser host.
 import { createRequire } from 'node:module';
-import { ok } from '../../shared/errors.js';
+import { fail, ok } from '../../shared/errors.js';
+import type { ConversationId } from '../../shared/ids.js';
 import type { Events } from '../../shared/contract.js';
 import type { Handlers } from '../ipc/router.js';
 import type { ChosenSecretStore } from '../secrets/choose.js';
@@ -21,6 +22,13 @@ import { createPresenceActivity } from './csi.js';
 import { startWakeWatch, type WakeWatch } from './wake-watch.js';
 import { installReadSync } from './read-sync.js';
 import { createRoomService } from './rooms.js';
+import { createRoomInvites } from './room-invites.js';
+import { createBookmarkService } from './bookmarks.js';
+import { createSelfPing, type SelfPingOptions } from './room-self-ping.js';
+import { createRoomDiscovery } from './room-discovery.js';
+import { createNotificationService } from './notifications.js';
+import { installRetraction } from './retraction.js';
+import { createRoomAdminService } from './room-admin.js';
 import { createOmemoService, type OmemoService } from './omemo.js';
 import type { DiscoveryDeps } from '../xmpp/discovery.js';
 
@@ -36,6 +44,8 @@ export interface AppCoreOptions {
   archivePageSize?: number;
   /** How long an unanswered stream-management request may wait before the link counts as dead. */
   answerTimeoutMs?: number;
+  /** Room self-ping timing (XEP-0410); tests shorten the silence before a ping. */
+  selfPing?: SelfPingOptions;
 }
 
 export interface AppCore {
@@ -43,6 +53,8 @@ export interface AppCore {
   events: EventBus;
   /** Tell the core the machine woke up or the network changed (Electron's powerMonitor calls it). */
   nudge(): void;
+  /** The user clicked a notification of this conversation: the window shows it. */
+  showConversation(conversationId: ConversationId): void;
   accounts: AccountService;
   connections: ConnectionService;
   start(): Promise<void>;
@@ -96,8 +108,25 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   const receipts = installReceipts({ chats, repo: messagesRepo, roster: rosterRepo, connections, log: createLogger('receipts') });
   const activity = createPresenceActivity({ connections });
   const readSync = installReadSync({ chats, repo: messagesRepo, connections, log: createLogger('read-sync') });
-  const rooms = createRoomService({ db, repo: messagesRepo, chats, sync, connections, events, log: createLogger('rooms') });
+  const rooms = createRoomService({
+    db, repo: messagesRepo, chats, sync, connections, events, log: createLogger('rooms'), notifyMode: (a, j) => notifications.mode(a, j),
+  });
+  // Finding rooms, and deciding which new messages notify (after they are stored).
+  const roomDiscovery = createRoomDiscovery({ connections, log: createLogger('room-discovery') });
+  const notifications = createNotificationService({
+    db, repo: messagesRepo, chats, events, roomNick: (a, j) => rooms.nickIn(a, j), announceRoom: (a, j) => rooms.announce(a, j),
+    contactName: (a, j) => roster.contactName(a, j),
+  });
+  const retraction = installRetraction({ repo: messagesRepo, chats, rooms, connections, log: createLogger('retraction') });
   rooms.load(accountsRepo.list().map((a) => a.id));
+  // Invitations, bookmarks (which rooms to join after sign-in, on every device) and self-pings.
+  const invites = createRoomInvites({
+    db, chats, rooms, connections, events, log: createLogger('room-invites'),
+    contactName: (a, j) => roster.contactName(a, j), secretsOf: (id) => accounts!.secretsOf(id), jidOf: (id) => accountsRepo.get(id)?.jid,
+  });
+  const bookmarks = createBookmarkService({ rooms, connections, log: createLogger('bookmarks'), jidOf: (id) => accountsRepo.get(id)?.jid });
+  const selfPing = createSelfPing({ rooms, connections, log: createLogger('self-ping'), ...opts.selfPing });
+  const roomAdmin = createRoomAdminService({ rooms, connections, log: createLogger('room-admin') });
   const omemo: OmemoService = createOmemoService({
     db, repo: messagesRepo, chats, connections, events, log: createLogger('omemo'),
     jidOf: (id) => accountsRepo.get(id)?.jid, secretsOf: (id) => accounts!.secretsOf(id),
@@ -107,11 +136,16 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   // carbons and server features, the roster, then availability (offline messages follow it), the
   // outbox, and the archive catch-up.
   connections.onClient((id, client) => {
+    // First: it must see every stanza from a room, before a handler takes it.
+    selfPing.installOn(id, client);
     roster.installOn(id, client);
     chats.installOn(id, client);
     sync.installOn(id, client);
     rooms.installOn(id, client);
+    roomDiscovery.installOn(id, client);
     omemo.installOn(id, client);
+    invites.installOn(id, client);
+    bookmarks.installOn(id, client);
   });
   // Our OMEMO keys are published in the background; messages to us can be decrypted meanwhile.
   connections.onOnline((id, client) => void omemo.onOnline(id, client));
@@ -121,7 +155,8 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   connections.onOnline((id, client) => sync.afterPresence(id, client));
   connections.onOnline((id, client) => readSync.onOnline(id, client));
   // Rooms are rejoined in the background: the account is usable while that happens.
-  connections.onOnline((id) => void rooms.onOnline(id).catch((err: Error) => createLogger('rooms').warn(`rejoining rooms failed: ${err.message}`)));
+  // The bookmarks are read first: they say which rooms to join besides those in the rooms table.
+  connections.onOnline((id, client) => void bookmarks.onOnline(id, client).catch((err: Error) => createLogger('rooms').warn(`rejoining rooms failed: ${err.message}`)));
   connections.onOnline((id, client) => activity.onOnline(id, client));
   connections.onResumed((id) => chats.flushPending(id));
   events.subscribe((name, payload) => {
@@ -207,6 +242,30 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     'rooms:list': async () => ok(rooms.list()),
     'rooms:join': ({ accountId, room, nick, password }) => rooms.join(accountId, room, nick, password),
     'rooms:leave': ({ accountId, room }) => rooms.leave(accountId, room),
+    'rooms:invite': ({ accountId, room, invitee, reason, mode }) => invites.invite(accountId, room, invitee, reason || undefined, mode),
+    'rooms:invitations': async () => ok(invites.list()),
+    'rooms:accept-invitation': ({ accountId, room, nick, password }) => invites.accept(accountId, room, nick, password),
+    'rooms:decline-invitation': ({ accountId, room, reason }) => invites.decline(accountId, room, reason || undefined),
+    'rooms:browse': ({ accountId, service }) => roomDiscovery.browse(accountId, service),
+    'rooms:info': ({ accountId, room }) => roomDiscovery.info(accountId, room),
+    'rooms:set-notify': async ({ accountId, room, notify }) => notifications.setRoomMode(accountId, room, notify),
+    // XEP-0045 §7.5: a private chat with one occupant of a room the user is in (held until joined).
+    'rooms:open-private': async ({ accountId, room, nick }) =>
+      rooms.isRoom(accountId, room) ? chats.open(accountId, `${room}/${nick}`) : fail('room-not-found', 'not one of your rooms'),
+    'app:set-viewing': async ({ conversationId }) => {
+      notifications.setViewing(conversationId);
+      return ok(null);
+    },
+    'chat:retract': ({ messageId }) => retraction.retract(messageId),
+    'rooms:moderate': ({ messageId, reason }) => retraction.moderate(messageId, reason),
+    'rooms:create': ({ accountId, room, nick, password }) => roomAdmin.create(accountId, room, nick, password),
+    'rooms:get-config': ({ accountId, room }) => roomAdmin.getConfig(accountId, room),
+    'rooms:configure': ({ accountId, room, values }) => roomAdmin.configure(accountId, room, values),
+    'rooms:cancel-config': ({ accountId, room }) => roomAdmin.cancelConfig(accountId, room),
+    'rooms:set-role': ({ accountId, room, nick, role, reason }) => roomAdmin.setRole(accountId, room, nick, role, reason || undefined),
+    'rooms:set-affiliation': ({ accountId, room, jid, affiliation, reason }) => roomAdmin.setAffiliation(accountId, room, jid, affiliation, reason || undefined),
+    'rooms:list-affiliation': ({ accountId, room, affiliation }) => roomAdmin.listAffiliation(accountId, room, affiliation),
+    'rooms:set-subject': ({ accountId, room, subject }) => roomAdmin.setSubject(accountId, room, subject),
     'accounts:set-password': ({ accountId, password }) => accounts!.setPassword(accountId, password),
     'chat:set-encryption': async ({ conversationId, mode }) => chats.setEncryption(conversationId, mode),
     'omemo:own': ({ accountId }) => omemo.ownView(accountId),
@@ -225,12 +284,15 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     accounts: accounts!,
     connections,
     nudge: () => connections.nudge(),
+    showConversation: (id) => notifications.show(id),
     async start() {
       wake ??= startWakeWatch(() => connections.nudge());
+      selfPing.start();
       for (const a of accountsRepo.list()) if (a.enabled) void connections.connect(a.id);
     },
     async stop() {
       wake?.stop();
+      selfPing.stop();
       await connections.stopAll();
       db.close();
     },

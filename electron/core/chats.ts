@@ -17,6 +17,7 @@ import { buildChatMessage, buildGroupchatMessage, parseChatMessage } from '../xm
 import { newOriginId } from '../xmpp/xep/0359-stable-ids.js';
 import { parseCarbon } from '../xmpp/xep/0280-carbons.js';
 import { bareOf, parseJid } from '../xmpp/jid.js';
+import { NS_MUC_USER } from '../xmpp/xep/0045-muc.js';
 import { CommitFailure, createPipeline, ORDER } from './pipeline.js';
 import { PersistFailure } from '../xmpp/stream-management.js';
 
@@ -83,7 +84,20 @@ export interface IncomingCtx {
     senderTrust?: DeviceTrust;
     /** What the user must know about this message, in words. */
     warning?: string;
+    /** Set by the rooms service: a room message that mentions the user's nickname. */
+    mentionsMe?: boolean;
+    /** XEP-0421 id of a room message's author (only when the room announces occupant ids). */
+    occupantId?: string;
   };
+  /** Set by the rooms service on every stanza verified as coming from a room the user is in. */
+  room?: { jid: string; occupantIds: boolean; selfOccupantId?: string };
+  /**
+   * Not a message to store (a room's moderation notice, a retraction): it passes through to the
+   * feature stages that act on it, and the store stage skips it.
+   */
+  notice?: boolean;
+  /** An existing message this stanza changed (e.g. retracted): the UI is told after the commit. */
+  changed?: MessageRecord;
   /** Set by the decrypt stage: the text of an end-to-end encrypted message ('' if it could not be read). */
   decrypted?: { body: string; senderDevice: number; trust?: DeviceTrust; warning?: string };
   stored?: MessageRecord;
@@ -103,13 +117,19 @@ export function createChatService(deps: ChatsDeps) {
       ...(m.encrypted ? { encrypted: true } : {}),
       ...(m.senderTrust ? { senderTrust: m.senderTrust } : {}),
       ...(m.warning ? { warning: m.warning } : {}),
+      ...(m.mentionsMe ? { mentionsMe: true } : {}),
+      ...(m.retracted ? { retracted: { by: m.retracted.by, at: m.retracted.at, ...(m.retracted.reason ? { reason: m.retracted.reason } : {}) } } : {}),
     };
   }
 
   function conversationView(c: ConversationRecord): ConversationView {
     const last = deps.repo.lastMessage(c.id);
+    // A private chat with a room occupant (XEP-0045 §7.5) is stored as a chat with `room@service/nick`.
+    const pm = c.kind === 'chat' ? parseJid(c.peer) : undefined;
+    const isPm = !!pm?.resource;
     return {
-      id: c.id, kind: c.kind, accountId: c.accountId, peer: c.peer, title: deps.contactName(c.accountId, c.peer) ?? c.peer,
+      id: c.id, kind: isPm ? 'pm' : c.kind, accountId: c.accountId, peer: c.peer,
+      title: isPm ? `${pm!.resource} (private, in ${pm!.bare})` : deps.contactName(c.accountId, c.peer) ?? c.peer,
       lastActivity: c.lastActivity, unread: c.unread,
       ...(last ? { lastMessage: { body: last.body.slice(0, 200), direction: last.direction } } : {}),
       ...(c.kind === 'chat' && !c.peer.includes('/') && deps.encryption?.() ? { encryption: deps.encryption()!.view(c) } : {}),
@@ -145,7 +165,7 @@ export function createChatService(deps: ChatsDeps) {
     name: 'parse',
     order: ORDER.parse,
     run(ctx) {
-      if (ctx.msg) return true; // already read by a feature (a room message)
+      if (ctx.msg || ctx.notice) return true; // already read by a feature (a room message or notice)
       // A 1:1 message from an archive counts only from the user's own archive: a room's archive
       // cannot speak for anyone's private chats (or confirm our outbox).
       if (ctx.source === 'archive' && ctx.archiveJid !== ctx.ownBare) return false;
@@ -194,6 +214,7 @@ export function createChatService(deps: ChatsDeps) {
     name: 'store',
     order: ORDER.store,
     run(ctx) {
+      if (ctx.notice) return true; // nothing to store: a later stage acts on it
       const m = ctx.msg!;
       if (m.direction === 'out' && m.originId) {
         const existing = deps.repo.outgoingByOriginId(ctx.accountId, m.originId);
@@ -212,6 +233,8 @@ export function createChatService(deps: ChatsDeps) {
         ...(m.senderDevice !== undefined ? { senderDevice: m.senderDevice } : {}),
         ...(m.senderTrust ? { senderTrust: m.senderTrust } : {}),
         ...(m.warning ? { warning: m.warning } : {}),
+        ...(m.mentionsMe ? { mentionsMe: true } : {}),
+        ...(m.occupantId ? { occupantId: m.occupantId } : {}),
         // Shown in the order the server delivered them: a redelivered or delayed message carries an
         // older (often whole-second) stamp, which is its time, not its place in the conversation.
         sortKey: ctx.sortKey ?? Date.now(),
@@ -235,12 +258,17 @@ export function createChatService(deps: ChatsDeps) {
     }
     const added: MessageView[] = [];
     const convs = new Set<string>();
+    // A message stored and then changed in the same batch (retracted further down the same archive
+    // page) is told once, as it is now: never its old text after its tombstone.
+    const latest = new Map(done.flatMap((c) => (c.changed ? [[c.changed.id, c.changed] as const] : [])));
+    for (const ctx of done) if (ctx.stored && latest.has(ctx.stored.id)) ctx.stored = latest.get(ctx.stored.id);
+    const storedNow = new Set(done.flatMap((c) => (c.stored ? [c.stored.id] : [])));
     for (const ctx of done) {
-      const rec = ctx.stored ?? ctx.confirmed;
+      const rec = ctx.stored ?? ctx.confirmed ?? ctx.changed;
       const conv = rec && deps.repo.conversation(rec.conversationId);
       if (!rec || !conv) continue;
       if (ctx.stored) added.push(messageView(rec, conv));
-      else deps.events.emit('message:updated', messageView(rec, conv));
+      else if (!storedNow.has(rec.id)) deps.events.emit('message:updated', messageView(rec, conv));
       convs.add(conv.id);
     }
     if (added.length) deps.events.emit('message:added', added);
@@ -319,6 +347,9 @@ export function createChatService(deps: ChatsDeps) {
           const conv = deps.repo.conversation(m.conversationId);
           if (!conv || deps.connections.client(accountId) !== client) break;
           if (conv.kind === 'room' && !deps.roomJoined?.(accountId, conv.peer)) continue;
+          // A private message to an occupant leaves only while we are in that room (XEP-0045 §7.5).
+          const pmRoom = conv.kind === 'chat' && conv.peer.includes('/') ? bareOf(conv.peer) : undefined;
+          if (pmRoom && !deps.roomJoined?.(accountId, pmRoom)) continue;
           try {
             let encrypted: Element[] | undefined;
             if (m.encrypted) {
@@ -344,7 +375,11 @@ export function createChatService(deps: ChatsDeps) {
                 ? buildGroupchatMessage({ to: conv.peer, body: m.body, id: m.originId! })
                 : encrypted
                   ? buildChatMessage({ to: conv.peer, id: m.originId! }, [...encrypted, ...outgoingExtras.map((f) => f())])
-                  : buildChatMessage({ to: conv.peer, body: m.body, id: m.originId! }, outgoingExtras.map((f) => f())),
+                  : buildChatMessage({ to: conv.peer, body: m.body, id: m.originId! }, [
+                    ...outgoingExtras.map((f) => f()),
+                    // XEP-0045 §7.5: a private message carries <x xmlns='…muc#user'/>, so it is treated as one (XEP-0280 does not copy it).
+                    ...(pmRoom ? [xml('x', { xmlns: NS_MUC_USER })] : []),
+                  ]),
             );
             ids.add(m.originId!);
             if (!client.sm.tracking) {
@@ -410,6 +445,11 @@ export function createChatService(deps: ChatsDeps) {
       return ok(view);
     },
     updated,
+    /** The view of a stored message (for commands that answer with one). */
+    viewOf(rec: MessageRecord): MessageView | undefined {
+      const conv = deps.repo.conversation(rec.conversationId);
+      return conv && messageView(rec, conv);
+    },
     emitConversation,
     onStored: (hook: (ctx: IncomingCtx) => void) => void storedHooks.push(hook),
     addOutgoingExtra: (make: () => Element) => void outgoingExtras.push(make),

@@ -18,9 +18,17 @@ import type { XmppClient } from '../xmpp/client.js';
 import { ORDER } from './pipeline.js';
 import { bareOf } from '../xmpp/jid.js';
 import { buildJoinPresence, buildLeavePresence, isRoomCreated, parseGroupchat, parseMucPresence, removalReason, type MucJoinErrorCode } from '../xmpp/xep/0045-muc.js';
+import { MucFeature, NS_DISCO_INFO, parseRoomInfo } from '../xmpp/xep/0045-muc.js';
+import { parseRetractedTombstone } from '../xmpp/xep/0424-retraction.js';
 import { buildInstantRoom } from '../xmpp/xep/0045-muc-admin.js';
+import { removalError } from './room-admin.js';
 import { parseOriginId, parseStanzaId } from '../xmpp/xep/0359-stable-ids.js';
 import { parseDelay } from '../xmpp/rfc/6121-message.js';
+import { parseJid } from '../xmpp/jid.js';
+import { NS_MUC_USER } from '../xmpp/xep/0045-muc.js';
+import { parseMentionedJids } from '../xmpp/xep/0372-references.js';
+import { mentions } from '../../shared/mentions.js';
+import type { RoomNotifyMode } from '../../shared/views.js';
 
 const JOIN_ERRORS: Record<MucJoinErrorCode, ErrorCode> = {
   'password-required': 'room-password-required',
@@ -44,6 +52,25 @@ interface Room {
   subject?: string;
   occupants: Map<string, OccupantView>;
   waiter?: (r: Result<null>) => void;
+  /** Joined to create a reserved room: a new room stays locked for its configuration (§10.1.3). */
+  reserved?: boolean;
+  locked?: boolean;
+  removalReason?: string;
+  /** The room's disco#info features (§6.4), learned at each join; undefined until it answered. */
+  features?: Set<string>;
+  /** Our own XEP-0421 occupant id in this room (from our self-presence, when the room announces them). */
+  selfOccupantId?: string;
+  /** The password that let us in, for rejoins and invitations: in memory only, never in the database. */
+  password?: string;
+  /** The last self-ping got no answer (XEP-0410, room-self-ping.ts). */
+  unreachable?: boolean;
+}
+
+/** A room to join after sign-in (the bookmarks merged with the rooms table, bookmarks.ts). */
+export interface RoomToJoin {
+  jid: string;
+  nick: string;
+  password?: string;
 }
 
 export interface RoomsDeps {
@@ -55,6 +82,8 @@ export interface RoomsDeps {
   events: EventBus;
   log: Logger;
   joinTimeoutMs?: number;
+  /** The user's choice of when this room notifies (notifications.ts), shown with the room. */
+  notifyMode?(accountId: AccountId, jid: string): RoomNotifyMode;
 }
 
 export function createRoomService(deps: RoomsDeps) {
@@ -72,16 +101,35 @@ export function createRoomService(deps: RoomsDeps) {
     return {
       accountId: r.accountId, jid: r.jid, conversationId: conv.id, nick: r.nick, state: r.state,
       ...(r.subject !== undefined ? { subject: r.subject } : {}), ...(r.error ? { error: r.error } : {}),
+      ...(r.removalReason ? { removalReason: r.removalReason } : {}), ...(r.locked ? { locked: true } : {}),
       occupants: [...r.occupants.values()].sort((a, b) => a.nick.localeCompare(b.nick)),
+      ...(deps.notifyMode ? { notify: deps.notifyMode(r.accountId, r.jid) } : {}),
+      ...(r.unreachable && r.state === 'joined' ? { unreachable: true } : {}),
     };
   }
+  /** Bookmarks (bookmarks.ts) follow the user's joins and leaves. */
+  const joinedHooks: ((accountId: AccountId, jid: string, nick: string) => void)[] = [];
+  const leftHooks: ((accountId: AccountId, jid: string) => void)[] = [];
   const emit = (r: Room) => deps.events.emit('room:updated', view(r));
+  const trustsOccupantIds = (r: Room) => !!r.features?.has(MucFeature.OccupantId);
+
+  /** A room's disco#info features (XEP-0045 §6.4), or undefined when it does not answer. */
+  async function roomFeatures(client: XmppClient, jid: string): Promise<Set<string> | undefined> {
+    try {
+      const iq = await client.iqCaller.request(xml('iq', { type: 'get', to: jid }, xml('query', { xmlns: NS_DISCO_INFO })), 5_000);
+      const info = parseRoomInfo(iq, jid);
+      return info ? new Set(info.features) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
 
   function onPresence(accountId: AccountId, el: Element) {
     const roomJid = bareOf(el.attrs.from);
     const r = roomJid && rooms.get(key(accountId, roomJid));
     if (!r) return false;
-    const p = parseMucPresence(el, { roomJid: r.jid });
+    // XEP-0421 §4: occupant ids count only when the room announces the feature.
+    const p = parseMucPresence(el, { roomJid: r.jid, occupantIdTrusted: trustsOccupantIds(r) });
     if (!p) return true;
     if (p.kind === 'error') {
       r.state = 'error';
@@ -92,27 +140,45 @@ export function createRoomService(deps: RoomsDeps) {
       return true;
     }
     if (!p.available) {
+      const before = r.occupants.get(p.nick);
       r.occupants.delete(p.nick);
+      // §7.6.3: status 303 is a nickname change, not a departure: the same person, under the new
+      // nick (their presence under it follows and updates the rest).
+      if (p.newNick && before) r.occupants.set(p.newNick, { ...before, nick: p.newNick });
+      if (p.isSelf && p.newNick) {
+        r.nick = p.newNick;
+        save(accountId, r.jid, p.newNick);
+      }
       if (p.isSelf && !p.newNick) {
         // We were removed (kicked, banned, room destroyed…) or our leave was confirmed.
         const why = removalReason(p);
         r.state = why ? 'error' : 'left';
-        if (why) r.error = { code: why === 'banned' ? 'room-banned' : 'server-error', detail: why + (p.reason ? `: ${p.reason}` : '') };
+        if (why) {
+          // In words, with the moderator's reason (§8.2, §9.1); not rejoined by itself after this.
+          r.error = removalError(p);
+          r.removalReason = p.reason ?? p.destroyed?.reason;
+          r.occupants.clear();
+          forget(accountId, r.jid);
+        }
       }
     } else {
       r.occupants.set(p.nick, {
         nick: p.nick, role: p.role, affiliation: p.affiliation, ...(p.realJid ? { jid: bareOf(p.realJid) as BareJid } : {}),
         presence: (['chat', 'away', 'xa', 'dnd'].includes(p.show ?? '') ? p.show : 'online') as PresenceShow, isSelf: p.isSelf,
+        ...(p.occupantId ? { occupantId: p.occupantId } : {}),
       });
       if (p.isSelf) {
         r.nick = p.nick; // the service may have changed it (status 210)
+        if (p.occupantId) r.selfOccupantId = p.occupantId;
         if (r.state !== 'joined') {
           r.state = 'joined';
           r.error = undefined;
           r.waiter?.(ok(null));
           r.waiter = undefined;
-          // A new room is locked until configured: accept the default configuration (§10.1.2).
-          if (isRoomCreated(p)) void deps.connections.client(accountId)?.iqCaller.request(xml('iq', { type: 'set', to: r.jid }, buildInstantRoom()), 15_000).catch(() => {});
+          // A new room is locked until configured: accept the default configuration (§10.1.2), unless
+          // the user asked to configure it first (§10.1.3, see room-admin.ts).
+          if (isRoomCreated(p) && r.reserved) r.locked = true;
+          else if (isRoomCreated(p)) void deps.connections.client(accountId)?.iqCaller.request(xml('iq', { type: 'set', to: r.jid }, buildInstantRoom()), 15_000).catch(() => {});
         }
       }
     }
@@ -141,8 +207,10 @@ export function createRoomService(deps: RoomsDeps) {
       if (!r) return false;
       // An archived room message counts only from that room's own archive.
       if (ctx.source === 'archive' && ctx.archiveJid !== r.jid) return false;
-      const g = parseGroupchat(ctx.stanza, { roomJid: r.jid });
+      const occupantIds = trustsOccupantIds(r);
+      const g = parseGroupchat(ctx.stanza, { roomJid: r.jid, occupantIdTrusted: occupantIds });
       if (!g) return false;
+      ctx.room = { jid: r.jid, occupantIds, ...(r.selfOccupantId ? { selfOccupantId: r.selfOccupantId } : {}) };
       if (g.subject !== undefined) {
         if (ctx.source === 'live') {
           r.subject = g.subject;
@@ -150,7 +218,16 @@ export function createRoomService(deps: RoomsDeps) {
         }
         return false;
       }
-      if (!g.body || !g.nick) return false; // messages from the room itself (status notices) are not chat
+      // Messages from the room itself are not chat; a moderation (XEP-0425) is one of them: it passes
+      // as a notice for the retraction stage, which accepts only what parseModeration recognises.
+      if (!g.nick) {
+        ctx.notice = true;
+        return true;
+      }
+      // An archived message without a body is kept only as a tombstone (XEP-0424 Tombstones,
+      // XEP-0425): the place of a message that was deleted, without its text.
+      const tombstone = !g.body && ctx.source === 'archive' && !!parseRetractedTombstone(ctx.stanza);
+      if (!g.body && !tombstone) return false;
       const originId = parseOriginId(ctx.stanza);
       const stanzaId = ctx.archiveId ?? parseStanzaId(ctx.stanza, r.jid);
       const delayed = parseDelay(ctx.stanza);
@@ -158,15 +235,49 @@ export function createRoomService(deps: RoomsDeps) {
         kind: 'room',
         // Ours only if it carries the origin-id of a message in our outbox: a nickname can be taken by
         // someone else while we are away.
-        direction: originId && deps.repo.outgoingByOriginId(ctx.accountId, originId) ? 'out' : 'in',
+        // With XEP-0421 the room vouches for the author: our own id means one of our devices wrote it.
+        direction: (originId && deps.repo.outgoingByOriginId(ctx.accountId, originId)) || (g.occupantId && g.occupantId === r.selfOccupantId) ? 'out' : 'in',
         peer: r.jid,
-        body: g.body,
+        body: g.body ?? '',
         timestamp: Math.min(delayed ?? ctx.forwardedAt ?? Date.now(), Date.now()),
         senderNick: g.nick,
+        ...(g.occupantId ? { occupantId: g.occupantId } : {}),
         ...(originId ? { originId } : {}),
         ...(stanzaId ? { stanzaId } : {}),
       };
+      if (ctx.msg.direction === 'in' && g.nick !== r.nick && mentionsUser(ctx.stanza, ctx.msg.body, r, ctx.ownBare)) ctx.msg.mentionsMe = true;
       return true;
+    },
+  });
+
+  /**
+   * @mentions: the user's nickname in this room as a word of the text (case-insensitive), or a
+   * XEP-0372 mention reference naming the user's occupant JID (or real JID).
+   */
+  function mentionsUser(stanza: Element, body: string, r: Room, ownBare: string): boolean {
+    if (mentions(body, r.nick)) return true;
+    const me = `${r.jid}/${r.nick}`;
+    return parseMentionedJids(stanza).some((j) => j === me || bareOf(j) === ownBare);
+  }
+
+  // Private messages (XEP-0045 §7.5) come from an occupant's JID, room@service/nick. Live, they count
+  // only from someone who is in a room the user is in now; one claiming to come from a room we are
+  // not in is dropped, so it can never land in a chat with the room's bare JID (which becomes the
+  // room's own conversation once joined). Carbons and archive results are vouched for by our server.
+  deps.chats.pipeline.use({
+    name: 'room-private',
+    order: ORDER.parse - 4,
+    run(ctx) {
+      const type = ctx.stanza.attrs.type;
+      if (ctx.msg || type === 'groupchat' || type === 'error') return true;
+      const from = parseJid(ctx.stanza.attrs.from);
+      if (!from?.resource || from.bare === ctx.ownBare) return true;
+      const r = rooms.get(key(ctx.accountId, from.bare));
+      if (!r) return !ctx.stanza.getChild('x', NS_MUC_USER); // a PM from a room we are not in
+      if (ctx.source !== 'live') return true;
+      if (r.state === 'joined' && r.occupants.has(from.resource)) return true;
+      deps.log.warn('dropped a private message from someone not in the room');
+      return false;
     },
   });
 
@@ -183,7 +294,7 @@ export function createRoomService(deps: RoomsDeps) {
     },
   });
 
-  async function join(accountId: AccountId, jid: string, nick: string, password?: string): Promise<Result<RoomView>> {
+  async function join(accountId: AccountId, jid: string, nick: string, password?: string, opts: { reserved?: boolean } = {}): Promise<Result<RoomView>> {
     const client = deps.connections.client(accountId);
     if (!client) return fail('not-connected');
     const k = key(accountId, jid);
@@ -191,6 +302,12 @@ export function createRoomService(deps: RoomsDeps) {
     r.nick = nick;
     r.state = 'joining';
     r.occupants.clear();
+    r.reserved = opts.reserved;
+    r.locked = undefined;
+    r.removalReason = undefined;
+    r.unreachable = undefined;
+    // A rejoin (after sign-in, or when a self-ping found us out) uses the password that worked before.
+    password ??= r.password;
     rooms.set(k, r);
     emit(r);
     const outcome = new Promise<Result<null>>((resolve) => {
@@ -200,6 +317,9 @@ export function createRoomService(deps: RoomsDeps) {
         resolve(res);
       };
     });
+    // The room's features first (§6.4): whether its occupant ids can be trusted (XEP-0421 §4) must be
+    // known before the first presence and message. A room that does not exist yet answers nothing.
+    r.features = await roomFeatures(client, jid);
     await client.send(buildJoinPresence(jid, nick, { ...(password ? { password } : {}) }));
     const res = await outcome;
     if (!res.ok) {
@@ -209,6 +329,14 @@ export function createRoomService(deps: RoomsDeps) {
       return res;
     }
     save(accountId, jid, r.nick);
+    if (password) r.password = password;
+    for (const hook of joinedHooks) hook(accountId, r.jid, r.nick);
+    if (!r.features) {
+      // We created it: ask again now that it exists, and say our presence once more so that the room
+      // tells us our own occupant id now that we can trust it.
+      r.features = await roomFeatures(client, jid);
+      if (trustsOccupantIds(r)) await client.send(xml('presence', { to: `${jid}/${r.nick}` })).catch(() => {});
+    }
     // Messages written for this room while we were out of it can leave now.
     deps.chats.kick(accountId);
     // History comes from the room's archive, not from the join (we asked for none).
@@ -231,16 +359,67 @@ export function createRoomService(deps: RoomsDeps) {
       r.occupants.clear();
       emit(r);
       await deps.connections.client(accountId)?.send(buildLeavePresence(jid, r.nick)).catch(() => {});
+      for (const hook of leftHooks) hook(accountId, r.jid);
       return ok(null);
+    },
+    onJoined: (hook: (accountId: AccountId, jid: string, nick: string) => void) => void joinedHooks.push(hook),
+    /** The user left a room (not: was removed from it). */
+    onLeft: (hook: (accountId: AccountId, jid: string) => void) => void leftHooks.push(hook),
+    /** The rooms the user is in, as kept in the database (rejoined after each sign-in). */
+    saved: (accountId: AccountId): RoomToJoin[] => saved(accountId),
+    /** The password that let us into the room (memory only), for invitations. */
+    passwordOf: (accountId: string, jid: string): string | undefined => rooms.get(key(accountId, jid))?.password,
+    /** Rooms the user is in right now, for self-pings (room-self-ping.ts). */
+    joinedRooms: (): { accountId: AccountId; jid: string; nick: string }[] =>
+      [...rooms.values()].filter((r) => r.state === 'joined').map((r) => ({ accountId: r.accountId, jid: r.jid, nick: r.nick })),
+    /** XEP-0410: the room did not answer our self-ping (or answers again). */
+    setUnreachable(accountId: string, jid: string, unreachable: boolean) {
+      const r = rooms.get(key(accountId, jid));
+      if (!r || !!r.unreachable === unreachable) return;
+      r.unreachable = unreachable || undefined;
+      emit(r);
     },
     list: (): RoomView[] => [...rooms.values()].map(view),
     nickIn: (accountId: string, jid: string): string | undefined => rooms.get(key(accountId, jid))?.nick,
+    /** The room is configured (or destroyed): it is no longer waiting for its configuration. */
+    unlocked(accountId: string, jid: string) {
+      const r = rooms.get(key(accountId, jid));
+      if (r?.locked) {
+        r.locked = undefined;
+        emit(r);
+      }
+    },
     isJoined: (accountId: string, jid: string): boolean => rooms.get(key(accountId, jid))?.state === 'joined',
+    /** What moderating a room's messages needs: are we in it, with which role, and what it supports. */
+    moderationFacts(accountId: string, jid: string): { joined: boolean; role?: OccupantView['role']; features: Set<string> } | undefined {
+      const r = rooms.get(key(accountId, jid));
+      if (!r) return undefined;
+      const self = [...r.occupants.values()].find((o) => o.isSelf);
+      return { joined: r.state === 'joined', ...(self ? { role: self.role } : {}), features: r.features ?? new Set() };
+    },
     isRoom: (accountId: string, jid: string): boolean => rooms.has(key(accountId, jid)),
-    /** After a new session (not a resume): back into every room the user is in. */
-    async onOnline(accountId: AccountId) {
-      await Promise.all(saved(accountId).map(async (s) => {
-        const res = await join(accountId, s.jid, s.nick);
+    /** Tell the UI this room's state again (its notification choice changed). */
+    announce(accountId: string, jid: string) {
+      const r = rooms.get(key(accountId, jid));
+      if (r) emit(r);
+    },
+    /**
+     * After a new session (not a resume): back into every room the user is in — the rooms table, or
+     * the plan made from it and the bookmarks (bookmarks.ts), whose `drop` are rooms the user left on
+     * another device meanwhile.
+     */
+    async onOnline(accountId: AccountId, plan?: { join: RoomToJoin[]; drop: string[] }) {
+      for (const jid of plan?.drop ?? []) {
+        forget(accountId, jid);
+        const r = rooms.get(key(accountId, jid));
+        if (r && r.state !== 'left') {
+          r.state = 'left';
+          r.occupants.clear();
+          emit(r);
+        }
+      }
+      await Promise.all((plan?.join ?? saved(accountId)).map(async (s: RoomToJoin) => {
+        const res = await join(accountId, s.jid, s.nick, s.password);
         if (!res.ok) deps.log.info(`could not rejoin ${s.jid}: ${res.error.code}`);
       }));
     },

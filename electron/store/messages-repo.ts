@@ -33,12 +33,19 @@ export interface MessageRecord {
   senderTrust?: DeviceTrust;
   /** What the user must know about this message, in words. */
   warning?: string;
+  /** A room message mentioning the user's nickname (migration 0007). */
+  mentionsMe?: boolean;
+  /** XEP-0421 id of a room message's author, when the room vouches for it (migration 0008). */
+  occupantId?: string;
+  /** Deleted for everyone (XEP-0424/0425, migration 0008): the body is ''. */
+  retracted?: { by: 'sender' | 'moderator'; at: number; reason?: string };
 }
-export type NewMessage = Omit<MessageRecord, 'seq' | 'id' | 'sortKey' | 'error'> & { sortKey?: number };
+export type NewMessage = Omit<MessageRecord, 'seq' | 'id' | 'sortKey' | 'error' | 'retracted'> & { sortKey?: number };
 
 interface ConvRow { id: string; account_id: string; peer: string; last_activity: number; unread: number; kind: string; encryption: string | null }
 interface MsgRow { seq: number; id: string; conversation_id: string; direction: string; body: string; timestamp: number; state: string; origin_id: string | null; stanza_id: string | null; from_resource: string | null; sort_key: number | null; error: string | null; sender_nick: string | null;
-  encrypted: number; sender_device: number | null; sender_trust: string | null; warning: string | null }
+  encrypted: number; sender_device: number | null; sender_trust: string | null; warning: string | null; mentions_me?: number;
+  occupant_id?: string | null; retracted_at?: number | null; retracted_by?: string | null; retraction_reason?: string | null }
 
 const convFromRow = (r: ConvRow): ConversationRecord => ({
   id: r.id as ConversationId, accountId: r.account_id as AccountId, peer: r.peer as BareJid, lastActivity: r.last_activity, unread: r.unread,
@@ -56,6 +63,11 @@ const msgFromRow = (r: MsgRow): MessageRecord => ({
   ...(r.sender_device !== null ? { senderDevice: r.sender_device } : {}),
   ...(r.sender_trust ? { senderTrust: r.sender_trust as DeviceTrust } : {}),
   ...(r.warning ? { warning: r.warning } : {}),
+  ...(r.mentions_me ? { mentionsMe: true } : {}),
+  ...(r.occupant_id ? { occupantId: r.occupant_id } : {}),
+  ...(r.retracted_at != null
+    ? { retracted: { by: r.retracted_by === 'moderator' ? 'moderator' as const : 'sender' as const, at: r.retracted_at, ...(r.retraction_reason ? { reason: r.retraction_reason } : {}) } }
+    : {}),
 });
 
 export const conversationIdOf = (accountId: string, peer: string) => `${accountId}|${peer}` as ConversationId;
@@ -66,9 +78,10 @@ export function createMessagesRepo(db: Db) {
   const insertConv = db.prepare(`INSERT INTO conversations (id, account_id, peer, last_activity, unread, kind) VALUES (?, ?, ?, ?, 0, ?)
     ON CONFLICT (id) DO UPDATE SET kind = excluded.kind WHERE excluded.kind = 'room'`);
   const insertMsg = db.prepare(`INSERT OR IGNORE INTO messages (id, conversation_id, direction, body, timestamp, state, origin_id, stanza_id, from_resource, sort_key, sender_nick,
-      encrypted, sender_device, sender_trust, warning)
+      encrypted, sender_device, sender_trust, warning, mentions_me)
     VALUES (@id, @conversation_id, @direction, @body, @timestamp, @state, @origin_id, @stanza_id, @from_resource, @sort_key, @sender_nick,
-      @encrypted, @sender_device, @sender_trust, @warning)`);
+      @encrypted, @sender_device, @sender_trust, @warning, @mentions_me)`);
+  const setOccupantId = db.prepare('UPDATE messages SET occupant_id = ? WHERE id = ?');
   const getMsg = db.prepare<[string], MsgRow>('SELECT * FROM messages WHERE id = ?');
 
   function ensureConversation(accountId: string, peer: string, now = Date.now(), kind: 'chat' | 'room' = 'chat'): ConversationRecord {
@@ -100,8 +113,10 @@ export function createMessagesRepo(db: Db) {
         sort_key: m.sortKey ?? m.timestamp,
         sender_nick: m.senderNick ?? null,
         encrypted: m.encrypted ? 1 : 0, sender_device: m.senderDevice ?? null, sender_trust: m.senderTrust ?? null, warning: m.warning ?? null,
+        mentions_me: m.mentionsMe ? 1 : 0,
       });
       if (res.changes === 0) return undefined;
+      if (m.occupantId) setOccupantId.run(m.occupantId, id);
       db.prepare('UPDATE conversations SET last_activity = max(last_activity, ?), unread = unread + ? WHERE id = ?')
         .run(m.timestamp, m.direction === 'in' && opts?.countUnread !== false ? 1 : 0, conv.id);
       return msgFromRow(getMsg.get(id)!);
@@ -191,6 +206,28 @@ export function createMessagesRepo(db: Db) {
       return res.changes > 0;
     },
     markRead: (conversationId: string) => void db.prepare('UPDATE conversations SET unread = 0 WHERE id = ?').run(conversationId),
+    /**
+     * The message a retraction or moderation points at, in one conversation: by the room's stanza-id
+     * (rooms), or by the sender's origin-id in the given direction (one-to-one chats, XEP-0424).
+     */
+    findTarget(conversationId: string, by: { stanzaId: string } | { originId: string; direction: MessageDirection }): MessageRecord | undefined {
+      const r = 'stanzaId' in by
+        ? db.prepare<[string, string], MsgRow>('SELECT * FROM messages WHERE conversation_id = ? AND stanza_id = ?').get(conversationId, by.stanzaId)
+        : db.prepare<[string, string, string], MsgRow>('SELECT * FROM messages WHERE conversation_id = ? AND direction = ? AND origin_id = ?')
+          .get(conversationId, by.direction, by.originId);
+      return r && msgFromRow(r);
+    },
+    /**
+     * Turn a message into a tombstone: the body is cleared for good (migration 0008), who removed it
+     * and why are kept. A message already retracted keeps its first tombstone; returns the record only
+     * when it changed.
+     */
+    retract(id: string, how: { by: 'sender' | 'moderator'; at: number; reason?: string }): MessageRecord | undefined {
+      const res = db.prepare(`UPDATE messages SET body = '', retracted_at = ?, retracted_by = ?, retraction_reason = ?
+        WHERE id = ? AND retracted_at IS NULL`).run(how.at, how.by, how.reason ?? null, id);
+      const r = res.changes > 0 ? getMsg.get(id) : undefined;
+      return r && msgFromRow(r);
+    },
   };
 }
 export type MessagesRepo = ReturnType<typeof createMessagesRepo>;

@@ -6,6 +6,9 @@ import { migration0002 } from './migrations/0002-sync.js';
 import { migration0003 } from './migrations/0003-message-errors.js';
 import { migration0004 } from './migrations/0004-rooms.js';
 import { migration0005 } from './migrations/0005-encryption.js';
+import { migration0006 } from './migrations/0006-room-invitations.js';
+import { migration0007 } from './migrations/0007-mentions-notify.js';
+import { migration0008 } from './migrations/0008-retraction.js';
 
 export interface Migration {
   version: number;
@@ -13,7 +16,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
+export const MIGRATIONS: Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008];
 
 export function migrate(db: Database.Database, migrations: Migration[] = MIGRATIONS): number {
   let current = db.pragma('user_version', { simple: true }) as number;

@@ -15,6 +15,8 @@ import { setupStreamManagement, type StreamManagement } from './stream-managemen
 import type { SaltedPasswordCache } from './sasl/scram.js';
 import { buildCaps, capsVer, CAPS_NODE, NS_CAPS } from './xep/0115-caps.js';
 import { MDS_NOTIFY_FEATURE } from './xep/0490-mds.js';
+import { BOOKMARKS_NOTIFY_FEATURE } from './xep/0402-bookmarks.js';
+import { NS_CONFERENCE } from './xep/0249-direct-invitation.js';
 
 const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 const IDENTITY = { category: 'client', type: 'pc', name: 'Vireo' };
@@ -22,6 +24,9 @@ const IDENTITY = { category: 'client', type: 'pc', name: 'Vireo' };
 export const CLIENT_FEATURES = [
   NS_DISCO_INFO, NS_CAPS, 'urn:xmpp:ping', 'urn:xmpp:receipts', 'urn:xmpp:chat-markers:0', 'urn:xmpp:carbons:2', 'urn:xmpp:sid:0',
   MDS_NOTIFY_FEATURE,
+  // XEP-0402: our bookmarks pushed to us (other devices join and leave rooms); XEP-0249 §3: a client
+  // that accepts direct invitations "MUST advertise that fact" with jabber:x:conference.
+  BOOKMARKS_NOTIFY_FEATURE, NS_CONFERENCE,
   // XEP-0384 v0.3 §4.3: contacts' OMEMO device lists pushed to us (the node of electron/omemo/legacy/wire.ts).
   'eu.siacs.conversations.axolotl.devicelist+notify',
 ];

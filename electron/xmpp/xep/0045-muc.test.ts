@@ -132,6 +132,11 @@ describe('XEP-0045 occupant presence', () => {
     expect(parseMucPresence(occ(`<x xmlns='http://jabber.org/protocol/muc#user'/>`), room)).toBeUndefined();
     expect(parseMucPresence(occ(x + x), room)).toBeUndefined();
     expect(parseMucPresence(occ(`<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='participant'/><item affiliation='owner' role='moderator'/></x>`), room)).toBeUndefined();
+    // Several sessions of one account under one nick (Prosody multi-session): one item per session.
+    const multi = `<item affiliation='owner' role='moderator' jid='hag66@shakespeare.lit/a'/><item affiliation='owner' role='moderator' jid='hag66@shakespeare.lit/b'/>`;
+    expect(parseMucPresence(occ(`<x xmlns='http://jabber.org/protocol/muc#user'>${multi}<status code='110'/></x>`), room)).toMatchObject({ affiliation: 'owner', isSelf: true, realJid: 'hag66@shakespeare.lit/a' });
+    const twoPeople = `<item affiliation='owner' role='moderator' jid='hag66@shakespeare.lit/a'/><item affiliation='owner' role='moderator' jid='crone1@shakespeare.lit/b'/>`;
+    expect(parseMucPresence(occ(`<x xmlns='http://jabber.org/protocol/muc#user'>${twoPeople}</x>`), room)).toBeUndefined();
     // Status codes are three digits; junk is dropped, duplicates folded.
     const p = asOcc(parseMucPresence(occ(`<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='participant' jid='not a jid@'/><status code='110'/><status code='110'/><status code='abc'/><status code='0110'/></x>`), room));
     expect(p.statusCodes).toEqual([110]);

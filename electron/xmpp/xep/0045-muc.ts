@@ -240,8 +240,11 @@ export function parseMucPresence(presence: Element, ctx: MucContext | string): M
   if (xs.length !== 1) return undefined;
   const x = xs[0]!;
   const items = x.getChildren('item');
-  if (items.length !== 1) return undefined;
-  const item = items[0]!;
+  // One <item/>; or, for an occupant whose account is in the room from several devices under one nick
+  // (Prosody's multi-session occupants), one per session — those must agree on role, affiliation and
+  // account, else the presence is malformed.
+  const item = items[0];
+  if (!item || items.length > 64 || !items.every((i) => i.attrs.role === item.attrs.role && i.attrs.affiliation === item.attrs.affiliation && bareOf(i.attrs.jid) === bareOf(item.attrs.jid))) return undefined;
   const role = item.attrs.role;
   const affiliation = item.attrs.affiliation;
   if (!isRole(role) || !isAffiliation(affiliation)) return undefined;

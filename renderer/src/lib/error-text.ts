@@ -103,6 +103,30 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
     title: 'The server does not let you enter or create this room.',
     action: 'Check the room’s address, or ask the server’s admin.',
   },
+  'message-not-retractable': {
+    title: 'This message cannot be deleted for everyone yet: the server has not confirmed it.',
+    action: 'Wait a moment and try again.',
+  },
+  'room-moderation-unsupported': {
+    title: 'This room’s service cannot remove messages.',
+    action: 'Ask the server’s admin to enable message moderation, or ask the author to delete it.',
+  },
+  'room-kicked': {
+    title: 'You were removed from the room by a moderator.',
+    action: 'You can join again; if it happens again, ask the room’s moderators why.',
+  },
+  'room-destroyed': {
+    title: 'The room’s owner closed this room.',
+    action: 'It no longer exists; you can leave it, or join another room.',
+  },
+  'room-removed': {
+    title: 'The room’s service took you out of the room.',
+    action: 'Try joining again; if it keeps happening, ask the room’s admins.',
+  },
+  'room-forbidden': {
+    title: 'The room did not allow you to do that.',
+    action: 'Only someone with more rights in this room (a moderator, admin or owner) can; ask one of them.',
+  },
   timeout: {
     title: 'The server took too long to answer.',
     action: 'Check your network and try again.',
@@ -126,6 +150,10 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   'omemo-fingerprint-mismatch': {
     title: 'The fingerprint does not match any device of this contact.',
     action: 'Do not trust this device. Compare the fingerprint again with your contact, in person or by call.',
+  },
+  'rooms-no-service': {
+    title: 'Your server does not seem to offer group chats.',
+    action: 'Enter the address of a group-chat service (like conference.example.org) to browse it, or a room’s address to join it.',
   },
 };
 

@@ -149,6 +149,22 @@ export class AppState {
     return undefined;
   }
 
+  /** Deletes one of the user's own messages for everyone (XEP-0424); it comes back as a tombstone. */
+  async retract(messageId: MessageId): Promise<VireoError | undefined> {
+    const r = await this.api.call('chat:retract', { messageId });
+    if (!r.ok) return r.error;
+    this.messages.update(r.value);
+    return undefined;
+  }
+
+  /** As a room moderator, removes someone's message for everyone (XEP-0425), with an optional reason. */
+  async moderate(messageId: MessageId, reason?: string): Promise<VireoError | undefined> {
+    const r = await this.api.call('rooms:moderate', reason ? { messageId, reason } : { messageId });
+    if (!r.ok) return r.error;
+    this.messages.update(r.value);
+    return undefined;
+  }
+
   /** A catch-up that failed starts again with a fresh session: disconnect, then connect. */
   async resync(accountId: AccountId): Promise<VireoError | undefined> {
     const off = await this.api.call('accounts:disconnect', { accountId });

@@ -23,6 +23,7 @@ export function createFakeBridge(overrides: Handlers = {}) {
     'roster:snapshot': () => ok({ contacts: [], requests: [] }),
     'chats:list': () => ok([]),
     'rooms:list': () => ok([]),
+    'rooms:invitations': () => ok([]),
     ...overrides,
   };
   const calls: Call[] = [];

@@ -1,0 +1,226 @@
+// Room bookmarks, so that every device of an account is in the same rooms: XEP-0402 PEP Native
+// Bookmarks (https://xmpp.org/extensions/xep-0402.html) where the server keeps them in sync with the
+// legacy store (it advertises urn:xmpp:bookmarks:1#compat on the account), else XEP-0048 bookmarks in
+// XEP-0049 private XML storage. After each new session (not a resume) the bookmarks are fetched and
+// merged with the local rooms table: autojoin ones are joined, rooms another device left are dropped.
+// Joining a room publishes its bookmark with autojoin and the nickname; leaving keeps the bookmark with
+// autojoin off, as Conversations does. PEP notifications (we announce urn:xmpp:bookmarks:1+notify)
+// make the other devices join and leave live. Passwords in bookmarks are used, never stored locally.
+import { xml } from '@xmpp/client';
+import type { Element } from '@xmpp/xml';
+import type { AccountId } from '../../shared/ids.js';
+import type { ConnectionService } from './connections.js';
+import type { Logger } from './log.js';
+import type { RoomService, RoomToJoin } from './rooms.js';
+import type { XmppClient } from '../xmpp/client.js';
+import { bareOf, parseJid } from '../xmpp/jid.js';
+import { buildDiscoInfo, parseDiscoInfo } from '../xmpp/xep/0030-disco.js';
+import {
+  BOOKMARKS_COMPAT_FEATURE, buildBookmarkPublish, buildBookmarksRequest, parseBookmarksEvent, parseBookmarksResult, type Bookmark, type BookmarksEvent,
+} from '../xmpp/xep/0402-bookmarks.js';
+import { buildLegacyBookmarksRequest, buildLegacyBookmarksStore, parseLegacyBookmarks } from '../xmpp/xep/0048-bookmarks.js';
+
+const IQ_TIMEOUT_MS = 15_000;
+
+export interface BookmarksDeps {
+  rooms: RoomService;
+  connections: ConnectionService;
+  log: Logger;
+  /** The account's bare JID (its local part is the nickname for a bookmark without one). */
+  jidOf(accountId: AccountId): string | undefined;
+}
+
+interface AccountBookmarks {
+  /** 'pep': XEP-0402 (with live notifications); 'private': XEP-0048 in XEP-0049 storage. */
+  mode: 'pep' | 'private';
+  items: Map<string, Bookmark>;
+  /** Our own publications whose PEP notification has not come back yet, oldest first. */
+  echoes: string[];
+}
+
+/** What a bookmark says that matters to joining (other clients' extensions aside). */
+const essence = (b: Bookmark) => JSON.stringify([b.jid, b.autojoin, b.nick ?? '', b.name ?? '', b.password ?? null]);
+
+/**
+ * The rooms to join after sign-in: the rooms table (the user's rooms on this device, with the nickname
+ * used here) and every autojoin bookmark; a room of the table whose bookmark says autojoin=false was
+ * left on another device meanwhile and is dropped. A room without a bookmark stays (its bookmark is
+ * published when it is joined).
+ */
+export function planAutojoin(saved: RoomToJoin[], bookmarks: Bookmark[], defaultNick: string): { join: RoomToJoin[]; drop: string[] } {
+  const byJid = new Map(bookmarks.map((b) => [b.jid, b]));
+  const join: RoomToJoin[] = [];
+  const drop: string[] = [];
+  for (const s of saved) {
+    const b = byJid.get(s.jid);
+    if (b && !b.autojoin) drop.push(s.jid);
+    else join.push({ jid: s.jid, nick: s.nick, ...(b?.password ? { password: b.password } : {}) });
+  }
+  for (const b of bookmarks) {
+    if (!b.autojoin || join.some((j) => j.jid === b.jid)) continue;
+    join.push({ jid: b.jid, nick: b.nick ?? defaultNick, ...(b.password ? { password: b.password } : {}) });
+  }
+  return { join, drop };
+}
+
+export function createBookmarkService(deps: BookmarksDeps) {
+  const state = new Map<AccountId, AccountBookmarks>();
+  /** Publications run one after another per account (the legacy store is read, changed, written whole). */
+  const chains = new Map<AccountId, Promise<void>>();
+  /** Joins started here from a notification, so a second notification does not start another. */
+  const joining = new Set<string>();
+
+  const defaultNick = (accountId: AccountId) => parseJid(deps.jidOf(accountId))?.local || 'me';
+
+  function queue(accountId: AccountId, fn: () => Promise<void>) {
+    const run = (chains.get(accountId) ?? Promise.resolve()).then(fn).catch((err: Error) => deps.log.info(`bookmark not saved: ${err.message}`));
+    chains.set(accountId, run);
+    return run;
+  }
+
+  /** XEP-0402 §"Determining Support": the account's disco#info lists urn:xmpp:bookmarks:1#compat. */
+  async function mode(client: XmppClient): Promise<'pep' | 'private'> {
+    const own = bareOf(client.jid?.toString());
+    if (!own) return 'private';
+    try {
+      const info = parseDiscoInfo(await client.iqCaller.request(buildDiscoInfo(own), IQ_TIMEOUT_MS), own);
+      return info?.features.includes(BOOKMARKS_COMPAT_FEATURE) ? 'pep' : 'private';
+    } catch {
+      return 'private';
+    }
+  }
+
+  const isItemNotFound = (err: unknown) => (err as { condition?: string })?.condition === 'item-not-found';
+
+  /** All bookmarks; `undefined` when they could not be read (then nothing is dropped on their word). */
+  async function fetch(client: XmppClient, how: 'pep' | 'private'): Promise<{ items: Bookmark[]; others: Element[] } | undefined> {
+    try {
+      if (how === 'pep') {
+        return { items: parseBookmarksResult(await client.iqCaller.request(xml('iq', { type: 'get' }, buildBookmarksRequest()), IQ_TIMEOUT_MS)), others: [] };
+      }
+      const legacy = parseLegacyBookmarks(await client.iqCaller.request(xml('iq', { type: 'get' }, buildLegacyBookmarksRequest()), IQ_TIMEOUT_MS));
+      return legacy ? { items: legacy.bookmarks, others: legacy.others } : undefined;
+    } catch (err) {
+      // No node yet: the user has no bookmarks.
+      if (isItemNotFound(err)) return { items: [], others: [] };
+      throw err;
+    }
+  }
+
+  async function publish(accountId: AccountId, b: Bookmark) {
+    const client = deps.connections.client(accountId);
+    const s = state.get(accountId);
+    if (!client || !s) return;
+    if (s.mode === 'pep') {
+      const echo = essence(b);
+      s.echoes.push(echo);
+      try {
+        await client.iqCaller.request(xml('iq', { type: 'set' }, buildBookmarkPublish(b)), IQ_TIMEOUT_MS);
+      } catch (err) {
+        // Not published: no notification will come back for it.
+        s.echoes.splice(s.echoes.lastIndexOf(echo), 1);
+        throw err;
+      }
+      return;
+    }
+    // XEP-0048: one document for all bookmarks — read it again, change this one, write it whole, so
+    // that another client's change since our last read is kept (and the <url/> bookmarks too).
+    const fresh = await fetch(client, 'private');
+    if (!fresh) throw new Error('the bookmarks could not be read');
+    const items = new Map(fresh.items.map((x) => [x.jid, x]));
+    items.set(b.jid, b);
+    await client.iqCaller.request(xml('iq', { type: 'set' }, buildLegacyBookmarksStore([...items.values()], fresh.others)), IQ_TIMEOUT_MS);
+    s.items = items;
+  }
+
+  /** Keep the bookmark of a room in line with what the user did here. */
+  function update(accountId: AccountId, jid: string, change: { autojoin: boolean; nick?: string }) {
+    return queue(accountId, async () => {
+      const s = state.get(accountId);
+      // Not read on this session (yet): the next sign-in merges, nothing is overwritten blindly.
+      if (!s) return;
+      const cur = s.items.get(jid);
+      // Leaving a room that has no bookmark: there is nothing to turn off.
+      if (!cur && !change.autojoin) return;
+      // Keep what others stored (name, password, extensions): XEP-0402 <extensions/> "MUST" survive.
+      const next: Bookmark = { ...(cur ?? { jid }), jid, autojoin: change.autojoin };
+      const nick = change.nick ?? cur?.nick;
+      if (nick) next.nick = nick;
+      if (cur && essence(cur) === essence(next)) return;
+      s.items.set(jid, next);
+      await publish(accountId, next);
+    });
+  }
+
+  deps.rooms.onJoined((accountId, jid, nick) => void update(accountId, jid, { autojoin: true, nick }));
+  deps.rooms.onLeft((accountId, jid) => void update(accountId, jid, { autojoin: false }));
+
+  /** Another device changed a bookmark: join or leave here too. */
+  async function onEvent(accountId: AccountId, ev: BookmarksEvent) {
+    const s = state.get(accountId);
+    for (const b of ev.published) {
+      // The echo of our own publication: already done here.
+      if (s && s.echoes[0] === essence(b)) {
+        s.echoes.shift();
+        continue;
+      }
+      const before = s?.items.get(b.jid);
+      s?.items.set(b.jid, b);
+      if (before && essence(before) === essence(b)) continue;
+      if (b.autojoin) await joinFromBookmark(accountId, b);
+      else if (deps.rooms.isRoom(accountId, b.jid) && deps.rooms.saved(accountId).some((r) => r.jid === b.jid)) await deps.rooms.leave(accountId, b.jid);
+    }
+    for (const jid of ev.retracted) {
+      s?.items.delete(jid);
+      // The bookmark was removed on another device: the user is done with the room.
+      if (deps.rooms.saved(accountId).some((r) => r.jid === jid)) await deps.rooms.leave(accountId, jid);
+    }
+  }
+
+  async function joinFromBookmark(accountId: AccountId, b: Bookmark) {
+    const k = `${accountId}|${b.jid}`;
+    if (deps.rooms.isJoined(accountId, b.jid) || joining.has(k)) return;
+    joining.add(k);
+    try {
+      const res = await deps.rooms.join(accountId, b.jid, b.nick ?? deps.rooms.nickIn(accountId, b.jid) ?? defaultNick(accountId), b.password);
+      if (!res.ok) deps.log.info(`could not join ${b.jid} from its bookmark: ${res.error.code}`);
+    } finally {
+      joining.delete(k);
+    }
+  }
+
+  return {
+    installOn(accountId: AccountId, client: XmppClient) {
+      // XEP-0402 §"Bookmark Notifications": pushed to resources that announce +notify. Only our own
+      // account may publish to this node (parseBookmarksEvent refuses anything else).
+      client.middleware.use((ctx: { stanza: Element }, next: () => Promise<unknown>) => {
+        const el = ctx.stanza;
+        const own = el.is('message') ? bareOf(client.jid?.toString()) : undefined;
+        const ev = own ? parseBookmarksEvent(el, own) : undefined;
+        if (ev) void onEvent(accountId, ev).catch((err: Error) => deps.log.warn(`bookmark notification not applied: ${err.message}`));
+        return next();
+      });
+    },
+
+    /** After a new session: read the bookmarks, then join the rooms (rooms.onOnline) as they say. */
+    async onOnline(accountId: AccountId, client: XmppClient) {
+      let plan: { join: RoomToJoin[]; drop: string[] } | undefined;
+      state.delete(accountId);
+      try {
+        const how = await mode(client);
+        const got = await fetch(client, how);
+        if (got) {
+          state.set(accountId, { mode: how, items: new Map(got.items.map((b) => [b.jid, b])), echoes: [] });
+          plan = planAutojoin(deps.rooms.saved(accountId), got.items, defaultNick(accountId));
+        }
+      } catch (err) {
+        deps.log.info(`bookmarks not read: ${(err as Error).message}`);
+      }
+      await deps.rooms.onOnline(accountId, plan);
+    },
+
+    /** The bookmarks as last read or written (for tests and diagnostics). */
+    known: (accountId: AccountId): Bookmark[] => [...(state.get(accountId)?.items.values() ?? [])],
+  };
+}
+export type BookmarkService = ReturnType<typeof createBookmarkService>;
