@@ -12,6 +12,7 @@ import { setupStartTls } from './rfc/6120-starttls.js';
 import { setupSasl } from './rfc/6120-sasl.js';
 import type { TlsPolicy } from './tls-verify.js';
 import { setupStreamManagement, type StreamManagement } from './stream-management.js';
+import { XmppFailure } from './errors.js';
 import type { SaltedPasswordCache } from './sasl/scram.js';
 import { buildCaps, capsVer, CAPS_NODE, NS_CAPS } from './xep/0115-caps.js';
 import { MDS_NOTIFY_FEATURE } from './xep/0490-mds.js';
@@ -123,6 +124,16 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
     deferred.promise.catch(() => {});
     return register(id, deferred);
   };
+  // A new session (not a resumption) never gets the answers to requests made on the session before
+  // it: the server dropped that session with everything queued for it. Fail them now, in words,
+  // instead of letting each wait out its timeout (a minute for an archive page) while the user
+  // waits for older messages that will not come. 'online' is not emitted on a resumption.
+  entity.on('online', () => {
+    for (const [id, deferred] of [...handlers]) {
+      handlers.delete(id);
+      (deferred as unknown as { reject(e: Error): void }).reject(new XmppFailure('connection-lost', 'the connection was lost before the server answered'));
+    }
+  });
   const iqCallee = _iqCallee({ middleware, entity });
 
   let mechanism: string | undefined;

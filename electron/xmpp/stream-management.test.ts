@@ -9,7 +9,7 @@ import { xmlOf } from './test-xml.js';
 
 type Mw = (ctx: { stanza: Element }, next: () => Promise<unknown>) => unknown;
 
-function harness(replies: Record<string, string>) {
+function harness(replies: Record<string, string>, extra: { resumeCheckMs?: number } = {}) {
   const entity = Object.assign(new EventEmitter(), {
     status: 'online', jid: null, options: { domain: 'example.test' }, socket: { destroyed: false, destroy() { this.destroyed = true; } },
     sent: [] as string[],
@@ -37,6 +37,7 @@ function harness(replies: Record<string, string>) {
     resource: 'r',
     isAuthenticated: () => true,
     requestDelayMs: 10_000,
+    ...extra,
   });
   /** Deliver an element through the middleware chain; `handler` plays the rest of the app. */
   const deliver = (src: string, handler: () => Promise<unknown> = async () => undefined) => mws[0]!({ stanza: xmlOf(src) }, handler);
@@ -96,4 +97,45 @@ describe('stream management', () => {
       expect(h.entity.sent.at(-1)).toContain('<enable');
     });
   }
+
+  it('gives up a resumed stream that never acknowledges (Prosody 0.12 stuck parser) and starts a new session', async () => {
+    const bind = `<iq type='result' id='x'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@example.test/r</jid></bind></iq>`;
+    const h = harness({ iq: bind, resume: `<resumed xmlns='urn:xmpp:sm:3' previd='s1' h='1'/>` }, { resumeCheckMs: 30 });
+    await h.negotiate();
+    await h.deliver(`<enabled xmlns='urn:xmpp:sm:3' id='s1' resume='true'/>`);
+    for (const id of ['m1', 'm2']) await h.entity.send(msg(id));
+    h.entity.emit('disconnect');
+    await h.negotiate();
+    // Resumed: m2 written again, then an explicit request for an acknowledgement.
+    expect(h.entity.sent.slice(-2)).toEqual([expect.stringContaining('id="m2"'), `<r xmlns="urn:xmpp:sm:3"/>`]);
+    const lost: string[] = [];
+    h.sm.on('lost', (els: Element[]) => lost.push(...els.map((e) => e.attrs.id as string)));
+    // The server answers nothing we write: the socket is dropped once the check time is over…
+    await new Promise((r) => setTimeout(r, 60));
+    expect(h.entity.socket.destroyed).toBe(true);
+    h.entity.emit('disconnect');
+    const sentBefore = h.entity.sent.length;
+    // …and the next connection binds a new session instead of resuming the stuck one; m2 is reported
+    // lost so the outbox sends it again.
+    await h.negotiate();
+    const next = h.entity.sent.slice(sentBefore);
+    expect(next.some((x) => x.includes('<resume'))).toBe(false);
+    expect(next.some((x) => x.includes('<bind'))).toBe(true);
+    expect(lost).toEqual(['m2']);
+  });
+
+  it('keeps a resumed stream whose server acknowledges', async () => {
+    const bind = `<iq type='result' id='x'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@example.test/r</jid></bind></iq>`;
+    const h = harness({ iq: bind, resume: `<resumed xmlns='urn:xmpp:sm:3' previd='s1' h='1'/>` }, { resumeCheckMs: 30 });
+    await h.negotiate();
+    await h.deliver(`<enabled xmlns='urn:xmpp:sm:3' id='s1' resume='true'/>`);
+    for (const id of ['m1', 'm2']) await h.entity.send(msg(id));
+    h.entity.emit('disconnect');
+    await h.negotiate();
+    await h.deliver(`<a xmlns='urn:xmpp:sm:3' h='2'/>`);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(h.entity.socket.destroyed).toBe(false);
+    expect(h.sm.unacked()).toEqual([]);
+  });
 });
+

@@ -70,6 +70,11 @@ interface Options {
   answerTimeoutMs?: number;
   /** Ask for an ack after this much inbound silence, to find out whether the link is still there. */
   idlePingMs?: number;
+  /**
+   * After a resumption, the server must acknowledge our <r/> within this time, or the resumed stream
+   * is taken as unable to read us and a new session is started instead (see `resumeStalled`).
+   */
+  resumeCheckMs?: number;
 }
 
 export function setupStreamManagement(opts: Options): StreamManagement {
@@ -101,6 +106,18 @@ export function setupStreamManagement(opts: Options): StreamManagement {
   // within answerTimeoutMs means the link is gone; the socket is dropped so that resumption starts.
   let answerTimer: NodeJS.Timeout | undefined;
   let idleTimer: NodeJS.Timeout | undefined;
+  /**
+   * A resumed stream on which the server answered nothing we sent. Prosody 0.12's mod_smacks moves
+   * the new connection into the old session but keeps feeding its bytes to the old session's XML
+   * parser (mod_c2s `session.data` closes over the old stream); when the old connection died in the
+   * middle of one of our stanzas, that parser is still inside it and silently swallows everything we
+   * write from then on, while the server's side of the stream keeps working. Large stanzas (OMEMO)
+   * make this common. The only way out is a new session: this flag makes the next connection skip
+   * resumption and start one, reporting the unacknowledged stanzas as lost so they are sent again
+   * (the archive fills in what the server had queued for us).
+   */
+  let resumeStalled = false;
+  let resumeCheckTimer: NodeJS.Timeout | undefined;
   const answerTimeoutMs = opts.answerTimeoutMs ?? 20_000;
   const idlePingMs = opts.idlePingMs ?? 60_000;
   const armIdle = () => {
@@ -124,6 +141,7 @@ export function setupStreamManagement(opts: Options): StreamManagement {
     }
   };
   const resetSession = () => {
+    resumeStalled = false;
     id = undefined;
     resume = false;
     enabled = false;
@@ -136,6 +154,8 @@ export function setupStreamManagement(opts: Options): StreamManagement {
   sm.reset = resetSession;
 
   function onAck(h: number) {
+    clearTimeout(resumeCheckTimer);
+    resumeCheckTimer = undefined;
     const n = Math.min(ackedCount(outboundAcked, h), queue.length);
     outboundAcked = mod32(h);
     if (n > 0) sm.emit('acked', queue.splice(0, n));
@@ -149,7 +169,9 @@ export function setupStreamManagement(opts: Options): StreamManagement {
   entity.on('disconnect', () => {
     clearTimeout(answerTimer);
     clearTimeout(idleTimer);
+    clearTimeout(resumeCheckTimer);
     answerTimer = undefined;
+    resumeCheckTimer = undefined;
     enabled = false;
     counting = false;
     // Whatever was still being handled is not acknowledged: the server sends it again after `h`.
@@ -221,7 +243,13 @@ export function setupStreamManagement(opts: Options): StreamManagement {
       throw new XmppFailure('tls-required', 'the server offered a session before encryption and authentication');
     }
     const offered = !!features.getChild('sm', NS_SM);
-    if (offered && sm.resumable) {
+    if (offered && sm.resumable && resumeStalled) {
+      // The last resumed stream never read what we sent: do not resume it again (see resumeStalled).
+      const lost = queue;
+      resetSession();
+      sm.emit('resume-failed');
+      if (lost.length) sm.emit('lost', lost);
+    } else if (offered && sm.resumable) {
       const reply = await entity.sendReceive(buildResume(id!, mod32(handled)));
       const resumed = parseResumed(reply);
       if (resumed) {
@@ -232,6 +260,15 @@ export function setupStreamManagement(opts: Options): StreamManagement {
         const again = queue;
         queue = [];
         if (again.length) await entity.sendMany(again);
+        // Prove that the server reads this stream: it must acknowledge an explicit request.
+        void entity.send(buildRequest()).catch(() => {});
+        clearTimeout(resumeCheckTimer);
+        resumeCheckTimer = setTimeout(() => {
+          resumeCheckTimer = undefined;
+          resumeStalled = true;
+          sm.emit('timeout');
+          (entity.socket as { destroy?: () => void } | null | undefined)?.destroy?.();
+        }, opts.resumeCheckMs ?? 10_000);
         entity._ready(true);
         sm.emit('resumed');
         return;
