@@ -1,6 +1,8 @@
-// Group rooms through the UI: Alice creates a room by joining it, Bob joins, they talk; the occupant
-// list shows both with their roles. Real Prosody (with its MUC component), two cores, Chromium.
-import { test, expect, type Page } from '@playwright/test';
+// Group rooms through the UI, with real Prosody (and its MUC component), one core per person and Chromium:
+// - two people meet in a room made by joining it, and talk; the occupant list shows both with their roles;
+// - a room set up before anyone can enter: its owner names it, invites someone who accepts, they talk,
+//   a third person joins and the owner removes them with a reason, which they are told in words.
+import { test, expect, type Browser, type Page, type TestInfo } from '@playwright/test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,71 +10,184 @@ import { startProsody, type ProsodyServer } from './fixtures/prosody.js';
 import { startTestCore } from './fixtures/core-harness.js';
 import { runBrowserHost } from '../electron/host-web/cli.js';
 
+type Host = Awaited<ReturnType<typeof runBrowserHost>>;
+const USERS = ['alice', 'bob', 'carol'] as const;
+type User = (typeof USERS)[number];
+
 let server: ProsodyServer;
-const hosts: { url: string; stop(): Promise<void>; profileDir: string }[] = [];
+const hosts = new Map<User, Host>();
+
+/** A browser host signed in as `user`. The account is set up through the core (sign-in through the UI
+ *  is covered by chat.spec.ts). */
+async function startHost(user: User): Promise<Host> {
+  const password = `${user}-pw`;
+  await server.register(user, password);
+  const profileDir = await mkdtemp(path.join(os.tmpdir(), 'vireo-e2e-rooms-'));
+  const setup = await startTestCore({ profileDir });
+  await setup.must('accounts:add', {
+    jid: `${user}@${server.domain}`, password,
+    manual: { host: '127.0.0.1', port: server.c2sPort }, pinnedCertificate: server.cert.fingerprint256,
+  });
+  await setup.stop({ keepProfile: true });
+  return runBrowserHost({ profileDir, secretBackend: 'plain-file' });
+}
 
 test.beforeAll(async () => {
   server = await startProsody();
-  for (const [user, pw] of [['alice', 'alice-pw'], ['bob', 'bob-pw']] as const) {
-    await server.register(user, pw);
-    // Accounts are set up through the core (sign-in through the UI is covered by chat.spec.ts).
-    const profileDir = await mkdtemp(path.join(os.tmpdir(), 'vireo-e2e-rooms-'));
-    const setup = await startTestCore({ profileDir });
-    await setup.must('accounts:add', { jid: `${user}@${server.domain}`, password: pw, manual: { host: '127.0.0.1', port: server.c2sPort }, pinnedCertificate: server.cert.fingerprint256 });
-    await setup.stop({ keepProfile: true });
-    hosts.push(await runBrowserHost({ profileDir, secretBackend: 'plain-file' }));
-  }
+  for (const user of USERS) hosts.set(user, await startHost(user));
 });
 
 test.afterAll(async () => {
-  for (const h of hosts) {
+  for (const h of hosts.values()) {
     await h.stop();
     await rm(h.profileDir, { recursive: true, force: true });
   }
   await server?.stop();
 });
 
-async function joinRoom(page: Page, room: string, nick: string) {
+/** `user`'s Vireo in a fresh browser context, once it is online and caught up. */
+async function open(browser: Browser, user: User): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(hosts.get(user)!.url);
   await expect(page.getByTestId('account-status')).toContainText('Online', { timeout: 20_000 });
   // Even when the catch-up finished before this page opened, it says so.
   await expect(page.getByTestId('sync-status')).toContainText('Up to date');
+  return page;
+}
+
+async function joinRoom(page: Page, room: string, nick: string, opts: { setUpFirst?: boolean } = {}) {
   await page.getByTestId('room-join-jid').fill(room);
   await page.getByTestId('room-join-nick').fill(nick);
+  if (opts.setUpFirst) await page.getByTestId('room-join-configure').check();
   await page.getByTestId('room-join-submit').click();
   const item = page.locator(`[data-testid="room-item"][data-room="${room}"]`);
   await expect(item).toBeVisible({ timeout: 15_000 });
   await item.click();
 }
 
+const occupant = (page: Page, nick: string) => page.locator(`[data-testid="occupant-item"][data-nick="${nick}"]`);
+const messages = (page: Page, direction: 'in' | 'out') => page.locator(`[data-testid="message-item"][data-direction="${direction}"]`);
+
+async function say(page: Page, text: string) {
+  await page.getByTestId('composer').fill(text);
+  await page.getByTestId('composer').press('Enter');
+}
+
+async function keepScreenshot(page: Page, name: string, testInfo: TestInfo) {
+  const file = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
+}
+
 test('two people meet in a room and talk', async ({ browser }, testInfo) => {
   const room = `garden@${server.mucDomain}`;
-  const alice = await (await browser.newContext()).newPage();
-  const bob = await (await browser.newContext()).newPage();
-  await alice.goto(hosts[0]!.url);
-  await bob.goto(hosts[1]!.url);
+  const alice = await open(browser, 'alice');
+  const bob = await open(browser, 'bob');
 
   await joinRoom(alice, room, 'Alice');
   await joinRoom(bob, room, 'Bob');
 
   // Both are listed, Alice as the room's owner (she created it).
-  await expect(alice.locator('[data-testid="occupant-item"][data-nick="Bob"]')).toBeVisible({ timeout: 15_000 });
-  await expect(bob.locator('[data-testid="occupant-item"][data-nick="Alice"]')).toHaveAttribute('data-affiliation', 'owner');
+  await expect(occupant(alice, 'Bob')).toBeVisible({ timeout: 15_000 });
+  await expect(occupant(bob, 'Alice')).toHaveAttribute('data-affiliation', 'owner');
 
-  await alice.getByTestId('composer').fill('Welcome to the garden');
-  await alice.getByTestId('composer').press('Enter');
-  const inBob = bob.locator('[data-testid="message-item"][data-direction="in"]');
+  await say(alice, 'Welcome to the garden');
+  const inBob = messages(bob, 'in');
   await expect(inBob.getByTestId('message-body')).toHaveText('Welcome to the garden', { timeout: 15_000 });
   await expect(inBob.getByTestId('message-sender')).toHaveText('Alice');
 
   await bob.getByTestId('composer').fill('Thanks <3');
   await bob.getByTestId('send-button').click();
-  await expect(alice.locator('[data-testid="message-item"][data-direction="in"]').getByTestId('message-body')).toHaveText('Thanks <3', { timeout: 15_000 });
+  await expect(messages(alice, 'in').getByTestId('message-body')).toHaveText('Thanks <3', { timeout: 15_000 });
   // Alice's own message appears once (the room's echo of it is recognised).
-  await expect(alice.locator('[data-testid="message-item"][data-direction="out"]')).toHaveCount(1);
+  await expect(messages(alice, 'out')).toHaveCount(1);
 
-  await alice.screenshot({ path: testInfo.outputPath('room-alice.png'), fullPage: true });
-  await testInfo.attach('room-alice', { path: testInfo.outputPath('room-alice.png'), contentType: 'image/png' });
+  await keepScreenshot(alice, 'room-alice', testInfo);
 
   await bob.getByTestId('room-leave').click();
-  await expect(alice.locator('[data-testid="occupant-item"][data-nick="Bob"]')).toHaveCount(0, { timeout: 15_000 });
+  await expect(occupant(alice, 'Bob')).toHaveCount(0, { timeout: 15_000 });
+  // Closed as a person closes a tab: the page says "hidden" as it goes, and the next one, on the same
+  // core, must not leave the server holding presence back (XEP-0352).
+  await alice.context().close();
+  await bob.context().close();
+});
+
+test('an owner sets up a room, invites, talks and removes someone', async ({ browser }, testInfo) => {
+  const room = `terrace@${server.mucDomain}`;
+  const alice = await open(browser, 'alice');
+  const bob = await open(browser, 'bob');
+  const carol = await open(browser, 'carol');
+
+  // Alice creates the room reserved: it stays locked, and its settings open, until she saves them.
+  await joinRoom(alice, room, 'Alice', { setUpFirst: true });
+  await expect(alice.getByTestId('room-status')).toHaveAttribute('data-state', 'locked', { timeout: 15_000 });
+  await expect(alice.getByTestId('room-status')).toContainText('Nobody else can enter until you save its settings');
+  const settings = alice.getByTestId('room-settings');
+  const roomName = settings.locator('[data-testid="data-form-field"][data-var="muc#roomconfig_roomname"] input');
+  await expect(roomName).toBeVisible({ timeout: 15_000 });
+  await roomName.fill('The Terrace');
+  await settings.getByTestId('data-form-submit').click();
+  await expect(settings.getByRole('status')).toHaveText('The room’s settings were saved.', { timeout: 15_000 });
+  await expect(alice.getByTestId('room-status')).toHaveCount(0);
+  await settings.getByTestId('room-settings-close').click();
+
+  // Alice invites Bob from the room; Bob sees who invites him to what, and why.
+  await alice.getByTestId('room-invite-open').click();
+  await alice.getByTestId('room-invite-jid').fill(`bob@${server.domain}`);
+  await alice.getByTestId('room-invite-reason').fill('Come and sit in the sun');
+  await alice.getByTestId('room-invite-submit').click();
+  await expect(alice.getByTestId('room-invite-sent')).toHaveText(`Invitation sent to bob@${server.domain}.`);
+  const invitation = bob.locator(`[data-testid="invitation"][data-room="${room}"]`);
+  await expect(invitation).toBeVisible({ timeout: 15_000 });
+  // The invitation comes through the room, which names Alice by her nickname there.
+  await expect(invitation.getByTestId('invitation-inviter')).toHaveText('Alice (in the room)');
+  await expect(invitation.getByTestId('invitation-room')).toHaveText(room);
+  await expect(invitation.getByTestId('invitation-reason')).toHaveText('“Come and sit in the sun”');
+  await invitation.getByTestId('invitation-accept').click();
+  await expect(invitation).toHaveCount(0, { timeout: 15_000 });
+
+  // Bob is in the room (under his account's name, as nobody asked him for another), which carries the
+  // name Alice gave it.
+  await expect(occupant(bob, 'Alice')).toHaveAttribute('data-affiliation', 'owner', { timeout: 15_000 });
+  await expect(occupant(alice, 'bob')).toBeVisible({ timeout: 15_000 });
+  await bob.getByTestId('room-about-toggle').click();
+  await expect(bob.getByTestId('room-info-name')).toHaveText('The Terrace', { timeout: 15_000 });
+
+  // They talk: each message shows once, under the right name.
+  await say(alice, 'Hello Bob, welcome!');
+  await expect(messages(bob, 'in').getByTestId('message-body')).toHaveText(['Hello Bob, welcome!'], { timeout: 15_000 });
+  await expect(messages(bob, 'in').getByTestId('message-sender')).toHaveText(['Alice']);
+  await say(bob, 'Nice spot, thanks.');
+  await expect(messages(alice, 'in').getByTestId('message-body')).toHaveText(['Nice spot, thanks.'], { timeout: 15_000 });
+  await expect(messages(alice, 'in').getByTestId('message-sender')).toHaveText(['bob']);
+  await expect(messages(alice, 'out').getByTestId('message-body')).toHaveText(['Hello Bob, welcome!']);
+  await expect(messages(bob, 'out').getByTestId('message-body')).toHaveText(['Nice spot, thanks.']);
+
+  // Carol joins by the room's address and sees what was said, once.
+  await joinRoom(carol, room, 'Carol');
+  await expect(occupant(alice, 'Carol')).toBeVisible({ timeout: 15_000 });
+  await expect(occupant(bob, 'Carol')).toBeVisible({ timeout: 15_000 });
+  await expect(messages(carol, 'in').getByTestId('message-body')).toHaveText(['Hello Bob, welcome!', 'Nice spot, thanks.'], { timeout: 15_000 });
+
+  // Alice, the room's owner and a moderator, removes Carol with a reason, and confirms.
+  await occupant(alice, 'Carol').getByTestId('occupant-manage').click();
+  const actions = alice.getByTestId('occupant-actions');
+  await actions.getByTestId('occupant-action-reason').fill('Please keep it quiet');
+  await actions.locator('[data-testid="occupant-action"][data-action="kick"]').click();
+  await expect(actions).toContainText('Remove Carol from the room? They can join again.');
+  await actions.getByTestId('occupant-action-confirm').click();
+
+  // Carol is told, in words, with the reason; the others no longer see her (and Alice's actions for
+  // her go with her).
+  const status = carol.getByTestId('room-status');
+  await expect(status).toContainText('You were removed from the room by a moderator.', { timeout: 15_000 });
+  await expect(status.getByTestId('room-removal-reason')).toHaveText('Reason given: Please keep it quiet');
+  await expect(carol.getByTestId('room-rejoin')).toBeVisible();
+  await expect(occupant(alice, 'Carol')).toHaveCount(0, { timeout: 15_000 });
+  await expect(occupant(bob, 'Carol')).toHaveCount(0, { timeout: 15_000 });
+  await expect(actions).toHaveCount(0);
+  await expect(occupant(alice, 'bob')).toBeVisible();
+
+  await keepScreenshot(alice, 'room-owner-alice', testInfo);
+  await keepScreenshot(carol, 'room-removed-carol', testInfo);
 });

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AccountId, BareJid, ConversationId } from './ids.js';
 import type {
   AccountView, AppInfoView, ConnectionStateView, ContactView, ConversationView, HistoryPageView,
-  MessageView, OmemoDeviceView, OmemoOwnView, RoomView, RosterSnapshotView, SubscriptionRequestView, SyncStateView,
+  MessageView, OmemoDeviceView, OmemoOwnView, OmemoStatusView, RoomView, RosterSnapshotView, SubscriptionRequestView, SyncStateView,
 } from './views.js';
 import type { DataFormView, RoomAffiliationView, RoomCreateView } from './views.js';
 import type { NotificationView, RoomDirectoryView, RoomInfoView } from './views.js';
@@ -267,6 +267,8 @@ export interface Events {
   'sync:state': SyncStateView;
   /** A contact's (or the user's own) OMEMO devices or their trust changed. */
   'omemo:devices': { accountId: AccountId; jid: BareJid; devices: OmemoDeviceView[] };
+  /** Whether OMEMO works for an account here changed (keys not storable, not published, or fine again). */
+  'omemo:status': OmemoStatusView;
   /** A new message the user should be told about (the desktop shell shows it; the body is plain text). */
   'notify': NotificationView;
   /** Show this conversation (the user clicked its notification). */
@@ -279,7 +281,7 @@ export interface Events {
 export type EventName = keyof Events;
 export const EVENT_NAMES: EventName[] = [
   'connection:state', 'accounts:changed', 'roster:changed', 'roster:requests',
-  'message:added', 'message:updated', 'conversation:updated', 'sync:state', 'room:updated', 'omemo:devices',
+  'message:added', 'message:updated', 'conversation:updated', 'sync:state', 'room:updated', 'omemo:devices', 'omemo:status',
   'notify', 'conversation:show',
   'room:invitations', 'room:invite-declined',
 ];

@@ -106,6 +106,8 @@ export interface MessageView {
   encrypted?: boolean;
   /** Received encrypted: how far the sender's device is trusted (OMEMO). */
   senderTrust?: DeviceTrust;
+  /** Received encrypted: the OMEMO device id of the sender's device that encrypted it. */
+  senderDevice?: number;
   /**
    * Something the user must know about this message, in words: it could not be decrypted, it came
    * unencrypted into an encrypted chat, it came from a device that is not trusted…
@@ -148,6 +150,21 @@ export interface OmemoOwnView {
   fingerprint: string;
   /** `xmpp:user@domain?omemo-sid-<id>=<fingerprint>`: what the QR code holds (Conversations' format). */
   uri: string;
+  /** The keys exist but the server has not taken them (contacts cannot encrypt for this device yet), in words. */
+  problem?: string;
+}
+
+/** Whether OMEMO works for an account on this Vireo, and if not, why in words (pushed as 'omemo:status'). */
+export interface OmemoStatusView {
+  accountId: AccountId;
+  /**
+   * ready: the keys are open (and published once signed in); unpublished: the keys are open but the
+   * server did not take them, so contacts cannot encrypt for this device; unavailable: no keys (no safe
+   * place to keep them, or they could not be made): nothing can be encrypted or decrypted here.
+   */
+  state: 'ready' | 'unpublished' | 'unavailable';
+  /** What it means and what happens next, in words; absent when ready. */
+  problem?: string;
 }
 
 /** The encryption of a one-to-one chat. */
@@ -158,6 +175,8 @@ export interface ChatEncryptionView {
   available: boolean;
   /** A state the user must act on, in words (a new unverified device, no trusted device…). */
   warning?: string;
+  /** This account's OMEMO does not work on this device (see OmemoStatusView), in words; absent when it does. */
+  notReady?: string;
 }
 
 export interface ConversationView {

@@ -116,6 +116,8 @@ export function createChatService(deps: ChatsDeps) {
       ...(m.senderNick ? { senderNick: m.senderNick } : {}),
       ...(m.encrypted ? { encrypted: true } : {}),
       ...(m.senderTrust ? { senderTrust: m.senderTrust } : {}),
+      // 0 stands for "no usable header" (omemo-messages.ts): not a device anyone can look up.
+      ...(m.encrypted && m.direction === 'in' && m.senderDevice ? { senderDevice: m.senderDevice } : {}),
       ...(m.warning ? { warning: m.warning } : {}),
       ...(m.mentionsMe ? { mentionsMe: true } : {}),
       ...(m.retracted ? { retracted: { by: m.retracted.by, at: m.retracted.at, ...(m.retracted.reason ? { reason: m.retracted.reason } : {}) } } : {}),

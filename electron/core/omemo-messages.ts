@@ -5,7 +5,8 @@
 // trusted device of the contact and every other device of the user; if that is impossible the
 // message waits or fails in words, never leaves in plain text.
 // Also: heartbeats (XEP-0384 v0.3 §4.6 "empty OMEMO message" after 53 received messages without a
-// reply, as Conversations does), and repairing a broken session with a fresh one from the bundle.
+// reply, as Conversations does; counted on disk, ../omemo/heartbeats.ts), and repairing a broken
+// session with a fresh one from the bundle.
 import { xml } from '@xmpp/client';
 import type { AccountId } from '../../shared/ids.js';
 import type { DeviceTrust } from '../../shared/views.js';
@@ -14,6 +15,7 @@ import { bareOf } from '../xmpp/jid.js';
 import { newOriginId } from '../xmpp/xep/0359-stable-ids.js';
 import { DECRYPT_ERROR_TEXT, type DecryptResult } from '../omemo/legacy/device.js';
 import { buildEncryptedMessageChildren, NS_AXOLOTL, parseEncrypted } from '../omemo/legacy/wire.js';
+import type { Heartbeats } from '../omemo/heartbeats.js';
 import type { ChatService, EncryptOutcome, IncomingCtx } from './chats.js';
 import type { ConnectionService } from './connections.js';
 import type { Logger } from './log.js';
@@ -28,6 +30,7 @@ export interface OmemoMessagesDeps {
   repo: MessagesRepo;
   connections: ConnectionService;
   log: Logger;
+  heartbeats: Heartbeats;
   own(accountId: AccountId): Promise<OwnDevice | undefined>;
   exclusive<T>(accountId: AccountId, fn: () => Promise<T>): Promise<T>;
   deviceIds(accountId: AccountId, jid: string, refresh?: boolean): Promise<number[]>;
@@ -47,9 +50,13 @@ const NOT_READABLE = 'This message could not be decrypted. ';
 
 export function installOmemoMessages(deps: OmemoMessagesDeps) {
   /** What a decrypt prepared for its batch's transaction. */
-  const held = new WeakMap<IncomingCtx, { apply(): void; discard(): void; d: OwnDevice; sender?: { jid: string; deviceId: number } }>();
-  /** Messages received per device since we last encrypted for it (heartbeat). */
-  const unanswered = new Map<string, number>();
+  const held = new WeakMap<IncomingCtx, {
+    apply(): void; discard(): void; d: OwnDevice; sender?: { jid: string; deviceId: number };
+    /** A live message from a contact's device: counts towards its heartbeat. */
+    counts?: boolean;
+  }>();
+  /** Heartbeats due and not sent yet (one at a time per device). */
+  const beating = new Set<string>();
   /** Devices whose session was repaired this run (once is enough; a loop would flood them). */
   const repaired = new Set<string>();
   const preKeyHooks: ((accountId: AccountId) => Promise<void>)[] = [];
@@ -79,11 +86,13 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
       }
       const cap = await d.store.capture(() => d.device.decrypt({ from, encrypted }, ctx.ownBare));
       const r: DecryptResult = cap.value;
-      held.set(ctx, { apply: cap.apply, discard: cap.discard, d, ...(r.ok ? { sender: { jid: from, deviceId: encrypted.sid } } : {}) });
       const live = ctx.source !== 'archive';
+      held.set(ctx, {
+        apply: cap.apply, discard: cap.discard, d,
+        ...(r.ok ? { sender: { jid: from, deviceId: encrypted.sid }, counts: live && from !== ctx.ownBare } : {}),
+      });
       if (r.ok) {
         if (r.usedPreKey) later(async () => { for (const h of preKeyHooks) await h(ctx.accountId); });
-        if (live && from !== ctx.ownBare) countReceived(ctx.accountId, from, encrypted.sid);
         // Key transport (no payload) completes a session and says nothing: accepted silently.
         if (r.kind === 'key-transport') return false;
         ctx.decrypted = { body: r.plaintext ?? '', senderDevice: encrypted.sid };
@@ -110,6 +119,7 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
       if (!h) return;
       held.delete(ctx);
       h.apply();
+      if (h.sender && h.counts) countReceived(ctx.accountId, h.sender.jid, h.sender.deviceId);
       // Trust is decided once the sender's identity is stored (it was held with the ratchet step).
       if (h.sender) {
         const trust = deps.blindTrust(h.d, h.sender.jid, h.sender.deviceId);
@@ -140,14 +150,13 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
     },
   });
 
+  /** Inside the batch's transaction: the count is stored with the message that made it. */
   function countReceived(accountId: AccountId, jid: string, deviceId: number) {
     const k = key(accountId, jid, deviceId);
-    const n = (unanswered.get(k) ?? 0) + 1;
-    unanswered.set(k, n);
-    if (n >= HEARTBEAT_AFTER) {
-      unanswered.delete(k);
-      later(() => sendKeyTransport(accountId, jid, [deviceId]));
-    }
+    if (deps.heartbeats.received(accountId, jid, deviceId) < HEARTBEAT_AFTER || beating.has(k)) return;
+    beating.add(k);
+    // Reset only once it left (sendKeyTransport): a heartbeat that could not go is tried on the next message.
+    later(() => sendKeyTransport(accountId, jid, [deviceId]).finally(() => beating.delete(k)));
   }
 
   function scheduleRepair(accountId: AccountId, jid: string, deviceId: number) {
@@ -171,6 +180,7 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
     const r = await deps.exclusive(accountId, () => d.device.encryptFor(ids.filter((id) => d.device.hasSession(jid, id)).map((deviceId) => ({ jid, deviceId })), null));
     if (!r.encrypted.keys.length || client.status !== 'online') return;
     await client.send(xml('message', { type: 'chat', to: jid, id: newOriginId() }, ...buildEncryptedMessageChildren(r.encrypted)));
+    deps.heartbeats.answered(accountId, jid, r.encrypted.keys.map((k) => k.rid));
   }
 
   const usable = (d: OwnDevice, jid: string, ids: readonly number[]) =>
@@ -212,7 +222,7 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
     if (!r.encrypted.keys.some((k) => theirs.includes(k.rid))) {
       return { ok: false, transient: false, error: `Not sent: encrypting for ${peer}’s devices failed (${r.skipped[0]?.reason ?? 'unknown reason'}).` };
     }
-    for (const id of theirs) unanswered.delete(key(accountId, peer, id));
+    deps.heartbeats.answered(accountId, peer, theirs);
     return { ok: true, children: buildEncryptedMessageChildren(r.encrypted) };
   }
 

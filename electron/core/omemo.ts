@@ -9,13 +9,15 @@
 // Trust is "blind trust before verification" (BTBV, as Conversations): a contact's new device is
 // trusted until the user verifies one of that contact's devices; from then on new devices wait
 // for the user's decision and are not encrypted for.
+// When this device's OMEMO does not work (no safe place for its keys, keys the server would not
+// take), the user is told up front, in words: 'omemo:status', and in every chat's lock.
 import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import type { AccountId, BareJid } from '../../shared/ids.js';
 import { fail, ok, type Result } from '../../shared/errors.js';
-import type { ChatEncryptionView, DeviceTrust, OmemoDeviceView, OmemoOwnView } from '../../shared/views.js';
+import type { ChatEncryptionView, DeviceTrust, OmemoDeviceView, OmemoOwnView, OmemoStatusView } from '../../shared/views.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { ConversationRecord, MessagesRepo } from '../store/messages-repo.js';
 import type { XmppClient } from '../xmpp/client.js';
@@ -29,6 +31,7 @@ import { createOmemoStore, type OmemoStore } from '../omemo/signal-store.js';
 import { ensureOwnKeys, replenishPreKeys, rotateSignedPreKey } from '../omemo/keys.js';
 import { createOmemoDevice, type OmemoDevice } from '../omemo/legacy/device.js';
 import { createDeviceLists } from '../omemo/device-lists.js';
+import { createHeartbeats } from '../omemo/heartbeats.js';
 import { fingerprintHex } from '../omemo/fingerprint.js';
 import { buildConfigureNode, buildFetchItems, NS_PUBSUB_EVENT } from '../omemo/pep.js';
 import {
@@ -68,9 +71,21 @@ const SEND_LOOKUP_MS = 3_000;
 /** Why a device list or bundle could not be read: the server said so (permanent) or we could not ask (try later). */
 class Unreachable extends Error {}
 
+/** After a failed publish, tried again while online: after 1 min, then twice as long each time, up to this. */
+const REPUBLISH_FIRST_MS = 60_000;
+const REPUBLISH_MAX_MS = 30 * 60_000;
+
+const NO_KEY_STORE =
+  'Encryption does not work on this device: Vireo has no safe place to keep this account’s encryption keys (the keychain or the password file is not available). Encrypted messages can neither be sent nor read here. Vireo tries again at the next sign-in.';
+const KEYS_FAILED = (why: string) =>
+  `Encryption does not work on this device: its encryption keys could not be prepared (${why}). Encrypted messages can neither be sent nor read here. Vireo tries again at the next sign-in.`;
+const UNPUBLISHED = (why: string) =>
+  `Your contacts cannot send encrypted messages to this device yet: the server did not accept its encryption keys (${why}). Vireo keeps trying while you are signed in.`;
+
 export function createOmemoService(deps: OmemoDeps) {
   migrateOmemo(deps.db);
   const lists = createDeviceLists(deps.db);
+  const heartbeats = createHeartbeats(deps.db);
   const opened = new Map<AccountId, Promise<OwnDevice | undefined>>();
   /** The same, once open (synchronous look-ups while building a conversation view). */
   const loaded = new Map<AccountId, OwnDevice>();
@@ -98,12 +113,33 @@ export function createOmemoService(deps: OmemoDeps) {
     return run;
   }
 
+  // ---- whether this device works, for the user ----
+  const status = new Map<AccountId, OmemoStatusView>();
+  function setStatus(accountId: AccountId, state: OmemoStatusView['state'], problem?: string) {
+    const before = status.get(accountId);
+    if (before?.state === state && before.problem === problem) return;
+    const view: OmemoStatusView = { accountId, state, ...(problem ? { problem } : {}) };
+    status.set(accountId, view);
+    deps.events.emit('omemo:status', view);
+    if (before?.problem === problem) return;
+    // Every one-to-one chat's lock says it (ChatEncryptionView.notReady); this changes rarely.
+    try {
+      for (const c of deps.repo.conversations()) {
+        if (c.accountId === accountId && c.kind === 'chat' && !c.peer.includes('/')) deps.chats.emitConversation(c.id);
+      }
+    } catch (err) {
+      // Shutting down (the database is closed): there is no window left to tell.
+      deps.log.info(`chats not told about the OMEMO state: ${(err as Error).message}`);
+    }
+  }
+
   // ---- this device ----
   async function openDevice(accountId: AccountId): Promise<OwnDevice | undefined> {
     const jid = deps.jidOf(accountId);
     const secrets = deps.secretsOf(accountId);
     if (!jid || !secrets) {
       deps.log.warn('OMEMO is unavailable: no place to keep its storage key for this account');
+      if (jid) setStatus(accountId, 'unavailable', NO_KEY_STORE);
       return undefined;
     }
     let encoded = await secrets.get(storageKeyName(jid));
@@ -136,12 +172,16 @@ export function createOmemoService(deps: OmemoDeps) {
     if (!p) {
       p = openDevice(accountId).then(
         (d) => {
-          if (d) loaded.set(accountId, d);
+          if (d) {
+            loaded.set(accountId, d);
+            if (!status.has(accountId) || status.get(accountId)!.state === 'unavailable') setStatus(accountId, 'ready');
+          }
           return d;
         },
         (err: Error) => {
           deps.log.error('OMEMO keys could not be prepared', err);
           opened.delete(accountId);
+          setStatus(accountId, 'unavailable', KEYS_FAILED(err.message));
           return undefined;
         },
       );
@@ -277,25 +317,35 @@ export function createOmemoService(deps: OmemoDeps) {
   }
 
   function chatView(conv: ConversationRecord): ChatEncryptionView {
+    // The first chat shown opens the keys, so a device that cannot work says so before anything is sent.
+    if (!opened.has(conv.accountId) && !status.has(conv.accountId)) void own(conv.accountId);
     const known = lists.seenAt(conv.accountId, conv.peer) !== undefined;
     const available = lists.activeIds(conv.accountId, conv.peer).length > 0;
     const mode = conv.encryption ?? (available || !known ? 'omemo' : 'plain');
-    let warning: string | undefined;
-    if (mode === 'omemo' && known && !available) {
-      warning = `${conv.peer} has no app that can receive encrypted messages. Messages will wait until you turn encryption off for this chat.`;
-    } else if (mode === 'omemo' && available) {
-      const active = devicesOf(loaded.get(conv.accountId), conv.accountId, conv.peer).filter((x) => x.active);
-      if (active.some((x) => x.trust === 'undecided' && x.fingerprint)) {
-        warning = `${conv.peer} has a device you have not verified. It will not receive your messages until you verify or trust it.`;
-      } else if (active.length > 0 && active.every((x) => x.trust === 'distrusted')) {
-        warning = `You distrusted every device of ${conv.peer}: encrypted messages cannot reach them.`;
-      }
+    const notReady = status.get(conv.accountId)?.problem;
+    // This device's own trouble comes first in an encrypted chat: it is what stops it working.
+    const warning = (mode === 'omemo' ? notReady : undefined) ?? peerWarning(conv, mode, known, available);
+    return { mode, available, ...(warning ? { warning } : {}), ...(notReady ? { notReady } : {}) };
+  }
+
+  function peerWarning(conv: ConversationRecord, mode: 'omemo' | 'plain', known: boolean, available: boolean): string | undefined {
+    if (mode !== 'omemo') return undefined;
+    if (known && !available) {
+      return `${conv.peer} has no app that can receive encrypted messages. Messages will wait until you turn encryption off for this chat.`;
     }
-    return { mode, available, ...(warning ? { warning } : {}) };
+    if (!available) return undefined;
+    const active = devicesOf(loaded.get(conv.accountId), conv.accountId, conv.peer).filter((x) => x.active);
+    if (active.some((x) => x.trust === 'undecided' && x.fingerprint)) {
+      return `${conv.peer} has a device you have not verified. It will not receive your messages until you verify or trust it.`;
+    }
+    if (active.length > 0 && active.every((x) => x.trust === 'distrusted')) {
+      return `You distrusted every device of ${conv.peer}: encrypted messages cannot reach them.`;
+    }
+    return undefined;
   }
 
   const messages = installOmemoMessages({
-    chats: deps.chats, repo: deps.repo, connections: deps.connections, log: deps.log, own, exclusive, deviceIds, ensureSessions, blindTrust,
+    chats: deps.chats, repo: deps.repo, connections: deps.connections, log: deps.log, heartbeats, own, exclusive, deviceIds, ensureSessions, blindTrust,
     // Per incoming plain message: only what decides it (an automatic chat with devices is encrypted).
     isEncryptedChat(accountId, peer) {
       const conv = deps.repo.conversation(`${accountId}|${peer}`);
@@ -321,9 +371,15 @@ export function createOmemoService(deps: OmemoDeps) {
     encrypt: messages.encrypt,
   };
 
+  /** Publishing after a failure: per account, the timer and the next delay. */
+  const republish = new Map<AccountId, { timer?: NodeJS.Timeout; delay: number }>();
+
   async function onOnline(accountId: AccountId, client: XmppClient) {
+    // Keys that could not be opened are tried again at each sign-in (a keychain may be back).
+    if (status.get(accountId)?.state === 'unavailable') opened.delete(accountId);
     const d = await own(accountId);
     if (!d) return;
+    clearTimeout(republish.get(accountId)?.timer);
     try {
       // A long-running Vireo rotates its signed prekey here too, not only when it starts (keys.ts).
       await rotateSignedPreKey(d.store);
@@ -331,9 +387,27 @@ export function createOmemoService(deps: OmemoDeps) {
       await publishBundle(d, client);
       const ids = await deviceIds(accountId, d.jid, true);
       await ensureListed(d, client, ids);
+      republish.delete(accountId);
+      setStatus(accountId, 'ready');
     } catch (err) {
       deps.log.warn(`publishing OMEMO keys failed: ${(err as Error).message}`);
+      if (deps.connections.client(accountId) !== client || client.status !== 'online') return; // offline meanwhile: the next sign-in publishes
+      setStatus(accountId, 'unpublished', UNPUBLISHED(publishFailure(err)));
+      const delay = republish.get(accountId)?.delay ?? REPUBLISH_FIRST_MS;
+      const timer = setTimeout(() => {
+        if (deps.connections.client(accountId) === client && client.status === 'online') void onOnline(accountId, client);
+      }, delay);
+      timer.unref();
+      republish.set(accountId, { timer, delay: Math.min(delay * 2, REPUBLISH_MAX_MS) });
     }
+  }
+
+  /** Why a publish failed, briefly, for the sentence the user reads. */
+  function publishFailure(err: unknown): string {
+    const condition = conditionOf(err);
+    if (condition) return `it answered “${condition}”`;
+    if (err instanceof Unreachable || /timeout/i.test((err as Error)?.message ?? '')) return 'it did not answer';
+    return (err as Error)?.message ?? 'unknown reason';
   }
 
   function installOn(accountId: AccountId, client: XmppClient) {
@@ -372,9 +446,14 @@ export function createOmemoService(deps: OmemoDeps) {
   // ---- commands ----
   async function ownView(accountId: AccountId): Promise<Result<OmemoOwnView>> {
     const d = await own(accountId);
-    if (!d) return fail('omemo-unavailable');
+    // The reason in words travels as the detail (the renderer also has it from 'omemo:status').
+    if (!d) return fail('omemo-unavailable', status.get(accountId)?.problem);
+    const now = status.get(accountId);
     // Conversations' verification link (its QR code): xmpp:jid?omemo-sid-<device id>=<fingerprint>.
-    return ok({ accountId, jid: d.jid as BareJid, deviceId: d.deviceId, fingerprint: d.fingerprint, uri: `xmpp:${d.jid}?omemo-sid-${d.deviceId}=${d.fingerprint}` });
+    return ok({
+      accountId, jid: d.jid as BareJid, deviceId: d.deviceId, fingerprint: d.fingerprint, uri: `xmpp:${d.jid}?omemo-sid-${d.deviceId}=${d.fingerprint}`,
+      ...(now?.state === 'unpublished' && now.problem ? { problem: now.problem } : {}),
+    });
   }
 
   async function devices(accountId: AccountId, jid: string): Promise<Result<OmemoDeviceView[]>> {
@@ -433,6 +512,8 @@ export function createOmemoService(deps: OmemoDeps) {
     onSynced: (accountId: AccountId) => void onSynced(accountId).catch((err: Error) => deps.log.warn(`after catch-up: ${err.message}`)),
     onOffline(accountId: AccountId) {
       for (const key of [...broken.keys()]) if (key.startsWith(`${accountId}|`)) broken.delete(key);
+      clearTimeout(republish.get(accountId)?.timer);
+      republish.delete(accountId);
     },
     /** A chat was opened: learn whether the contact has OMEMO, so the lock shows the truth. */
     lookup(accountId: AccountId, jid: string) {

@@ -40,6 +40,9 @@ describe('room self-ping', () => {
   it('a room that forgot alice without telling her is noticed, rejoined, and its messages reach her again', async () => {
     await alice.must('rooms:join', { accountId: aliceAcc.id, room, nick: 'Alice' });
     bobRoom = await bob.must('rooms:join', { accountId: bobAcc.id, room, nick: 'Bob' });
+    // Alice has seen Bob come in (room updates are sent once per turn of the event loop).
+    await alice.waitForEvent('room:updated', (r) => r.jid === room && r.occupants.some((o) => o.nick === 'Bob'));
+    await new Promise((r) => setTimeout(r, 50));
     // Quiet, and still in: pings are answered and nothing changes.
     const quiet = alice.mark();
     await new Promise((r) => setTimeout(r, 3500));

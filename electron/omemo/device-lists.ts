@@ -29,6 +29,7 @@ export function createDeviceLists(db: Database.Database, now: () => number = Dat
       'DELETE FROM omemo_signed_prekeys WHERE account_id = ?',
       'DELETE FROM omemo_sessions WHERE account_id = ?',
       'DELETE FROM omemo_identities WHERE account_id = ?',
+      'DELETE FROM omemo_heartbeats WHERE account_id = ?',
     ].map((sql) => db.prepare(sql)),
   };
 

@@ -12,8 +12,9 @@ import type Database from 'better-sqlite3';
 import type { Migration } from '../../store/migrate.js';
 import { migration0100 } from './0100-omemo-init.js';
 import { migration0101 } from './0101-omemo-devices.js';
+import { migration0102 } from './0102-omemo-heartbeats.js';
 
-export const OMEMO_MIGRATIONS: Migration[] = [migration0100, migration0101];
+export const OMEMO_MIGRATIONS: Migration[] = [migration0100, migration0101, migration0102];
 
 export function migrateOmemo(db: Database.Database, migrations: Migration[] = OMEMO_MIGRATIONS): number {
   db.exec(`CREATE TABLE IF NOT EXISTS omemo_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)`);

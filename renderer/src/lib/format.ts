@@ -23,12 +23,17 @@ export function relativeTime(ts: Timestamp, now: Timestamp): string {
   return then.toLocaleDateString(undefined, sameYear ? { day: 'numeric', month: 'short' } : { dateStyle: 'medium' });
 }
 
+// One formatter each, made on first use: toLocale…String with options builds a new one per call
+// (about a millisecond), which a burst of thousands of messages would pay for every one.
+let clockFormat: Intl.DateTimeFormat | undefined;
+let fullFormat: Intl.DateTimeFormat | undefined;
+
 export function clockTime(ts: Timestamp): string {
-  return new Date(ts).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return (clockFormat ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })).format(ts);
 }
 
 export function fullDateTime(ts: Timestamp): string {
-  return new Date(ts).toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'short' });
+  return (fullFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' })).format(ts);
 }
 
 /**

@@ -4,11 +4,13 @@
 import type { Api } from './api.js';
 
 /**
- * Calls `app:set-active` whenever the page's visibility changes, and once at the start if it begins
- * hidden (the core assumes a visible window). Returns the function that stops watching.
+ * Calls `app:set-active` once at the start and then whenever the page's visibility changes. The start
+ * counts too: the core outlives a page (a reloaded window, a closed browser-host tab reports "hidden"
+ * as it unloads), so it may still hold an earlier page's "inactive". Returns the function that stops
+ * watching.
  */
 export function watchVisibility(api: Pick<Api, 'call'>, doc: Document = document): () => void {
-  let active = true;
+  let active: boolean | undefined;
   const report = () => {
     const now = doc.visibilityState === 'visible';
     if (now === active) return;

@@ -55,6 +55,7 @@ export class AppState {
       api.on('sync:state', (s) => apply(() => this.sync.apply(s))),
       api.on('room:updated', (r) => apply(() => this.rooms.upsert(r))),
       api.on('omemo:devices', (p) => apply(() => this.omemo.apply(p))),
+      api.on('omemo:status', (p) => apply(() => this.omemo.applyStatus(p))),
     );
     const [accounts, roster, chats, rooms] = await Promise.all([
       api.call('accounts:list', {}),
@@ -181,9 +182,25 @@ export class AppState {
     return undefined;
   }
 
+  /** Conversations with a 'chat:mark-read' on its way: true when another is wanted after it. */
+  #marking = new Map<ConversationId, boolean>();
+
   async markRead(conversationId: ConversationId): Promise<void> {
     this.conversations.clearUnread(conversationId);
-    await this.api.call('chat:mark-read', { conversationId });
+    // The core stores it and publishes the read state to the server (a round trip). Messages that come
+    // meanwhile ask for one more after it: a burst of thousands sends a few, not one per message.
+    if (this.#marking.has(conversationId)) {
+      this.#marking.set(conversationId, true);
+      return;
+    }
+    try {
+      do {
+        this.#marking.set(conversationId, false);
+        await this.api.call('chat:mark-read', { conversationId });
+      } while (this.#marking.get(conversationId));
+    } finally {
+      this.#marking.delete(conversationId);
+    }
   }
 }
 

@@ -20,8 +20,40 @@ const PAST_PENDING = new Set<DeliveryState>(['sent', 'delivered', 'read']);
 const EMPTY: Thread = { messages: [], hasMore: false, loaded: false, loading: false };
 const PAGE = 50;
 
+/**
+ * The ids in a thread's message list, kept beside it so that a live message (a burst brings
+ * thousands, one event each) is appended without rebuilding and re-sorting the whole thread.
+ */
+const idsOf = new WeakMap<MessageView[], Set<string>>();
+function ids(list: MessageView[]): Set<string> {
+  let set = idsOf.get(list);
+  if (!set) idsOf.set(list, (set = new Set(list.map((m) => m.id))));
+  return set;
+}
+
 /** Merges by id (the later copy wins) and keeps timestamp order. */
 function merge(existing: MessageView[], incoming: MessageView[]): MessageView[] {
+  const known = ids(existing);
+  // The common case: only new messages, none older than the newest shown (live ones, a burst).
+  let appendable = true;
+  let last = existing[existing.length - 1]?.timestamp ?? -Infinity;
+  const seen = new Set<string>();
+  for (const m of incoming) {
+    if (m.timestamp < last || known.has(m.id) || seen.has(m.id)) {
+      appendable = false;
+      break;
+    }
+    last = m.timestamp;
+    seen.add(m.id);
+  }
+  if (appendable) {
+    const next = existing.concat(incoming);
+    // The old list is replaced by the new one: its id set moves over instead of being copied.
+    idsOf.delete(existing);
+    for (const id of seen) known.add(id);
+    idsOf.set(next, known);
+    return next;
+  }
   const byId = new Map(existing.map((m) => [m.id, m]));
   for (const m of incoming) byId.set(m.id, m);
   return [...byId.values()].sort((a, b) => a.timestamp - b.timestamp);
@@ -45,7 +77,11 @@ export class MessagesStore {
 
   add(messages: MessageView[]): void {
     const groups = new Map<ConversationId, MessageView[]>();
-    for (const m of messages) groups.set(m.conversationId, [...(groups.get(m.conversationId) ?? []), m]);
+    for (const m of messages) {
+      const list = groups.get(m.conversationId);
+      if (list) list.push(m);
+      else groups.set(m.conversationId, [m]);
+    }
     for (const [id, list] of groups) this.#patch(id, { messages: merge(this.thread(id).messages, list) });
   }
 

@@ -1,11 +1,12 @@
 // OMEMO (XEP-0384) devices per (account, JID) and this Vireo's own device per account. Loaded on
 // demand ('omemo:devices', 'omemo:own'), then kept current by 'omemo:devices' events, which always carry
-// the whole list of one JID. Trust decisions are made in main; this store only asks and shows.
+// the whole list of one JID, and 'omemo:status' (whether OMEMO works here at all, in words). Trust
+// decisions are made in main; this store only asks and shows.
 import type { Api } from '../lib/api.js';
 import type { AccountId, BareJid } from '../../../shared/ids.js';
 import type { Events } from '../../../shared/contract.js';
 import type { Result, VireoError } from '../../../shared/errors.js';
-import type { OmemoDeviceView, OmemoOwnView } from '../../../shared/views.js';
+import type { OmemoDeviceView, OmemoOwnView, OmemoStatusView } from '../../../shared/views.js';
 
 export const deviceListKey = (accountId: AccountId, jid: BareJid): string => `${accountId}\u0000${jid}`;
 
@@ -24,6 +25,7 @@ export class OmemoStore {
   #lists = $state.raw<Record<string, DeviceList>>({});
   #own = $state.raw<Record<string, OmemoOwnView>>({});
   #ownErrors = $state.raw<Record<string, VireoError>>({});
+  #status = $state.raw<Record<string, OmemoStatusView>>({});
   /** Bumped by every event per list, so a load answered after a newer event does not undo it. */
   #generation = new Map<string, number>();
   #api: Api;
@@ -42,6 +44,27 @@ export class OmemoStore {
 
   ownError(accountId: AccountId): VireoError | undefined {
     return this.#ownErrors[accountId];
+  }
+
+  /**
+   * Why OMEMO does not work for this account on this device, in words (no safe place for its keys,
+   * keys the server did not take); undefined when it works or nothing is known yet. The latest
+   * 'omemo:status' wins; before one arrived, what 'omemo:own' answered.
+   */
+  problem(accountId: AccountId): string | undefined {
+    const status = this.#status[accountId];
+    if (status) return status.problem;
+    const error = this.#ownErrors[accountId];
+    return this.#own[accountId]?.problem ?? (error?.code === 'omemo-unavailable' ? error.detail : undefined);
+  }
+
+  /** The 'omemo:status' event. The own device is asked again if it was shown: it may exist now, or be fine. */
+  applyStatus(status: OmemoStatusView): void {
+    const { accountId } = status;
+    const before = this.#status[accountId];
+    this.#status = { ...this.#status, [accountId]: status };
+    const shown = accountId in this.#own || accountId in this.#ownErrors;
+    if (shown && (before?.state !== status.state || before.problem !== status.problem)) void this.loadOwn(accountId);
   }
 
   #patch(key: string, patch: Partial<DeviceList>): void {
@@ -75,6 +98,9 @@ export class OmemoStore {
       this.#ownErrors = rest;
       return undefined;
     }
+    // A device that stopped working has no fingerprint to show any more.
+    const { [accountId]: _stale, ...others } = this.#own;
+    this.#own = others;
     this.#ownErrors = { ...this.#ownErrors, [accountId]: r.error };
     return r.error;
   }

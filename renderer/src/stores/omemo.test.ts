@@ -1,6 +1,6 @@
 // The OMEMO store: loads on demand, follows 'omemo:devices' (wired by AppState), and never lets a slow
 // answer undo a newer event.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { api, setBridgeForTests } from '../lib/api.js';
 import { AppState } from './app.svelte.js';
 import { ACCOUNT_ID, account, createFakeBridge, ok, omemoDevice, omemoOwn, type Handlers } from '../test/fake-bridge.js';
@@ -70,5 +70,37 @@ describe('OmemoStore', () => {
     await omemo.loadOwn(ACCOUNT_ID);
     expect(omemo.own(ACCOUNT_ID)?.deviceId).toBe(4242);
     expect(omemo.ownError(ACCOUNT_ID)).toBeUndefined();
+  });
+
+  it('says why OMEMO does not work here: from omemo:own first, then from each omemo:status, asking for the own device again', async () => {
+    const noKeys = 'Encryption does not work on this device: no safe place for its keys.';
+    const { fake, omemo } = await setup({ 'omemo:own': () => ({ ok: false, error: { code: 'omemo-unavailable', detail: noKeys } }) });
+    expect(omemo.problem(ACCOUNT_ID)).toBeUndefined();
+    // Not shown yet: an event is kept, nothing is asked.
+    fake.emit('omemo:status', { accountId: ACCOUNT_ID, state: 'ready' });
+    expect(omemo.problem(ACCOUNT_ID)).toBeUndefined();
+    expect(fake.callsOf('omemo:own')).toEqual([]);
+
+    await omemo.loadOwn(ACCOUNT_ID);
+    fake.emit('omemo:status', { accountId: ACCOUNT_ID, state: 'unavailable', problem: noKeys });
+    expect(omemo.problem(ACCOUNT_ID)).toBe(noKeys);
+    await vi.waitFor(() => expect(fake.callsOf('omemo:own')).toHaveLength(2));
+    fake.emit('omemo:status', { accountId: ACCOUNT_ID, state: 'unavailable', problem: noKeys }); // the same again: not asked again
+    expect(fake.callsOf('omemo:own')).toHaveLength(2);
+
+    fake.handlers['omemo:own'] = () => ok(omemoOwn());
+    fake.emit('omemo:status', { accountId: ACCOUNT_ID, state: 'ready' });
+    expect(omemo.problem(ACCOUNT_ID)).toBeUndefined();
+    await vi.waitFor(() => expect(omemo.own(ACCOUNT_ID)?.deviceId).toBe(4242));
+  });
+
+  it('before any omemo:status, takes the problem from what omemo:own answered', async () => {
+    const refused = 'Your contacts cannot send encrypted messages to this device yet.';
+    const { fake, omemo } = await setup({ 'omemo:own': () => ok(omemoOwn({ problem: refused })) });
+    await omemo.loadOwn(ACCOUNT_ID);
+    expect(omemo.problem(ACCOUNT_ID)).toBe(refused);
+    fake.handlers['omemo:own'] = () => ({ ok: false, error: { code: 'omemo-unavailable' } });
+    await omemo.loadOwn(ACCOUNT_ID);
+    expect(omemo.problem(ACCOUNT_ID)).toBeUndefined(); // no words from main: the generic error is shown instead
   });
 });

@@ -1,0 +1,65 @@
+// A long conversation (a burst in a busy room) keeps only the newest messages in the DOM while the
+// reader follows them; the earlier ones come back when asked for, before older pages are loaded.
+import '@testing-library/svelte/vitest';
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { flushSync } from 'svelte';
+import { describe, expect, it, vi } from 'vitest';
+import type { Thread } from '../../stores/messages.svelte.js';
+import { message } from '../../test/fake-bridge.js';
+import MessageList, { STEP, WINDOW } from './MessageList.svelte';
+
+const ROOM = 'team@conference.example.org';
+const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => message(ROOM, { body: `say ${from + i}`, timestamp: 1000 + from + i }));
+const shown = () => screen.getAllByTestId('message-body').map((b) => b.textContent);
+
+function setup(messages = many(400), hasMore = false) {
+  const onloadolder = vi.fn();
+  const thread: Thread = { messages, hasMore, loaded: true, loading: false };
+  const r = render(MessageList, { props: { thread, onloadolder } });
+  const update = (t: Partial<Thread>) => {
+    Object.assign(thread, t);
+    r.rerender({ thread: { ...thread }, onloadolder });
+    flushSync();
+  };
+  return { onloadolder, update, thread };
+}
+
+describe('MessageList', () => {
+  it('renders the newest messages of a long thread, at most WINDOW of them', () => {
+    setup();
+    const list = shown();
+    expect(list.length).toBeLessThanOrEqual(WINDOW);
+    expect(list.length).toBeGreaterThan(WINDOW - STEP);
+    expect(list.at(-1)).toBe('say 399');
+    expect(screen.getByRole('button', { name: 'Load older messages' })).toBeTruthy();
+  });
+
+  it('following the newest, the window moves with a burst', async () => {
+    const { update, thread } = setup();
+    update({ messages: [...thread.messages, ...many(600, 400)] });
+    const list = shown();
+    expect(list.length).toBeLessThanOrEqual(WINDOW);
+    expect(list.at(-1)).toBe('say 999');
+  });
+
+  it('brings earlier messages back STEP at a time, then asks for older pages', async () => {
+    const { onloadolder } = setup(many(200), true);
+    const before = shown().length;
+    await fireEvent.click(screen.getByRole('button', { name: 'Load older messages' }));
+    expect(shown().length).toBe(Math.min(200, before + STEP));
+    expect(onloadolder).not.toHaveBeenCalled();
+    while (shown().length < 200) await fireEvent.click(screen.getByRole('button', { name: 'Load older messages' }));
+    expect(shown()[0]).toBe('say 0');
+    await fireEvent.click(screen.getByRole('button', { name: 'Load older messages' }));
+    expect(onloadolder).toHaveBeenCalledTimes(1);
+  });
+
+  it('a reader who scrolled up keeps the messages they read while new ones arrive', async () => {
+    const { update, thread } = setup();
+    const first = shown()[0];
+    await fireEvent.wheel(screen.getByRole('log'), { deltaY: -120 });
+    update({ messages: [...thread.messages, ...many(300, 400)] });
+    expect(shown()[0]).toBe(first);
+    expect(shown().at(-1)).toBe('say 699');
+  });
+});

@@ -1,0 +1,118 @@
+// OMEMO inside a one-to-one chat view: a message's lock opens its sender's device in the devices
+// panel, and an account whose OMEMO does not work here says so up front — on the lock in the header,
+// in the chat's warning and in the panel — following 'conversation:updated' and 'omemo:status'.
+import '@testing-library/svelte/vitest';
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { flushSync } from 'svelte';
+import { describe, expect, it, vi } from 'vitest';
+import { api, setBridgeForTests } from '../../lib/api.js';
+import { AppState, appContext } from '../../stores/app.svelte.js';
+import { ACCOUNT_ID, account, contact, conversation, createFakeBridge, message, ok, omemoDevice, omemoOwn, type Handlers } from '../../test/fake-bridge.js';
+import type { ChatEncryptionView, MessageView } from '../../../../shared/views.js';
+import ChatView from '../chat/ChatView.svelte';
+
+const BOB = 'bob@example.org';
+const NO_KEYS = 'Encryption does not work on this device: Vireo has no safe place to keep this account’s encryption keys.';
+
+async function setup(encryption: ChatEncryptionView, messages: MessageView[] = [], handlers: Handlers = {}) {
+  const chat = conversation(BOB, { title: 'Bob', encryption });
+  const fake = createFakeBridge({
+    'accounts:list': () => ok([account()]),
+    'roster:snapshot': () => ok({ contacts: [contact(BOB, { name: 'Bob' })], requests: [] }),
+    'chats:list': () => ok([chat]),
+    'chat:history': () => ok({ messages, hasMore: false }),
+    'omemo:devices': ({ jid }) => ok(jid === BOB ? [omemoDevice(BOB, 100), omemoDevice(BOB, 200, { trust: 'verified' })] : []),
+    'omemo:own': () => ok(omemoOwn()),
+    ...handlers,
+  });
+  setBridgeForTests(fake.bridge);
+  const app = new AppState(api);
+  await app.start();
+  render(ChatView, { props: { conversationId: chat.id }, context: appContext(app) });
+  await vi.waitFor(() => expect(fake.callsOf('chat:history')).toHaveLength(1));
+  return { fake, app, chat };
+}
+
+const row = (id: number) => screen.getAllByTestId('device-row').find((el) => el.dataset.deviceId === String(id))!;
+
+describe('a message’s lock', () => {
+  it('opens the devices panel on the device that encrypted the message', async () => {
+    await setup({ mode: 'omemo', available: true }, [
+      message(BOB, { body: 'from the verified one', encrypted: true, senderDevice: 200, senderTrust: 'verified' }),
+    ]);
+    const lock = await screen.findByRole('button', { name: 'Encrypted by device 200 (verified). Show this device' });
+    expect(lock.getAttribute('title')).toBe('Encrypted by device 200 (verified). Click to show this device.');
+    expect(screen.queryByTestId('devices-panel')).toBeNull();
+
+    await fireEvent.click(lock);
+    const panel = screen.getByTestId('devices-panel');
+    await vi.waitFor(() => expect(document.activeElement).toBe(row(200)));
+    expect(row(200).dataset.highlighted).toBe('true');
+    expect(row(200).getAttribute('aria-current')).toBe('true');
+    expect(row(100).dataset.highlighted).toBeUndefined();
+    expect(within(row(200)).getByTestId('device-trust-state').textContent).toBe('Verified');
+    expect(within(panel).queryByTestId('device-not-listed')).toBeNull();
+  });
+
+  it('says so when the device is no longer listed', async () => {
+    await setup({ mode: 'omemo', available: true }, [message(BOB, { encrypted: true, senderDevice: 999, senderTrust: 'trusted' })]);
+    await fireEvent.click(await screen.findByRole('button', { name: /^Encrypted by device 999/ }));
+    const note = await screen.findByTestId('device-not-listed');
+    expect(note.textContent).toContain('Device 999 is not among Bob’s devices any more.');
+  });
+});
+
+describe('OMEMO not ready on this device', () => {
+  it('says it on the lock and in the chat, and in the panel’s own section instead of a fingerprint', async () => {
+    const { fake, chat } = await setup({ mode: 'omemo', available: true, notReady: NO_KEYS, warning: NO_KEYS }, [], {
+      'omemo:own': () => ({ ok: false, error: { code: 'omemo-unavailable', detail: NO_KEYS } }),
+    });
+    const toggle = screen.getByTestId('encryption-toggle');
+    expect(toggle.textContent?.trim()).toBe('Encryption not ready');
+    expect(toggle.dataset.ready).toBe('false');
+    expect(toggle.getAttribute('title')).toContain(NO_KEYS);
+    // The reason is part of the button's description for screen readers.
+    expect(document.getElementById(toggle.getAttribute('aria-describedby')!)?.textContent).toBe(NO_KEYS);
+    expect(screen.getByTestId('chat-encryption-warning').textContent).toContain(NO_KEYS);
+
+    await fireEvent.click(within(screen.getByTestId('chat-encryption-warning')).getByRole('button', { name: 'Show devices' }));
+    const problem = await screen.findByTestId('own-problem');
+    expect(problem.textContent).toContain(NO_KEYS);
+    expect(screen.queryByTestId('own-fingerprint')).toBeNull();
+
+    // The keys can be kept again (e.g. after the next sign-in): status and chat follow.
+    fake.handlers['omemo:own'] = () => ok(omemoOwn());
+    fake.emit('omemo:status', { accountId: ACCOUNT_ID, state: 'ready' });
+    fake.emit('conversation:updated', { ...chat, encryption: { mode: 'omemo', available: true } });
+    flushSync();
+    await screen.findByTestId('own-fingerprint');
+    expect(screen.queryByTestId('own-problem')).toBeNull();
+    expect(toggle.textContent?.trim()).toBe('Encrypted');
+    expect(toggle.dataset.ready).toBeUndefined();
+    expect(screen.queryByTestId('chat-encryption-warning')).toBeNull();
+  });
+
+  it('shows that the keys were not published, beside this device’s fingerprint, as soon as omemo:status says so', async () => {
+    const { fake } = await setup({ mode: 'omemo', available: true });
+    expect(screen.getByTestId('encryption-toggle').textContent?.trim()).toBe('Encrypted');
+    await fireEvent.click(screen.getByTestId('devices-button'));
+    await screen.findByTestId('own-fingerprint');
+    expect(screen.queryByTestId('own-problem')).toBeNull();
+
+    const refused = 'Your contacts cannot send encrypted messages to this device yet: the server did not accept its encryption keys.';
+    fake.handlers['omemo:own'] = () => ok(omemoOwn({ problem: refused }));
+    fake.emit('omemo:status', { accountId: ACCOUNT_ID, state: 'unpublished', problem: refused });
+    flushSync();
+    expect((await screen.findByTestId('own-problem')).textContent).toContain(refused);
+    expect(screen.getByTestId('own-fingerprint')).toBeTruthy();
+    await vi.waitFor(() => expect(fake.callsOf('omemo:own')).toHaveLength(2));
+  });
+
+  it('in a chat the user keeps in plain text, the lock explains only in its tooltip', async () => {
+    await setup({ mode: 'plain', available: true, notReady: NO_KEYS });
+    const toggle = screen.getByTestId('encryption-toggle');
+    expect(toggle.textContent?.trim()).toBe('Not encrypted');
+    expect(toggle.getAttribute('title')).toBe(`Messages are sent in plain text. ${NO_KEYS}`);
+    expect(screen.queryByTestId('chat-encryption-warning')).toBeNull();
+  });
+});

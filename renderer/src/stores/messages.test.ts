@@ -1,0 +1,46 @@
+// The messages store merges what arrives (pages, live messages, updates) by id and in time order; a
+// burst of live messages is appended without re-sorting the thread.
+import { describe, expect, it } from 'vitest';
+import { api, setBridgeForTests } from '../lib/api.js';
+import { MessagesStore } from './messages.svelte.js';
+import { convId, createFakeBridge, message } from '../test/fake-bridge.js';
+
+const BOB = 'bob@example.org';
+const bodies = (s: MessagesStore) => s.thread(convId(BOB)).messages.map((m) => m.body);
+
+function store() {
+  setBridgeForTests(createFakeBridge().bridge);
+  return new MessagesStore(api);
+}
+
+describe('MessagesStore.add', () => {
+  it('appends new messages, replaces a known one in place, and sorts one that comes late', () => {
+    const s = store();
+    const [a, b, c, d] = [1, 2, 3, 4].map((n) => message(BOB, { body: `m${n}`, timestamp: n * 1000 }));
+    s.add([a!, b!]);
+    s.add([c!]);
+    expect(bodies(s)).toEqual(['m1', 'm2', 'm3']);
+    // The later copy of a message wins and keeps its place.
+    s.add([{ ...b!, body: 'm2 edited' }]);
+    expect(bodies(s)).toEqual(['m1', 'm2 edited', 'm3']);
+    // Older than the newest shown: sorted in.
+    s.add([{ ...d!, timestamp: 1500 }]);
+    expect(bodies(s)).toEqual(['m1', 'm4', 'm2 edited', 'm3']);
+    // The same message twice in one batch, and again later: once.
+    const e = message(BOB, { body: 'm5', timestamp: 9000 });
+    s.add([e, e]);
+    s.add([e]);
+    expect(bodies(s)).toEqual(['m1', 'm4', 'm2 edited', 'm3', 'm5']);
+  });
+
+  it('keeps up with a burst: 2,000 live messages one event each, in order, none twice', () => {
+    const s = store();
+    const burst = Array.from({ length: 2000 }, (_, i) => message(BOB, { body: `b${i}`, timestamp: 1000 + i }));
+    for (const m of burst) s.add([m]);
+    s.add([burst[1999]!, burst[0]!]);
+    const list = s.thread(convId(BOB)).messages;
+    expect(list).toHaveLength(2000);
+    expect(list[0]?.body).toBe('b0');
+    expect(list[1999]?.body).toBe('b1999');
+  });
+});
