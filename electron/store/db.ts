@@ -15,6 +15,10 @@ export function openDatabase(profileDir: string, fileName = 'vireo.sqlite'): Db 
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Deleted content is overwritten with zeros, not left in free space: a message deleted for
+  // everyone (XEP-0424/0425) must not stay readable in the file (see MessagesRepo.retract), nor
+  // OMEMO ratchet keys that were replaced (forward secrecy also on disk).
+  db.pragma('secure_delete = ON');
   migrate(db);
   return db;
 }

@@ -84,6 +84,23 @@ export function createMessagesRepo(db: Db) {
   const setOccupantId = db.prepare('UPDATE messages SET occupant_id = ? WHERE id = ?');
   const getMsg = db.prepare<[string], MsgRow>('SELECT * FROM messages WHERE id = ?');
 
+  /**
+   * The write-ahead log still holds the page images that carried a retracted text: once the current
+   * transaction is over, copy the log into the file and empty it (secure_delete zeroes what the copy
+   * frees). Retractions are rare, so the cost of a full checkpoint does not matter.
+   */
+  let scrubbing = false;
+  function scrubSoon() {
+    if (scrubbing) return;
+    scrubbing = true;
+    setImmediate(() => {
+      scrubbing = false;
+      if (!db.open) return;
+      if (db.inTransaction) return scrubSoon();
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    });
+  }
+
   function ensureConversation(accountId: string, peer: string, now = Date.now(), kind: 'chat' | 'room' = 'chat'): ConversationRecord {
     const id = conversationIdOf(accountId, peer);
     insertConv.run(id, accountId, peer, now, kind);
@@ -226,6 +243,7 @@ export function createMessagesRepo(db: Db) {
       const res = db.prepare(`UPDATE messages SET body = '', retracted_at = ?, retracted_by = ?, retraction_reason = ?
         WHERE id = ? AND retracted_at IS NULL`).run(how.at, how.by, how.reason ?? null, id);
       const r = res.changes > 0 ? getMsg.get(id) : undefined;
+      if (r) scrubSoon();
       return r && msgFromRow(r);
     },
   };
