@@ -1,14 +1,15 @@
 // The devices panel: a contact's devices with their fingerprints in groups and trust in words,
 // Verify / Trust / Distrust through 'omemo:set-trust', this device's fingerprint with its QR code and
-// link, and verifying from a pasted link (with the error in words).
+// link, and verifying from a pasted link or an image of a QR code (with the error in words).
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, setBridgeForTests } from '../../lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import { ACCOUNT_ID, account, createFakeBridge, fingerprint, ok, omemoDevice, omemoOwn, type Handlers } from '../../test/fake-bridge.js';
 import type { BareJid } from '../../../../shared/ids.js';
+import { qrPixels, stubImageDecoding } from '../../test/qr-pixels.js';
 import DevicesPanel from './DevicesPanel.svelte';
 
 const BOB = 'bob@example.org' as BareJid;
@@ -41,6 +42,8 @@ const contactRows = () => within(screen.getByRole('list', { name: 'Bob’s devic
 const row = (id: number) => screen.getAllByTestId('device-row').find((el) => el.dataset.deviceId === String(id))!;
 
 describe('DevicesPanel', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
   it('lists the contact’s devices, in use first, with fingerprints in 8 groups of 8 and trust in words', async () => {
     const { fake } = await setup();
     expect(fake.callsOf('omemo:devices')).toEqual([
@@ -154,6 +157,37 @@ describe('DevicesPanel', () => {
     expect(screen.queryByTestId('verify-uri-error')).toBeNull();
     expect(row(100).dataset.trust).toBe('verified');
     expect(fake.callsOf('omemo:verify-uri')[1]?.uri).toBe(`xmpp:bob@example.org?omemo-sid-100=${fingerprint(100)}`);
+  });
+
+  it('verifies from an image of the contact’s QR code, as from a pasted link', async () => {
+    const link = `xmpp:bob@example.org?omemo-sid-100=${fingerprint(100)}`;
+    stubImageDecoding({ 'bob.png': qrPixels(link), 'web.png': qrPixels('https://example.org/') });
+    const { fake } = await setup({
+      'omemo:verify-uri': ({ uri }) => (uri.includes('omemo-sid-')
+        ? ok([omemoDevice(BOB, 100, { trust: 'verified' })])
+        : { ok: false, error: { code: 'omemo-bad-uri' } }),
+    });
+    const choose = async (name: string) => {
+      const input = screen.getByLabelText<HTMLInputElement>('Image of your contact’s QR code');
+      Object.defineProperty(input, 'files', { value: [new File(['…'], name, { type: 'image/png' })], configurable: true });
+      await fireEvent.change(input);
+    };
+
+    // A code that holds something else: the same sentence as for a pasted link, and the text in view.
+    await choose('web.png');
+    const error = await screen.findByTestId('verify-uri-error');
+    expect(error.textContent).toContain('That is not an OMEMO verification link.');
+    expect(screen.getByTestId<HTMLInputElement>('verify-uri-input').value).toBe('https://example.org/');
+
+    await choose('bob.png');
+    const result = await screen.findByTestId('verify-uri-result');
+    expect(result.textContent).toContain('device 100 of bob@example.org');
+    expect(screen.queryByTestId('verify-uri-error')).toBeNull();
+    expect(row(100).dataset.trust).toBe('verified');
+    expect(screen.getByTestId<HTMLInputElement>('verify-uri-input').value).toBe('');
+    expect(fake.callsOf('omemo:verify-uri')).toEqual([
+      { accountId: ACCOUNT_ID, uri: 'https://example.org/' }, { accountId: ACCOUNT_ID, uri: link },
+    ]);
   });
 
   it('closes with Escape and with Close', async () => {
