@@ -244,6 +244,8 @@ export interface RoomView {
   conversationId: ConversationId;
   /** The user's nickname in the room. */
   nick: string;
+  /** The room's name as its owners configured it (XEP-0045 §6.4 disco#info), when it has one: render as text. */
+  name?: string;
   subject?: string;
   state: 'joining' | 'joined' | 'left' | 'error';
   /** Why joining failed or why the user is out (kicked, banned, room destroyed), in contract codes. */

@@ -3,14 +3,17 @@
 // and live; leaving on device 1 leaves on device 2 and keeps the bookmark with autojoin off; a restart
 // of device 1 with its rooms table wiped rejoins from the bookmarks alone. XEP-0048 (a server without
 // XEP-0402, bookmarks in private XML storage): device 2 joins what device 1 joined, after sign-in.
+// Removed from a room (kicked, room destroyed, banned while away): the bookmark stays with autojoin
+// off, and a restart does not walk back in.
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xml } from '@xmpp/client';
 import { startProsody, type ProsodyServer } from '../../e2e/fixtures/prosody.js';
 import { addSyncedAccount, startTestCore, type TestCore } from '../../e2e/fixtures/core-harness.js';
-import type { AccountView } from '../../shared/views.js';
+import type { AccountView, RoomView } from '../../shared/views.js';
 import { buildBookmarksRequest, parseBookmarksResult } from '../xmpp/xep/0402-bookmarks.js';
+import { buildDestroyRoom } from '../xmpp/xep/0045-muc-admin.js';
 
 const joinedIn = (t: TestCore, room: string, after?: number) =>
   t.waitForEvent('room:updated', (r) => r.jid === room && r.state === 'joined', 15_000, after);
@@ -118,5 +121,81 @@ describe('bookmarks (XEP-0048, a server without XEP-0402)', () => {
     await addSyncedAccount(two, server, 'dana', 'dana-pw');
     await joinedIn(two, kept, mark);
     expect((await two.must('rooms:list', {})).map((r) => `${r.jid}:${r.state}`)).toEqual([`${kept}:joined`]);
+  });
+});
+
+describe('bookmarks of rooms the user was removed from (XEP-0402)', () => {
+  let server: ProsodyServer;
+  let alice: TestCore;
+  let bob: TestCore;
+  let aliceAcc: AccountView;
+  let bobAcc: AccountView;
+  const room = (name: string) => `${name}@${server.mucDomain}`;
+
+  beforeAll(async () => {
+    server = await startProsody();
+    await server.register('alice', 'alice-pw');
+    await server.register('bob', 'bob-pw');
+    [alice, bob] = await Promise.all([startTestCore(), startTestCore()]);
+    aliceAcc = await addSyncedAccount(alice, server, 'alice', 'alice-pw');
+    bobAcc = await addSyncedAccount(bob, server, 'bob', 'bob-pw');
+    // alice owns every room (she created it); bob is in each of them, bookmarked with autojoin.
+    for (const name of ['kept', 'kicked', 'gone', 'banned']) {
+      await alice.must('rooms:join', { accountId: aliceAcc.id, room: room(name), nick: 'Alice' });
+      await bob.must('rooms:join', { accountId: bobAcc.id, room: room(name), nick: 'Bob' });
+    }
+  });
+  afterAll(async () => {
+    await alice?.stop();
+    await bob?.stop();
+    await server?.stop();
+  });
+
+  async function serverBookmarks(t: TestCore, accountId: AccountView['id']) {
+    const client = t.core.connections.client(accountId)!;
+    const items = parseBookmarksResult(await client.iqCaller.request(xml('iq', { type: 'get' }, buildBookmarksRequest()), 10_000));
+    return Object.fromEntries(items.map((b) => [b.jid, b.autojoin]));
+  }
+  const removed = (t: TestCore, jid: string, code: string, after: number) =>
+    t.waitForEvent('room:updated', (r) => r.jid === jid && r.state === 'error' && r.error?.code === code, 10_000, after);
+
+  it('bob, kicked by alice, keeps the bookmark with autojoin off', async () => {
+    await expect.poll(() => serverBookmarks(bob, bobAcc.id), { timeout: 10_000 }).toEqual({
+      [room('kept')]: true, [room('kicked')]: true, [room('gone')]: true, [room('banned')]: true,
+    });
+    const mark = bob.mark();
+    await alice.must('rooms:set-role', { accountId: aliceAcc.id, room: room('kicked'), nick: 'Bob', role: 'none', reason: 'Out' });
+    await removed(bob, room('kicked'), 'room-kicked', mark);
+    await expect.poll(async () => (await serverBookmarks(bob, bobAcc.id))[room('kicked')], { timeout: 10_000 }).toBe(false);
+  });
+
+  it('a room alice destroys is bookmarked with autojoin off too', async () => {
+    const mark = bob.mark();
+    const client = alice.core.connections.client(aliceAcc.id)!;
+    await client.iqCaller.request(xml('iq', { type: 'set', to: room('gone') }, buildDestroyRoom({ reason: 'Closing' })), 10_000);
+    expect(await removed(bob, room('gone'), 'room-destroyed', mark)).toMatchObject({ removalReason: 'Closing' });
+    await expect.poll(async () => (await serverBookmarks(bob, bobAcc.id))[room('gone')], { timeout: 10_000 }).toBe(false);
+  });
+
+  it('after bob’s core restarts on its profile he is back only where he was not removed; a ban while away turns autojoin off', async () => {
+    const profileDir = bob.profileDir;
+    await bob.stop({ keepProfile: true });
+    // Banned while bob's app was closed: he learns it when the room refuses him at sign-in.
+    await alice.must('rooms:set-affiliation', { accountId: aliceAcc.id, room: room('banned'), jid: `bob@${server.domain}`, affiliation: 'outcast' });
+
+    bob = await startTestCore({ profileDir });
+    await joinedIn(bob, room('kept'));
+    await removed(bob, room('banned'), 'room-banned', 0);
+    await bob.waitForEvent('sync:state', (s) => s.accountId === bobAcc.id && s.phase === 'synced', 15_000);
+    // Not back in the room he was kicked from, nor in the destroyed one (Prosody would have created it
+    // afresh with bob as its owner): never even tried.
+    const tried = bob.events.filter((e) => e.name === 'room:updated').map((e) => (e.payload as RoomView).jid);
+    expect(tried).not.toContain(room('kicked'));
+    expect(tried).not.toContain(room('gone'));
+    expect((await bob.must('rooms:list', {})).map((r) => `${r.jid}:${r.state}`).sort()).toEqual([`${room('banned')}:error`, `${room('kept')}:joined`]);
+    expect((await alice.must('rooms:list', {})).find((r) => r.jid === room('kicked'))?.occupants.map((o) => o.nick)).toEqual(['Alice']);
+    await expect.poll(() => serverBookmarks(bob, bobAcc.id), { timeout: 10_000 }).toEqual({
+      [room('kept')]: true, [room('kicked')]: false, [room('gone')]: false, [room('banned')]: false,
+    });
   });
 });

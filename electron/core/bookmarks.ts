@@ -4,14 +4,16 @@
 // XEP-0049 private XML storage. After each new session (not a resume) the bookmarks are fetched and
 // merged with the local rooms table: autojoin ones are joined, rooms another device left are dropped.
 // Joining a room publishes its bookmark with autojoin and the nickname; leaving keeps the bookmark with
-// autojoin off, as Conversations does. PEP notifications (we announce urn:xmpp:bookmarks:1+notify)
-// make the other devices join and leave live. Passwords in bookmarks are used, never stored locally.
+// autojoin off, as Conversations does, and so does being removed by the room (kicked, banned, no longer
+// a member, room destroyed), so that no device walks back in at its next sign-in. PEP notifications (we
+// announce urn:xmpp:bookmarks:1+notify) make the other devices join and leave live. Passwords in
+// bookmarks are used, never stored locally.
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import type { AccountId } from '../../shared/ids.js';
 import type { ConnectionService } from './connections.js';
 import type { Logger } from './log.js';
-import type { RoomService, RoomToJoin } from './rooms.js';
+import type { RemovalReason, RoomService, RoomToJoin } from './rooms.js';
 import type { XmppClient } from '../xmpp/client.js';
 import { bareOf, parseJid } from '../xmpp/jid.js';
 import { buildDiscoInfo, parseDiscoInfo } from '../xmpp/xep/0030-disco.js';
@@ -37,6 +39,12 @@ interface AccountBookmarks {
   /** Our own publications whose PEP notification has not come back yet, oldest first. */
   echoes: string[];
 }
+
+/**
+ * Removals after which the user is out of the room until they join it again themselves. A service
+ * shutting down (332) or a technical error (333) is no decision about the user: autojoin stays.
+ */
+const OUT_FOR_GOOD: ReadonlySet<RemovalReason> = new Set<RemovalReason>(['kicked', 'banned', 'affiliation', 'members-only', 'destroyed']);
 
 /** What a bookmark says that matters to joining (other clients' extensions aside). */
 const essence = (b: Bookmark) => JSON.stringify([b.jid, b.autojoin, b.nick ?? '', b.name ?? '', b.password ?? null]);
@@ -69,6 +77,13 @@ export function createBookmarkService(deps: BookmarksDeps) {
   const chains = new Map<AccountId, Promise<void>>();
   /** Joins started here from a notification, so a second notification does not start another. */
   const joining = new Set<string>();
+  /**
+   * Rooms left (or removed from) here whose bookmark's autojoin could not be turned off yet (the
+   * bookmarks were not read on this session, or the publication failed): applied after the next read,
+   * before anything is joined from them.
+   */
+  const pendingOff = new Map<AccountId, Set<string>>();
+  const pendingFor = (accountId: AccountId) => pendingOff.get(accountId) ?? pendingOff.set(accountId, new Set()).get(accountId)!;
 
   const defaultNick = (accountId: AccountId) => parseJid(deps.jidOf(accountId))?.local || 'me';
 
@@ -110,7 +125,7 @@ export function createBookmarkService(deps: BookmarksDeps) {
   async function publish(accountId: AccountId, b: Bookmark) {
     const client = deps.connections.client(accountId);
     const s = state.get(accountId);
-    if (!client || !s) return;
+    if (!client || !s) throw new Error('not signed in');
     if (s.mode === 'pep') {
       const echo = essence(b);
       s.echoes.push(echo);
@@ -135,25 +150,42 @@ export function createBookmarkService(deps: BookmarksDeps) {
 
   /** Keep the bookmark of a room in line with what the user did here. */
   function update(accountId: AccountId, jid: string, change: { autojoin: boolean; nick?: string }) {
+    // Until it is written, a "no more autojoin" is remembered (see pendingOff); a join here undoes it.
+    if (change.autojoin) pendingOff.get(accountId)?.delete(jid);
+    else pendingFor(accountId).add(jid);
     return queue(accountId, async () => {
       const s = state.get(accountId);
       // Not read on this session (yet): the next sign-in merges, nothing is overwritten blindly.
       if (!s) return;
       const cur = s.items.get(jid);
+      const done = () => {
+        if (!change.autojoin) pendingOff.get(accountId)?.delete(jid);
+      };
       // Leaving a room that has no bookmark: there is nothing to turn off.
-      if (!cur && !change.autojoin) return;
+      if (!cur && !change.autojoin) return done();
       // Keep what others stored (name, password, extensions): XEP-0402 <extensions/> "MUST" survive.
       const next: Bookmark = { ...(cur ?? { jid }), jid, autojoin: change.autojoin };
       const nick = change.nick ?? cur?.nick;
       if (nick) next.nick = nick;
-      if (cur && essence(cur) === essence(next)) return;
+      if (cur && essence(cur) === essence(next)) return done();
       s.items.set(jid, next);
-      await publish(accountId, next);
+      try {
+        await publish(accountId, next);
+      } catch (err) {
+        // Not written: what we know is what the server still has.
+        if (cur) s.items.set(jid, cur);
+        else s.items.delete(jid);
+        throw err;
+      }
+      done();
     });
   }
 
   deps.rooms.onJoined((accountId, jid, nick) => void update(accountId, jid, { autojoin: true, nick }));
   deps.rooms.onLeft((accountId, jid) => void update(accountId, jid, { autojoin: false }));
+  deps.rooms.onRemoved((accountId, jid, why) => {
+    if (OUT_FOR_GOOD.has(why)) void update(accountId, jid, { autojoin: false });
+  });
 
   /** Another device changed a bookmark: join or leave here too. */
   async function onEvent(accountId: AccountId, ev: BookmarksEvent) {
@@ -211,7 +243,12 @@ export function createBookmarkService(deps: BookmarksDeps) {
         const got = await fetch(client, how);
         if (got) {
           state.set(accountId, { mode: how, items: new Map(got.items.map((b) => [b.jid, b])), echoes: [] });
-          plan = planAutojoin(deps.rooms.saved(accountId), got.items, defaultNick(accountId));
+          // What this device could not write yet comes first: those rooms are not joined, and their
+          // bookmarks are written now.
+          const off = [...(pendingOff.get(accountId) ?? [])];
+          for (const jid of off) void update(accountId, jid, { autojoin: false });
+          const items = got.items.map((b) => (off.includes(b.jid) ? { ...b, autojoin: false } : b));
+          plan = planAutojoin(deps.rooms.saved(accountId), items, defaultNick(accountId));
         }
       } catch (err) {
         deps.log.info(`bookmarks not read: ${(err as Error).message}`);

@@ -1,7 +1,8 @@
 // Integration: creating rooms with their configuration, administering and moderating them, on a real
 // Prosody MUC with three real cores — alice (the owner), bob and carol. What each person would notice:
-// a new room nobody else can enter until alice has set it up, password and members-only rooms, kicks
-// and bans explained in words, the ban list, voice, the subject, and refusals of what a person may not do.
+// a new room nobody else can enter until alice has set it up (and its name, as everyone in it sees it),
+// password and members-only rooms, kicks and bans explained in words, the ban list, voice, the subject,
+// and refusals of what a person may not do.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProsody, type ProsodyServer } from '../../e2e/fixtures/prosody.js';
 import { addSyncedAccount, startTestCore, type TestCore } from '../../e2e/fixtures/core-harness.js';
@@ -67,6 +68,7 @@ describe('creating a room with its configuration', () => {
     });
     expect(configured.state).toBe('joined');
     expect(configured.locked).toBeUndefined();
+    expect(configured.name).toBe('Tea room');
 
     // Reopened later as "Room settings" (§10.2): the name is there; the password is set but not shown.
     const again = await alice.must('rooms:get-config', { accountId: aliceAcc.id, room: tea });
@@ -81,7 +83,7 @@ describe('creating a room with its configuration', () => {
       ok: false, error: { code: 'room-password-required' },
     });
     const joined = await bob.must('rooms:join', { accountId: bobAcc.id, room: tea, nick: 'Bob', password: 's3cret' });
-    expect(joined.state).toBe('joined');
+    expect(joined).toMatchObject({ state: 'joined', name: 'Tea room' });
     // Changing settings later, the whole form as the UI sends it, keeps the password alice did not retype.
     const form = await alice.must('rooms:get-config', { accountId: aliceAcc.id, room: tea });
     await alice.must('rooms:configure', { accountId: aliceAcc.id, room: tea, values: { ...untouched(form), 'muc#roomconfig_roomdesc': 'Tea and biscuits' } });
@@ -107,6 +109,15 @@ describe('creating a room with its configuration', () => {
     expect(res.form).toBeUndefined();
     expect(res.room.state).toBe('joined');
     expect(self(res.room)?.affiliation).toBe('none');
+  });
+
+  it('a new name alice gives the room reaches those in it (status 104: the configuration changed)', async () => {
+    const [bobMark, carolMark] = [bob.mark(), carol.mark()];
+    const form = await alice.must('rooms:get-config', { accountId: aliceAcc.id, room: tea });
+    const renamed = await alice.must('rooms:configure', { accountId: aliceAcc.id, room: tea, values: { ...untouched(form), 'muc#roomconfig_roomname': 'The tea room' } });
+    expect(renamed.name).toBe('The tea room');
+    await bob.waitForEvent('room:updated', (r) => r.jid === tea && r.name === 'The tea room', 10_000, bobMark);
+    await carol.waitForEvent('room:updated', (r) => r.jid === tea && r.name === 'The tea room', 10_000, carolMark);
   });
 
   it('cancelling the form of a new room destroys it: the next one to join creates it afresh', async () => {

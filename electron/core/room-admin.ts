@@ -178,8 +178,9 @@ export function createRoomAdminService(deps: RoomAdminDeps) {
     const res = await request(accountId, room, 'set', () => buildConfigSubmit(buildSubmitFromFields(current, answersFor(current, values))));
     if (!res.ok) return res;
     forms.delete(key(accountId, room));
-    // Submitting the first configuration unlocks a new room (§10.1.3).
+    // Submitting the first configuration unlocks a new room (§10.1.3). Its name may have changed.
     deps.rooms.unlocked(accountId, room);
+    await deps.rooms.refreshInfo(accountId, room);
     const view = roomView(accountId, room);
     return view ? ok(view) : fail('not-found');
   }

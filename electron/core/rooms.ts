@@ -18,7 +18,7 @@ import type { XmppClient } from '../xmpp/client.js';
 import { ORDER } from './pipeline.js';
 import { bareOf } from '../xmpp/jid.js';
 import { buildJoinPresence, buildLeavePresence, isRoomCreated, parseGroupchat, parseMucPresence, removalReason, type MucJoinErrorCode } from '../xmpp/xep/0045-muc.js';
-import { MucFeature, NS_DISCO_INFO, parseRoomInfo } from '../xmpp/xep/0045-muc.js';
+import { MucFeature, MucStatus, NS_DISCO_INFO, parseRoomInfo } from '../xmpp/xep/0045-muc.js';
 import { parseRetractedTombstone } from '../xmpp/xep/0424-retraction.js';
 import { buildInstantRoom } from '../xmpp/xep/0045-muc-admin.js';
 import { removalError } from './room-admin.js';
@@ -43,6 +43,12 @@ const JOIN_ERRORS: Record<MucJoinErrorCode, ErrorCode> = {
   unknown: 'server-error',
 };
 
+/** Why the room removed the user (their own unavailable presence, §15.6 status codes). */
+export type RemovalReason = NonNullable<ReturnType<typeof removalReason>>;
+
+/** Refusals of a rejoin after sign-in that mean the user is out of the room for good. */
+const REFUSED_FOR_GOOD: Partial<Record<ErrorCode, RemovalReason>> = { 'room-banned': 'banned', 'room-members-only': 'members-only' };
+
 interface Room {
   accountId: AccountId;
   jid: BareJid;
@@ -58,6 +64,8 @@ interface Room {
   removalReason?: string;
   /** The room's disco#info features (§6.4), learned at each join; undefined until it answered. */
   features?: Set<string>;
+  /** The room's configured name (muc#roomconfig_roomname, or its disco identity's name), when it has one. */
+  name?: string;
   /** Our own XEP-0421 occupant id in this room (from our self-presence, when the room announces them). */
   selfOccupantId?: string;
   /** The password that let us in, for rejoins and invitations: in memory only, never in the database. */
@@ -99,7 +107,7 @@ export function createRoomService(deps: RoomsDeps) {
   function view(r: Room): RoomView {
     const conv = deps.repo.ensureConversation(r.accountId, r.jid, Date.now(), 'room');
     return {
-      accountId: r.accountId, jid: r.jid, conversationId: conv.id, nick: r.nick, state: r.state,
+      accountId: r.accountId, jid: r.jid, conversationId: conv.id, nick: r.nick, state: r.state, ...(r.name ? { name: r.name } : {}),
       ...(r.subject !== undefined ? { subject: r.subject } : {}), ...(r.error ? { error: r.error } : {}),
       ...(r.removalReason ? { removalReason: r.removalReason } : {}), ...(r.locked ? { locked: true } : {}),
       occupants: [...r.occupants.values()].sort((a, b) => a.nick.localeCompare(b.nick)),
@@ -107,9 +115,10 @@ export function createRoomService(deps: RoomsDeps) {
       ...(r.unreachable && r.state === 'joined' ? { unreachable: true } : {}),
     };
   }
-  /** Bookmarks (bookmarks.ts) follow the user's joins and leaves. */
+  /** Bookmarks (bookmarks.ts) follow the user's joins and leaves, and the room's removals of the user. */
   const joinedHooks: ((accountId: AccountId, jid: string, nick: string) => void)[] = [];
   const leftHooks: ((accountId: AccountId, jid: string) => void)[] = [];
+  const removedHooks: ((accountId: AccountId, jid: string, why: RemovalReason) => void)[] = [];
   // One update per room per turn of the event loop: a room filling up (or a rejoin) brings hundreds of
   // presences at once, and sending the whole room after each of them cost the page 13 MB of JSON for a
   // 500-person room (bench:room).
@@ -133,15 +142,21 @@ export function createRoomService(deps: RoomsDeps) {
   };
   const trustsOccupantIds = (r: Room) => !!r.features?.has(MucFeature.OccupantId);
 
-  /** A room's disco#info features (XEP-0045 §6.4), or undefined when it does not answer. */
-  async function roomFeatures(client: XmppClient, jid: string): Promise<Set<string> | undefined> {
+  /** A room's disco#info (XEP-0045 §6.4): its features and name, or undefined when it does not answer. */
+  async function roomInfo(client: XmppClient, jid: string): Promise<{ features: Set<string>; name?: string } | undefined> {
     try {
       const iq = await client.iqCaller.request(xml('iq', { type: 'get', to: jid }, xml('query', { xmlns: NS_DISCO_INFO })), 5_000);
       const info = parseRoomInfo(iq, jid);
-      return info ? new Set(info.features) : undefined;
+      return info ? { features: new Set(info.features), ...(info.name ? { name: info.name } : {}) } : undefined;
     } catch {
       return undefined;
     }
+  }
+  /** At a join: what the room says about itself now (a room that does not exist yet answers nothing). */
+  async function learnInfo(client: XmppClient, r: Room): Promise<void> {
+    const info = await roomInfo(client, r.jid);
+    r.features = info?.features;
+    if (info) r.name = info.name;
   }
 
   function onPresence(accountId: AccountId, el: Element) {
@@ -174,11 +189,13 @@ export function createRoomService(deps: RoomsDeps) {
         const why = removalReason(p);
         r.state = why ? 'error' : 'left';
         if (why) {
-          // In words, with the moderator's reason (§8.2, §9.1); not rejoined by itself after this.
+          // In words, with the moderator's reason (§8.2, §9.1); not rejoined by itself after this, nor
+          // at the next sign-in (its bookmark's autojoin goes off, bookmarks.ts).
           r.error = removalError(p);
           r.removalReason = p.reason ?? p.destroyed?.reason;
           r.occupants.clear();
           forget(accountId, r.jid);
+          for (const hook of removedHooks) hook(accountId, r.jid, why);
         }
       }
     } else {
@@ -241,6 +258,8 @@ export function createRoomService(deps: RoomsDeps) {
       // Messages from the room itself are not chat; a moderation (XEP-0425) is one of them: it passes
       // as a notice for the retraction stage, which accepts only what parseModeration recognises.
       if (!g.nick) {
+        // §10.2.1: status 104 tells the occupants the configuration changed — perhaps the room's name.
+        if (ctx.source === 'live' && g.statusCodes.includes(MucStatus.ConfigChanged)) void refreshInfo(ctx.accountId, r.jid);
         ctx.notice = true;
         return true;
       }
@@ -339,7 +358,7 @@ export function createRoomService(deps: RoomsDeps) {
     });
     // The room's features first (§6.4): whether its occupant ids can be trusted (XEP-0421 §4) must be
     // known before the first presence and message. A room that does not exist yet answers nothing.
-    r.features = await roomFeatures(client, jid);
+    await learnInfo(client, r);
     await client.send(buildJoinPresence(jid, nick, { ...(password ? { password } : {}) }));
     const res = await outcome;
     if (!res.ok) {
@@ -354,7 +373,7 @@ export function createRoomService(deps: RoomsDeps) {
     if (!r.features) {
       // We created it: ask again now that it exists, and say our presence once more so that the room
       // tells us our own occupant id now that we can trust it.
-      r.features = await roomFeatures(client, jid);
+      await learnInfo(client, r);
       if (trustsOccupantIds(r)) await client.send(xml('presence', { to: `${jid}/${r.nick}` })).catch(() => {});
     }
     // Messages written for this room while we were out of it can leave now.
@@ -368,9 +387,23 @@ export function createRoomService(deps: RoomsDeps) {
     return ok(view(r));
   }
 
+  /** The room's name and features again (its configuration changed): the UI is told when they did. */
+  async function refreshInfo(accountId: AccountId, jid: string): Promise<void> {
+    const r = rooms.get(key(accountId, jid));
+    const client = deps.connections.client(accountId);
+    if (!r || !client) return;
+    const info = await roomInfo(client, jid);
+    if (!info) return;
+    r.features = info.features;
+    if (r.name === info.name) return;
+    r.name = info.name;
+    emit(r);
+  }
+
   return {
     installOn,
     join,
+    refreshInfo,
     async leave(accountId: AccountId, jid: string): Promise<Result<null>> {
       const r = rooms.get(key(accountId, jid));
       forget(accountId, jid);
@@ -385,6 +418,8 @@ export function createRoomService(deps: RoomsDeps) {
     onJoined: (hook: (accountId: AccountId, jid: string, nick: string) => void) => void joinedHooks.push(hook),
     /** The user left a room (not: was removed from it). */
     onLeft: (hook: (accountId: AccountId, jid: string) => void) => void leftHooks.push(hook),
+    /** The room removed the user (kicked, banned, destroyed…; or refused the rejoin after sign-in: banned, members only). */
+    onRemoved: (hook: (accountId: AccountId, jid: string, why: RemovalReason) => void) => void removedHooks.push(hook),
     /** The rooms the user is in, as kept in the database (rejoined after each sign-in). */
     saved: (accountId: AccountId): RoomToJoin[] => saved(accountId),
     /** The password that let us into the room (memory only), for invitations. */
@@ -440,7 +475,15 @@ export function createRoomService(deps: RoomsDeps) {
       }
       await Promise.all((plan?.join ?? saved(accountId)).map(async (s: RoomToJoin) => {
         const res = await join(accountId, s.jid, s.nick, s.password);
-        if (!res.ok) deps.log.info(`could not rejoin ${s.jid}: ${res.error.code}`);
+        if (res.ok) return;
+        deps.log.info(`could not rejoin ${s.jid}: ${res.error.code}`);
+        // Banned, or no longer a member, while we were away (§7.2.7, §7.2.6): the room will refuse
+        // again until someone there changes it — no more tries at each sign-in, on any device.
+        const why = REFUSED_FOR_GOOD[res.error.code];
+        if (why) {
+          forget(accountId, s.jid);
+          for (const hook of removedHooks) hook(accountId, s.jid, why);
+        }
       }));
     },
     /** Signed out: every room of the account is left (we rejoin after the next sign-in). */

@@ -26,6 +26,8 @@ export const isAffiliation = (a: unknown): a is MucAffiliation => typeof a === '
 export const MucStatus = {
   /** "Inform user that any occupant is allowed to see the user's full JID" (room is non-anonymous). */
   NonAnonymous: 100,
+  /** "Inform occupants that a non-privacy-related room configuration change has occurred" (§10.2.1). */
+  ConfigChanged: 104,
   /** "Inform user that presence refers to one of its own room occupants". */
   Self: 110,
   /** "Inform occupants that room logging is now enabled" (and on join: the room is logged). */

@@ -9,8 +9,10 @@ export const roomKey = (accountId: AccountId, jid: BareJid): string => `${accoun
 export class RoomsStore {
   #byKey = $state.raw<Record<string, RoomView>>({});
 
-  /** All rooms of all accounts, by address. */
-  readonly list: RoomView[] = $derived(Object.values(this.#byKey).sort((a, b) => a.jid.localeCompare(b.jid)));
+  /** All rooms of all accounts, in the order of what the list shows: their names, else their addresses. */
+  readonly list: RoomView[] = $derived(
+    Object.values(this.#byKey).sort((a, b) => (a.name ?? a.jid).localeCompare(b.name ?? b.jid) || a.jid.localeCompare(b.jid)),
+  );
 
   setAll(list: RoomView[]): void {
     const next: Record<string, RoomView> = {};

@@ -65,6 +65,19 @@ describe('ChatView for a room', () => {
     expect(screen.queryByTestId('occupant-list')).toBeNull();
   });
 
+  it('calls the room by its name in the header, with its address under it, as text', async () => {
+    const { fake } = await setup();
+    const title = () => screen.getByTestId('chat-view').querySelector('h2')!;
+    expect(screen.getByTestId('chat-address').textContent).toBe(TEAM);
+
+    fake.emit('room:updated', room(TEAM, { name: 'Release <i>crew</i>', subject: 'Release on Friday' }));
+    flushSync();
+    expect(title().textContent).toBe('Release <i>crew</i>');
+    expect(title().querySelector('i')).toBeNull();
+    expect(screen.getByTestId('chat-address').textContent).toBe(TEAM);
+    expect(screen.getByLabelText('Message to Release <i>crew</i>')).toBe(screen.getByTestId('composer'));
+  });
+
   it('shows who wrote each incoming message, and sends with the room’s conversation id', async () => {
     const { fake } = await setup([
       message(TEAM, { body: 'morning all', senderNick: 'zed' }),
