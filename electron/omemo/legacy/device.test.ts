@@ -211,3 +211,30 @@ describe('sessions started by both sides at once', () => {
     expect(failures).toEqual([]);
   }, 60_000);
 });
+
+describe('session records over a long conversation', () => {
+  it('stay small: only the current and the ten newest old receiving chains are kept', async () => {
+    const { alice, bob } = await pair();
+    const ids = new Map([[alice, 1111], [bob, 2222]]);
+    const chains = async (p: Party, peer: Party) => {
+      const raw = await p.store.loadSession(`${peer.jid}.${ids.get(peer)}`);
+      const record = JSON.parse(raw as string) as { sessions: Record<string, { chains: Record<string, { chainType: number }> }> };
+      return Object.values(record.sessions).flatMap((s) => Object.values(s.chains)).filter((c) => c.chainType === 2).length;
+    };
+    // 60 turns, each a ratchet step on both sides.
+    let late: LegacyEncrypted | undefined;
+    for (let i = 0; i < 60; i++) {
+      const [from, to] = i % 2 ? [bob, alice] : [alice, bob];
+      const e = await send(from, [{ jid: to.jid, deviceId: ids.get(to)! }], `turn ${i}`);
+      // One of bob's messages arrives late, three ratchet steps after it was sent: still readable.
+      if (i === 51) {
+        late = e;
+        continue;
+      }
+      expect(text(await recv(to, from, e))).toBe(`turn ${i}`);
+    }
+    expect(text(await recv(alice, bob, late!))).toBe('turn 51');
+    expect(await chains(alice, bob)).toBeLessThanOrEqual(11);
+    expect(await chains(bob, alice)).toBeLessThanOrEqual(11);
+  });
+});
