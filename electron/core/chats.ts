@@ -7,7 +7,7 @@ import type { Element } from '@xmpp/xml';
 import { xml } from '@xmpp/client';
 import type { AccountId, ConversationId } from '../../shared/ids.js';
 import { fail, ok, type Result } from '../../shared/errors.js';
-import type { ChatEncryptionView, ConversationView, DeviceTrust, HistoryPageView, MessageDirection, MessageView } from '../../shared/views.js';
+import type { ChatEncryptionView, ConversationView, DeviceTrust, HistoryPageView, MessageView } from '../../shared/views.js';
 import type { ConversationRecord, MessageRecord, MessagesRepo } from '../store/messages-repo.js';
 import type { ConnectionService } from './connections.js';
 import type { EventBus } from './events.js';
@@ -74,20 +74,12 @@ export interface IncomingCtx {
   countUnread?: boolean;
   /** Display position chosen by the sync service for archive pages (see migration 0002). */
   sortKey?: number;
-  msg?: {
-    direction: MessageDirection; peer: string; body: string; timestamp: number; originId?: string; stanzaId?: string; fromResource?: string;
+  /** What the parse stages found: the stored message's own fields (MessageRecord), plus where it goes. */
+  msg?: Pick<MessageRecord, 'direction' | 'body' | 'timestamp' | 'originId' | 'stanzaId' | 'fromResource' | 'senderNick' | 'encrypted'
+    | 'senderDevice' | 'senderTrust' | 'warning' | 'mentionsMe' | 'occupantId'> & {
+    peer: string;
     /** Set by the rooms service for group messages. */
     kind?: 'room';
-    senderNick?: string;
-    encrypted?: boolean;
-    senderDevice?: number;
-    senderTrust?: DeviceTrust;
-    /** What the user must know about this message, in words. */
-    warning?: string;
-    /** Set by the rooms service: a room message that mentions the user's nickname. */
-    mentionsMe?: boolean;
-    /** XEP-0421 id of a room message's author (only when the room announces occupant ids). */
-    occupantId?: string;
   };
   /** Set by the rooms service on every stanza verified as coming from a room the user is in. */
   room?: { jid: string; occupantIds: boolean; selfOccupantId?: string };
