@@ -2,12 +2,19 @@
 //   setup_ms    X3DH from a peer's bundle (processBundle: signature check + key agreements)
 //   msg_ms      one message encrypted and decrypted, directions alternating so every message is a ratchet step
 //   fanout10_ms one message encrypted for 10 devices with established sessions
-// Three configurations, in this order (the curve is process-wide in libsignal, so the library's curve
+// Configurations, in this order (the curve is process-wide in libsignal, so the library's own curve
 // runs first):
-//   library   libsignal alone: an in-memory Map store (as in its own tests), its asm.js curve, no payload
-//   vireo-lib Vireo's device layer + SQLite store (file, WAL, synchronous=FULL, sealed keys), library curve
-//   vireo     the same with the node:crypto curve (what Vireo ships)
-// The last line is the figure for Vireo: `omemo setup_ms=… msg_ms=… fanout10_ms=…`.
+//   library      libsignal alone: an in-memory Map store (as in its own tests), its asm.js curve, no payload
+//   vireo-lib    Vireo's device layer + SQLite store (file, WAL, synchronous=FULL, sealed keys), library curve
+//   library-node libsignal alone again, with what Vireo installs into it (node:crypto curve and
+//                primitives, parsed records kept, old chains pruned): the floor for any store
+//   vireo-nosync Vireo as shipped, but the database does not wait for the disk (synchronous=NORMAL)
+//   vireo        Vireo as shipped: every commit is flushed to the disk before it returns
+// A message in Vireo makes two commits: the sender's ratchet step is stored before the message may
+// leave, and the receiver's in the received message's own transaction. `commit_ms` is what one such
+// flushed commit costs on this disk (a one-row transaction on the same kind of database), so
+// msg_ms ≈ msg_nosync_ms + 2 × commit_ms. The last line is the figure for Vireo:
+// `omemo setup_ms=… msg_ms=… fanout10_ms=… msg_nosync_ms=… commit_ms=…`.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,8 +33,12 @@ import { createOmemoStore } from '../electron/omemo/signal-store.js';
 import { ensureOwnKeys } from '../electron/omemo/keys.js';
 import { createOmemoDevice, type OmemoDevice } from '../electron/omemo/legacy/device.js';
 import { installNodeCrypto } from '../electron/omemo/node-curve.js';
+import { installChainPruning } from '../electron/omemo/legacy/prune-chains.js';
+import { installRecordCache } from '../electron/omemo/legacy/record-cache.js';
 
-const MESSAGES = Number(process.argv[2] ?? 200);
+const MESSAGES = Number(process.argv[2] ?? 500);
+// Messages exchanged before the clock starts, so the figure is the steady state, not the JIT warming up.
+const WARMUP = 100;
 const SETUPS = 20;
 const FANOUTS = 20;
 const ab = (u: Uint8Array): ArrayBuffer => u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer;
@@ -93,8 +104,8 @@ async function benchLibrary(): Promise<Figures> {
   const key = ab(randomBytes(32));
   const first = await toBob.encrypt(key);
   await toAlice.decryptPreKeyWhisperMessage(first.body!, 'binary');
-  t0 = process.hrtime.bigint();
-  for (let i = 0; i < MESSAGES; i++) {
+  for (let i = -WARMUP; i < MESSAGES; i++) {
+    if (i === 0) t0 = process.hrtime.bigint();
     const [from, to] = i % 2 ? [toBob, toAlice] : [toAlice, toBob];
     const m = await from.encrypt(key);
     await to.decryptWhisperMessage(m.body!, 'binary');
@@ -121,22 +132,30 @@ async function benchLibrary(): Promise<Figures> {
 
 // ---- Vireo's device layer on SQLite ----
 
-async function vireoPeer(dir: string, jid: string, deviceId: number, fastCurve: boolean, preKeyCount: number): Promise<{ jid: string; deviceId: number; device: OmemoDevice; db: Database.Database }> {
-  const db = new Database(path.join(dir, `${jid}-${deviceId}-${fastCurve}.sqlite`));
+type Sync = 'FULL' | 'NORMAL';
+
+/** A database set up as the profile's (electron/store/db.ts), or with commits not flushed. */
+function openDb(file: string, sync: Sync): Database.Database {
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  // The profile's setting (electron/store/db.ts); BENCH_SYNC=NORMAL shows what the fsyncs cost.
-  db.pragma(`synchronous = ${process.env.BENCH_SYNC === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+  db.pragma(`synchronous = ${sync}`);
+  db.pragma('secure_delete = ON');
+  return db;
+}
+
+async function vireoPeer(dir: string, jid: string, deviceId: number, fastCurve: boolean, preKeyCount: number, sync: Sync): Promise<{ jid: string; deviceId: number; device: OmemoDevice; db: Database.Database }> {
+  const db = openDb(path.join(dir, `${jid}-${deviceId}-${fastCurve}-${sync}.sqlite`), sync);
   migrateOmemo(db);
   const store = createOmemoStore(db, { encryptionKey: randomBytes(32), accountId: jid });
   await ensureOwnKeys(store, { preKeyCount });
   return { jid, deviceId, db, device: createOmemoDevice({ store, deviceId, fastCurve }) };
 }
 
-async function benchVireo(fastCurve: boolean): Promise<Figures> {
+async function benchVireo(fastCurve: boolean, sync: Sync = 'FULL'): Promise<Figures> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vireo-bench-omemo-'));
   try {
-    const alice = await vireoPeer(dir, 'alice@bench.test', 1, fastCurve, 10);
-    const bob = await vireoPeer(dir, 'bob@bench.test', 2, fastCurve, SETUPS + 10);
+    const alice = await vireoPeer(dir, 'alice@bench.test', 1, fastCurve, 10, sync);
+    const bob = await vireoPeer(dir, 'bob@bench.test', 2, fastCurve, SETUPS + 10, sync);
     const bundle = await bob.device.buildBundle();
     let t0 = process.hrtime.bigint();
     for (let i = 0; i < SETUPS; i++) {
@@ -149,8 +168,8 @@ async function benchVireo(fastCurve: boolean): Promise<Figures> {
     const start = await alice.device.encryptFor([{ jid: bob.jid, deviceId: 2 }], 'hello');
     const got = await bob.device.decrypt({ from: alice.jid, encrypted: start.encrypted }, bob.jid);
     if (!got.ok) throw new Error(got.message);
-    t0 = process.hrtime.bigint();
-    for (let i = 0; i < MESSAGES; i++) {
+    for (let i = -WARMUP; i < MESSAGES; i++) {
+      if (i === 0) t0 = process.hrtime.bigint();
       const [from, to] = i % 2 ? [alice, bob] : [bob, alice];
       const e = await from.device.encryptFor([{ jid: to.jid, deviceId: to.deviceId }], `message ${i}`);
       const r = await to.device.decrypt({ from: from.jid, encrypted: e.encrypted }, to.jid);
@@ -160,7 +179,7 @@ async function benchVireo(fastCurve: boolean): Promise<Figures> {
 
     const peers = [];
     for (let d = 0; d < 10; d++) {
-      const p = await vireoPeer(dir, `peer${d}@bench.test`, 100 + d, fastCurve, 1);
+      const p = await vireoPeer(dir, `peer${d}@bench.test`, 100 + d, fastCurve, 1, sync);
       await alice.device.processBundle(p.jid, p.deviceId, await p.device.buildBundle());
       const e = await alice.device.encryptFor([{ jid: p.jid, deviceId: p.deviceId }], 'hi');
       await p.device.decrypt({ from: alice.jid, encrypted: e.encrypted }, p.jid);
@@ -181,14 +200,45 @@ async function benchVireo(fastCurve: boolean): Promise<Figures> {
   }
 }
 
+/** One flushed commit of a session-sized row, the median of 200. */
+function commitMs(): number {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vireo-bench-commit-'));
+  try {
+    const db = openDb(path.join(dir, 'commit.sqlite'), 'FULL');
+    db.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB NOT NULL)');
+    const put = db.prepare('INSERT OR REPLACE INTO t (k, v) VALUES (?, ?)');
+    const commit = db.transaction((i: number) => put.run(i % 4, randomBytes(3000)));
+    const times: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t0 = process.hrtime.bigint();
+      commit(i);
+      times.push(ms(t0));
+    }
+    db.close();
+    return times.sort((a, b) => a - b)[100]!;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const line = (label: string, f: Figures) => `${label} setup_ms=${fmt(f.setup)} msg_ms=${fmt(f.msg)} fanout10_ms=${fmt(f.fanout)}`;
 
-// BENCH_ONLY=vireo skips the two reference configurations (for profiling with node --cpu-prof).
-if (process.env.BENCH_ONLY !== 'vireo') {
-  console.log(line('library  ', await benchLibrary()));
-  console.log(line('vireo-lib', await benchVireo(false)));
+// BENCH_ONLY=vireo runs only Vireo as shipped (for profiling with node --cpu-prof).
+const only = process.env.BENCH_ONLY === 'vireo';
+if (!only) {
+  console.log(line('library     ', await benchLibrary()));
+  console.log(line('vireo-lib   ', await benchVireo(false)));
 }
 installNodeCrypto();
+installChainPruning();
+installRecordCache();
+let nosync: Figures | undefined;
+if (!only) {
+  console.log(line('library-node', await benchLibrary()));
+  nosync = await benchVireo(true, 'NORMAL');
+  console.log(line('vireo-nosync', nosync));
+}
 const fast = await benchVireo(true);
-console.log(line('vireo    ', fast));
-console.log(line('omemo', fast));
+console.log(line('vireo       ', fast));
+const commit = commitMs();
+console.log(`${line('omemo', fast)}${nosync ? ` msg_nosync_ms=${fmt(nosync.msg)}` : ''} commit_ms=${fmt(commit)}`);

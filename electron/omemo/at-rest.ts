@@ -3,7 +3,7 @@
 // its row by the additional authenticated data (table and key), so a row copied over another one
 // does not decrypt: a swapped prekey or session is an error, not a silent substitution.
 // Layout: version byte 1 ‖ 12-byte IV ‖ ciphertext ‖ 16-byte tag.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
 
 const VERSION = 1;
 const IV = 12;
@@ -16,7 +16,8 @@ export interface Sealer {
 
 export function createSealer(key: Uint8Array): Sealer {
   if (key.length !== 32) throw new RangeError(`The OMEMO storage key must be 32 bytes, not ${key.length}.`);
-  const k = Buffer.from(key);
+  // A KeyObject, imported once: a raw key is imported again by every createCipheriv (~40% of a seal).
+  const k = createSecretKey(Buffer.from(key));
   return {
     seal(plain, aad) {
       const iv = randomBytes(IV);

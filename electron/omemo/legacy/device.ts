@@ -8,6 +8,7 @@ import { SessionRecord } from '@privacyresearch/libsignal-protocol-typescript/li
 import { fingerprintHex } from '../fingerprint.js';
 import { installNodeCrypto } from '../node-curve.js';
 import { installChainPruning } from './prune-chains.js';
+import { installRecordCache, sessionCount } from './record-cache.js';
 import type { OmemoStore, Trust } from '../signal-store.js';
 import { decryptPayload, encryptPayload, PayloadError } from './payload.js';
 import { isDeviceId, keyForDevice, type EncryptedKey, type LegacyBundle, type LegacyEncrypted } from './wire.js';
@@ -84,6 +85,8 @@ export function createOmemoDevice(opts: { store: OmemoStore; deviceId: number; f
   if (opts.fastCurve !== false) installNodeCrypto();
   // Old receiving chains are really removed (the library leaves them in every record forever).
   installChainPruning();
+  // Session records are parsed once and kept between messages (see record-cache.ts).
+  installRecordCache();
   const addr = (jid: string, id: number) => new SignalProtocolAddress(jid, id);
 
   function fail(error: DecryptErrorCode, sender: DeviceAddress, detail?: string): DecryptResult {
@@ -111,9 +114,9 @@ export function createOmemoDevice(opts: { store: OmemoStore; deviceId: number; f
     const key = address.toString();
     const raw = await store.loadSession(key);
     if (!raw) throw new Error(`No record for device ${key}`);
-    const record = SessionRecord.deserialize(raw);
     // One session (the usual case): nothing else is tried, and a failure stores nothing.
-    if (Object.keys(record.sessions).length <= 1) return new SessionCipher(store, address).decryptWhisperMessage(body, 'binary');
+    if (sessionCount(raw) <= 1) return new SessionCipher(store, address).decryptWhisperMessage(body, 'binary');
+    const record = SessionRecord.deserialize(raw);
     // getSessions(): closed ones oldest first, then the open one. Try the open one first.
     const candidates = record.getSessions().reverse();
     const keyOf = (x: object) => Object.keys(record.sessions).find((k) => record.sessions[k] === x)!;
