@@ -24,6 +24,11 @@ const STOP_TIMEOUT_MS = 5_000;
 // Every renderer sandboxed, before 'ready' (element-desktop does the same, once, first thing).
 app.enableSandbox();
 
+// A bug in one task is reported, not allowed to take every open chat down with it (the browser host
+// does the same, host-web/cli.ts; libsignal's own listener that aborted instead is removed in
+// omemo/process-handlers.ts).
+process.on('unhandledRejection', (reason) => log.error('unexpected error (please report it)', reason));
+
 // The profile folder is fixed before anything reads it: Chromium's single-instance lock lives in
 // userData, and so does everything Vireo stores. Named explicitly, so `electron .`, a file path
 // and the packaged app all share one profile.
