@@ -1,7 +1,7 @@
 // Composition root of the desktop app (DESIGN.md "Process model", "Security of the shell"). Thin on
 // purpose: policy lives in windows/, os/ and ipc/ (unit-tested with fakes); services live in core/.
 // Bundled to dist/electron/main.cjs by build/scripts/build-electron.mjs, so `__dirname` is dist/electron.
-import { app, BrowserWindow, ipcMain, Notification, powerMonitor, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, Notification, powerMonitor, safeStorage, session, shell, systemPreferences } from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -64,7 +64,11 @@ function run(): void {
 
   const showWindow = (): void => {
     if (mainWindow === undefined || mainWindow.isDestroyed()) {
-      mainWindow = createMainWindow({ BrowserWindow, shell, session: session.defaultSession, preloadPath, indexUrl });
+      mainWindow = createMainWindow({
+        BrowserWindow, shell, session: session.defaultSession, preloadPath, indexUrl,
+        // macOS keeps its own list of apps allowed to use the camera (scanning a QR code); it asks once.
+        ...(process.platform === 'darwin' ? { askCamera: () => systemPreferences.askForMediaAccess('camera') } : {}),
+      });
       return;
     }
     if (mainWindow.isMinimized()) mainWindow.restore();

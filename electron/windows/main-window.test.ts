@@ -145,24 +145,43 @@ describe('createMainWindow', () => {
     expect(openExternal).not.toHaveBeenCalled();
   });
 
-  it('refuses every permission except notifications, and those only for the renderer', () => {
+  it('refuses every permission except notifications and the camera without sound, and those only for the renderer', () => {
     const { session } = open();
-    const request = (permission: string, requestingUrl = INDEX_URL) => {
+    const request = (permission: string, requestingUrl = INDEX_URL, extra: object = {}) => {
       let granted: boolean | undefined;
-      session.requestHandler!({ getURL: () => INDEX_URL }, permission, (ok: boolean) => { granted = ok; }, { requestingUrl, isMainFrame: true });
+      session.requestHandler!({ getURL: () => INDEX_URL }, permission, (ok: boolean) => { granted = ok; }, { requestingUrl, isMainFrame: true, ...extra });
       return granted;
     };
     expect(request('notifications')).toBe(true);
-    for (const p of ['media', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen', 'display-capture', 'unknown']) {
+    for (const p of ['geolocation', 'clipboard-read', 'openExternal', 'fullscreen', 'display-capture', 'unknown']) {
       expect(request(p), p).toBe(false);
     }
     expect(request('notifications', 'https://evil.example/')).toBe(false);
+    // The camera for scanning a QR code: video only; never the microphone, never for another page.
+    expect(request('media', INDEX_URL, { mediaTypes: ['video'] })).toBe(true);
+    expect(request('media', INDEX_URL, { mediaTypes: ['audio'] })).toBe(false);
+    expect(request('media', INDEX_URL, { mediaTypes: ['video', 'audio'] })).toBe(false);
+    expect(request('media', INDEX_URL, { mediaTypes: [] })).toBe(false);
+    expect(request('media')).toBe(false);
+    expect(request('media', 'https://evil.example/', { mediaTypes: ['video'] })).toBe(false);
 
-    const check = (permission: string) => session.checkHandler!({ getURL: () => INDEX_URL }, permission, 'file:///', { requestingUrl: INDEX_URL, isMainFrame: true });
+    const check = (permission: string, extra: object = {}) => session.checkHandler!({ getURL: () => INDEX_URL }, permission, 'file:///', { requestingUrl: INDEX_URL, isMainFrame: true, ...extra });
     expect(check('notifications')).toBe(true);
+    expect(check('media', { mediaType: 'video' })).toBe(true);
+    expect(check('media', { mediaType: 'audio' })).toBe(false);
     expect(check('media')).toBe(false);
     expect(check('hid')).toBe(false);
-    expect([...ALLOWED_PERMISSIONS]).toEqual(['notifications']);
+    expect([...ALLOWED_PERMISSIONS].sort()).toEqual(['media', 'notifications']);
+  });
+
+  it('asks the operating system before granting the camera when it keeps its own list (macOS)', async () => {
+    const answers: boolean[] = [];
+    for (const os of [true, false]) {
+      const { session } = open({ askCamera: async () => os });
+      answers.push(await new Promise<boolean>((resolve) =>
+        session.requestHandler!({ getURL: () => INDEX_URL }, 'media', resolve, { requestingUrl: INDEX_URL, isMainFrame: true, mediaTypes: ['video'] })));
+    }
+    expect(answers).toEqual([true, false]);
   });
 
   it('puts the CSP on responses, replacing any policy the response carried', () => {

@@ -25,6 +25,8 @@ export interface MainWindowDeps {
    * 'second-instance' / 'open-url'); electron/os/ can route them in-app instead.
    */
   openXmppUri?: (uri: string) => void;
+  /** Asks the operating system for the camera where it keeps its own list (macOS). */
+  askCamera?: () => Promise<boolean>;
 }
 
 export function mainWindowOptions(deps: Pick<MainWindowDeps, 'session' | 'preloadPath'>): BrowserWindowConstructorOptions {
@@ -56,7 +58,7 @@ export function mainWindowOptions(deps: Pick<MainWindowDeps, 'session' | 'preloa
 }
 
 export function createMainWindow(deps: MainWindowDeps): BrowserWindow {
-  hardenSession(deps.session, deps.indexUrl);
+  hardenSession(deps.session, deps.indexUrl, deps.askCamera);
   const win = new deps.BrowserWindow(mainWindowOptions(deps));
   const contents = win.webContents;
 

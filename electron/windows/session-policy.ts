@@ -24,19 +24,37 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Desktop notifications for new messages; every other web permission is refused. */
-export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications']);
+/**
+ * Desktop notifications for new messages, and the camera (video only, never the microphone) for
+ * scanning a contact's verification QR code, which the window asks for only when the user presses
+ * "Scan with camera". Every other web permission is refused.
+ */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications', 'media']);
 
-export function isPermissionAllowed(permission: string, requestingUrl: string | undefined, indexUrl: string): boolean {
-  return ALLOWED_PERMISSIONS.has(permission) && isSameDocument(requestingUrl, indexUrl);
+/** What Chromium says about a 'media' request (request: mediaTypes) or check (check: mediaType). */
+export interface MediaDetails {
+  mediaTypes?: readonly string[];
+  mediaType?: string;
+}
+
+export function isPermissionAllowed(permission: string, requestingUrl: string | undefined, indexUrl: string, media?: MediaDetails): boolean {
+  if (!ALLOWED_PERMISSIONS.has(permission) || !isSameDocument(requestingUrl, indexUrl)) return false;
+  if (permission !== 'media') return true;
+  // A camera without sound: 'video' and nothing else. An unknown or empty list is refused.
+  const types = media?.mediaTypes ?? (media?.mediaType ? [media.mediaType] : []);
+  return types.length > 0 && types.every((t) => t === 'video');
 }
 
 type SessionPolicyTarget = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> & {
   webRequest: Pick<Session['webRequest'], 'onHeadersReceived'>;
 };
 
-/** Installs the CSP header and the permission handlers on the session the renderer uses. */
-export function hardenSession(session: SessionPolicyTarget, indexUrl: string): void {
+/**
+ * Installs the CSP header and the permission handlers on the session the renderer uses.
+ * `askCamera` asks the operating system for the camera when it keeps its own list (macOS); without
+ * it the operating system is not asked.
+ */
+export function hardenSession(session: SessionPolicyTarget, indexUrl: string, askCamera?: () => Promise<boolean>): void {
   session.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...details.responseHeaders };
     // Drop any policy a response brought with it, so ours is the only one.
@@ -50,10 +68,15 @@ export function hardenSession(session: SessionPolicyTarget, indexUrl: string): v
   // because Chromium asks "may I?" (check) and "please grant" (request) on different paths.
   session.setPermissionRequestHandler((webContents, permission, callback, details) => {
     const url = details?.requestingUrl || webContents?.getURL();
-    callback(isPermissionAllowed(permission, url, indexUrl));
+    const allowed = isPermissionAllowed(permission, url, indexUrl, details as MediaDetails | undefined);
+    if (allowed && permission === 'media' && askCamera) {
+      askCamera().then(callback, () => callback(false));
+      return;
+    }
+    callback(allowed);
   });
   session.setPermissionCheckHandler((webContents, permission, _origin, details) => {
     const url = details?.requestingUrl || webContents?.getURL();
-    return isPermissionAllowed(permission, url, indexUrl);
+    return isPermissionAllowed(permission, url, indexUrl, details as MediaDetails | undefined);
   });
 }
