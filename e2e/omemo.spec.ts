@@ -63,6 +63,48 @@ async function openChat(page: Page, peer: string) {
   await expect(page.getByTestId('chat-view')).toBeVisible();
 }
 
+/**
+ * A received encrypted message's lock, as a screen reader names it: the sender's device and how far it
+ * was trusted when the message arrived (words of renderer/src/lib/omemo-text.ts, in lower case).
+ */
+const lockOf = (deviceId: string, trust: 'trusted, not verified' | 'verified') =>
+  `Encrypted by device ${deviceId} (${trust}). Show this device`;
+
+/**
+ * Our own encrypted messages: a lock that names no device (it was this one), as a picture with words, not
+ * a button; the same on every message we sent.
+ */
+async function expectOwnLocks(page: Page, count: number) {
+  const sent = page.locator('[data-testid="message-item"][data-direction="out"]');
+  const locks = sent.getByTestId('message-lock');
+  await expect(locks).toHaveCount(count);
+  for (const lock of await locks.all()) {
+    await expect(lock).toHaveRole('img');
+    await expect(lock).toHaveAccessibleName('Encrypted');
+    await expect(lock).toHaveAttribute('title', 'End-to-end encrypted (OMEMO)');
+    await expect(lock).not.toHaveAttribute('data-device-id');
+  }
+  await expect(sent.getByRole('button', { name: /device/i })).toHaveCount(0);
+}
+
+/**
+ * After a click on a message's lock: the chat's devices panel is open on the contact's device that sent
+ * it — listed, marked as the current one (the only one), focused and in view — with its trust now.
+ */
+async function expectDeviceShown(page: Page, deviceId: string, trustNow: string) {
+  const panel = page.getByTestId('devices-panel');
+  await expect(panel).toBeVisible();
+  const row = panel.locator(`[data-testid="device-row"][data-device-id="${deviceId}"]`);
+  await expect(row).toHaveAccessibleName(`Device ${deviceId}`);
+  await expect(row).toBeFocused();
+  await expect(row).toHaveAttribute('aria-current', 'true');
+  await expect(panel.locator('[data-testid="device-row"][aria-current="true"]')).toHaveCount(1);
+  await expect(row).toBeInViewport();
+  await expect(row.getByTestId('device-trust-state')).toHaveText(trustNow);
+  await expect(panel.getByTestId('device-not-listed')).toHaveCount(0);
+  return panel;
+}
+
 /** Opens the devices panel (closing it first if it is open, so that it looks the devices up again). */
 async function reopenDevices(page: Page) {
   const panel = page.getByTestId('devices-panel');
@@ -102,6 +144,11 @@ test('Alice and Bob chat encrypted, verify each other, and see a plain-text mess
   }).toPass({ timeout: 60_000, intervals: [1_000, 2_000, 3_000] });
   await expect(alice.getByTestId('encryption-toggle')).toHaveAttribute('data-mode', 'omemo');
   await expect(alice.getByTestId('encryption-toggle')).toContainText('Encrypted');
+  // Alice's own device id, as her panel shows it ("This device (device 1234)").
+  const alicePanel = alice.getByTestId('devices-panel');
+  const aliceOwnHeading = alicePanel.getByRole('heading', { name: /^This device/ });
+  await expect(aliceOwnHeading).toHaveText(/^This device \(device \d+\)$/, { timeout: 30_000 });
+  const aliceDeviceId = /\(device (\d+)\)/.exec(await aliceOwnHeading.innerText())![1]!;
 
   // (2) Alice writes; Bob reads it with the lock and no warning.
   await alice.getByTestId('composer').fill('Our secret garden');
@@ -114,6 +161,19 @@ test('Alice and Bob chat encrypted, verify each other, and see a plain-text mess
   await expect(inBob.getByTestId('message-body')).toHaveText('Our secret garden', { timeout: 30_000 });
   await expect(inBob.getByTestId('message-lock')).toBeVisible();
   await expect(inBob.getByTestId('message-warning')).toHaveCount(0);
+  // Its lock names Alice's device and its trust on arrival: Bob has verified none of her devices, so it
+  // was trusted blindly (BTBV, electron/core/omemo.ts) — trusted, not verified. Hers names no device.
+  const firstLock = inBob.getByRole('button', { name: lockOf(aliceDeviceId, 'trusted, not verified'), exact: true });
+  await expect(firstLock).toBeVisible();
+  await expect(firstLock).toHaveAttribute('title', `Encrypted by device ${aliceDeviceId} (trusted, not verified). Click to show this device.`);
+  await expectOwnLocks(alice, 1);
+
+  // Bob clicks the lock (his devices panel closed): it opens Alice's devices on the one that sent it.
+  await bob.getByTestId('devices-close').click();
+  await expect(bob.getByTestId('devices-panel')).toHaveCount(0);
+  await firstLock.click();
+  await expectDeviceShown(bob, aliceDeviceId, 'Trusted, not verified');
+  await expect(bob.getByTestId('devices-button')).toHaveAttribute('aria-expanded', 'true');
 
   // (3a) Alice compares the fingerprint she sees for Bob's device with the one Bob's Vireo shows as its
   // own, and verifies it.
@@ -130,7 +190,6 @@ test('Alice and Bob chat encrypted, verify each other, and see a plain-text mess
   await expect(bobRowInAlice.getByTestId('device-verify')).toHaveCount(0);
 
   // (3b) Bob verifies Alice with her link (as if she had sent it to him): pasted into his panel.
-  const alicePanel = alice.getByTestId('devices-panel');
   await expect(alicePanel.getByTestId('own-fingerprint')).toBeVisible({ timeout: 30_000 });
   const aliceOwnFingerprint = await fingerprintText(alice, 'own-fingerprint', alicePanel);
   expect(aliceOwnFingerprint).toMatch(FINGERPRINT);
@@ -138,7 +197,7 @@ test('Alice and Bob chat encrypted, verify each other, and see a plain-text mess
   await expect(alicePanel.getByTestId('own-uri')).toBeVisible();
   const aliceUri = await alicePanel.getByTestId('own-uri').inputValue();
   expect(aliceUri).toMatch(new RegExp(`^xmpp:${ALICE().replace(/\./g, '\\.')}\\?omemo-sid-\\d+=[0-9a-f]{64}$`));
-  const aliceDeviceId = /omemo-sid-(\d+)=/.exec(aliceUri)![1]!;
+  expect(/omemo-sid-(\d+)=/.exec(aliceUri)![1]).toBe(aliceDeviceId);
   expect(aliceUri.split('=')[1]).toBe(aliceOwnFingerprint.replace(/ /g, ''));
 
   await bobPanel.getByTestId('verify-uri-input').fill(aliceUri);
@@ -149,13 +208,29 @@ test('Alice and Bob chat encrypted, verify each other, and see a plain-text mess
   await expect(aliceRowInBob).toHaveAttribute('data-trust', 'verified', { timeout: 15_000 });
   expect(await fingerprintText(bob, 'device-fingerprint', aliceRowInBob)).toBe(aliceOwnFingerprint);
 
+  // Alice writes again: Bob's lock on the new message says verified; the first one still says how far
+  // her device was trusted when it arrived. Clicking the new one shows her device, now verified.
+  await alice.getByTestId('composer').fill('Now you know it is me');
+  await alice.getByTestId('composer').press('Enter');
+  const secondInBob = inBob.filter({ has: bob.getByTestId('message-body').getByText('Now you know it is me', { exact: true }) });
+  await expect(secondInBob).toHaveCount(1, { timeout: 30_000 });
+  const verifiedLock = secondInBob.getByRole('button', { name: lockOf(aliceDeviceId, 'verified'), exact: true });
+  await expect(verifiedLock).toBeVisible();
+  await expect(secondInBob.getByTestId('message-warning')).toHaveCount(0);
+  await expect(firstLock).toBeVisible();
+  await expectOwnLocks(alice, 2);
+  await bob.getByTestId('composer').focus();
+  await verifiedLock.click();
+  await expectDeviceShown(bob, aliceDeviceId, 'Verified');
+
   // Still encrypted both ways after verifying: Bob answers, Alice reads it with the lock, no warning.
   await bob.getByTestId('composer').fill('Verified and encrypted');
   await bob.getByTestId('send-button').click();
   const inAlice = alice.locator('[data-testid="message-item"][data-direction="in"]');
   await expect(inAlice.getByTestId('message-body')).toHaveText('Verified and encrypted', { timeout: 30_000 });
-  await expect(inAlice.getByTestId('message-lock')).toBeVisible();
+  await expect(inAlice.getByRole('button', { name: lockOf(bobDeviceId!, 'verified'), exact: true })).toBeVisible();
   await expect(inAlice.getByTestId('message-warning')).toHaveCount(0);
+  await expectOwnLocks(bob, 1);
 
   // (4) A plain-text message arrives in the encrypted chat (Bob's account, another client without
   // OMEMO): Alice sees it, flagged as not encrypted, without the lock.

@@ -8,6 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { api, setBridgeForTests } from '../../lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import { ACCOUNT_ID, account, contact, conversation, createFakeBridge, message, ok, omemoDevice, omemoOwn, type Handlers } from '../../test/fake-bridge.js';
+import type { BareJid } from '../../../../shared/ids.js';
 import type { ChatEncryptionView, MessageView } from '../../../../shared/views.js';
 import ChatView from '../chat/ChatView.svelte';
 
@@ -52,6 +53,40 @@ describe('a message’s lock', () => {
     expect(row(100).dataset.highlighted).toBeUndefined();
     expect(within(row(200)).getByTestId('device-trust-state').textContent).toBe('Verified');
     expect(within(panel).queryByTestId('device-not-listed')).toBeNull();
+  });
+
+  it('brings the device into view once, not again when the list changes while the user is elsewhere', async () => {
+    const { fake } = await setup({ mode: 'omemo', available: true }, [
+      message(BOB, { body: 'from the verified one', encrypted: true, senderDevice: 200, senderTrust: 'verified' }),
+    ]);
+    await fireEvent.click(await screen.findByRole('button', { name: /^Encrypted by device 200/ }));
+    await vi.waitFor(() => expect(document.activeElement).toBe(row(200)));
+
+    // The user goes back to writing; then Bob's device list changes (a new phone of his).
+    const composer = screen.getByTestId('composer');
+    composer.focus();
+    fake.emit('omemo:devices', {
+      accountId: ACCOUNT_ID, jid: BOB as BareJid,
+      devices: [omemoDevice(BOB, 100), omemoDevice(BOB, 200, { trust: 'verified' }), omemoDevice(BOB, 300)],
+    });
+    flushSync();
+    await vi.waitFor(() => expect(screen.getAllByTestId('device-row')).toHaveLength(3));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(document.activeElement).toBe(composer);
+    expect(row(200).dataset.highlighted).toBe('true');
+
+    // Asking again (the same lock) brings it back.
+    await fireEvent.click(screen.getByRole('button', { name: /^Encrypted by device 200/ }));
+    await vi.waitFor(() => expect(document.activeElement).toBe(row(200)));
+
+    // Closed and opened again with the Devices button: a plain list, no device singled out any more.
+    await fireEvent.click(screen.getByTestId('devices-button'));
+    expect(screen.queryByTestId('devices-panel')).toBeNull();
+    await fireEvent.click(screen.getByTestId('devices-button'));
+    // The panel asks for the list again (the fake core still lists devices 100 and 200).
+    await vi.waitFor(() => expect(screen.getAllByTestId('device-row')).toHaveLength(2));
+    expect(screen.getAllByTestId('device-row').filter((el) => el.dataset.highlighted)).toEqual([]);
+    expect(document.activeElement).not.toBe(row(200));
   });
 
   it('says so when the device is no longer listed', async () => {
