@@ -158,12 +158,14 @@ export interface OmemoOwnView {
 export interface OmemoStatusView {
   accountId: AccountId;
   /**
+   * preparing: the keys are being opened, or made the first time (the storage key from the keychain,
+   * an identity key, a signed prekey and 100 prekeys); encrypted messages wait until they are open.
    * ready: the keys are open (and published once signed in); unpublished: the keys are open but the
    * server did not take them, so contacts cannot encrypt for this device; unavailable: no keys (no safe
    * place to keep them, or they could not be made): nothing can be encrypted or decrypted here.
    */
-  state: 'ready' | 'unpublished' | 'unavailable';
-  /** What it means and what happens next, in words; absent when ready. */
+  state: 'preparing' | 'ready' | 'unpublished' | 'unavailable';
+  /** What it means and what happens next, in words; absent when preparing or ready. */
   problem?: string;
 }
 
@@ -177,6 +179,8 @@ export interface ChatEncryptionView {
   warning?: string;
   /** This account's OMEMO does not work on this device (see OmemoStatusView), in words; absent when it does. */
   notReady?: string;
+  /** This device's encryption keys are being prepared (OmemoStatusView 'preparing'), in words: encrypted messages wait. */
+  preparing?: string;
 }
 
 export interface ConversationView {

@@ -32,6 +32,8 @@ export interface OmemoMessagesDeps {
   log: Logger;
   heartbeats: Heartbeats;
   own(accountId: AccountId): Promise<OwnDevice | undefined>;
+  /** Why this device's OMEMO does not work, in words (OmemoStatusView.problem), when it does not. */
+  problem(accountId: AccountId): string | undefined;
   exclusive<T>(accountId: AccountId, fn: () => Promise<T>): Promise<T>;
   deviceIds(accountId: AccountId, jid: string, refresh?: boolean): Promise<number[]>;
   ensureSessions(d: OwnDevice, jid: string, ids: readonly number[], rebuild?: boolean): Promise<void>;
@@ -81,7 +83,7 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
       const d = await deps.own(ctx.accountId);
       if (!d) {
         if (keyTransport) return false;
-        ctx.decrypted = { body: '', senderDevice: encrypted.sid, warning: NOT_READABLE + 'Encryption is not set up on this device: its keys could not be stored safely.' };
+        ctx.decrypted = { body: '', senderDevice: encrypted.sid, warning: NOT_READABLE + (deps.problem(ctx.accountId) ?? 'Encryption does not work on this device: its keys could not be opened.') };
         return true;
       }
       const cap = await d.store.capture(() => d.device.decrypt({ from, encrypted }, ctx.ownBare));
@@ -191,7 +193,7 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
 
   async function encrypt(accountId: AccountId, peer: string, body: string): Promise<EncryptOutcome> {
     const d = await deps.own(accountId);
-    if (!d) return { ok: false, transient: false, error: 'Not sent: encryption is not set up on this device (its keys could not be stored safely).' };
+    if (!d) return { ok: false, transient: false, error: `Not sent. ${deps.problem(accountId) ?? 'Encryption does not work on this device: its keys could not be opened.'}` };
     let peerIds: number[];
     let ownIds: number[];
     try {

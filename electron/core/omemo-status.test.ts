@@ -1,13 +1,15 @@
 // Integration: when this device's OMEMO cannot work, the user is told before anything fails — in
 // 'omemo:status', in 'omemo:own' and in every one-to-one chat's lock (ChatEncryptionView.notReady).
 // Real cases on a real Prosody: the server refuses the keys (PEP switched off), and no safe place for
-// the keys (the keychain that held this account's secrets is gone).
+// the keys (the keychain that held this account's secrets is gone). And while the keys are being
+// opened or made, the user sees that too ('preparing', ChatEncryptionView.preparing).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { startProsody, type ProsodyServer } from '../../e2e/fixtures/prosody.js';
-import { addSyncedAccount, startTestCore, type TestCore } from '../../e2e/fixtures/core-harness.js';
+import { addSyncedAccount, startTestCore, untilOmemoDevice, type TestCore } from '../../e2e/fixtures/core-harness.js';
 import type { BareJid } from '../../shared/ids.js';
+import type { Events } from '../../shared/contract.js';
 
 let server: ProsodyServer;
 const started: TestCore[] = [];
@@ -17,6 +19,8 @@ beforeAll(async () => {
   server = await startProsody();
   await server.register('alice', 'alice-pw');
   await server.register('bob', 'bob-pw');
+  await server.register('carol', 'carol-pw');
+  await server.register('dave', 'dave-pw'); // never signs in: has no OMEMO
 }, 60_000);
 
 afterAll(async () => {
@@ -78,4 +82,80 @@ describe('OMEMO not ready, said up front', () => {
     const own = await t.call('omemo:own', { accountId: acc.id });
     expect(own).toEqual({ ok: false, error: { code: 'omemo-unavailable', detail: status.problem } });
   }, 60_000);
+});
+
+describe('OMEMO keys being prepared, said while it lasts', () => {
+  /** This account's 'omemo:status' states in order, each with when it was pushed (ms, this process's clock). */
+  function recordStatus(t: TestCore) {
+    const seen: { state: string; at: number }[] = [];
+    t.core.events.subscribe((name, payload) => {
+      if (name === 'omemo:status') seen.push({ state: (payload as Events['omemo:status']).state, at: performance.now() });
+    });
+    return seen;
+  }
+  const preparingMs = (seen: { state: string; at: number }[]) => seen[1]!.at - seen[0]!.at;
+
+  it('first sign-in: "preparing" while the keys are made, then "ready"; after a restart chats say it only when opening the keys takes a while (a slow keychain)', async (ctx) => {
+    const first = await startTestCore();
+    started.push(first);
+    const made = recordStatus(first);
+    const mark = first.mark();
+    const acc = await addSyncedAccount(first, server, 'carol', 'carol-pw');
+    await first.waitForEvent('omemo:status', (s) => s.accountId === acc.id && s.state === 'ready', 20_000, mark);
+    const statuses = first.events.slice(mark).filter((e) => e.name === 'omemo:status').map((e) => e.payload);
+    // Preparing comes first, with no problem to show, and ready replaces it (publishing then keeps it ready).
+    expect(statuses.slice(0, 2)).toEqual([{ accountId: acc.id, state: 'preparing' }, { accountId: acc.id, state: 'ready' }]);
+    expect(made.map((s) => s.state).slice(0, 2)).toEqual(['preparing', 'ready']);
+    // Made for real: an identity key, a signed prekey and 100 prekeys, now published.
+    await untilOmemoDevice(first, acc.id, `carol@${server.domain}`);
+    const chat = await first.must('chat:open', { accountId: acc.id, peer: `dave@${server.domain}` as BareJid });
+    expect(chat.encryption?.preparing).toBeUndefined();
+    // The user keeps this chat encrypted; once Dave is looked up, the chat has its own trouble: he has no app that can decrypt.
+    await first.must('chat:set-encryption', { conversationId: chat.id, mode: 'omemo' });
+    const daves = await first.waitForEvent('conversation:updated', (c) => c.id === chat.id && !!c.encryption?.warning, 10_000, mark);
+    expect(daves.encryption).toMatchObject({ mode: 'omemo', warning: expect.stringMatching(/has no app that can receive encrypted messages/) });
+    ctx.annotate(`preparing on first sign-in (keys made): ${preparingMs(made).toFixed(0)} ms`);
+
+    // A restart opens the keys again in a few milliseconds: chats are not told "preparing" for that
+    // (no flash in every chat at every start), and the status still goes preparing → ready.
+    const profileDir = first.profileDir;
+    await first.stop({ keepProfile: true });
+    started.splice(started.indexOf(first), 1);
+    const quick = await startTestCore({ profileDir, start: false });
+    started.push(quick);
+    const opened = recordStatus(quick);
+    await quick.core.start();
+    await quick.waitForEvent('omemo:status', (s) => s.accountId === acc.id && s.state === 'ready', 20_000);
+    expect(opened.map((s) => s.state).slice(0, 2)).toEqual(['preparing', 'ready']);
+    ctx.annotate(`preparing after a restart (keys opened): ${preparingMs(opened).toFixed(0)} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(quick.events.filter((e) => e.name === 'conversation:updated' && !!(e.payload as Events['conversation:updated']).encryption?.preparing)).toEqual([]);
+    await quick.stop({ keepProfile: true });
+    started.splice(started.indexOf(quick), 1);
+
+    // A keychain that takes its time (one waiting for the user to unlock it): the chat shown before
+    // says the keys are being prepared, not that something is wrong, then it clears.
+    const slow = await startTestCore({
+      profileDir, start: false,
+      wrapSecrets: (store) => ({
+        ...store,
+        backend: store.backend,
+        async get(key) {
+          if (key.startsWith('omemo-')) await new Promise((r) => setTimeout(r, 1500));
+          return store.get(key);
+        },
+      }),
+    });
+    started.push(slow);
+    await slow.core.start();
+    const preparing = await slow.waitForEvent('conversation:updated', (c) => c.id === chat.id && !!c.encryption?.preparing, 20_000);
+    expect(preparing.encryption?.mode).toBe('omemo');
+    expect(preparing.encryption?.preparing).toMatch(/encryption keys.*Encrypted messages wait and are sent as soon as the keys are ready/);
+    // Not a problem and nothing to act on: the lock is not "not ready", and the chat's warning stays Dave's.
+    expect(preparing.encryption).not.toHaveProperty('notReady');
+    expect(preparing.encryption?.warning).toBe(daves.encryption?.warning);
+    const after = slow.events.findIndex((e) => e.name === 'conversation:updated' && e.payload === preparing);
+    await slow.waitForEvent('conversation:updated', (c) => c.id === chat.id && !c.encryption?.preparing, 20_000, after + 1);
+    await slow.waitForEvent('omemo:status', (s) => s.accountId === acc.id && s.state === 'ready', 20_000);
+  }, 90_000);
 });

@@ -58,6 +58,11 @@ export class OmemoStore {
     return this.#own[accountId]?.problem ?? (error?.code === 'omemo-unavailable' ? error.detail : undefined);
   }
 
+  /** This device's keys are being opened or made for this account (the latest 'omemo:status' says so). */
+  preparing(accountId: AccountId): boolean {
+    return this.#status[accountId]?.state === 'preparing';
+  }
+
   /** The 'omemo:status' event. The own device is asked again if it was shown: it may exist now, or be fine. */
   applyStatus(status: OmemoStatusView): void {
     const { accountId } = status;
