@@ -294,6 +294,8 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
       wake?.stop();
       selfPing.stop();
       await connections.stopAll();
+      // Keys being made or opened (a first sign-in, a slow keychain) finish before the database closes.
+      await omemo.idle();
       db.close();
     },
   };

@@ -10,6 +10,7 @@ import { startProsody, type ProsodyServer } from '../../e2e/fixtures/prosody.js'
 import { addSyncedAccount, startTestCore, untilOmemoDevice, type TestCore } from '../../e2e/fixtures/core-harness.js';
 import type { BareJid } from '../../shared/ids.js';
 import type { Events } from '../../shared/contract.js';
+import type { SecretStore } from '../secrets/secret-store.js';
 
 let server: ProsodyServer;
 const started: TestCore[] = [];
@@ -21,6 +22,7 @@ beforeAll(async () => {
   await server.register('bob', 'bob-pw');
   await server.register('carol', 'carol-pw');
   await server.register('dave', 'dave-pw'); // never signs in: has no OMEMO
+  await server.register('erin', 'erin-pw');
 }, 60_000);
 
 afterAll(async () => {
@@ -84,6 +86,16 @@ describe('OMEMO not ready, said up front', () => {
   }, 60_000);
 });
 
+/** A keychain that takes `ms` to hand over the OMEMO storage key (one waiting for the user to unlock it). */
+const slowOmemoKey = (ms: number) => (store: SecretStore): SecretStore => ({
+  ...store,
+  backend: store.backend,
+  async get(key) {
+    if (key.startsWith('omemo-')) await new Promise((r) => setTimeout(r, ms));
+    return store.get(key);
+  },
+});
+
 describe('OMEMO keys being prepared, said while it lasts', () => {
   /** This account's 'omemo:status' states in order, each with when it was pushed (ms, this process's clock). */
   function recordStatus(t: TestCore) {
@@ -135,17 +147,7 @@ describe('OMEMO keys being prepared, said while it lasts', () => {
 
     // A keychain that takes its time (one waiting for the user to unlock it): the chat shown before
     // says the keys are being prepared, not that something is wrong, then it clears.
-    const slow = await startTestCore({
-      profileDir, start: false,
-      wrapSecrets: (store) => ({
-        ...store,
-        backend: store.backend,
-        async get(key) {
-          if (key.startsWith('omemo-')) await new Promise((r) => setTimeout(r, 1500));
-          return store.get(key);
-        },
-      }),
-    });
+    const slow = await startTestCore({ profileDir, start: false, wrapSecrets: slowOmemoKey(1500) });
     started.push(slow);
     await slow.core.start();
     const preparing = await slow.waitForEvent('conversation:updated', (c) => c.id === chat.id && !!c.encryption?.preparing, 20_000);
@@ -157,5 +159,29 @@ describe('OMEMO keys being prepared, said while it lasts', () => {
     const after = slow.events.findIndex((e) => e.name === 'conversation:updated' && e.payload === preparing);
     await slow.waitForEvent('conversation:updated', (c) => c.id === chat.id && !c.encryption?.preparing, 20_000, after + 1);
     await slow.waitForEvent('omemo:status', (s) => s.accountId === acc.id && s.state === 'ready', 20_000);
+  }, 90_000);
+
+  it('quitting while the keys are being opened waits for them: nothing fails, the same device at the next start', async () => {
+    const first = await startTestCore();
+    const acc = await addSyncedAccount(first, server, 'erin', 'erin-pw');
+    await first.waitForEvent('omemo:status', (s) => s.accountId === acc.id && s.state === 'ready', 20_000);
+    const before = await first.must('omemo:own', { accountId: acc.id });
+    const profileDir = first.profileDir;
+    await first.stop({ keepProfile: true });
+
+    // Vireo is closed while the keychain is still answering.
+    const slow = await startTestCore({ profileDir, start: false, wrapSecrets: slowOmemoKey(1500) });
+    const mark = slow.mark();
+    await slow.core.start();
+    await slow.waitForEvent('omemo:status', (s) => s.accountId === acc.id && s.state === 'preparing', 20_000, mark);
+    await slow.stop({ keepProfile: true });
+    const states = slow.events.slice(mark).filter((e) => e.name === 'omemo:status').map((e) => (e.payload as Events['omemo:status']).state);
+    expect(states).toEqual(['preparing', 'ready']);
+
+    const again = await startTestCore({ profileDir });
+    started.push(again);
+    await again.waitForEvent('omemo:status', (s) => s.accountId === acc.id && s.state === 'ready', 20_000);
+    const after = await again.must('omemo:own', { accountId: acc.id });
+    expect({ deviceId: after.deviceId, fingerprint: after.fingerprint }).toEqual({ deviceId: before.deviceId, fingerprint: before.fingerprint });
   }, 90_000);
 });

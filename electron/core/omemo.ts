@@ -277,6 +277,13 @@ export function createOmemoService(deps: OmemoDeps) {
       void pep.deviceIds(accountId, jid).then(() => trust.emitConversation(accountId, jid)).catch(() => {});
     },
     ownView,
+    /**
+     * Resolves once no device is being opened or made (keys half-written when the database closes
+     * would make the next start see a device that is not there). They never reject (own()).
+     */
+    async idle() {
+      await Promise.all([...opened.values()]);
+    },
     devices: trust.devices,
     setTrust: trust.setTrust,
     verifyUri: trust.verifyUri,
