@@ -239,6 +239,8 @@ export const commands = {
   ),
   /** Verify devices from the other side's link or QR code (`xmpp:jid?omemo-sid-<id>=<fingerprint>;…`); returns the devices verified. */
   'omemo:verify-uri': command<OmemoDeviceView[]>()(z.strictObject({ accountId, uri: z.string().trim().min(6).max(4000) })),
+  /** Take one of the user's other OMEMO devices out of the account's device list; returns the user's devices. */
+  'omemo:remove-device': command<OmemoDeviceView[]>()(z.strictObject({ accountId, deviceId: z.number().int().min(1).max(0xffffffff) })),
 } as const;
 
 export type Commands = typeof commands;

@@ -272,6 +272,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     'omemo:devices': ({ accountId, jid }) => omemo.devices(accountId, jid),
     'omemo:set-trust': ({ accountId, jid, deviceId, trust }) => omemo.setTrust(accountId, jid, deviceId, trust),
     'omemo:verify-uri': ({ accountId, uri }) => omemo.verifyUri(accountId, uri),
+    'omemo:remove-device': ({ accountId, deviceId }) => omemo.removeOwnDevice(accountId, deviceId),
     'app:set-active': async ({ active }) => {
       await activity.setActive(active);
       return ok(null);

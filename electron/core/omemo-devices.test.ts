@@ -10,6 +10,7 @@ import { startProsody, type ProsodyServer } from '../../e2e/fixtures/prosody.js'
 import { addSyncedAccount, startTestCore, untilOmemoDevice, type TestCore } from '../../e2e/fixtures/core-harness.js';
 import { closeClient, createXmppClient, type XmppClient } from '../xmpp/client.js';
 import type { AccountView, MessageView } from '../../shared/views.js';
+import type { BareJid } from '../../shared/ids.js';
 import { NS_AXOLOTL, parseEncrypted, type LegacyEncrypted } from '../omemo/legacy/wire.js';
 import { HEARTBEAT_AFTER } from './omemo-messages.js';
 
@@ -164,4 +165,32 @@ describe('OMEMO with three devices on each side', () => {
     const history = await a1.t.must('chat:history', { conversationId: conv, limit: 200 });
     expect(history.messages.filter((x) => x.direction === 'in' && x.body === '')).toEqual([]);
   }, 120_000);
+
+  it('Alice removes a device she no longer has: nobody encrypts for it; it puts itself back when it connects again', async () => {
+    const [a1, a2, a3] = alice as [Device, Device, Device];
+    const [b1, b2, b3] = bob as [Device, Device, Device];
+    // The laptop is off (were it online, it would see the list and put itself back at once).
+    await a3.t.must('accounts:disconnect', { accountId: a3.acc.id });
+    // Not the device she is using.
+    expect(await a1.t.call('omemo:remove-device', { accountId: a1.acc.id, deviceId: a1.id })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+
+    const mine = await a1.t.must('omemo:remove-device', { accountId: a1.acc.id, deviceId: a3.id });
+    // Still shown (it sent messages), as removed.
+    expect(mine.find((d) => d.deviceId === a3.id)).toMatchObject({ active: false });
+    expect(mine.filter((d) => d.active).map((d) => d.deviceId).sort()).toEqual([a1.id, a2.id].sort());
+    // Bob learns it from the server (PEP), and his next message has no key for it.
+    await expect.poll(async () => (await b2.t.must('omemo:devices', { accountId: b2.acc.id, jid: ALICE() as BareJid })).find((d) => d.deviceId === a3.id)?.active, { timeout: 15_000 }).toBe(false);
+    const wireMark = wireSeen.length;
+    await b2.t.must('chat:send', { conversationId: await convOf(b2, ALICE()), body: 'not for the lost laptop' });
+    await expect.poll(() => encryptedSince(wireMark, b2.id).filter((e) => e.payload).length, { timeout: 10_000 }).toBe(1);
+    const keys = encryptedSince(wireMark, b2.id).find((e) => e.payload)!.keys.map((k) => k.rid).sort((x, y) => x - y);
+    expect(keys).toEqual([a1.id, a2.id, b1.id, b3.id].sort((x, y) => x - y));
+
+    // The laptop was not lost after all: connected again, it is back in the list and gets messages.
+    await a3.t.must('accounts:connect', { accountId: a3.acc.id });
+    await expect.poll(async () => (await b2.t.must('omemo:devices', { accountId: b2.acc.id, jid: ALICE() as BareJid })).find((d) => d.deviceId === a3.id)?.active, { timeout: 20_000 }).toBe(true);
+    const mark = a3.t.mark();
+    await b2.t.must('chat:send', { conversationId: await convOf(b2, ALICE()), body: 'welcome back' });
+    expect(await received(a3, 'welcome back', mark)).toMatchObject({ direction: 'in', encrypted: true, senderDevice: b2.id });
+  }, 90_000);
 });

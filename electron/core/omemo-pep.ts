@@ -94,6 +94,19 @@ export function createOmemoPep(deps: OmemoPepDeps) {
     setList(d.accountId, d.jid, [...ids, d.deviceId]);
   }
 
+  /**
+   * Takes one of our other devices out of our published list (a phone given away, a reinstalled
+   * app): contacts stop encrypting for it. Read fresh first, so a device added meanwhile elsewhere is
+   * kept. A device still in use puts itself back when it next connects, as this one does (ensureListed).
+   */
+  async function removeListed(d: OwnDevice, client: XmppClient, deviceId: number) {
+    const ids = await deviceIds(d.accountId, d.jid, true);
+    if (!ids.includes(deviceId)) return;
+    const rest = [...ids.filter((id) => id !== deviceId && id !== d.deviceId), d.deviceId];
+    await publishOpen(client, NODE_DEVICELIST, buildDeviceListPublish(rest));
+    setList(d.accountId, d.jid, rest);
+  }
+
   /** A device list just read (fetched, or pushed by PEP). */
   function setList(accountId: AccountId, jid: string, ids: readonly number[]) {
     fresh.set(k(accountId, jid), Date.now());
@@ -151,6 +164,7 @@ export function createOmemoPep(deps: OmemoPepDeps) {
   return {
     publishBundle,
     ensureListed,
+    removeListed,
     setList,
     deviceIds,
     ensureSessions,

@@ -27,7 +27,7 @@ export interface OmemoTrustDeps {
   log: Logger;
   lists: DeviceLists;
   status: OmemoStatus;
-  pep: Pick<OmemoPep, 'deviceIds' | 'ensureSessions' | 'retryBroken'>;
+  pep: Pick<OmemoPep, 'deviceIds' | 'ensureSessions' | 'retryBroken' | 'removeListed'>;
   jidOf(accountId: AccountId): string | undefined;
   /** This account's device, once its keys are open (undefined when they cannot be). */
   own(accountId: AccountId): Promise<OwnDevice | undefined>;
@@ -134,6 +134,27 @@ export function createOmemoTrust(deps: OmemoTrustDeps) {
     return ok(devicesOf(d, accountId, jid).find((x) => x.deviceId === deviceId)!);
   }
 
+  /**
+   * Removes one of the user's other devices from the account's device list (as Conversations' and
+   * Gajim's "clean up"/"delete device"); it stays shown, as removed, for the messages it sent.
+   * Not this device: it would put itself back at once.
+   */
+  async function removeOwnDevice(accountId: AccountId, deviceId: number): Promise<Result<OmemoDeviceView[]>> {
+    const d = await deps.own(accountId);
+    if (!d) return fail('omemo-unavailable', deps.status.get(accountId)?.problem);
+    if (deviceId === d.deviceId) return fail('invalid-input', 'This is the device you are using; it cannot be removed from here.');
+    const client = deps.connections.client(accountId);
+    if (!client || client.status !== 'online') return fail('not-connected');
+    try {
+      await pep.removeListed(d, client, deviceId);
+    } catch (err) {
+      const condition = (err as { condition?: string }).condition;
+      return condition ? fail('server-error', condition) : fail('timeout', (err as Error).message);
+    }
+    emitDevices(accountId, d.jid);
+    return ok(devicesOf(d, accountId, d.jid));
+  }
+
   /** `xmpp:jid?omemo-sid-<id>=<fingerprint>;omemo-sid-…` (Conversations' QR code; other query keys ignored). */
   async function verifyUri(accountId: AccountId, uri: string): Promise<Result<OmemoDeviceView[]>> {
     const m = /^xmpp:([^?#\s]+)\?(.*)$/i.exec(uri.trim());
@@ -169,6 +190,7 @@ export function createOmemoTrust(deps: OmemoTrustDeps) {
     devices,
     setTrust,
     verifyUri,
+    removeOwnDevice,
   };
 }
 export type OmemoTrust = ReturnType<typeof createOmemoTrust>;

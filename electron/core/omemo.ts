@@ -287,6 +287,7 @@ export function createOmemoService(deps: OmemoDeps) {
     devices: trust.devices,
     setTrust: trust.setTrust,
     verifyUri: trust.verifyUri,
+    removeOwnDevice: trust.removeOwnDevice,
   };
 }
 export type OmemoService = ReturnType<typeof createOmemoService>;

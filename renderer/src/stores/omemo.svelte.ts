@@ -119,6 +119,14 @@ export class OmemoStore {
     return undefined;
   }
 
+  /** Takes one of the user's other devices out of the account's device list. */
+  async removeDevice(device: OmemoDeviceView): Promise<VireoError | undefined> {
+    const r = await this.#api.call('omemo:remove-device', { accountId: device.accountId, deviceId: device.deviceId });
+    if (!r.ok) return r.error;
+    this.#merge(r.value);
+    return undefined;
+  }
+
   /** Verifies the devices named by a contact's link or QR code; answers the devices verified. */
   async verifyUri(accountId: AccountId, uri: string): Promise<Result<OmemoDeviceView[]>> {
     const r = await this.#api.call('omemo:verify-uri', { accountId, uri });

@@ -135,6 +135,40 @@ describe('DevicesPanel', () => {
     expect(others.map((el) => el.dataset.deviceId)).toEqual(['77']);
   });
 
+  it('removes one of the user’s other devices after saying what it does; a contact’s devices cannot be removed', async () => {
+    const { fake } = await setup({
+      'omemo:remove-device': ({ deviceId }) => ok([omemoDevice(ALICE, 4242, { own: true, trust: 'verified' }), omemoDevice(ALICE, deviceId, { trust: 'trusted', active: false })]),
+    });
+    expect(within(row(100)).queryByTestId('device-remove')).toBeNull();
+    const other = () => within(screen.getByRole('list', { name: 'Your other devices' })).getAllByTestId('device-row')[0]!;
+    await vi.waitFor(() => expect(other().dataset.deviceId).toBe('77'));
+
+    await fireEvent.click(within(other()).getByRole('button', { name: 'Remove…' }));
+    const ask = within(other()).getByRole('alertdialog');
+    expect(ask.textContent?.replace(/\s+/g, ' ')).toMatch(/Remove device 77 from your account\? Your contacts and your other devices stop encrypting messages for it\. If that app is still in use, it adds itself back/);
+    // Cancel asks nothing of the core.
+    await fireEvent.click(within(ask).getByRole('button', { name: 'Cancel' }));
+    expect(fake.callsOf('omemo:remove-device')).toEqual([]);
+
+    await fireEvent.click(within(other()).getByRole('button', { name: 'Remove…' }));
+    await fireEvent.click(within(other()).getByTestId('device-remove-confirm'));
+    expect(fake.callsOf('omemo:remove-device')).toEqual([{ accountId: ACCOUNT_ID, deviceId: 77 }]);
+    await vi.waitFor(() => expect(other().dataset.active).toBe('false'));
+    expect(within(other()).getByTestId('device-removed').textContent).toContain('Removed');
+    // Removed already: nothing more to remove.
+    expect(within(other()).queryByTestId('device-remove')).toBeNull();
+  });
+
+  it('says why removing a device failed', async () => {
+    await setup({ 'omemo:remove-device': () => ({ ok: false, error: { code: 'not-connected' } }) });
+    const other = () => within(screen.getByRole('list', { name: 'Your other devices' })).getAllByTestId('device-row')[0]!;
+    await vi.waitFor(() => expect(other().dataset.deviceId).toBe('77'));
+    await fireEvent.click(within(other()).getByRole('button', { name: 'Remove…' }));
+    await fireEvent.click(within(other()).getByTestId('device-remove-confirm'));
+    expect((await within(other()).findByRole('alert')).textContent).toContain('This account is not connected right now.');
+    expect(other().dataset.active).toBe('true');
+  });
+
   it('verifies from a pasted link, and shows the error in words when it is not one', async () => {
     const { fake } = await setup({
       'omemo:verify-uri': ({ uri }) => (uri.includes('omemo-sid-')
