@@ -98,6 +98,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     roomNick: (a, j) => rooms.nickIn(a, j),
     roomJoined: (a, j) => rooms.isJoined(a, j),
     isRoom: (a, j) => rooms.isRoom(a, j),
+    roomName: (a, j) => rooms.nameOf(a, j),
     encryption: () => omemo?.encryption,
   });
 

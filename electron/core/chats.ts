@@ -35,6 +35,8 @@ export interface ChatsDeps {
   roomJoined?(accountId: AccountId, room: string): boolean;
   /** Whether this bare JID is a room the user is in (its occupants' private messages are kept apart). */
   isRoom?(accountId: AccountId, jid: string): boolean;
+  /** A room's configured name, once known (the chat list titles rooms by it). */
+  roomName?(accountId: AccountId, jid: string): string | undefined;
   /** End-to-end encryption (the OMEMO service), late-bound: it plugs into this service. */
   encryption?(): ChatEncryption | undefined;
 }
@@ -123,7 +125,9 @@ export function createChatService(deps: ChatsDeps) {
     const isPm = !!pm?.resource;
     return {
       id: c.id, kind: isPm ? 'pm' : c.kind, accountId: c.accountId, peer: c.peer,
-      title: isPm ? `${pm!.resource} (private, in ${pm!.bare})` : deps.contactName(c.accountId, c.peer) ?? c.peer,
+      title: isPm
+        ? `${pm!.resource} (private, in ${deps.roomName?.(c.accountId, pm!.bare) ?? pm!.bare})`
+        : (c.kind === 'room' ? deps.roomName?.(c.accountId, c.peer) : undefined) ?? deps.contactName(c.accountId, c.peer) ?? c.peer,
       lastActivity: c.lastActivity, unread: c.unread,
       ...(last ? { lastMessage: { body: last.body.slice(0, 200), direction: last.direction } } : {}),
       ...(c.kind === 'chat' && !c.peer.includes('/') && deps.encryption?.() ? { encryption: deps.encryption()!.view(c) } : {}),

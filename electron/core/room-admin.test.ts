@@ -118,6 +118,9 @@ describe('creating a room with its configuration', () => {
     expect(renamed.name).toBe('The tea room');
     await bob.waitForEvent('room:updated', (r) => r.jid === tea && r.name === 'The tea room', 10_000, bobMark);
     await carol.waitForEvent('room:updated', (r) => r.jid === tea && r.name === 'The tea room', 10_000, carolMark);
+    // The chat list titles the room by its new name too, not by its address.
+    await bob.waitForEvent('conversation:updated', (c) => c.peer === tea && c.title === 'The tea room', 10_000, bobMark);
+    expect((await carol.must('chats:list', {})).find((c) => c.peer === tea)?.title).toBe('The tea room');
   });
 
   it('cancelling the form of a new room destroys it: the next one to join creates it afresh', async () => {

@@ -53,6 +53,8 @@ interface Room {
   accountId: AccountId;
   jid: BareJid;
   nick: string;
+  /** The name the chat list was last given for this room (it titles rooms by name, as the room list does). */
+  titled?: string;
   state: RoomView['state'];
   error?: RoomView['error'];
   subject?: string;
@@ -133,7 +135,12 @@ export function createRoomService(deps: RoomsDeps) {
       if (!deps.db.open) return; // shut down meanwhile: nobody is listening
       for (const x of changed) {
         try {
-          deps.events.emit('room:updated', view(x));
+          const v = view(x);
+          deps.events.emit('room:updated', v);
+          if (x.name !== x.titled) {
+            x.titled = x.name;
+            deps.chats.emitConversation(v.conversationId);
+          }
         } catch (err) {
           deps.log.warn(`room update not sent: ${(err as Error).message}`);
         }
@@ -453,6 +460,8 @@ export function createRoomService(deps: RoomsDeps) {
       return { joined: r.state === 'joined', ...(self ? { role: self.role } : {}), features: r.features ?? new Set() };
     },
     isRoom: (accountId: string, jid: string): boolean => rooms.has(key(accountId, jid)),
+    /** The room's configured name (disco#info), once known. */
+    nameOf: (accountId: string, jid: string): string | undefined => rooms.get(key(accountId, jid))?.name,
     /** Tell the UI this room's state again (its notification choice changed). */
     announce(accountId: string, jid: string) {
       const r = rooms.get(key(accountId, jid));
