@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createAppCore } from './core/app-core.js';
 import { createLogger } from './core/log.js';
+import { parseProxyRules, proxyEnvSet, proxyFromEnv } from './xmpp/proxy.js';
 import { bindIpc, makeSenderCheck } from './ipc/electron-bridge.js';
 import { createIpcRouter } from './ipc/router.js';
 import { portableDataDir } from './os/portable.js';
@@ -109,7 +110,12 @@ function run(): void {
         safeStorage,
         forced: forcedSecretBackend(process.env.VIREO_SECRET_BACKEND),
       });
-      core = await createAppCore({ profileDir, secrets, host: 'electron' });
+      core = await createAppCore({
+        profileDir, secrets, host: 'electron',
+        // HTTPS_PROXY / ALL_PROXY first (what the user set for this program), else the system's proxy
+        // settings as Chromium reads them (GNOME/KDE, Windows, macOS, a PAC file).
+        proxyFor: async (url) => (proxyEnvSet() ? proxyFromEnv(new URL(url).hostname) : parseProxyRules(await session.defaultSession.resolveProxy(url))),
+      });
       bindIpc({
         ipcMain,
         router: createIpcRouter(core.handlers),

@@ -11,6 +11,9 @@ export const ERROR_CODES = [
   'invalid-jid',
   'auth-failed',            // the server rejected the user name or password
   'server-unreachable',     // DNS failure, connection refused, timeout
+  'proxy-unreachable',      // the HTTP proxy (HTTPS_PROXY or the system's) could not be reached
+  'proxy-auth-required',    // the proxy wants a (different) user name and password
+  'proxy-refused',          // the proxy would not open a tunnel to the server (its rules, or an error)
   'certificate-invalid',    // TLS certificate not valid for the domain (details in `certificate`)
   'tls-required',           // the server offers no TLS: Vireo never sends a password in clear
   'no-sasl-mechanism',      // nothing we support (and PLAIN is not allowed without TLS)

@@ -11,6 +11,8 @@ export interface EndpointView {
   address: string;
   /** Where it came from: 'srv-xmpps', 'srv-xmpp', 'host-meta', 'fallback', 'manual'. */
   source: 'srv-xmpps' | 'srv-xmpp' | 'host-meta' | 'fallback' | 'manual';
+  /** host:port of the HTTP proxy the connection goes through, if any. */
+  proxy?: string;
 }
 
 export type ConnectionStatus = 'offline' | 'connecting' | 'online' | 'waiting-to-retry' | 'error';

@@ -22,6 +22,7 @@ import { createPresenceActivity } from './csi.js';
 import { startWakeWatch, type WakeWatch } from './wake-watch.js';
 import { installReadSync } from './read-sync.js';
 import { createRoomService } from './rooms.js';
+import { proxyFromEnv, type HttpProxy } from '../xmpp/proxy.js';
 import { createRoomInvites } from './room-invites.js';
 import { createBookmarkService } from './bookmarks.js';
 import { createSelfPing, type SelfPingOptions } from './room-self-ping.js';
@@ -46,6 +47,11 @@ export interface AppCoreOptions {
   answerTimeoutMs?: number;
   /** Room self-ping timing (XEP-0410); tests shorten the silence before a ping. */
   selfPing?: SelfPingOptions;
+  /**
+   * The HTTP proxy for an https:// or wss:// URL. Default: HTTPS_PROXY / ALL_PROXY with NO_PROXY
+   * (proxy.ts); Electron passes the system's settings.
+   */
+  proxyFor?: (url: string) => Promise<HttpProxy | undefined>;
 }
 
 export interface AppCore {
@@ -86,6 +92,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     ...(opts.answerTimeoutMs ? { answerTimeoutMs: opts.answerTimeoutMs } : {}),
     loginTarget: (id) => accounts!.loginTarget(id),
     rememberEndpoint: (id, e) => accountsRepo.setLastEndpoint(id, e),
+    proxyFor: opts.proxyFor ?? (async (url) => proxyFromEnv(new URL(url).hostname)),
   });
   accounts = createAccountService({
     repo: accountsRepo, secrets: opts.secrets, profileDir: opts.profileDir, events, connections: () => connections,

@@ -7,7 +7,8 @@ import type { VireoError } from '../../shared/errors.js';
 import type { EventBus } from './events.js';
 import type { Logger } from './log.js';
 import { closeClient, createXmppClient, startClient, type XmppClient } from '../xmpp/client.js';
-import { discoverCandidates, type DiscoveryDeps, type ManualEndpoint } from '../xmpp/discovery.js';
+import { createDiscoveryDeps, discoverCandidates, type DiscoveryDeps, type ManualEndpoint } from '../xmpp/discovery.js';
+import { proxyLabel, type HttpProxy } from '../xmpp/proxy.js';
 import { classifyConnectError } from '../xmpp/errors.js';
 import type { SaltedPasswordCache } from '../xmpp/sasl/scram.js';
 
@@ -35,6 +36,11 @@ export interface ConnectionsDeps {
   answerTimeoutMs?: number;
   /** Backoff bounds, ms. */
   backoff?: { first: number; max: number };
+  /**
+   * The HTTP proxy to use for an https:// or wss:// URL, if any (HTTPS_PROXY, the system's settings).
+   * Direct TLS and WebSocket go through it; STARTTLS goes direct.
+   */
+  proxyFor?(url: string): Promise<HttpProxy | undefined>;
 }
 
 type ClientHook = (accountId: AccountId, client: XmppClient) => void;
@@ -92,15 +98,21 @@ export function createConnectionService(deps: ConnectionsDeps) {
     const candidates = await discoverCandidates(domain, {
       ...(target.manual ? { manual: target.manual } : {}),
       ...(target.remembered ? { remembered: target.remembered } : {}),
-      ...(deps.discovery ? { deps: deps.discovery } : {}),
+      deps: deps.discovery ?? (deps.proxyFor ? createDiscoveryDeps((u) => deps.proxyFor!(u)) : createDiscoveryDeps()),
     });
     let last: ReturnType<typeof classifyConnectError> | undefined;
+    /** A proxy's refusal says more than the direct attempts that failed after it (they cannot pass the firewall). */
+    let proxyFailure: ReturnType<typeof classifyConnectError> | undefined;
     for (const c of candidates) {
+      const url = c.view.transport === 'websocket' ? c.service : c.view.transport === 'direct-tls' ? `https://${c.view.address}` : undefined;
+      const proxy = url && deps.proxyFor ? await deps.proxyFor(url).catch(() => undefined) : undefined;
+      const view = proxy ? { ...c.view, proxy: proxyLabel(proxy) } : c.view;
       const client = createXmppClient({
         jid: target.jid, password: target.password, resource: target.resource, service: c.service,
         ...(target.pinned ? { pinned: target.pinned } : {}), timeoutMs: deps.timeoutMs ?? 15_000,
         ...(deps.answerTimeoutMs ? { answerTimeoutMs: deps.answerTimeoutMs } : {}),
         scramCache: scramCacheFor(target.jid, target.password),
+        ...(proxy ? { proxy } : {}),
       });
       client.on('error', (err: unknown) => deps.log.debug(`client error: ${(err as Error)?.message}`));
       onClient?.(client);
@@ -112,16 +124,17 @@ export function createConnectionService(deps: ConnectionsDeps) {
           new Promise((_, reject) => (timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { name: 'TimeoutError' })), 2 * (deps.timeoutMs ?? 15_000)))),
         ]);
         clearTimeout(timer);
-        return { ok: true as const, client, endpoint: c.view, service: c.service };
+        return { ok: true as const, client, endpoint: view, service: c.service };
       } catch (err) {
         clearTimeout(timer);
         await closeClient(client);
         last = classifyConnectError(err);
-        deps.log.info(`sign-in via ${c.view.transport} ${c.view.address} failed: ${last.code} ${last.detail}`);
+        if (last.code.startsWith('proxy-')) proxyFailure ??= last;
+        deps.log.info(`sign-in via ${c.view.transport} ${c.view.address}${proxy ? ` through a proxy` : ''} failed: ${last.code} ${last.detail}`);
         if (FATAL.has(last.code)) break;
       }
     }
-    const e = last ?? { code: 'server-unreachable' as const, detail: 'no way to reach the server was found' };
+    const e = (last && FATAL.has(last.code) ? last : proxyFailure ?? last) ?? { code: 'server-unreachable' as const, detail: 'no way to reach the server was found' };
     return { ok: false as const, error: { code: e.code, detail: e.detail, ...(e.certificate ? { certificate: e.certificate } : {}) } as VireoError };
   }
 

@@ -14,6 +14,7 @@ import type { TlsPolicy } from './tls-verify.js';
 import { setupStreamManagement, type StreamManagement } from './stream-management.js';
 import { XmppFailure } from './errors.js';
 import type { SaltedPasswordCache } from './sasl/scram.js';
+import type { HttpProxy } from './proxy.js';
 import { buildCaps, capsVer, CAPS_NODE, NS_CAPS } from './xep/0115-caps.js';
 import { MDS_NOTIFY_FEATURE } from './xep/0490-mds.js';
 import { BOOKMARKS_NOTIFY_FEATURE } from './xep/0402-bookmarks.js';
@@ -50,6 +51,8 @@ export interface XmppClientOptions {
   answerTimeoutMs?: number;
   /** This account's salted-password cache (see sasl/scram.ts). */
   scramCache?: SaltedPasswordCache;
+  /** An HTTP proxy to tunnel through (Direct TLS and WebSocket; see proxy.ts). */
+  proxy?: HttpProxy;
 }
 
 export interface IqCaller {
@@ -95,7 +98,7 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
   const policy: TlsPolicy = { servername, ...(opts.pinned ? { pinned: opts.pinned } : {}) };
 
   const entity = new (Client as any)({ service: opts.service, domain, timeout: opts.timeoutMs ?? 15_000 });
-  const { transports, SecureSocket } = makeTransports({ ...policy, timeoutMs: opts.timeoutMs ?? 15_000 });
+  const { transports, SecureSocket } = makeTransports({ ...policy, timeoutMs: opts.timeoutMs ?? 15_000, ...(opts.proxy ? { proxy: opts.proxy } : {}) });
   entity.transports.push(...transports);
 
   const middleware = _middleware({ entity });

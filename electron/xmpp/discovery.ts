@@ -3,6 +3,9 @@
 // A manual setting replaces the chain entirely.
 import { promises as dns } from 'node:dns';
 import https from 'node:https';
+import tls from 'node:tls';
+import type net from 'node:net';
+import { tunnel, type HttpProxy } from './proxy.js';
 import type { EndpointView, TransportKind } from '../../shared/views.js';
 import { hostMetaUrl, parseHostMetaJson, parseHostMetaXrd } from './xep/0156-host-meta.js';
 
@@ -68,20 +71,35 @@ export async function discoverCandidates(
   return out;
 }
 
-export const defaultDiscoveryDeps: DiscoveryDeps = {
-  async resolveSrv(name) {
-    return (await dns.resolveSrv(name)).map((r) => ({ name: r.name, port: r.port, priority: r.priority, weight: r.weight }));
-  },
-  async fetchHostMeta(domain) {
-    // The JSON form first (smaller, what Prosody and ejabberd serve), then the XRD form (§3.1).
-    return (await fetchText(hostMetaUrl(domain, 'json'))) ?? (await fetchText(hostMetaUrl(domain, 'xrd')));
-  },
-};
+/** Discovery over the network; the host-meta document is fetched through the proxy when there is one. */
+export function createDiscoveryDeps(proxyFor?: (url: string) => Promise<HttpProxy | undefined>): DiscoveryDeps {
+  return {
+    async resolveSrv(name) {
+      return (await dns.resolveSrv(name)).map((r) => ({ name: r.name, port: r.port, priority: r.priority, weight: r.weight }));
+    },
+    async fetchHostMeta(domain) {
+      // The JSON form first (smaller, what Prosody and ejabberd serve), then the XRD form (§3.1).
+      const get = async (url: string) => fetchText(url, await proxyFor?.(url).catch(() => undefined));
+      return (await get(hostMetaUrl(domain, 'json'))) ?? (await get(hostMetaUrl(domain, 'xrd')));
+    },
+  };
+}
 
-/** GET over HTTPS with Node's default certificate validation for the domain; undefined on any failure. */
-function fetchText(url: string): Promise<string | undefined> {
+export const defaultDiscoveryDeps: DiscoveryDeps = createDiscoveryDeps();
+
+/**
+ * GET over HTTPS with Node's default certificate validation for the domain (through a CONNECT tunnel
+ * when a proxy is given); undefined on any failure.
+ */
+function fetchText(url: string, proxy?: HttpProxy): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const req = https.get(url, { timeout: 3000 }, (res) => {
+    const viaProxy = proxy && {
+      createConnection: (opts: tls.ConnectionOptions & { host: string; port: number }, done: (err: Error | null, s?: net.Socket) => void) => {
+        tunnel(proxy, opts.host, Number(opts.port) || 443, 3000).then((raw) => done(null, tls.connect({ ...opts, socket: raw, servername: opts.host })), (err: Error) => done(err));
+        return undefined;
+      },
+    };
+    const req = https.get(url, { timeout: 3000, ...(viaProxy as object) }, (res) => {
       if (res.statusCode !== 200) {
         res.resume();
         return resolve(undefined);

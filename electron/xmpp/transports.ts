@@ -9,6 +9,10 @@ import WebSocket from 'ws';
 import ConnectionTCP from '@xmpp/connection-tcp';
 import ConnectionWebSocket from '@xmpp/websocket/lib/Connection.js';
 import { secureConnect, tlsNameOptions, verifyPeer, type TlsPolicy } from './tls-verify.js';
+import { tunnel, type HttpProxy } from './proxy.js';
+
+/** How one connection attempt reaches the server: TLS checks, and the HTTP proxy to tunnel through, if any. */
+export type TransportPolicy = TlsPolicy & { timeoutMs?: number; proxy?: HttpProxy };
 
 export interface SocketLike extends EventEmitter {
   secure: boolean;
@@ -22,7 +26,7 @@ export interface SocketLike extends EventEmitter {
 export class SecureSocket extends EventEmitter implements SocketLike {
   secure = true;
   socket: TLSSocket | null = null;
-  constructor(private readonly policy: TlsPolicy & { timeoutMs?: number }) {
+  constructor(private readonly policy: TransportPolicy) {
     super();
     // The connection listens for errors while this socket is attached; one that comes after it was
     // detached (a late write failing on a reset link) must not crash the process.
@@ -32,7 +36,11 @@ export class SecureSocket extends EventEmitter implements SocketLike {
   /** Direct TLS: dial and handshake. */
   connect(params: { host: string; port: number }): void {
     // XEP-0368 §3: ALPN 'xmpp-client' lets a multiplexing server on 443 route us.
-    secureConnect({ ...this.policy, host: params.host, port: params.port, alpn: ['xmpp-client'] }).then(
+    const { proxy, ...policy } = this.policy;
+    const dialled = proxy
+      ? tunnel(proxy, params.host, params.port, policy.timeoutMs).then((socket) => secureConnect({ ...policy, socket, alpn: ['xmpp-client'] }))
+      : secureConnect({ ...policy, host: params.host, port: params.port, alpn: ['xmpp-client'] });
+    dialled.then(
       (s) => this.attach(s),
       (err) => this.emit('error', err),
     );
@@ -77,7 +85,7 @@ export class SecureWebSocket extends EventEmitter implements SocketLike {
   secure = false;
   url: string | null = null;
   private ws: WebSocket | null = null;
-  constructor(private readonly policy: TlsPolicy) {
+  constructor(private readonly policy: TransportPolicy) {
     super();
     this.on('error', () => {}); // see SecureSocket
   }
@@ -91,17 +99,25 @@ export class SecureWebSocket extends EventEmitter implements SocketLike {
       handshakeTimeout: 15_000,
       // Dial TLS ourselves so the certificate is checked against the JID's domain (or the pin)
       // before the HTTP upgrade request is answered.
-      createConnection: ((opts: tls.ConnectionOptions) => {
-        const s = tls.connect({ ...opts, ...tlsNameOptions(policy.servername), rejectUnauthorized: false });
-        s.setNoDelay(true); // see secureConnect
-        s.once('secureConnect', () => {
-          try {
-            verifyPeer(s, policy);
-          } catch (err) {
-            s.destroy(err as Error);
-          }
-        });
-        return s;
+      // Through a proxy the tunnel is asked for first: Node's HTTP client then takes the socket from
+      // the callback (createConnection may answer asynchronously).
+      createConnection: ((opts: tls.ConnectionOptions & { host: string; port: number }, done: (err: Error | null, s?: net.Socket) => void) => {
+        const overTls = (raw?: net.Socket) => {
+          if (!this.secure) return raw ?? net.connect(opts);
+          const s = tls.connect({ ...opts, ...(raw ? { socket: raw } : {}), ...tlsNameOptions(policy.servername), rejectUnauthorized: false });
+          s.setNoDelay(true); // see secureConnect
+          s.once('secureConnect', () => {
+            try {
+              verifyPeer(s, policy);
+            } catch (err) {
+              s.destroy(err as Error);
+            }
+          });
+          return s;
+        };
+        if (!policy.proxy) return overTls();
+        tunnel(policy.proxy, opts.host, Number(opts.port) || (this.secure ? 443 : 80), policy.timeoutMs).then((raw) => done(null, overTls(raw)), (err: Error) => done(err));
+        return undefined;
       }) as never,
     });
     this.ws = ws;
@@ -147,7 +163,7 @@ function parseHostPort(service: string, scheme: string): { host: string; port: n
  * Transport classes bound to one account's TLS policy. @xmpp/connection instantiates sockets with
  * `new this.Socket()`, so the policy is captured by subclasses made per connection.
  */
-export function makeTransports(policy: TlsPolicy & { timeoutMs?: number }) {
+export function makeTransports(policy: TransportPolicy) {
   class StartTls extends ConnectionTCP {
     override socketParameters(service: string) {
       const p = parseHostPort(service, 'xmpp://');

@@ -43,6 +43,18 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
     title: 'Vireo could not reach the server.',
     action: 'Check the address and your network, or set the host and port under Advanced.',
   },
+  'proxy-unreachable': {
+    title: 'Vireo could not reach the proxy this computer is set to use.',
+    action: 'Check the proxy setting (HTTPS_PROXY or your system’s network settings), or ask your IT department.',
+  },
+  'proxy-auth-required': {
+    title: 'The proxy asks for a user name and password.',
+    action: 'Put them in the proxy address (HTTPS_PROXY=http://user:password@proxy:port), or ask your IT department.',
+  },
+  'proxy-refused': {
+    title: 'The proxy would not connect Vireo to the server.',
+    action: 'Your network may only allow port 443: ask your server’s admin for its WebSocket or Direct TLS address on 443 and set it under Advanced.',
+  },
   'certificate-invalid': {
     title: 'The server’s certificate is not valid for this address.',
     action: 'Only trust it if you can confirm its fingerprint with the server’s admin.',

@@ -36,6 +36,26 @@ async function setup(over: Partial<AccountView> = {}) {
 
 afterEach(() => vi.useRealTimers());
 
+describe('AccountStatus: how the account is connected', () => {
+  it('names the address, and the proxy when the connection goes through one', async () => {
+    const { fake } = await setup();
+    fake.emit('connection:state', { accountId: ACCOUNT_ID, status: 'online', endpoint: { transport: 'websocket', address: 'wss://chat.example.org/xmpp-websocket', source: 'host-meta' } });
+    flushSync();
+    expect(screen.getByText(/^via /).textContent).toBe('via wss://chat.example.org/xmpp-websocket');
+    fake.emit('connection:state', { accountId: ACCOUNT_ID, status: 'online', endpoint: { transport: 'direct-tls', address: 'chat.example.org:443', source: 'srv-xmpps', proxy: 'proxy.corp:3128' } });
+    flushSync();
+    expect(screen.getByText(/^via /).textContent).toBe('via chat.example.org:443, through the proxy proxy.corp:3128');
+  });
+
+  it('says what to do when the proxy wants a password', async () => {
+    const { fake } = await setup();
+    fake.emit('connection:state', errorState({ code: 'proxy-auth-required', detail: 'the proxy proxy.corp:3128 asks for a user name and password (407 Proxy Authentication Required)' }));
+    flushSync();
+    expect(document.body.textContent).toContain('The proxy asks for a user name and password.');
+    expect(document.body.textContent).toContain('HTTPS_PROXY=http://user:password@proxy:port');
+  });
+});
+
 describe('AccountStatus: archive catch-up', () => {
   it('says nothing before the core reports, then progress, then "Up to date"', async () => {
     const { fake } = await setup();
