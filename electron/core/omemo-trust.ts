@@ -16,7 +16,7 @@ import type { ConnectionService } from './connections.js';
 import type { EventBus } from './events.js';
 import type { Logger } from './log.js';
 import type { OwnDevice } from './omemo.js';
-import type { OmemoPep } from './omemo-pep.js';
+import { Unreachable, type OmemoPep } from './omemo-pep.js';
 import { PREPARING, type OmemoStatus } from './omemo-status.js';
 
 export interface OmemoTrustDeps {
@@ -148,8 +148,13 @@ export function createOmemoTrust(deps: OmemoTrustDeps) {
     try {
       await pep.removeListed(d, client, deviceId);
     } catch (err) {
+      // The server said no (a stanza error), or could not be asked (the connection went, no answer);
+      // anything else is a bug and goes up as one.
       const condition = (err as { condition?: string }).condition;
-      return condition ? fail('server-error', condition) : fail('timeout', (err as Error).message);
+      if (condition) return fail('server-error', condition);
+      if (err instanceof Unreachable) return fail('not-connected', err.message);
+      if ((err as Error)?.name === 'TimeoutError') return fail('timeout', (err as Error).message);
+      throw err;
     }
     emitDevices(accountId, d.jid);
     return ok(devicesOf(d, accountId, d.jid));

@@ -40,7 +40,8 @@ export interface MediaDetails {
 export function isPermissionAllowed(permission: string, requestingUrl: string | undefined, indexUrl: string, media?: MediaDetails): boolean {
   if (!ALLOWED_PERMISSIONS.has(permission) || !isSameDocument(requestingUrl, indexUrl)) return false;
   if (permission !== 'media') return true;
-  // A camera without sound: 'video' and nothing else. An unknown or empty list is refused.
+  // A camera, and no microphone: 'video' and nothing else. An unknown or empty list (a screen or tab
+  // capture) is refused. Vireo's page asks only for { video, audio: false } (QrCameraScan.svelte).
   const types = media?.mediaTypes ?? (media?.mediaType ? [media.mediaType] : []);
   return types.length > 0 && types.every((t) => t === 'video');
 }

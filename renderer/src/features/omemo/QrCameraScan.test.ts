@@ -99,6 +99,17 @@ describe('QrCameraScan', () => {
     expect(screen.getByTestId('qr-camera-start')).toBeTruthy();
   });
 
+  it('a picture that cannot be read switches the camera off and says so', async () => {
+    const cam = fakeCamera();
+    const ondecoded = vi.fn();
+    render(QrCameraScan, { props: { ondecoded, openCamera: async () => cam.stream, readFrame: () => { throw new Error('no 2d canvas'); } } });
+    await start();
+    expect((await screen.findByTestId('qr-camera-error', {}, { timeout: 3000 })).textContent).toMatch(/could not read the camera’s picture/);
+    expect(cam.track.stop).toHaveBeenCalled();
+    expect(screen.queryByTestId('qr-camera-video')).toBeNull();
+    expect(ondecoded).not.toHaveBeenCalled();
+  });
+
   it('a camera that stops by itself is said in words', async () => {
     const { track } = setup([blank]);
     await start();
