@@ -22,7 +22,7 @@ import { createPresenceActivity } from './csi.js';
 import { startWakeWatch, type WakeWatch } from './wake-watch.js';
 import { installReadSync } from './read-sync.js';
 import { createRoomService } from './rooms.js';
-import { proxyFromEnv, type HttpProxy } from '../xmpp/proxy.js';
+import { proxyFromEnv, type ProxyServer } from '../xmpp/proxy.js';
 import { createRoomInvites } from './room-invites.js';
 import { createBookmarkService } from './bookmarks.js';
 import { createSelfPing, type SelfPingOptions } from './room-self-ping.js';
@@ -51,7 +51,7 @@ export interface AppCoreOptions {
    * The HTTP proxy for an https:// or wss:// URL. Default: HTTPS_PROXY / ALL_PROXY with NO_PROXY
    * (proxy.ts); Electron passes the system's settings.
    */
-  proxyFor?: (url: string) => Promise<HttpProxy | undefined>;
+  proxyFor?: (url: string) => Promise<ProxyServer | undefined>;
 }
 
 export interface AppCore {

@@ -8,7 +8,7 @@ import type { EventBus } from './events.js';
 import type { Logger } from './log.js';
 import { closeClient, createXmppClient, startClient, type XmppClient } from '../xmpp/client.js';
 import { createDiscoveryDeps, discoverCandidates, type DiscoveryDeps, type ManualEndpoint } from '../xmpp/discovery.js';
-import { proxyLabel, type HttpProxy } from '../xmpp/proxy.js';
+import { proxyLabel, type ProxyServer } from '../xmpp/proxy.js';
 import { classifyConnectError } from '../xmpp/errors.js';
 import type { SaltedPasswordCache } from '../xmpp/sasl/scram.js';
 
@@ -40,7 +40,7 @@ export interface ConnectionsDeps {
    * The HTTP proxy to use for an https:// or wss:// URL, if any (HTTPS_PROXY, the system's settings).
    * Direct TLS and WebSocket go through it; STARTTLS goes direct.
    */
-  proxyFor?(url: string): Promise<HttpProxy | undefined>;
+  proxyFor?(url: string): Promise<ProxyServer | undefined>;
 }
 
 type ClientHook = (accountId: AccountId, client: XmppClient) => void;

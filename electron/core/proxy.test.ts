@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProsody, type ProsodyServer } from '../../e2e/fixtures/prosody.js';
 import { startTestCore, type TestCore } from '../../e2e/fixtures/core-harness.js';
-import { startHttpProxy, type TestProxy } from '../../e2e/fixtures/http-proxy.js';
+import { startHttpProxy, startSocksProxy, type TestProxy } from '../../e2e/fixtures/http-proxy.js';
 import { parseProxyUrl } from '../xmpp/proxy.js';
 import type { BareJid } from '../../shared/ids.js';
 
@@ -15,7 +15,7 @@ const proxies: TestProxy[] = [];
 
 beforeAll(async () => {
   server = await startProsody();
-  for (const u of ['alice', 'bob', 'carol', 'dave']) await server.register(u, `${u}-pw`);
+  for (const u of ['alice', 'bob', 'carol', 'dave', 'erin']) await server.register(u, `${u}-pw`);
 }, 60_000);
 
 afterAll(async () => {
@@ -29,8 +29,8 @@ async function coreVia(proxyUrl: string) {
   cores.push(t);
   return t;
 }
-async function proxy(opts: Parameters<typeof startHttpProxy>[0]) {
-  const p = await startHttpProxy(opts);
+async function proxy(opts: Parameters<typeof startHttpProxy>[0], start = startHttpProxy) {
+  const p = await start(opts);
   proxies.push(p);
   return p;
 }
@@ -78,5 +78,15 @@ describe('through an HTTP proxy', () => {
     const r = await t.call('accounts:add', input('dave', { host: '127.0.0.1', port: server.directTlsPort, transport: 'direct-tls' }));
     expect(r).toMatchObject({ ok: false, error: { code: 'proxy-refused', detail: `the proxy 127.0.0.1:${p.port} refused to connect to 127.0.0.1:${server.directTlsPort} (403 Forbidden)` } });
     expect(p.connects).toContain(`127.0.0.1:${server.directTlsPort}`);
+  }, 60_000);
+
+  it('a SOCKS5 proxy (ALL_PROXY=socks5://…, or the system’s SOCKS5 setting) carries WebSocket the same way', async () => {
+    const wsPort = Number(new URL(server.websocketUrl).port);
+    const p = await proxy({ auth: { user: 'staff', password: 'pw' }, allowPorts: [wsPort] }, startSocksProxy);
+    const t = await coreVia(`socks5h://staff:pw@127.0.0.1:${p.port}`);
+    const acc = await add(t, 'erin', { websocketUrl: server.websocketUrl });
+    const online = await t.waitForEvent('connection:state', (s) => s.accountId === acc.id && s.status === 'online', 20_000);
+    expect(online.endpoint).toMatchObject({ transport: 'websocket', proxy: `127.0.0.1:${p.port}` });
+    expect(p.connects).toContain(`127.0.0.1:${wsPort}`);
   }, 60_000);
 });

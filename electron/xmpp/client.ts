@@ -14,7 +14,7 @@ import type { TlsPolicy } from './tls-verify.js';
 import { setupStreamManagement, type StreamManagement } from './stream-management.js';
 import { XmppFailure } from './errors.js';
 import type { SaltedPasswordCache } from './sasl/scram.js';
-import type { HttpProxy } from './proxy.js';
+import type { ProxyServer } from './proxy.js';
 import { buildCaps, capsVer, CAPS_NODE, NS_CAPS } from './xep/0115-caps.js';
 import { MDS_NOTIFY_FEATURE } from './xep/0490-mds.js';
 import { BOOKMARKS_NOTIFY_FEATURE } from './xep/0402-bookmarks.js';
@@ -52,7 +52,7 @@ export interface XmppClientOptions {
   /** This account's salted-password cache (see sasl/scram.ts). */
   scramCache?: SaltedPasswordCache;
   /** An HTTP proxy to tunnel through (Direct TLS and WebSocket; see proxy.ts). */
-  proxy?: HttpProxy;
+  proxy?: ProxyServer;
 }
 
 export interface IqCaller {

@@ -5,7 +5,7 @@ import { promises as dns } from 'node:dns';
 import https from 'node:https';
 import tls from 'node:tls';
 import type net from 'node:net';
-import { tunnel, type HttpProxy } from './proxy.js';
+import { tunnel, type ProxyServer } from './proxy.js';
 import type { EndpointView, TransportKind } from '../../shared/views.js';
 import { hostMetaUrl, parseHostMetaJson, parseHostMetaXrd } from './xep/0156-host-meta.js';
 
@@ -72,7 +72,7 @@ export async function discoverCandidates(
 }
 
 /** Discovery over the network; the host-meta document is fetched through the proxy when there is one. */
-export function createDiscoveryDeps(proxyFor?: (url: string) => Promise<HttpProxy | undefined>): DiscoveryDeps {
+export function createDiscoveryDeps(proxyFor?: (url: string) => Promise<ProxyServer | undefined>): DiscoveryDeps {
   return {
     async resolveSrv(name) {
       return (await dns.resolveSrv(name)).map((r) => ({ name: r.name, port: r.port, priority: r.priority, weight: r.weight }));
@@ -91,7 +91,7 @@ export const defaultDiscoveryDeps: DiscoveryDeps = createDiscoveryDeps();
  * GET over HTTPS with Node's default certificate validation for the domain (through a CONNECT tunnel
  * when a proxy is given); undefined on any failure.
  */
-function fetchText(url: string, proxy?: HttpProxy): Promise<string | undefined> {
+function fetchText(url: string, proxy?: ProxyServer): Promise<string | undefined> {
   return new Promise((resolve) => {
     const viaProxy = proxy && {
       createConnection: (opts: tls.ConnectionOptions & { host: string; port: number }, done: (err: Error | null, s?: net.Socket) => void) => {

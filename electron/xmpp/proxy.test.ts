@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { bypassesProxy, parseProxyRules, parseProxyUrl, proxyFromEnv, proxyLabel, tunnel } from './proxy.js';
-import { startHttpProxy, type TestProxy } from '../../e2e/fixtures/http-proxy.js';
+import { startHttpProxy, startSocksProxy, type TestProxy } from '../../e2e/fixtures/http-proxy.js';
 import { XmppFailure } from './errors.js';
 
 describe('where the proxy comes from', () => {
@@ -13,7 +13,9 @@ describe('where the proxy comes from', () => {
     expect(parseProxyUrl('proxy.corp:8080')).toEqual({ host: 'proxy.corp', port: 8080 });
     expect(parseProxyUrl('http://j%40doe:p%3Ass@[::1]:3128/')).toEqual({ host: '::1', port: 3128, username: 'j@doe', password: 'p:ss' });
     expect(parseProxyUrl('http://proxy.corp')).toEqual({ host: 'proxy.corp', port: 80 });
-    for (const v of ['socks5://proxy:1080', 'https://proxy:443', '', '   ', undefined, 'http://']) expect(parseProxyUrl(v), String(v)).toBeUndefined();
+    expect(parseProxyUrl('socks5://proxy:1081')).toEqual({ kind: 'socks5', host: 'proxy', port: 1081 });
+    expect(parseProxyUrl('socks5h://u:p@proxy')).toEqual({ kind: 'socks5', host: 'proxy', port: 1080, username: 'u', password: 'p' });
+    for (const v of ['socks4://proxy:1080', 'https://proxy:443', '', '   ', undefined, 'http://']) expect(parseProxyUrl(v), String(v)).toBeUndefined();
     expect(proxyLabel({ host: '::1', port: 3128, password: 'secret' })).toBe('[::1]:3128');
   });
 
@@ -34,7 +36,8 @@ describe('where the proxy comes from', () => {
   it('reads the system’s answer (PAC style): the first PROXY, or none for DIRECT', () => {
     expect(parseProxyRules('PROXY proxy.corp:3128; DIRECT')).toEqual({ host: 'proxy.corp', port: 3128 });
     expect(parseProxyRules('DIRECT')).toBeUndefined();
-    expect(parseProxyRules('SOCKS5 s:1080; PROXY p:8080')).toEqual({ host: 'p', port: 8080 });
+    expect(parseProxyRules('SOCKS5 s:1080; PROXY p:8080')).toEqual({ kind: 'socks5', host: 's', port: 1080 });
+    expect(parseProxyRules('SOCKS s:1080; PROXY p:8080')).toEqual({ host: 'p', port: 8080 });
     expect(parseProxyRules('')).toBeUndefined();
   });
 });
@@ -96,5 +99,30 @@ describe('a CONNECT tunnel through a real proxy', () => {
     });
     const gone = await failure(tunnel({ host: '127.0.0.1', port: closed }, '127.0.0.1', upstreamPort));
     expect(gone).toMatchObject({ code: 'proxy-unreachable', message: expect.stringMatching(new RegExp(`the proxy 127.0.0.1:${closed} could not be reached \\(ECONNREFUSED\\)`)) });
+  });
+
+  it('SOCKS5: carries bytes both ways, with and without a password; says when it refuses or wants one', async () => {
+    const open = await startSocksProxy();
+    proxies.push(open);
+    const s = await tunnel({ kind: 'socks5', host: '127.0.0.1', port: open.port }, '127.0.0.1', upstreamPort);
+    let got = '';
+    s.on('data', (d) => (got += d.toString()));
+    s.resume();
+    s.write('ping');
+    await expect.poll(() => got).toBe('hello ping');
+    s.destroy();
+    // By name: the proxy resolves it.
+    const byName = await tunnel({ kind: 'socks5', host: '127.0.0.1', port: open.port }, 'localhost', upstreamPort);
+    byName.destroy();
+    expect(open.connects).toEqual([`127.0.0.1:${upstreamPort}`, `localhost:${upstreamPort}`]);
+
+    const guarded = await startSocksProxy({ auth: { user: 'u', password: 'right' }, allowPorts: [443] });
+    proxies.push(guarded);
+    expect(await failure(tunnel({ kind: 'socks5', host: '127.0.0.1', port: guarded.port }, '127.0.0.1', upstreamPort)))
+      .toMatchObject({ code: 'proxy-auth-required', message: expect.stringMatching(/asks for a user name and password/) });
+    expect(await failure(tunnel({ kind: 'socks5', host: '127.0.0.1', port: guarded.port, username: 'u', password: 'wrong' }, '127.0.0.1', upstreamPort)))
+      .toMatchObject({ code: 'proxy-auth-required', message: expect.stringMatching(/did not accept the user name and password/) });
+    expect(await failure(tunnel({ kind: 'socks5', host: '127.0.0.1', port: guarded.port, username: 'u', password: 'right' }, '127.0.0.1', upstreamPort)))
+      .toMatchObject({ code: 'proxy-refused', message: `the proxy 127.0.0.1:${guarded.port} refused to connect to 127.0.0.1:${upstreamPort} (not allowed by its rules)` });
   });
 });

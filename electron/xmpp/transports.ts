@@ -9,10 +9,10 @@ import WebSocket from 'ws';
 import ConnectionTCP from '@xmpp/connection-tcp';
 import ConnectionWebSocket from '@xmpp/websocket/lib/Connection.js';
 import { secureConnect, tlsNameOptions, verifyPeer, type TlsPolicy } from './tls-verify.js';
-import { tunnel, type HttpProxy } from './proxy.js';
+import { tunnel, type ProxyServer } from './proxy.js';
 
 /** How one connection attempt reaches the server: TLS checks, and the HTTP proxy to tunnel through, if any. */
-export type TransportPolicy = TlsPolicy & { timeoutMs?: number; proxy?: HttpProxy };
+export type TransportPolicy = TlsPolicy & { timeoutMs?: number; proxy?: ProxyServer };
 
 export interface SocketLike extends EventEmitter {
   secure: boolean;
