@@ -47,7 +47,9 @@ if (isMain) {
       console.log(`Vireo is running. Open this address in your browser (it contains a one-time key, keep it private):\n\n  ${url}\n`);
       console.log(`Profile: ${profileDir}`);
       if (secrets.note) console.log(`Note: ${secrets.note}`);
-      const shutdown = () => void stop().finally(() => process.exit(0));
+      // Bounded, as in Electron's main (STOP_TIMEOUT_MS): a keychain that never answers must not keep
+      // Ctrl+C from ending the program.
+      const shutdown = () => void Promise.race([stop(), new Promise((r) => setTimeout(r, 5_000).unref())]).finally(() => process.exit(0));
       process.on('SIGINT', shutdown);
       process.on('SIGTERM', shutdown);
     })
