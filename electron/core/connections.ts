@@ -37,8 +37,8 @@ export interface ConnectionsDeps {
   /** Backoff bounds, ms. */
   backoff?: { first: number; max: number };
   /**
-   * The HTTP proxy to use for an https:// or wss:// URL, if any (HTTPS_PROXY, the system's settings).
-   * Direct TLS and WebSocket go through it; STARTTLS goes direct.
+   * The proxy to use for an https:// or wss:// URL, if any (HTTPS_PROXY, the system's settings).
+   * Every transport goes through it: WebSocket, Direct TLS, and STARTTLS (the plain stream in the tunnel).
    */
   proxyFor?(url: string): Promise<ProxyServer | undefined>;
 }
@@ -104,7 +104,8 @@ export function createConnectionService(deps: ConnectionsDeps) {
     /** A proxy's refusal says more than the direct attempts that failed after it (they cannot pass the firewall). */
     let proxyFailure: ReturnType<typeof classifyConnectError> | undefined;
     for (const c of candidates) {
-      const url = c.view.transport === 'websocket' ? c.service : c.view.transport === 'direct-tls' ? `https://${c.view.address}` : undefined;
+      // What the system's proxy settings are asked about: the WebSocket URL, else the host and port as https.
+      const url = c.view.transport === 'websocket' ? c.service : `https://${c.view.address}`;
       const proxy = url && deps.proxyFor ? await deps.proxyFor(url).catch(() => undefined) : undefined;
       const view = proxy ? { ...c.view, proxy: proxyLabel(proxy) } : c.view;
       const client = createXmppClient({

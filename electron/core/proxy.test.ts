@@ -15,7 +15,7 @@ const proxies: TestProxy[] = [];
 
 beforeAll(async () => {
   server = await startProsody();
-  for (const u of ['alice', 'bob', 'carol', 'dave', 'erin']) await server.register(u, `${u}-pw`);
+  for (const u of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank']) await server.register(u, `${u}-pw`);
 }, 60_000);
 
 afterAll(async () => {
@@ -80,13 +80,22 @@ describe('through an HTTP proxy', () => {
     expect(p.connects).toContain(`127.0.0.1:${server.directTlsPort}`);
   }, 60_000);
 
-  it('a SOCKS5 proxy (ALL_PROXY=socks5://…, or the system’s SOCKS5 setting) carries WebSocket the same way', async () => {
+  it('a SOCKS5 proxy (ALL_PROXY=socks5://…, or the system’s SOCKS5 setting) carries WebSocket and STARTTLS', async () => {
     const wsPort = Number(new URL(server.websocketUrl).port);
-    const p = await proxy({ auth: { user: 'staff', password: 'pw' }, allowPorts: [wsPort] }, startSocksProxy);
+    const p = await proxy({ auth: { user: 'staff', password: 'pw' }, allowPorts: [wsPort, server.c2sPort] }, startSocksProxy);
     const t = await coreVia(`socks5h://staff:pw@127.0.0.1:${p.port}`);
     const acc = await add(t, 'erin', { websocketUrl: server.websocketUrl });
     const online = await t.waitForEvent('connection:state', (s) => s.accountId === acc.id && s.status === 'online', 20_000);
     expect(online.endpoint).toMatchObject({ transport: 'websocket', proxy: `127.0.0.1:${p.port}` });
-    expect(p.connects).toContain(`127.0.0.1:${wsPort}`);
+    // STARTTLS too: the plain stream runs in the tunnel, and TLS is started inside it.
+    const plain = await add(t, 'frank', { host: '127.0.0.1', port: server.c2sPort, transport: 'starttls' });
+    const online2 = await t.waitForEvent('connection:state', (s) => s.accountId === plain.id && s.status === 'online', 20_000);
+    expect(online2.endpoint).toMatchObject({ transport: 'starttls', proxy: `127.0.0.1:${p.port}` });
+    expect(p.connects).toEqual(expect.arrayContaining([`127.0.0.1:${wsPort}`, `127.0.0.1:${server.c2sPort}`]));
+    // A working session over it: Frank writes to Erin.
+    const conv = await t.must('chat:open', { accountId: plain.id, peer: `erin@${server.domain}` as BareJid });
+    const mark = t.mark();
+    await t.must('chat:send', { conversationId: conv.id, body: 'starttls in a socks tunnel' });
+    await t.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'starttls in a socks tunnel' && m.direction === 'in'), 20_000, mark);
   }, 60_000);
 });

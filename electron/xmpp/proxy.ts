@@ -3,8 +3,9 @@
 // (RFC 9110 §9.3.6), a SOCKS5 proxy with its CONNECT command (RFC 1928, user/password RFC 1929; the
 // proxy resolves the name, as socks5h). TLS then runs end to end through the tunnel, so the
 // certificate is still checked against the server's name and the proxy sees only ciphertext. Used
-// for Direct TLS, WebSocket and the XEP-0156 host-meta look-up: what such proxies let through
-// (port 443). STARTTLS (5222) goes direct.
+// for every transport (WebSocket, Direct TLS, STARTTLS: the plain stream runs in the tunnel and TLS
+// starts inside it) and for the XEP-0156 host-meta look-up. Going through the proxy for all of them
+// also makes a firewalled attempt fail at once (the proxy refuses the port) instead of timing out.
 //
 // Where the proxy comes from: HTTPS_PROXY / ALL_PROXY (with NO_PROXY), as curl and most tools read
 // them, else the system's settings (Electron's session.resolveProxy, a PAC file included).

@@ -153,6 +153,66 @@ export class PlainSocket extends net.Socket {
   }
 }
 
+/**
+ * The STARTTLS path through a proxy: the plain stream runs in the proxy's tunnel. Shaped like the
+ * socket @xmpp/connection-tcp drives (connect, write, end, destroy; data/connect/close/error), and
+ * hands its tunnel over for the TLS upgrade (`release`).
+ */
+export class TunnelPlainSocket extends EventEmitter implements SocketLike {
+  secure = false;
+  private inner: net.Socket | null = null;
+  private readonly forward = {
+    data: (d: Buffer) => this.emit('data', d),
+    error: (e: Error) => this.emit('error', e),
+    close: (hadError: boolean) => {
+      this.inner = null;
+      this.emit('close', hadError);
+    },
+  };
+  constructor(private readonly policy: TransportPolicy) {
+    super();
+    this.on('error', () => {}); // see SecureSocket
+  }
+
+  connect(params: { host: string; port: number }): void {
+    tunnel(this.policy.proxy!, params.host, params.port, this.policy.timeoutMs).then(
+      (s) => {
+        this.inner = s;
+        s.on('data', this.forward.data);
+        s.on('error', this.forward.error);
+        s.on('close', this.forward.close);
+        s.resume();
+        this.emit('connect');
+      },
+      (err: Error) => this.emit('error', err),
+    );
+  }
+
+  /** The tunnel itself, no longer forwarded: STARTTLS wraps it in TLS. */
+  release(): net.Socket {
+    const s = this.inner;
+    if (!s) throw new Error('socket closed');
+    s.off('data', this.forward.data);
+    s.off('error', this.forward.error);
+    s.off('close', this.forward.close);
+    this.inner = null;
+    return s;
+  }
+
+  write(data: string, cb?: (err?: Error | null) => void): void {
+    if (!this.inner) return cb?.(new Error('socket closed'));
+    this.inner.write(data, cb);
+  }
+
+  end(): void {
+    this.inner?.end();
+  }
+
+  destroy(): void {
+    this.inner?.destroy();
+  }
+}
+
 function parseHostPort(service: string, scheme: string): { host: string; port: number } | undefined {
   if (!service.startsWith(scheme)) return undefined;
   const u = new URL(service);
@@ -170,7 +230,12 @@ export function makeTransports(policy: TransportPolicy) {
       return p && { port: p.port || 5222, host: p.host };
     }
   }
-  StartTls.prototype.Socket = PlainSocket;
+  class BoundTunnelPlainSocket extends TunnelPlainSocket {
+    constructor() {
+      super(policy);
+    }
+  }
+  StartTls.prototype.Socket = policy.proxy ? BoundTunnelPlainSocket : PlainSocket;
   // The stream's default namespace for stanzas (RFC 6120 §4.8.2), as @xmpp/tcp sets it.
   StartTls.prototype.NS = 'jabber:client';
 

@@ -29,7 +29,9 @@ export function setupStartTls(streamFeatures: StreamFeatures, makeSecureSocket: 
     // §5.4.2.2: on <failure/> the server closes the stream; report it in words.
     if (!reply.is('proceed', NS_TLS)) throw new XmppFailure('tls-required', 'the server refused to start TLS');
     const secure = makeSecureSocket();
-    const plain = entity.socket as net.Socket;
+    // Through a proxy the plain stream is a tunnel (transports.ts TunnelPlainSocket): TLS wraps the tunnel.
+    const own = entity.socket as net.Socket | { release(): net.Socket };
+    const plain = 'release' in own ? own.release() : own;
     // Stop listening to the plain socket before TLS takes it over: otherwise its own 'close' later
     // reaches the connection as a second disconnect, possibly after a reconnect attached a new socket.
     entity._detachSocket();
