@@ -117,6 +117,8 @@ export interface MessageView {
   warning?: string;
   /** A room message that mentions the user's nickname in that room (highlighted, and it notifies). */
   mentionsMe?: boolean;
+  /** Not a message but what happened in the room, in words (someone removed or banned, and why). */
+  notice?: true;
   /**
    * Deleted for everyone: by its author (XEP-0424) or by a room moderator (XEP-0425). The body is
    * gone (''); show a tombstone. `reason` is the moderator's own words: render as text.

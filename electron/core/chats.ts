@@ -8,7 +8,7 @@ import { xml } from '@xmpp/client';
 import type { AccountId, ConversationId } from '../../shared/ids.js';
 import { fail, ok, type Result } from '../../shared/errors.js';
 import type { ChatEncryptionView, ConversationView, DeviceTrust, HistoryPageView, MessageView } from '../../shared/views.js';
-import type { ConversationRecord, MessageRecord, MessagesRepo } from '../store/messages-repo.js';
+import { conversationIdOf, type ConversationRecord, type MessageRecord, type MessagesRepo } from '../store/messages-repo.js';
 import type { ConnectionService } from './connections.js';
 import type { EventBus } from './events.js';
 import type { Logger } from './log.js';
@@ -114,6 +114,7 @@ export function createChatService(deps: ChatsDeps) {
       ...(m.encrypted && m.direction === 'in' && m.senderDevice ? { senderDevice: m.senderDevice } : {}),
       ...(m.warning ? { warning: m.warning } : {}),
       ...(m.mentionsMe ? { mentionsMe: true } : {}),
+      ...(m.notice ? { notice: true } : {}),
       ...(m.retracted ? { retracted: { by: m.retracted.by, at: m.retracted.at, ...(m.retracted.reason ? { reason: m.retracted.reason } : {}) } } : {}),
     };
   }
@@ -424,6 +425,19 @@ export function createChatService(deps: ChatsDeps) {
       if (!conv) return fail('not-found', 'conversation');
       const page = deps.repo.history(conversationId, limit, beforeId);
       return ok({ messages: page.messages.map((m) => messageView(m, conv)), hasMore: page.hasMore });
+    },
+    /**
+     * Something that happened in a room, as a line of its history (a notice: not unread, not notified,
+     * nothing anyone can answer, correct or delete).
+     */
+    notice(accountId: AccountId, roomJid: string, text: string, at = Date.now()): void {
+      const stored = deps.repo.add(accountId, roomJid, {
+        conversationId: conversationIdOf(accountId, roomJid), direction: 'in', body: text, timestamp: at, state: 'received', notice: true,
+      }, { countUnread: false, kind: 'room' });
+      const conv = stored && deps.repo.conversation(stored.conversationId);
+      if (!stored || !conv) return;
+      deps.events.emit('message:added', [messageView(stored, conv)]);
+      emitConversation(conv.id);
     },
     async send(conversationId: string, body: string): Promise<Result<MessageView>> {
       const conv = deps.repo.conversation(conversationId);

@@ -151,6 +151,15 @@ describe('moderation', () => {
     const out = await carol.waitForEvent('room:updated', (r) => r.jid === tea && r.state === 'error', 10_000, carolMark);
     expect(out).toMatchObject({ error: { code: 'room-kicked' }, removalReason: 'Too loud', occupants: [] });
     await bob.waitForEvent('room:updated', (r) => r.jid === tea && !r.occupants.some((o) => o.nick === 'Carol'), 10_000, bobMark);
+    // Bob's room history says what happened, with the moderator's reason: a notice, not a message,
+    // and not one more unread.
+    const [notice] = await bob.waitForEvent('message:added', (ms) => ms.some((m) => m.notice), 10_000, bobMark);
+    expect(notice).toMatchObject({ notice: true, direction: 'in', body: 'Carol was removed from the room by Alice: “Too loud”' });
+    expect(notice!.senderNick).toBeUndefined();
+    const bobsRoom = (await bob.must('chats:list', {})).find((c) => c.peer === tea)!;
+    const history = await bob.must('chat:history', { conversationId: bobsRoom.id, limit: 5 });
+    expect(history.messages.at(-1)).toMatchObject({ notice: true, body: 'Carol was removed from the room by Alice: “Too loud”' });
+    expect(bobsRoom.unread).toBe(0);
     expect((await carol.must('rooms:join', { accountId: carolAcc.id, room: tea, nick: 'Carol', password: 's3cret' })).state).toBe('joined');
   });
 
@@ -161,8 +170,11 @@ describe('moderation', () => {
     expect(carolJid).toBe(`carol@${server.domain}`);
     const mark = carol.mark();
     await alice.must('rooms:set-affiliation', { accountId: aliceAcc.id, room: tea, jid: carolJid!, affiliation: 'outcast', reason: 'Spam' });
+    const bobMark = bob.mark();
     const out = await carol.waitForEvent('room:updated', (r) => r.jid === tea && r.state === 'error', 10_000, mark);
     expect(out).toMatchObject({ error: { code: 'room-banned' }, removalReason: 'Spam' });
+    const [banNotice] = await bob.waitForEvent('message:added', (ms) => ms.some((m) => m.notice), 10_000, bobMark);
+    expect(banNotice?.body).toBe('Carol was banned from the room by Alice: “Spam”');
 
     expect(await carol.call('rooms:join', { accountId: carolAcc.id, room: tea, nick: 'Carol', password: 's3cret' })).toMatchObject({
       ok: false, error: { code: 'room-banned' },

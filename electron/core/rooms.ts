@@ -96,6 +96,19 @@ export interface RoomsDeps {
   notifyMode?(accountId: AccountId, jid: string): RoomNotifyMode;
 }
 
+/** The notice for another occupant's removal, in words; undefined for an ordinary leave. */
+export function removalNotice(nick: string, why: ReturnType<typeof removalReason>, actor?: string, reason?: string): string | undefined {
+  const by = actor ? ` by ${actor}` : '';
+  const because = reason ? `: “${reason}”` : '.';
+  switch (why) {
+    case 'kicked': return `${nick} was removed from the room${by}${because}`;
+    case 'banned': return `${nick} was banned from the room${by}${because}`;
+    case 'affiliation': return `${nick} was removed from the room: they are no longer a member.`;
+    case 'members-only': return `${nick} was removed from the room: it is now for members only.`;
+    default: return undefined;
+  }
+}
+
 export function createRoomService(deps: RoomsDeps) {
   const rooms = new Map<string, Room>();
   const key = (accountId: string, jid: string) => `${accountId}|${jid}`;
@@ -190,6 +203,12 @@ export function createRoomService(deps: RoomsDeps) {
       if (p.isSelf && p.newNick) {
         r.nick = p.newNick;
         save(accountId, r.jid, p.newNick);
+      }
+      if (!p.isSelf && !p.newNick) {
+        // §8.2, §9.1, §9.8, §10.x: someone else was removed; everyone in the room is told, with the
+        // moderator's reason. A line in the room's history says so (Gajim and Conversations do too).
+        const text = removalNotice(p.nick, removalReason(p), p.actor?.nick, p.reason);
+        if (text) deps.chats.notice(accountId, r.jid, text);
       }
       if (p.isSelf && !p.newNick) {
         // We were removed (kicked, banned, room destroyed…) or our leave was confirmed.

@@ -37,6 +37,8 @@ export interface MessageRecord {
   mentionsMe?: boolean;
   /** XEP-0421 id of a room message's author, when the room vouches for it (migration 0008). */
   occupantId?: string;
+  /** Not a message but what happened in a room, in words (migration 0009): never unread or notified. */
+  notice?: boolean;
   /** Deleted for everyone (XEP-0424/0425, migration 0008): the body is ''. */
   retracted?: { by: 'sender' | 'moderator'; at: number; reason?: string };
 }
@@ -44,7 +46,7 @@ export type NewMessage = Omit<MessageRecord, 'seq' | 'id' | 'sortKey' | 'error' 
 
 interface ConvRow { id: string; account_id: string; peer: string; last_activity: number; unread: number; kind: string; encryption: string | null }
 interface MsgRow { seq: number; id: string; conversation_id: string; direction: string; body: string; timestamp: number; state: string; origin_id: string | null; stanza_id: string | null; from_resource: string | null; sort_key: number | null; error: string | null; sender_nick: string | null;
-  encrypted: number; sender_device: number | null; sender_trust: string | null; warning: string | null; mentions_me?: number;
+  encrypted: number; sender_device: number | null; sender_trust: string | null; warning: string | null; mentions_me?: number; notice?: number;
   occupant_id?: string | null; retracted_at?: number | null; retracted_by?: string | null; retraction_reason?: string | null }
 
 const convFromRow = (r: ConvRow): ConversationRecord => ({
@@ -64,6 +66,7 @@ const msgFromRow = (r: MsgRow): MessageRecord => ({
   ...(r.sender_trust ? { senderTrust: r.sender_trust as DeviceTrust } : {}),
   ...(r.warning ? { warning: r.warning } : {}),
   ...(r.mentions_me ? { mentionsMe: true } : {}),
+  ...(r.notice ? { notice: true } : {}),
   ...(r.occupant_id ? { occupantId: r.occupant_id } : {}),
   ...(r.retracted_at != null
     ? { retracted: { by: r.retracted_by === 'moderator' ? 'moderator' as const : 'sender' as const, at: r.retracted_at, ...(r.retraction_reason ? { reason: r.retraction_reason } : {}) } }
@@ -78,9 +81,9 @@ export function createMessagesRepo(db: Db) {
   const insertConv = db.prepare(`INSERT INTO conversations (id, account_id, peer, last_activity, unread, kind) VALUES (?, ?, ?, ?, 0, ?)
     ON CONFLICT (id) DO UPDATE SET kind = excluded.kind WHERE excluded.kind = 'room'`);
   const insertMsg = db.prepare(`INSERT OR IGNORE INTO messages (id, conversation_id, direction, body, timestamp, state, origin_id, stanza_id, from_resource, sort_key, sender_nick,
-      encrypted, sender_device, sender_trust, warning, mentions_me)
+      encrypted, sender_device, sender_trust, warning, mentions_me, notice)
     VALUES (@id, @conversation_id, @direction, @body, @timestamp, @state, @origin_id, @stanza_id, @from_resource, @sort_key, @sender_nick,
-      @encrypted, @sender_device, @sender_trust, @warning, @mentions_me)`);
+      @encrypted, @sender_device, @sender_trust, @warning, @mentions_me, @notice)`);
   const setOccupantId = db.prepare('UPDATE messages SET occupant_id = ? WHERE id = ?');
   const getMsg = db.prepare<[string], MsgRow>('SELECT * FROM messages WHERE id = ?');
 
@@ -131,6 +134,7 @@ export function createMessagesRepo(db: Db) {
         sender_nick: m.senderNick ?? null,
         encrypted: m.encrypted ? 1 : 0, sender_device: m.senderDevice ?? null, sender_trust: m.senderTrust ?? null, warning: m.warning ?? null,
         mentions_me: m.mentionsMe ? 1 : 0,
+        notice: m.notice ? 1 : 0,
       });
       if (res.changes === 0) return undefined;
       if (m.occupantId) setOccupantId.run(m.occupantId, id);
