@@ -154,9 +154,9 @@ export function createMessagesRepo(db: Db) {
       const hasMore = rows.length > limit;
       return { messages: rows.slice(0, limit).reverse().map(msgFromRow), hasMore };
     },
-    /** The newest message they sent in a conversation (for read markers). */
+    /** The newest message they sent in a conversation (for read markers; a room notice is nobody's message). */
     lastIncoming(conversationId: string): MessageRecord | undefined {
-      const r = db.prepare<[string], MsgRow>(`SELECT * FROM messages WHERE conversation_id = ? AND direction = 'in'
+      const r = db.prepare<[string], MsgRow>(`SELECT * FROM messages WHERE conversation_id = ? AND direction = 'in' AND notice = 0
         ORDER BY sort_key DESC, seq DESC LIMIT 1`).get(conversationId);
       return r && msgFromRow(r);
     },
