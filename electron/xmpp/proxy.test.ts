@@ -64,17 +64,20 @@ describe('a CONNECT tunnel through a real proxy', () => {
     proxies.push(p);
     return p;
   };
-  const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as XmppFailure);
-
-  it('carries bytes both ways, with the proxy’s credentials when it wants them', async () => {
-    const p = await proxy({ auth: { user: 'j@doe', password: 'pa:ss' } });
-    const s = await tunnel({ host: '127.0.0.1', port: p.port, username: 'j@doe', password: 'pa:ss' }, '127.0.0.1', upstreamPort);
+  /** The server's greeting and an echo come back through the tunnel, byte for byte. */
+  async function roundTrip(s: net.Socket) {
     let got = '';
     s.on('data', (d) => (got += d.toString()));
     s.resume();
     s.write('ping');
     await expect.poll(() => got).toBe('hello ping');
     s.destroy();
+  }
+  const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as XmppFailure);
+
+  it('carries bytes both ways, with the proxy’s credentials when it wants them', async () => {
+    const p = await proxy({ auth: { user: 'j@doe', password: 'pa:ss' } });
+    await roundTrip(await tunnel({ host: '127.0.0.1', port: p.port, username: 'j@doe', password: 'pa:ss' }, '127.0.0.1', upstreamPort));
     expect(p.connects).toEqual([`127.0.0.1:${upstreamPort}`]);
   });
 
@@ -104,13 +107,7 @@ describe('a CONNECT tunnel through a real proxy', () => {
   it('SOCKS5: carries bytes both ways, with and without a password; says when it refuses or wants one', async () => {
     const open = await startSocksProxy();
     proxies.push(open);
-    const s = await tunnel({ kind: 'socks5', host: '127.0.0.1', port: open.port }, '127.0.0.1', upstreamPort);
-    let got = '';
-    s.on('data', (d) => (got += d.toString()));
-    s.resume();
-    s.write('ping');
-    await expect.poll(() => got).toBe('hello ping');
-    s.destroy();
+    await roundTrip(await tunnel({ kind: 'socks5', host: '127.0.0.1', port: open.port }, '127.0.0.1', upstreamPort));
     // By name: the proxy resolves it.
     const byName = await tunnel({ kind: 'socks5', host: '127.0.0.1', port: open.port }, 'localhost', upstreamPort);
     byName.destroy();

@@ -85,6 +85,34 @@ export function parseProxyRules(rules: string): ProxyServer | undefined {
   return undefined;
 }
 
+/**
+ * Dials the proxy. `fail` ends the attempt with a reason in words; `opened` hands the tunnel over:
+ * bytes that came after the proxy's answer (a server that speaks first; never TLS or XMPP, where the
+ * client speaks first) stay for the caller, who resumes the socket; the proxy's timer and error
+ * handling go.
+ */
+function dialProxy(proxy: ProxyServer, timeoutMs: number, resolve: (s: net.Socket) => void, reject: (e: Error) => void) {
+  const via = proxyLabel(proxy);
+  const socket = net.connect({ host: proxy.host, port: proxy.port });
+  socket.setNoDelay(true);
+  const fail = (err: XmppFailure) => {
+    socket.destroy();
+    reject(err);
+  };
+  socket.setTimeout(timeoutMs, () => fail(new XmppFailure('proxy-unreachable', `the proxy ${via} did not answer in time`)));
+  socket.once('error', (e: NodeJS.ErrnoException) => fail(new XmppFailure('proxy-unreachable', `the proxy ${via} could not be reached (${e.code ?? e.message})`)));
+  const opened = (rest: Buffer) => {
+    if (rest.length) {
+      socket.pause();
+      socket.unshift(rest);
+    }
+    socket.setTimeout(0);
+    socket.removeAllListeners('error');
+    resolve(socket);
+  };
+  return { socket, via, fail, opened };
+}
+
 const statusText = (line: string) => line.replace(/^HTTP\/\d(\.\d)?\s+/, '').trim();
 
 /**
@@ -97,17 +125,9 @@ export function tunnel(proxy: ProxyServer, host: string, port: number, timeoutMs
 
 function httpTunnel(proxy: ProxyServer, host: string, port: number, timeoutMs: number): Promise<net.Socket> {
   const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const via = proxyLabel(proxy);
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: proxy.host, port: proxy.port });
-    socket.setNoDelay(true);
+    const { socket, via, fail, opened } = dialProxy(proxy, timeoutMs, resolve, reject);
     let head = Buffer.alloc(0);
-    const fail = (err: XmppFailure) => {
-      socket.destroy();
-      reject(err);
-    };
-    socket.setTimeout(timeoutMs, () => fail(new XmppFailure('proxy-unreachable', `the proxy ${via} did not answer in time`)));
-    socket.once('error', (e: NodeJS.ErrnoException) => fail(new XmppFailure('proxy-unreachable', `the proxy ${via} could not be reached (${e.code ?? e.message})`)));
     socket.once('connect', () => {
       const auth = proxy.username !== undefined
         ? `Proxy-Authorization: Basic ${Buffer.from(`${proxy.username}:${proxy.password ?? ''}`, 'utf8').toString('base64')}\r\n`
@@ -126,16 +146,7 @@ function httpTunnel(proxy: ProxyServer, host: string, port: number, timeoutMs: n
       const status = Number(/^HTTP\/\d(?:\.\d)?\s+(\d{3})/.exec(statusLine)?.[1]);
       if (status === 407) return fail(new XmppFailure('proxy-auth-required', `the proxy ${via} ${proxy.username !== undefined ? 'did not accept the user name and password' : 'asks for a user name and password'} (${statusText(statusLine)})`));
       if (!(status >= 200 && status < 300)) return fail(new XmppFailure('proxy-refused', `the proxy ${via} refused to connect to ${target} (${statusText(statusLine) || 'no answer'})`));
-      // Bytes after the answer belong to the tunnel (a server that speaks first; never TLS or XMPP,
-      // where the client speaks first). Held until the caller reads: it resumes the socket.
-      const rest = head.subarray(end + 4);
-      if (rest.length) {
-        socket.pause();
-        socket.unshift(rest);
-      }
-      socket.setTimeout(0);
-      socket.removeAllListeners('error');
-      resolve(socket);
+      opened(head.subarray(end + 4));
     };
     socket.on('data', onData);
   });
@@ -149,19 +160,11 @@ const SOCKS_REPLY: Record<number, string> = {
 
 function socks5Tunnel(proxy: ProxyServer, host: string, port: number, timeoutMs: number): Promise<net.Socket> {
   const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const via = proxyLabel(proxy);
   const withAuth = proxy.username !== undefined;
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: proxy.host, port: proxy.port });
-    socket.setNoDelay(true);
+    const { socket, via, fail, opened } = dialProxy(proxy, timeoutMs, resolve, reject);
     let buf = Buffer.alloc(0);
     let step: 'method' | 'auth' | 'reply' = 'method';
-    const fail = (err: XmppFailure) => {
-      socket.destroy();
-      reject(err);
-    };
-    socket.setTimeout(timeoutMs, () => fail(new XmppFailure('proxy-unreachable', `the proxy ${via} did not answer in time`)));
-    socket.once('error', (e: NodeJS.ErrnoException) => fail(new XmppFailure('proxy-unreachable', `the proxy ${via} could not be reached (${e.code ?? e.message})`)));
     // §3: the methods we can do: none, and user/password when we have them.
     socket.once('connect', () => socket.write(Buffer.from(withAuth ? [5, 2, 0, 2] : [5, 1, 0])));
     const request = () => {
@@ -203,14 +206,7 @@ function socks5Tunnel(proxy: ProxyServer, host: string, port: number, timeoutMs:
       if (buf.length < 4 + len + 2) return;
       if (buf[1] !== 0) return fail(new XmppFailure('proxy-refused', `the proxy ${via} refused to connect to ${target} (${SOCKS_REPLY[buf[1]!] ?? `code ${buf[1]}`})`));
       socket.off('data', onData);
-      const rest = buf.subarray(4 + len + 2);
-      if (rest.length) {
-        socket.pause();
-        socket.unshift(rest);
-      }
-      socket.setTimeout(0);
-      socket.removeAllListeners('error');
-      resolve(socket);
+      opened(buf.subarray(4 + len + 2));
     };
     socket.on('data', onData);
   });
