@@ -21,6 +21,8 @@ export interface AccountsDeps {
   connections: () => ConnectionService;
   /** The last archive catch-up state of an account (from the sync service). */
   syncState?: (id: AccountId) => SyncStateView | undefined;
+  /** Before an account is removed: what other services keep of it goes too (its OMEMO keys). */
+  beforeRemove?: (id: AccountId) => Promise<void>;
 }
 
 const passwordKey = (jid: string) => `password:${jid}`;
@@ -121,6 +123,7 @@ export function createAccountService(deps: AccountsDeps) {
     const a = deps.repo.get(id);
     if (!a) return fail('not-found', 'account');
     deps.connections().forget(id);
+    await deps.beforeRemove?.(id);
     await storeFor(a.secretBackend)?.delete(passwordKey(a.jid)).catch(() => {});
     deps.repo.remove(id);
     announce();

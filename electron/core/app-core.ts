@@ -97,6 +97,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   accounts = createAccountService({
     repo: accountsRepo, secrets: opts.secrets, profileDir: opts.profileDir, events, connections: () => connections,
     syncState: (id) => sync.state(id),
+    beforeRemove: (id) => omemo.forgetAccount(id),
   });
   const roster = createRosterService({ repo: rosterRepo, accounts: accountsRepo, connections, events, log: createLogger('roster') });
   const chats = createChatService({

@@ -23,6 +23,7 @@ beforeAll(async () => {
   await server.register('carol', 'carol-pw');
   await server.register('dave', 'dave-pw'); // never signs in: has no OMEMO
   await server.register('erin', 'erin-pw');
+  await server.register('gina', 'gina-pw');
 }, 60_000);
 
 afterAll(async () => {
@@ -184,4 +185,24 @@ describe('OMEMO keys being prepared, said while it lasts', () => {
     const after = await again.must('omemo:own', { accountId: acc.id });
     expect({ deviceId: after.deviceId, fingerprint: after.fingerprint }).toEqual({ deviceId: before.deviceId, fingerprint: before.fingerprint });
   }, 90_000);
+
+  it('removing an account deletes its OMEMO keys, sessions and trust from the database, and its storage key', async () => {
+    let secrets: SecretStore | undefined;
+    const t = await startTestCore({ wrapSecrets: (store) => (secrets = store) });
+    started.push(t);
+    const acc = await addSyncedAccount(t, server, 'gina', 'gina-pw');
+    await t.waitForEvent('omemo:status', (s) => s.accountId === acc.id && s.state === 'ready', 20_000);
+    await untilOmemoDevice(t, acc.id, `gina@${server.domain}`);
+    const keyName = `omemo-storage-key:gina@${server.domain}`;
+    expect(await secrets!.get(keyName)).toBeTruthy();
+    const db = new Database(path.join(t.profileDir, 'vireo.sqlite'), { readonly: true });
+    const tables = ['omemo_identity', 'omemo_prekeys', 'omemo_signed_prekeys', 'omemo_own_device', 'omemo_device_lists'];
+    const rows = () => Object.fromEntries(tables.map((tb) => [tb, (db.prepare(`SELECT count(*) AS n FROM ${tb} WHERE account_id = ?`).get(acc.id) as { n: number }).n]));
+    expect(Object.values(rows()).every((n) => n > 0)).toBe(true);
+
+    await t.must('accounts:remove', { accountId: acc.id });
+    expect(rows()).toEqual(Object.fromEntries(tables.map((tb) => [tb, 0])));
+    expect(await secrets!.get(keyName)).toBeUndefined();
+    db.close();
+  }, 60_000);
 });

@@ -32,6 +32,7 @@ import { migrateOmemo } from '../omemo/migrations/index.js';
 import { createOmemoStore, type OmemoStore } from '../omemo/signal-store.js';
 import { ensureOwnKeys, replenishPreKeys, rotateSignedPreKey } from '../omemo/keys.js';
 import { createOmemoDevice, type OmemoDevice } from '../omemo/legacy/device.js';
+import { clearRecordCache } from '../omemo/legacy/record-cache.js';
 import { createDeviceLists } from '../omemo/device-lists.js';
 import { createHeartbeats } from '../omemo/heartbeats.js';
 import { fingerprintHex } from '../omemo/fingerprint.js';
@@ -283,6 +284,22 @@ export function createOmemoService(deps: OmemoDeps) {
      */
     async idle() {
       await Promise.all([...opened.values()]);
+    },
+    /**
+     * The account is being removed: its OMEMO keys, sessions, trust decisions and device lists are
+     * deleted from the database, its storage key from where the password was kept, and its parsed
+     * session records from memory. (Its device stays in the server's device list: the account still
+     * exists there and may be added again.)
+     */
+    async forgetAccount(accountId: AccountId) {
+      await opened.get(accountId);
+      const jid = deps.jidOf(accountId);
+      const secrets = deps.secretsOf(accountId);
+      lists.forgetAccount(accountId);
+      opened.delete(accountId);
+      loaded.delete(accountId);
+      clearRecordCache();
+      if (jid && secrets) await secrets.delete(storageKeyName(jid)).catch((err: Error) => deps.log.warn(`the OMEMO storage key could not be deleted: ${err.message}`));
     },
     devices: trust.devices,
     setTrust: trust.setTrust,

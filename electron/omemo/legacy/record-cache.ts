@@ -68,6 +68,11 @@ function remember(serialized: string, record: SessionRecord) {
   stringOf.set(record, serialized);
 }
 
+/** Forgets every kept record (an account's keys were deleted: nothing of them stays in memory). */
+export function clearRecordCache(): void {
+  byString.clear();
+}
+
 /** How many sessions a record holds, without taking its cached object (or parsing it twice). */
 export function sessionCount(serialized: string): number {
   const cached = byString.get(serialized);
