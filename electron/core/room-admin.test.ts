@@ -168,9 +168,8 @@ describe('moderation', () => {
     // Moderators see real addresses in this (semi-anonymous) room: what a ban needs (§9.1).
     const carolJid = seen.occupants.find((o) => o.nick === 'Carol')?.jid;
     expect(carolJid).toBe(`carol@${server.domain}`);
-    const mark = carol.mark();
+    const [mark, bobMark] = [carol.mark(), bob.mark()];
     await alice.must('rooms:set-affiliation', { accountId: aliceAcc.id, room: tea, jid: carolJid!, affiliation: 'outcast', reason: 'Spam' });
-    const bobMark = bob.mark();
     const out = await carol.waitForEvent('room:updated', (r) => r.jid === tea && r.state === 'error', 10_000, mark);
     expect(out).toMatchObject({ error: { code: 'room-banned' }, removalReason: 'Spam' });
     const [banNotice] = await bob.waitForEvent('message:added', (ms) => ms.some((m) => m.notice), 10_000, bobMark);
@@ -200,6 +199,12 @@ describe('moderation', () => {
     mark = bob.mark();
     await alice.must('rooms:set-role', { accountId: aliceAcc.id, room: tea, nick: 'Bob', role: 'participant' });
     await bob.waitForEvent('room:updated', (r) => r.jid === tea && self(r)?.role === 'participant', 10_000, mark);
+    // Both changes are lines in the history, for Bob in his own words, for the others with his nick.
+    const bobsNotices = (await bob.must('chat:history', { conversationId: bobRoom.conversationId, limit: 20 })).messages.filter((m) => m.notice).map((m) => m.body);
+    expect(bobsNotices.slice(-2)).toEqual(['You can no longer speak in this room (a moderator took the voice away).', 'You may speak in this room again.']);
+    const carolsRoom = (await carol.must('rooms:list', {})).find((r) => r.jid === tea)!;
+    await expect.poll(async () => (await carol.must('chat:history', { conversationId: carolsRoom.conversationId, limit: 20 })).messages.filter((m) => m.notice).map((m) => m.body).slice(-2))
+      .toEqual(['Bob can no longer speak in this room (a moderator took the voice away).', 'Bob may speak in this room again.']);
     const aliceMark = alice.mark();
     await bob.must('chat:send', { conversationId: bobRoom.conversationId, body: 'Thank you' });
     await alice.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'Thank you' && m.senderNick === 'Bob'), 10_000, aliceMark);

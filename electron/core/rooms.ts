@@ -17,7 +17,7 @@ import type { SyncService } from './sync.js';
 import type { XmppClient } from '../xmpp/client.js';
 import { ORDER } from './pipeline.js';
 import { bareOf } from '../xmpp/jid.js';
-import { buildJoinPresence, buildLeavePresence, isRoomCreated, parseGroupchat, parseMucPresence, removalReason, type MucJoinErrorCode } from '../xmpp/xep/0045-muc.js';
+import { buildJoinPresence, buildLeavePresence, isRoomCreated, parseGroupchat, parseMucPresence, removalReason, type MucJoinErrorCode, type MucRole } from '../xmpp/xep/0045-muc.js';
 import { MucFeature, MucStatus, NS_DISCO_INFO, parseRoomInfo } from '../xmpp/xep/0045-muc.js';
 import { parseRetractedTombstone } from '../xmpp/xep/0424-retraction.js';
 import { buildInstantRoom } from '../xmpp/xep/0045-muc-admin.js';
@@ -107,6 +107,18 @@ export function removalNotice(nick: string, why: ReturnType<typeof removalReason
     case 'members-only': return `${nick} was removed from the room: it is now for members only.`;
     default: return undefined;
   }
+}
+
+/** The notice for a role change (XEP-0045 §5.1); `nick` undefined means the user. Undefined when nothing to say. */
+export function roleNotice(nick: string | undefined, before: MucRole, after: MucRole): string | undefined {
+  if (before === after) return undefined;
+  const who = nick ?? 'You';
+  const be = nick ? 'is' : 'are';
+  if (after === 'visitor') return `${who} can no longer speak in this room (a moderator took the voice away).`;
+  if (after === 'moderator') return `${who} ${be} now a moderator.`;
+  if (before === 'moderator' && after === 'participant') return `${who} ${be} no longer a moderator.`;
+  if (before === 'visitor' && after === 'participant') return `${who} may speak in this room again.`;
+  return undefined;
 }
 
 export function createRoomService(deps: RoomsDeps) {
@@ -225,6 +237,11 @@ export function createRoomService(deps: RoomsDeps) {
         }
       }
     } else {
+      // §5.1: a role given or taken (voice in a moderated room, moderator) is said in the history,
+      // for the user in the second person. Not at a join (no earlier presence), nor when unchanged.
+      const earlier = r.occupants.get(p.nick);
+      const roleText = earlier && r.state === 'joined' ? roleNotice(p.isSelf ? undefined : p.nick, earlier.role, p.role) : undefined;
+      if (roleText) deps.chats.notice(accountId, r.jid, roleText);
       r.occupants.set(p.nick, {
         nick: p.nick, role: p.role, affiliation: p.affiliation, ...(p.realJid ? { jid: bareOf(p.realJid) as BareJid } : {}),
         presence: (['chat', 'away', 'xa', 'dnd'].includes(p.show ?? '') ? p.show : 'online') as PresenceShow, isSelf: p.isSelf,
