@@ -186,6 +186,12 @@ async function verify(w: World) {
     console.log('fault matrix: missing', JSON.stringify({
       aliceOut: missing(sides[0]!.out, aOut), aliceIn: missing(sides[0]!.in, bOut), bobOut: missing(sides[1]!.out, bOut), bobIn: missing(sides[1]!.in, aOut),
       alicePending: ha.filter((m) => m.state === 'pending').map((m) => m.body),
+      // A message that arrived but could not be read is stored with an empty body and a warning, and
+      // its later copies are duplicates by origin-id: it shows here as missing. Say which it was.
+      aliceUnreadable: ha.filter((m) => m.direction === 'in' && m.warning).map((m) => m.warning),
+      bobUnreadable: hb.filter((m) => m.direction === 'in' && m.warning).map((m) => m.warning),
+      // Alice's own messages that Bob does not have, with their state on her side (sent = the server acknowledged it).
+      aliceOutNotAtBob: ha.filter((m) => m.direction === 'out' && !hb.some((x) => x.direction === 'in' && x.body === m.body)).map((m) => [m.body, m.state, m.originId]),
     }));
   }
   const duplicated = checks.reduce((n, c) => n + c.duplicated, 0);
