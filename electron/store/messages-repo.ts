@@ -75,6 +75,12 @@ const msgFromRow = (r: MsgRow): MessageRecord => ({
 
 export const conversationIdOf = (accountId: string, peer: string) => `${accountId}|${peer}` as ConversationId;
 
+/**
+ * "Their messages": what the other side wrote. A room notice (migration 0009) is stored as incoming
+ * but is nobody's message: never unread, never what a read marker points at.
+ */
+const THEIRS = `direction = 'in' AND notice = 0`;
+
 export function createMessagesRepo(db: Db) {
   const getConv = db.prepare<[string], ConvRow>('SELECT * FROM conversations WHERE id = ?');
   // A conversation first seen as a chat (e.g. an invitation from the room) becomes a room once joined.
@@ -156,7 +162,7 @@ export function createMessagesRepo(db: Db) {
     },
     /** The newest message they sent in a conversation (for read markers; a room notice is nobody's message). */
     lastIncoming(conversationId: string): MessageRecord | undefined {
-      const r = db.prepare<[string], MsgRow>(`SELECT * FROM messages WHERE conversation_id = ? AND direction = 'in' AND notice = 0
+      const r = db.prepare<[string], MsgRow>(`SELECT * FROM messages WHERE conversation_id = ? AND ${THEIRS}
         ORDER BY sort_key DESC, seq DESC LIMIT 1`).get(conversationId);
       return r && msgFromRow(r);
     },
@@ -222,7 +228,7 @@ export function createMessagesRepo(db: Db) {
         : db.prepare<[string, string], MsgRow>(`SELECT * FROM messages WHERE conversation_id = ? AND direction = 'in' AND origin_id = ?`).get(conversationId, by.originId ?? '');
       if (!anchor) return false;
       const after = db.prepare<[string, number, number, number], { n: number }>(`SELECT count(*) AS n FROM messages WHERE conversation_id = ?
-        AND direction = 'in' AND (sort_key > ? OR (sort_key = ? AND seq > ?))`).get(conversationId, anchor.sort_key ?? anchor.timestamp, anchor.sort_key ?? anchor.timestamp, anchor.seq)!.n;
+        AND ${THEIRS} AND (sort_key > ? OR (sort_key = ? AND seq > ?))`).get(conversationId, anchor.sort_key ?? anchor.timestamp, anchor.sort_key ?? anchor.timestamp, anchor.seq)!.n;
       const res = db.prepare('UPDATE conversations SET unread = ? WHERE id = ? AND unread > ?').run(after, conversationId, after);
       return res.changes > 0;
     },

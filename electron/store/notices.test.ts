@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 describe('room notices in the message store', () => {
-  it('are in the history, not unread, and not what read markers point at', () => {
+  it('are in the history, not unread (also when unread is counted again after a read elsewhere), and not what read markers point at', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'vireo-notices-'));
     db = openDatabase(dir);
     db.prepare(`INSERT INTO accounts (id, jid, display_name, secret_backend, resource, created_at) VALUES ('acc', 'alice@example.test', 'Alice', 'memory', 'r', 0)`).run();
@@ -30,5 +30,11 @@ describe('room notices in the message store', () => {
     expect(page.messages.map((m) => [m.body, !!m.notice])).toEqual([['hello all', false], ['Carol was removed from the room by Alice.', true]]);
     expect(repo.conversation(conversationId)?.unread).toBe(1);
     expect(repo.lastIncoming(conversationId)?.stanzaId).toBe('arch-1');
+    // Read on another device up to an earlier message: what counts as unread after it is Bob's
+    // message only, not the notice between.
+    repo.add('acc', room, { ...base, body: 'first', timestamp: 500, stanzaId: 'arch-0', senderNick: 'Bob' }, { kind: 'room' });
+    expect(repo.conversation(conversationId)?.unread).toBe(2);
+    expect(repo.setUnreadAfterArchiveId(conversationId, 'arch-0')).toBe(true);
+    expect(repo.conversation(conversationId)?.unread).toBe(1);
   });
 });
