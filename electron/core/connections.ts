@@ -98,7 +98,7 @@ export function createConnectionService(deps: ConnectionsDeps) {
     const candidates = await discoverCandidates(domain, {
       ...(target.manual ? { manual: target.manual } : {}),
       ...(target.remembered ? { remembered: target.remembered } : {}),
-      deps: deps.discovery ?? (deps.proxyFor ? createDiscoveryDeps((u) => deps.proxyFor!(u)) : createDiscoveryDeps()),
+      deps: deps.discovery ?? createDiscoveryDeps(deps.proxyFor),
     });
     let last: ReturnType<typeof classifyConnectError> | undefined;
     /** A proxy's refusal says more than the direct attempts that failed after it (they cannot pass the firewall). */
