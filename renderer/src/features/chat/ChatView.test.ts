@@ -63,7 +63,17 @@ describe('ChatView', () => {
     expect(screen.getAllByTestId('message-item')).toHaveLength(3);
   });
 
-  it('sends with Enter, shows Sending… then the state main reports', async () => {
+  it('a notice that arrives while shown marks nothing again (it is nobody’s message)', async () => {
+    const { fake } = await setup();
+    await vi.waitFor(() => expect(fake.callsOf('chat:mark-read')).toHaveLength(1));
+    fake.emit('message:added', [message(BOB, { body: 'Carol was removed from the room.', notice: true })]);
+    flushSync();
+    await vi.waitFor(() => expect(screen.getByTestId('room-notice')).toBeTruthy());
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.callsOf('chat:mark-read')).toHaveLength(1);
+  });
+
+    it('sends with Enter, shows Sending… then the state main reports', async () => {
     const { fake } = await setup();
     const box = screen.getByTestId('composer');
     await fireEvent.input(box, { target: { value: 'see you' } });
