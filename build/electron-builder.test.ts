@@ -1,6 +1,6 @@
 // The packaging config cannot be exercised here (electron-builder downloads Electron and its tools),
 // so it is checked the way electron-builder itself checks it first: parsed with the same YAML
-// library and validated with its own schema validator (TESTING.md "Packaging").
+// library and validated with its own schema validator (CONTRIBUTING.md "Packaging").
 import type { Configuration } from 'electron-builder';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -40,13 +40,13 @@ describe('build/electron-builder.yml', () => {
     expect(pkg.license).toBe('GPL-3.0-or-later');
   });
 
-  it('builds every target DESIGN.md promises', () => {
+  it('builds every target ARCHITECTURE.md promises', () => {
     expect(targets('linux')).toEqual(expect.arrayContaining(['AppImage', 'deb', 'tar.gz']));
     expect(targets('win')).toEqual(expect.arrayContaining(['nsis', 'portable']));
     expect(targets('mac')).toEqual(expect.arrayContaining(['dmg', 'zip']));
     expect(config.portable?.artifactName).toMatch(/portable/u);
     expect(config.nsis?.artifactName).not.toBe(config.portable?.artifactName);
-    // No admin rights needed to install (DESIGN.md: people on locked-down laptops).
+    // No admin rights needed to install (ARCHITECTURE.md: people on locked-down laptops).
     expect(config.nsis?.perMachine).toBe(false);
   });
 

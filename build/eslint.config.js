@@ -1,4 +1,4 @@
-// Folder boundaries enforced by lint, not review (STYLE.md 1, Signal-Desktop's lesson):
+// Folder boundaries enforced by lint, not review (CONTRIBUTING.md 1, Signal-Desktop's lesson):
 // shared/ imports nothing platform-specific; renderer/ imports only shared/ and itself; only the
 // Electron shell files import 'electron'.
 import tseslint from 'typescript-eslint';

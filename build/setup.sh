@@ -20,7 +20,7 @@ if [ "$mode" = test ]; then
     chromium                                   # the browser Playwright drives (never a downloaded one)
     gnome-keyring dbus-x11 libsecret-tools     # a real Secret Service for the keychain tests
     xvfb xauth                                 # headful screenshots
-    # the independent OMEMO peer (../shared/peers/omemo-python) for the interop tests; run it with
+    # the independent OMEMO peer (e2e/peers/omemo-python) for the interop tests; run it with
     # /usr/bin/python3. python3-xmlschema is needed by oldmemo.etree but not declared by it.
     python3-slixmpp python3-omemo python3-oldmemo python3-xmlschema
   )

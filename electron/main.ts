@@ -1,4 +1,4 @@
-// Composition root of the desktop app (DESIGN.md "Process model", "Security of the shell"). Thin on
+// Composition root of the desktop app (ARCHITECTURE.md "Process model", "Security of the shell"). Thin on
 // purpose: policy lives in windows/, os/ and ipc/ (unit-tested with fakes); services live in core/.
 // Bundled to dist/electron/main.cjs by build/scripts/build-electron.mjs, so `__dirname` is dist/electron.
 import { app, BrowserWindow, ipcMain, Notification, powerMonitor, safeStorage, session, shell, systemPreferences } from 'electron';
@@ -19,7 +19,7 @@ import { guardWebContents } from './windows/web-contents-guard.js';
 const log = createLogger('main');
 type Core = Awaited<ReturnType<typeof createAppCore>>;
 const SECRET_BACKENDS = ['keychain', 'safe-storage', 'plain-file', 'memory'] as const;
-/** A hung keychain or server must not keep a quitting app alive forever (TESTING.md: keytar hangs). */
+/** A hung keychain or server must not keep a quitting app alive forever (CONTRIBUTING.md: keytar hangs). */
 const STOP_TIMEOUT_MS = 5_000;
 
 // Every renderer sandboxed, before 'ready' (element-desktop does the same, once, first thing).

@@ -1,4 +1,4 @@
-// What the preload puts on `window.vireo` (DESIGN.md "Process model": one function per contract
+// What the preload puts on `window.vireo` (ARCHITECTURE.md "Process model": one function per contract
 // entry, no raw ipcRenderer). The type is for the renderer's one bridge module; the factory is
 // here, apart from preload.ts, so it runs under plain Node in tests (preload.ts needs 'electron').
 import type { IpcRenderer, IpcRendererEvent } from 'electron';

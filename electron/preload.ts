@@ -1,4 +1,4 @@
-// The sandboxed preload (DESIGN.md "Process model"). A sandboxed preload may only require
+// The sandboxed preload (ARCHITECTURE.md "Process model"). A sandboxed preload may only require
 // 'electron' (and a few Node polyfills), so build/scripts/build-electron.mjs bundles this file and
 // everything it imports into one CommonJS file, dist/electron/preload.cjs.
 import { contextBridge, ipcRenderer } from 'electron';

@@ -1,4 +1,4 @@
-// The one IPC contract between the renderer and main (DESIGN.md "Process model").
+// The one IPC contract between the renderer and main (ARCHITECTURE.md "Process model").
 // Commands: name → input schema (validated in main before any service sees it) + output type.
 // Events: name → payload type, pushed from main. Handlers are typed from this object, so a command
 // without a handler, or a handler with the wrong output, does not compile.

@@ -1,4 +1,4 @@
-// Expected failures travel as values with a code (DESIGN.md: "Expected failures are values").
+// Expected failures travel as values with a code (ARCHITECTURE.md: "Expected failures are values").
 // Every code has a sentence for people in the renderer (renderer/src/lib/error-text.ts) — the
 // exhaustive Record there makes a missing sentence a compile error.
 export const ERROR_CODES = [

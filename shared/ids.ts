@@ -1,5 +1,5 @@
 // Branded ids: plain strings at run time, distinct types at compile time, so an AccountId can never be
-// passed where a BareJid is expected (STYLE.md, convention 4).
+// passed where a BareJid is expected (CONTRIBUTING.md, convention 4).
 declare const brand: unique symbol;
 export type Brand<T, B extends string> = T & { readonly [brand]: B };
 

@@ -1,4 +1,4 @@
-// Bundles the Electron shell with esbuild (DESIGN.md "Packaging"):
+// Bundles the Electron shell with esbuild (ARCHITECTURE.md "Packaging"):
 //   electron/main.ts    → dist/electron/main.cjs     Node/CommonJS for Electron's main process.
 //   electron/preload.ts → dist/electron/preload.cjs  ONE file: a sandboxed preload can require only
 //                                                    'electron', so everything else is inlined.

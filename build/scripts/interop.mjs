@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run test:interop [vitest args…]`: only the interoperability tests (e2e/interop: Vireo against the
-// independent OMEMO peer in ../shared/peers/omemo-python and a real Prosody), ending with one line:
+// independent OMEMO peer in e2e/peers/omemo-python and a real Prosody), ending with one line:
 //   interop passed=N failed=M
 // The exit code is non-zero if any test failed or the run itself failed.
 import { spawn } from 'node:child_process';

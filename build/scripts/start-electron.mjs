@@ -1,5 +1,5 @@
 // `npm start`: launch the desktop app, or say in one sentence why it cannot start here
-// (TESTING.md "The Electron runtime is not available here": installs made with
+// (CONTRIBUTING.md "The Electron runtime": installs made with
 // ELECTRON_SKIP_BINARY_DOWNLOAD have electron's JavaScript and types but no runtime binary).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';

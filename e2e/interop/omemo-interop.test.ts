@@ -1,5 +1,5 @@
 // OMEMO interoperability: Vireo's core (no Electron) against an independent peer — python-omemo +
-// python-oldmemo over slixmpp (../shared/peers/omemo-python), code Vireo's team did not write — through a
+// python-oldmemo over slixmpp (e2e/peers/omemo-python), code Vireo's team did not write — through a
 // real Prosody. Every test has its own Prosody, its own Vireo profile and its own peer stores.
 // Written to what a user notices: the text arrives decrypted, marked encrypted, and anything wrong is
 // said in words on the message.

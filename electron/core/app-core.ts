@@ -1,4 +1,4 @@
-// The core's composition root (STYLE.md 3): services are built in order with explicit dependencies
+// The core's composition root (CONTRIBUTING.md 3): services are built in order with explicit dependencies
 // and wired to the IPC contract. Used unchanged by Electron's main.ts and by the browser host.
 import { createRequire } from 'node:module';
 import { fail, ok } from '../../shared/errors.js';

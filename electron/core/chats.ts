@@ -352,7 +352,7 @@ export function createChatService(deps: ChatsDeps) {
           try {
             let encrypted: Element[] | undefined;
             if (m.encrypted) {
-              // Never plain text in its place (DESIGN.md): it waits, or fails in words.
+              // Never plain text in its place (ARCHITECTURE.md): it waits, or fails in words.
               const e2e = deps.encryption?.();
               const out: EncryptOutcome = e2e ? await e2e.encrypt(accountId, conv.peer, m.body) : { ok: false, transient: true, error: 'encryption is not available' };
               if (!out.ok) {

@@ -1,4 +1,4 @@
-// Loggers named by realm (STYLE.md 8). Never pass passwords, keys or message bodies here.
+// Loggers named by realm (CONTRIBUTING.md 8). Never pass passwords, keys or message bodies here.
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 

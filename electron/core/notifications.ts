@@ -1,4 +1,4 @@
-// Deciding when a new message deserves a desktop notification (DESIGN.md pipeline: … → store →
+// Deciding when a new message deserves a desktop notification (ARCHITECTURE.md pipeline: … → store →
 // notify). Runs after a received message is committed, for live messages only: never for archive
 // catch-up, never for the user's own messages (sent here, or from another of their devices). A
 // one-to-one or private chat always notifies; a room notifies on mentions of the user by default,

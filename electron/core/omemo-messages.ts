@@ -1,4 +1,4 @@
-// OMEMO in the message pipelines (DESIGN.md: "dedupe → decrypt → … → store" and "build → encrypt →
+// OMEMO in the message pipelines (ARCHITECTURE.md: "dedupe → decrypt → … → store" and "build → encrypt →
 // outbox → send"). Incoming: a decrypt stage before parsing, whose ratchet step is committed in the
 // same transaction as the message; a message that cannot be read is stored with a warning in words,
 // never dropped. Outgoing: the outbox asks for the encrypted children of a message, for every

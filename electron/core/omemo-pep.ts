@@ -70,7 +70,7 @@ export function createOmemoPep(deps: OmemoPepDeps) {
   /**
    * Publish with publish-options access_model=open; when the node exists with another model the server
    * answers conflict / precondition-not-met (XEP-0060 §7.1.5): reconfigure it as its owner (§8.2) and
-   * publish again, once (shared/peers/omemo-python README: strangers must be able to read our keys).
+   * publish again, once (e2e/peers/omemo-python README: strangers must be able to read our keys).
    */
   async function publishOpen(client: XmppClient, node: string, publish: Element) {
     try {

@@ -8,7 +8,7 @@ import type { ChatService } from './chats.js';
 import type { EventBus } from './events.js';
 import type { Logger } from './log.js';
 
-/** A chat's lock while this device's keys are opened or made (STYLE.md 10: key generation shows progress). */
+/** A chat's lock while this device's keys are opened or made (CONTRIBUTING.md 10: key generation shows progress). */
 export const PREPARING =
   'Encryption is being prepared: Vireo is opening this device’s encryption keys, or making them if this is the first time. Encrypted messages wait and are sent as soon as the keys are ready.';
 export const NO_KEY_STORE =

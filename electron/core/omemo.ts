@@ -6,7 +6,7 @@
 // - ./omemo-pep.ts: publishing our keys, reading contacts' device lists and bundles (PEP);
 // - ./omemo-trust.ts: trust (blind trust before verification), device views, a chat's lock;
 // - ./omemo-messages.ts: the decrypt and encrypt stages of the message pipelines.
-// Rules it keeps (DESIGN.md):
+// Rules it keeps (ARCHITECTURE.md):
 // - private keys are sealed under a key held in the SecretStore; nothing secret leaves main;
 // - a chat that is encrypted never falls back to plain text silently (the outbox waits or fails in words);
 // - a decrypted message and the ratchet step that decrypted it are stored in one transaction;
@@ -113,7 +113,7 @@ export function createOmemoService(deps: OmemoDeps) {
       return undefined;
     }
     // From here on it can take a while: a keychain may be slow to answer, and the first time the keys
-    // are made (an identity key, a signed prekey, 100 prekeys). The user sees it (STYLE.md 10).
+    // are made (an identity key, a signed prekey, 100 prekeys). The user sees it (CONTRIBUTING.md 10).
     if (status.get(accountId)?.state !== 'ready') status.set(accountId, 'preparing');
     let encoded = await secrets.get(storageKeyName(jid));
     if (!encoded) {

@@ -1,4 +1,4 @@
-// The ordered incoming-message pipeline (DESIGN.md: dedupe → decrypt → correction/retraction/reaction
+// The ordered incoming-message pipeline (ARCHITECTURE.md: dedupe → decrypt → correction/retraction/reaction
 // → store → notify). Features plug in as named stages with a declared position instead of ad-hoc
 // listeners (Dino's `action_group` idea). Stages before ORDER.store may be asynchronous (decryption,
 // look-ups); stages from ORDER.store on run synchronously inside ONE database transaction per batch —

@@ -85,7 +85,7 @@ export function createRosterService(deps: RosterDeps) {
       deps.repo.replaceAll(accountId, records);
       const removed = [...before].filter((j) => !records.some((r) => r.jid === j)) as BareJid[];
       deps.accounts.setRosterVer(accountId, parsed.ver ?? null);
-      // One event for the whole roster page, not one per contact (DESIGN.md "State flows one way").
+      // One event for the whole roster page, not one per contact (ARCHITECTURE.md "Process model": state flows one way).
       deps.events.emit('roster:changed', { accountId, contacts: records.map(contactView), removed });
     }
     const available = buildAvailability();

@@ -1,4 +1,4 @@
-// `npm run start:web`: Vireo's core in plain Node with the renderer in your browser (TESTING.md
+// `npm run start:web`: Vireo's core in plain Node with the renderer in your browser (CONTRIBUTING.md
 // "browser host"). The profile is kept in $VIREO_PROFILE or the XDG data directory.
 import os from 'node:os';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// The browser host (TESTING.md): the same core in plain Node, serving the built renderer on
+// The browser host (CONTRIBUTING.md): the same core in plain Node, serving the built renderer on
 // 127.0.0.1 and carrying the IPC contract over a WebSocket. Guarded like a local service should be:
 // loopback only, a random per-run token (sent as the WebSocket subprotocol, compared in constant
 // time), Host and Origin checks against DNS rebinding and other sites' pages, and a payload cap.

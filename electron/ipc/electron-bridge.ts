@@ -1,4 +1,4 @@
-// Electron's transport for the IPC contract (DESIGN.md "Process model"). Channels are the contract
+// Electron's transport for the IPC contract (ARCHITECTURE.md "Process model"). Channels are the contract
 // names themselves ('accounts:add', Signal-Desktop's 'domain:verb'), one `ipcMain.handle` each, so a
 // renderer can only ever reach a contract command. Every call goes through the router, which
 // refuses untrusted senders before looking at the input. Electron is injected (types only), so

@@ -1,4 +1,4 @@
-// The IPC boundary in one place (DESIGN.md "Process model"): check the sender, validate the input
+// The IPC boundary in one place (ARCHITECTURE.md "Process model"): check the sender, validate the input
 // with the contract schema, call the service, and always answer with a Result envelope — Electron
 // only carries `error.message` across, so exceptions must never be what the renderer sees.
 import { commands, type CommandArgs, type CommandName, type CommandOutput } from '../../shared/contract.js';

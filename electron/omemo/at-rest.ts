@@ -1,4 +1,4 @@
-// Private key material at rest (DESIGN.md "Secrets": nothing secret on disk in clear text).
+// Private key material at rest (ARCHITECTURE.md "Secrets": nothing secret on disk in clear text).
 // AES-256-GCM under a 32-byte key that the caller gets from the SecretStore. Each blob is bound to
 // its row by the additional authenticated data (table and key), so a row copied over another one
 // does not decrypt: a swapped prekey or session is an error, not a silent substitution.

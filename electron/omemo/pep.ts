@@ -2,7 +2,7 @@
 // Shared by legacy OMEMO (eu.siacs.conversations.axolotl) and OMEMO 2: both publish a device list and
 // bundles to PEP nodes that strangers must be able to read.
 //
-// The peer README (shared/peers/omemo-python) saw it on the wire: PEP nodes default to access model
+// The peer README (e2e/peers/omemo-python) saw it on the wire: PEP nodes default to access model
 // 'presence', so a non-contact gets <forbidden/> fetching our bundle and cannot decrypt even our first
 // message. So we publish with publish-options pubsub#access_model=open, and when the node already
 // exists with another model the server answers <conflict/> + <precondition-not-met/> (XEP-0060 §7.1.5):

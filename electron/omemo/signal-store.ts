@@ -43,7 +43,7 @@ export interface OmemoStore extends StorageType {
   /** The highest prekey id ever stored (ids are not reused while a used key is kept). */
   maxPreKeyId(): number;
   storePreKeys(keys: { keyId: number; keyPair: KeyPairType }[]): void;
-  /** Deletes prekeys used by incoming messages; call after archive catch-up (DESIGN.md). Returns how many. */
+  /** Deletes prekeys used by incoming messages; call after archive catch-up (ARCHITECTURE.md). Returns how many. */
   releaseUsedPrekeys(): number;
   getIdentity(jid: string, deviceId: number): RemoteIdentity | undefined;
   listIdentities(jid: string): RemoteIdentity[];
@@ -211,7 +211,7 @@ export function createOmemoStore(db: Database.Database, opts: OmemoStoreOptions)
       q.insertPreKey.run(acc, id, Buffer.from(keyPair.pubKey), sealer.seal(u8(keyPair.privKey), aad('prekey', id)));
     },
     async removePreKey(keyId) {
-      // Not deleted yet: the same prekey message may come again from the archive (DESIGN.md: "a prekey
+      // Not deleted yet: the same prekey message may come again from the archive (ARCHITECTURE.md: "a prekey
       // used by an incoming message stays until catch-up has finished"). releaseUsedPrekeys() deletes it.
       const id = toId(keyId);
       const at = now();

@@ -1,4 +1,4 @@
-// Desktop notifications (DESIGN.md: electron/os/ is thin; the decision is the core's, see
+// Desktop notifications (ARCHITECTURE.md: electron/os/ is thin; the decision is the core's, see
 // core/notifications.ts). Shows each 'notify' event with Electron's Notification; a click brings the
 // window forward and opens that conversation. Electron is injected, so this is tested with fakes.
 import type { NotificationConstructorOptions } from 'electron';

@@ -1,4 +1,4 @@
-// Portable mode (DESIGN.md "Packaging": a portable build keeps its profile beside the executable —
+// Portable mode (ARCHITECTURE.md "Packaging": a portable build keeps its profile beside the executable —
 // for people without admin rights who carry Vireo in one folder). Pure: no Electron import.
 import path from 'node:path';
 

@@ -1,4 +1,4 @@
-// Picks where secrets live at start-up (DESIGN.md "Secrets"): the OS keychain if it answers, else
+// Picks where secrets live at start-up (ARCHITECTURE.md "Secrets"): the OS keychain if it answers, else
 // Electron safeStorage if it really encrypts, else nothing — the user must then choose between a
 // clear-text file and typing the password each time; we never fall back to clear text silently.
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
-// OS keychain backend (DESIGN.md "Secrets") through keytar, which is an optionalDependency: if it
+// OS keychain backend (ARCHITECTURE.md "Secrets") through keytar, which is an optionalDependency: if it
 // could not be built, Vireo still installs and runs, so it is only ever loaded with a dynamic import.
 // A locked keyring (or a Secret Service waiting on an unlock prompt nobody answers) makes keytar hang
-// forever (TESTING.md "Keychain in tests"), so every call here is bounded by a timeout and turns into a
+// forever (CONTRIBUTING.md "Testing", keychain), so every call here is bounded by a timeout and turns into a
 // KeychainUnavailableError whose message can be shown to the user as is.
 import type { SecretStore } from './secret-store.js';
 

@@ -1,4 +1,4 @@
-// Secrets in CLEAR TEXT in a JSON file in the profile (DESIGN.md "Secrets"). Only ever used when the
+// Secrets in CLEAR TEXT in a JSON file in the profile (ARCHITECTURE.md "Secrets"). Only ever used when the
 // user explicitly said yes to it after being told no keychain is available (or a test forces it):
 // anyone who can read the user's files can read these passwords. The file is 0600 and written
 // atomically, which limits the damage but does not make it safe.

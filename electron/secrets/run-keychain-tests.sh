@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs electron/secrets/keychain.itest.ts against the real OS keychain, twice (TESTING.md "Keychain in
+# Runs electron/secrets/keychain.itest.ts against the real OS keychain, twice (CONTRIBUTING.md "Keychain in
 # tests"):
 #  1. inside a private D-Bus session with a freshly unlocked gnome-keyring (the normal desktop case);
 #  2. with no D-Bus at all (headless / locked-down Linux), where Vireo must say so quickly, not hang.

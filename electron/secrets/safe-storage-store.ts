@@ -1,4 +1,4 @@
-// Secrets encrypted with Electron's safeStorage (DESIGN.md "Secrets"), kept in a JSON map
+// Secrets encrypted with Electron's safeStorage (ARCHITECTURE.md "Secrets"), kept in a JSON map
 // key → base64(ciphertext) in the profile. safeStorage is injected rather than imported so this file
 // runs (and is tested) under plain Node; main.ts passes the real `electron.safeStorage`.
 import type { SecretStore } from './secret-store.js';

@@ -1,4 +1,4 @@
-// Where secrets live (DESIGN.md "Secrets"). The account password (later a FAST token) and key
+// Where secrets live (ARCHITECTURE.md "Secrets"). The account password (later a FAST token) and key
 // material go through this interface; nothing secret is written in clear without an explicit choice.
 import type { SecretBackend } from '../../shared/views.js';
 

@@ -1,4 +1,4 @@
-// Numbered migrations (STYLE.md 6), applied in order inside one transaction each; the schema
+// Numbered migrations (CONTRIBUTING.md 6), applied in order inside one transaction each; the schema
 // version is SQLite's user_version, so a database knows what it has.
 import type Database from 'better-sqlite3';
 import { migration0001 } from './migrations/0001-init.js';

@@ -1,4 +1,4 @@
-// Which URLs may leave the app, and which URL is "our own document" (DESIGN.md "Security of the
+// Which URLs may leave the app, and which URL is "our own document" (ARCHITECTURE.md "Security of the
 // shell": links open externally only for http, https and xmpp after checks). Pure functions: no
 // Electron import, so the checks are unit-tested under plain Node.
 

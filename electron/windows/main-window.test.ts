@@ -1,4 +1,4 @@
-// The window's security policy, checked with fakes (TESTING.md: the Electron runtime is not here,
+// The window's security policy, checked with fakes (CONTRIBUTING.md: the Electron runtime is not here,
 // and `require('electron')` throws under Node — so only types come from 'electron').
 import type { BrowserWindow, BrowserWindowConstructorOptions, Session } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -1,4 +1,4 @@
-// The one Vireo window (DESIGN.md "Security of the shell"). Electron is injected, never imported at
+// The one Vireo window (ARCHITECTURE.md "Security of the shell"). Electron is injected, never imported at
 // run time, so the whole policy is unit-tested with fakes. Follows Electron's security checklist
 // (https://www.electronjs.org/docs/latest/tutorial/security) and Signal-Desktop's link handling
 // (app/main.main.ts, handleCommonWindowEvents): every navigation is cancelled, and a vetted link

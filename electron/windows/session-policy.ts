@@ -1,4 +1,4 @@
-// Session-wide rules for the renderer (DESIGN.md "Security of the shell"): a strict CSP and a
+// Session-wide rules for the renderer (ARCHITECTURE.md "Security of the shell"): a strict CSP and a
 // deny-by-default permission handler. Types only from 'electron', so this is unit-testable.
 import type { Session } from 'electron';
 import { isSameDocument } from './link-policy.js';

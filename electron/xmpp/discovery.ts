@@ -1,4 +1,4 @@
-// The connection discovery chain (DESIGN.md "Connections"): the remembered winner first, then SRV
+// The connection discovery chain (ARCHITECTURE.md "Connections"): the remembered winner first, then SRV
 // `_xmpps-client` (Direct TLS) → SRV `_xmpp-client` (STARTTLS) → XEP-0156 WebSocket → domain:5222.
 // A manual setting replaces the chain entirely.
 import { promises as dns } from 'node:dns';

@@ -1,4 +1,4 @@
-// Reaching the server through a proxy (DESIGN.md "Connections": locked-down networks where only HTTPS
+// Reaching the server through a proxy (ARCHITECTURE.md "Connections": locked-down networks where only HTTPS
 // goes out, through the company's proxy). An HTTP proxy is asked for a tunnel with CONNECT
 // (RFC 9110 §9.3.6), a SOCKS5 proxy with its CONNECT command (RFC 1928, user/password RFC 1929; the
 // proxy resolves the name, as socks5h). TLS then runs end to end through the tunnel, so the

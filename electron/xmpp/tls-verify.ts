@@ -1,4 +1,4 @@
-// Certificate validation for every transport (DESIGN.md "Connections"): the chain must lead to a
+// Certificate validation for every transport (ARCHITECTURE.md "Connections"): the chain must lead to a
 // trusted root AND the certificate must be valid for the JID's domain (RFC 6125 via Node's
 // checkServerIdentity). The single exception is a certificate the user pinned for this account after
 // seeing its fingerprint. Nothing is written to the socket before `verifyPeer` has accepted it.

@@ -1,4 +1,4 @@
-// The three ways to reach a server (DESIGN.md "Connections"), as @xmpp/connection transports whose
+// The three ways to reach a server (ARCHITECTURE.md "Connections"), as @xmpp/connection transports whose
 // sockets all go through `secureConnect`/`verifyPeer`: STARTTLS on a plain TCP stream (RFC 6120 §5),
 // Direct TLS (XEP-0368, https://xmpp.org/extensions/xep-0368.html) and WebSocket (RFC 7395) over wss.
 // @xmpp/client 0.14 has no hook for a CA or a pin (xmpp.js#598), so Vireo supplies its own sockets.

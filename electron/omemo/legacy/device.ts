@@ -29,7 +29,7 @@ export type DecryptErrorCode =
   | 'bad-payload'
   | 'invalid-message';
 
-/** Each code as a sentence a person understands (STYLE.md 5). */
+/** Each code as a sentence a person understands (CONTRIBUTING.md 5). */
 export const DECRYPT_ERROR_TEXT: Record<DecryptErrorCode, string> = {
   'not-for-this-device': 'This message was not encrypted for this device. The sender’s app may not know this device yet.',
   'sent-by-this-device': 'This message was sent from this device; its text is in the local history.',

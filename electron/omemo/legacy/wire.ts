@@ -3,7 +3,7 @@
 // Profanity and Converse.js speak today. Pure build/parse of the device list, the bundle and the
 // <encrypted/> element; no crypto, no connection. OMEMO 2 (urn:xmpp:omemo:2) will live in ../omemo2/.
 //
-// Parsers are lenient exactly where real peers deviate (shared/peers/omemo-python/README.md):
+// Parsers are lenient exactly where real peers deviate (e2e/peers/omemo-python/README.md):
 // items without id='current', a prekey message without prekey='true', an <encrypted/> with no <key/>
 // for us, and an empty key-transport message without <payload/>. They return `undefined` for
 // anything they cannot use instead of throwing.

@@ -1,7 +1,7 @@
 // 0006: pending room invitations (XEP-0249 direct, XEP-0045 §7.8.2 mediated), so that a restart does
 // not lose them. One per room and account (XEP-0249 §4: of several to the same room, "present only
 // one"). A password that came with an invitation is NOT a column: it is kept in the account's
-// SecretStore (or only in memory), never in this database in clear text (DESIGN.md "Secrets").
+// SecretStore (or only in memory), never in this database in clear text (ARCHITECTURE.md "Secrets").
 import type { Migration } from '../migrate.js';
 
 export const migration0006: Migration = {

@@ -1,6 +1,6 @@
 // SCRAM client (RFC 5802; SHA-256 per RFC 7677, SHA-512 per draft-melnikov-scram-sha-512) computed
 // with Node's native PBKDF2/HMAC. The stock @xmpp mechanism runs PBKDF2 as thousands of awaited
-// WebCrypto calls (~1.2 s of CPU per login, TESTING.md); this takes a few milliseconds. A caller may
+// WebCrypto calls (~1.2 s of CPU per login, CONTRIBUTING.md); this takes a few milliseconds. A caller may
 // pass a cache, owned by one account and one password, so that reconnects skip PBKDF2 entirely (as
 // Conversations does); nothing is cached globally.
 import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';

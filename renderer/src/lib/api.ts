@@ -1,4 +1,4 @@
-// The only renderer module that touches the bridge to Vireo's core (DESIGN.md "Process model").
+// The only renderer module that touches the bridge to Vireo's core (ARCHITECTURE.md "Process model").
 // Under Electron the preload exposes `window.vireo`; under the browser host we speak a small JSON
 // protocol over a WebSocket to `/ipc`:
 //   client → server  { "id": number, "command": name, "input": input }

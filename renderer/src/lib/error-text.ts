@@ -1,4 +1,4 @@
-// One sentence a person understands for every error code, plus the way out (STYLE.md convention 5).
+// One sentence a person understands for every error code, plus the way out (CONTRIBUTING.md convention 5).
 // The Record is exhaustive over ErrorCode: a new code without a sentence does not compile.
 import type { ErrorCode, VireoError } from '../../../shared/errors.js';
 

@@ -1,4 +1,4 @@
-// The renderer's state in one place: load a snapshot, then apply pushed events (DESIGN.md "State
+// The renderer's state in one place: load a snapshot, then apply pushed events (ARCHITECTURE.md "State
 // flows one way"). Created by App.svelte and handed to components through Svelte context, so tests
 // can build one over a fake bridge. Nothing runs at import time.
 import { getContext, setContext } from 'svelte';
