@@ -46,10 +46,19 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-if [ "$mode" = test ]; then
-  # The tests never start the Electron runtime, so do not download it.
+# npm dependencies, once per package-lock.json: a second run (or --test after a plain run) installs nothing.
+# The Electron runtime is never downloaded by `npm ci` (that would hang or fail where only the npm registry
+# is reachable); it is fetched below, on its own, only for `npm start`.
+stamp=node_modules/.vireo-installed
+want="$(sha256sum package-lock.json | cut -d' ' -f1) node-$(node --version)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
-elif ! npm ci --no-audit --no-fund; then
-  echo "Could not download the Electron runtime; installing without it (use: npm run start:web)." >&2
-  ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+  echo "$want" > "$stamp"
+fi
+
+# The desktop runtime (not needed by the tests, which use the browser host). Given up after 30 s.
+if [ "$mode" = run ] && ! node -e "require('fs').statSync(require('electron'))" >/dev/null 2>&1; then
+  if ! timeout 30 node node_modules/electron/install.js >/tmp/vireo-electron-download.log 2>&1; then
+    echo "The Electron desktop runtime could not be downloaded here; \`npm run start:web\` runs Vireo in your browser instead." >&2
+  fi
 fi

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const MISSING =
-  'The Electron runtime is not installed on this machine (it is downloaded by `npm install` where the internet is reachable); run `npm run start:web` to use Vireo in your browser instead.';
+  'The Electron runtime is not installed on this machine (`bash build/setup.sh` downloads it where the internet is reachable); run `npm run start:web` to use Vireo in your browser instead.';
 
 const require = createRequire(import.meta.url);
 const main = fileURLToPath(new URL('../../dist/electron/main.cjs', import.meta.url));
@@ -27,6 +27,8 @@ if (binary === undefined) {
   console.error(MISSING);
   process.exit(1);
 }
+// `--check`: `npm start` asks first, so that a machine without the runtime is told before a build.
+if (process.argv[2] === '--check') process.exit(0);
 
 // ELECTRON_RUN_AS_NODE inherited from a parent tool would start plain Node instead of the app.
 const env = { ...process.env };

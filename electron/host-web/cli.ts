@@ -44,7 +44,7 @@ if (isMain) {
   process.on('unhandledRejection', (reason) => console.error('Vireo: unexpected error (please report it):', reason));
   runBrowserHost()
     .then(({ url, profileDir, secrets, stop }) => {
-      console.log(`Vireo is running. Open this address in your browser (it contains a one-time key, keep it private):\n\n  ${url}\n`);
+      console.log(`Vireo is running. Open this address in your browser (it contains a key made for this run: keep it private):\n\n  ${url}\n`);
       console.log(`Profile: ${profileDir}`);
       if (secrets.note) console.log(`Note: ${secrets.note}`);
       // Bounded, as in Electron's main (STOP_TIMEOUT_MS): a keychain that never answers must not keep
