@@ -15,6 +15,7 @@ import {
   parseBundleStanza,
   parseDeviceListStanza,
   parseEncrypted,
+  parseKeyId,
   type LegacyBundle,
 } from './wire.js';
 
@@ -122,6 +123,40 @@ describe('legacy OMEMO bundle', () => {
     const noIdentity = xmlOf(`<bundle xmlns='eu.siacs.conversations.axolotl'><signedPreKeyPublic signedPreKeyId='1'>${k32}</signedPreKeyPublic>
       <signedPreKeySignature>${b64(bytes(64, 1))}</signedPreKeySignature></bundle>`);
     expect(parseBundleStanza(xml('message', {}, xml('event', { xmlns: 'http://jabber.org/protocol/pubsub#event' }, xml('items', { node: bundleNode(1) }, xml('item', {}, noIdentity)))), 1)).toBeUndefined();
+  });
+});
+
+describe('prekey and signed prekey ids (issue #11 §1)', () => {
+  it('accepts any integer 0 … 2^32−1, written as decimal digits', () => {
+    expect(parseKeyId('0')).toBe(0);
+    expect(parseKeyId('1')).toBe(1);
+    expect(parseKeyId('4294967295')).toBe(0xffffffff);
+    expect(parseKeyId('01')).toBe(1);
+    for (const bad of ['4294967296', '-1', '', ' 1', '1.0', 'x', '1e3', '+1', '99999999999', undefined]) expect(parseKeyId(bad), String(bad)).toBeUndefined();
+  });
+
+  it('reads a bundle whose signed prekey and first prekey have id 0, as several real clients publish it', () => {
+    const k = b64(bytes(33, 5));
+    const parsed = parseBundleStanza(xmlOf(`<iq type='result'><pubsub xmlns='http://jabber.org/protocol/pubsub'><items node='eu.siacs.conversations.axolotl.bundles:7'><item id='current'>
+      <bundle xmlns='eu.siacs.conversations.axolotl'>
+        <signedPreKeyPublic signedPreKeyId='0'>${k}</signedPreKeyPublic>
+        <signedPreKeySignature>${b64(bytes(64, 1))}</signedPreKeySignature>
+        <identityKey>${k}</identityKey>
+        <prekeys><preKeyPublic preKeyId='0'>${k}</preKeyPublic><preKeyPublic preKeyId='1'>${k}</preKeyPublic>
+          <preKeyPublic preKeyId='-1'>${k}</preKeyPublic><preKeyPublic preKeyId='4294967296'>${k}</preKeyPublic><preKeyPublic preKeyId='4294967295'>${k}</preKeyPublic></prekeys>
+      </bundle></item></items></pubsub></iq>`), 7);
+    expect(parsed?.signedPreKey.id).toBe(0);
+    // One bad entry drops that entry, not the bundle.
+    expect(parsed?.preKeys.map((p) => p.id)).toEqual([0, 1, 0xffffffff]);
+  });
+
+  it('rejects a bundle whose signed prekey id is not an id at all', () => {
+    const k = b64(bytes(33, 5));
+    for (const bad of ['-1', 'x', '4294967296']) {
+      expect(parseBundleStanza(xmlOf(`<message><event xmlns='http://jabber.org/protocol/pubsub#event'><items node='eu.siacs.conversations.axolotl.bundles:7'><item>
+        <bundle xmlns='eu.siacs.conversations.axolotl'><signedPreKeyPublic signedPreKeyId='${bad}'>${k}</signedPreKeyPublic>
+          <signedPreKeySignature>${b64(bytes(64, 1))}</signedPreKeySignature><identityKey>${k}</identityKey></bundle></item></items></event></message>`), 7), bad).toBeUndefined();
+    }
   });
 });
 

@@ -27,10 +27,22 @@ export function isDeviceId(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 0xffffffff;
 }
 
+/**
+ * A prekey or signed prekey id: §4.4 gives them as xs:unsignedInt in the bundle, so any integer
+ * 0 … 2^32−1. Several widely used clients number them from 0 (libsignal's own key helper does);
+ * only device ids must be ≥ 1. Decimal digits only, as xs:unsignedInt's lexical form; a leading zero
+ * ('01') is accepted as peers write it, anything else (a sign, a space, '1.0', '') is not an id.
+ */
+export function parseKeyId(v: unknown): number | undefined {
+  if (typeof v !== 'string' || !/^\d{1,10}$/.test(v)) return undefined;
+  const n = Number(v);
+  return n <= 0xffffffff ? n : undefined;
+}
+
+/** A device id (sid, rid, a device list entry): surrounding whitespace tolerated, and it must be ≥ 1. */
 function parseId(v: unknown): number | undefined {
-  if (typeof v !== 'string' || !/^\d{1,10}$/.test(v.trim())) return undefined;
-  const n = Number(v.trim());
-  return isDeviceId(n) ? n : undefined;
+  const n = typeof v === 'string' ? parseKeyId(v.trim()) : undefined;
+  return n !== undefined && isDeviceId(n) ? n : undefined;
 }
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
@@ -109,14 +121,14 @@ export function parseBundle(el: Element | undefined): LegacyBundle | undefined {
   if (!el?.is('bundle', NS_AXOLOTL)) return undefined;
   const spk = el.getChild('signedPreKeyPublic');
   // The signed prekey id has been seen missing from some old clients; 0 is libsignal's default id.
-  const spkId = spk?.attrs.signedPreKeyId === undefined ? 0 : parseId(spk.attrs.signedPreKeyId);
+  const spkId = spk?.attrs.signedPreKeyId === undefined ? 0 : parseKeyId(spk.attrs.signedPreKeyId);
   const spkKey = djbKey(fromB64(spk?.getText()));
   const signature = fromB64(el.getChildText('signedPreKeySignature') ?? undefined);
   const identityKey = djbKey(fromB64(el.getChildText('identityKey') ?? undefined));
   if (spkId === undefined || !spkKey || !signature || signature.length !== 64 || !identityKey) return undefined;
   const preKeys: PreKeyPublic[] = [];
   for (const pk of el.getChild('prekeys')?.getChildren('preKeyPublic') ?? []) {
-    const id = parseId(pk.attrs.preKeyId);
+    const id = parseKeyId(pk.attrs.preKeyId);
     const publicKey = djbKey(fromB64(pk.getText()));
     if (id !== undefined && publicKey) preKeys.push({ id, publicKey });
   }
