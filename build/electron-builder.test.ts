@@ -16,6 +16,14 @@ const { validateConfiguration } = require('app-builder-lib/out/util/config/confi
   validateConfiguration(config: unknown, debug: { isEnabled: boolean; add(key: string, value: unknown): void }): Promise<void>;
 };
 
+// What electron-builder hands to @electron/fuses when it flips the fuses (app-builder-lib loads in its
+// own order: the index first, then the packager module).
+require('app-builder-lib');
+const { PlatformPackager } = require('app-builder-lib/out/platformPackager.js') as {
+  PlatformPackager: { prototype: { generateFuseConfig(fuses: unknown): Promise<Record<string, unknown>> } };
+};
+const { FuseV1Options } = require('@electron/fuses') as { FuseV1Options: Record<string, number> };
+
 const configPath = path.join(root, 'build', 'electron-builder.yml');
 const config = yaml.load(readFileSync(configPath, 'utf8')) as Configuration;
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string; license: string };
@@ -60,6 +68,35 @@ describe('build/electron-builder.yml', () => {
   it('keeps native addons loadable and rebuilt for Electron', () => {
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/*.node']));
     expect(config.npmRebuild).toBe(true);
+  });
+
+  it('flips the fuses the Electron security checklist asks for', async () => {
+    // https://www.electronjs.org/docs/latest/tutorial/security "Enable security fuses in your application"
+    const wanted = {
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    };
+    expect(config.electronFuses).toEqual(wanted);
+    // Each setting reaches the fuse wire under its @electron/fuses name (a key electron-builder does not
+    // know would be dropped here, not flipped).
+    const flipped = await PlatformPackager.prototype.generateFuseConfig.call(undefined, config.electronFuses);
+    expect(flipped).toMatchObject({
+      version: '1',
+      [FuseV1Options.RunAsNode!]: false,
+      [FuseV1Options.EnableNodeOptionsEnvironmentVariable!]: false,
+      [FuseV1Options.EnableNodeCliInspectArguments!]: false,
+      [FuseV1Options.EnableEmbeddedAsarIntegrityValidation!]: true,
+      [FuseV1Options.OnlyLoadAppFromAsar!]: true,
+      [FuseV1Options.GrantFileProtocolExtraPrivileges!]: false,
+    });
+    const wires = Object.keys(flipped).filter((k) => /^\d+$/u.test(k));
+    expect(wires).toHaveLength(Object.keys(wanted).length);
+    // The ASAR checks only mean something when the app is an asar archive.
+    expect(config.asar).toBe(true);
   });
 
   it('registers the xmpp: scheme', () => {
