@@ -1,18 +1,19 @@
 // Composition root of the desktop app (ARCHITECTURE.md "Process model", "Security of the shell"). Thin on
 // purpose: policy lives in windows/, os/ and ipc/ (unit-tested with fakes); services live in core/.
 // Bundled to dist/electron/main.cjs by build/scripts/build-electron.mjs, so `__dirname` is dist/electron.
-import { app, BrowserWindow, ipcMain, Notification, powerMonitor, safeStorage, session, shell, systemPreferences } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, Notification, powerMonitor, protocol, safeStorage, session, shell, systemPreferences } from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { createAppCore } from './core/app-core.js';
 import { createLogger } from './core/log.js';
 import { parseProxyRules, proxyEnvSet, proxyFromEnv } from './xmpp/proxy.js';
 import { bindIpc, makeSenderCheck } from './ipc/electron-bridge.js';
 import { createIpcRouter } from './ipc/router.js';
+import { appMenuTemplate } from './os/app-menu.js';
 import { portableDataDir } from './os/portable.js';
 import { showNotifications } from './os/notifications.js';
 import { chooseSecretStore } from './secrets/choose.js';
+import { APP_INDEX_URL, registerAppScheme, serveAppScheme } from './windows/app-protocol.js';
 import { createMainWindow } from './windows/main-window.js';
 import { guardWebContents } from './windows/web-contents-guard.js';
 
@@ -24,6 +25,8 @@ const STOP_TIMEOUT_MS = 5_000;
 
 // Every renderer sandboxed, before 'ready' (element-desktop does the same, once, first thing).
 app.enableSandbox();
+// The renderer's own scheme must be privileged before 'ready' (Electron refuses it later).
+registerAppScheme(protocol);
 
 // A bug in one task is reported, not allowed to take every open chat down with it (the browser host
 // does the same, host-web/cli.ts; libsignal's own listener that aborted instead is removed in
@@ -57,7 +60,9 @@ function run(): void {
   let mainWindow: BrowserWindow | undefined;
   let started = false;
   let stopped = false;
-  const indexUrl = pathToFileURL(path.join(__dirname, '..', 'renderer', 'index.html')).href;
+  // vireo://app/index.html, served from dist/renderer only (windows/app-protocol.ts), not file://.
+  const indexUrl = APP_INDEX_URL;
+  const rendererDir = path.join(__dirname, '..', 'renderer');
   const preloadPath = path.join(__dirname, 'preload.cjs');
 
   // No <webview>, no new windows, for every WebContents ever created.
@@ -67,6 +72,7 @@ function run(): void {
     if (mainWindow === undefined || mainWindow.isDestroyed()) {
       mainWindow = createMainWindow({
         BrowserWindow, shell, session: session.defaultSession, preloadPath, indexUrl,
+        devTools: !app.isPackaged,
         // macOS keeps its own list of apps allowed to use the camera (scanning a QR code); it asks once.
         ...(process.platform === 'darwin' ? { askCamera: () => systemPreferences.askForMediaAccess('camera') } : {}),
       });
@@ -103,6 +109,9 @@ function run(): void {
   app
     .whenReady()
     .then(async () => {
+      // The window's session (the default one) serves the renderer; Vireo's menu replaces Electron's.
+      serveAppScheme(session.defaultSession.protocol, rendererDir);
+      Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, isPackaged: app.isPackaged, appName: 'Vireo' })));
       const profileDir = app.getPath('userData');
       // safeStorage is usable only after 'ready' (on Linux it asks the desktop's secret service).
       const secrets = await chooseSecretStore({

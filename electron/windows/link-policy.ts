@@ -58,13 +58,16 @@ function documentKey(raw: string): string | undefined {
   }
   // Windows drive letters may differ in case between Node's pathToFileURL and Chromium.
   path = path.replace(/^\/([A-Za-z]):/u, (_m, drive: string) => `/${drive.toLowerCase()}:`);
-  return `${url.protocol}//${url.host}${path}`;
+  // Hosts are case-insensitive. Chromium lower-cases them for standard schemes such as vireo:
+  // (app-protocol.ts), Node's URL parser does not for schemes it does not know.
+  return `${url.protocol}//${url.host.toLowerCase()}${path}`;
 }
 
 /**
  * True when `candidate` is the same document as `own` (scheme, host and path; query and fragment
  * are ignored because in-app routing may change them). Used for navigation, IPC sender and
- * permission checks.
+ * permission checks. Under Electron `own` is vireo://app/index.html (app-protocol.ts): the same file
+ * reached through file:// is a different document, and is refused.
  */
 export function isSameDocument(candidate: string | undefined | null, own: string): boolean {
   if (typeof candidate !== 'string' || candidate === '') return false;

@@ -5,8 +5,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ALLOWED_PERMISSIONS, CONTENT_SECURITY_POLICY, createMainWindow, isSafeExternalUrl, type MainWindowDeps,
 } from './main-window.js';
+import { APP_INDEX_URL } from './app-protocol.js';
+import { makeSenderCheck } from '../ipc/electron-bridge.js';
 
-const INDEX_URL = 'file:///opt/Vireo/resources/app.asar/dist/renderer/index.html';
+const INDEX_URL = APP_INDEX_URL;
+/** The same built file reached through file://: not our document any more. */
+const FILE_URL = 'file:///opt/Vireo/resources/app.asar/dist/renderer/index.html';
 type Fn = (...args: any[]) => any;
 
 class FakeWebContents {
@@ -75,6 +79,7 @@ function open(extra: Partial<MainWindowDeps> = {}) {
     session: session as unknown as Session,
     preloadPath: '/opt/Vireo/resources/app.asar/dist/electron/preload.cjs',
     indexUrl: INDEX_URL,
+    devTools: false,
     ...extra,
   }) as unknown as FakeBrowserWindow;
   return { win, contents: win.webContents, session, openExternal };
@@ -99,10 +104,32 @@ describe('createMainWindow', () => {
     expect(prefs.webviewTag).toBe(false);
     expect(prefs.spellcheck).toBe(true);
     expect(prefs.preload).toBe('/opt/Vireo/resources/app.asar/dist/electron/preload.cjs');
-    expect(contents.loaded).toEqual([INDEX_URL]);
+    expect(contents.loaded).toEqual(['vireo://app/index.html']);
     expect(win.shown).toBe(false);
     win.readyToShow?.();
     expect(win.shown).toBe(true);
+  });
+
+  it('has DevTools only when not packaged', () => {
+    expect(open({ devTools: false }).win.options.webPreferences!.devTools).toBe(false);
+    expect(open({ devTools: true }).win.options.webPreferences!.devTools).toBe(true);
+  });
+
+  it('treats the renderer on vireo: as its own document, and the same file on file:// as a stranger', () => {
+    const { contents, session } = open();
+    expect(contents.navigate('will-navigate', 'vireo://APP/index.html#/chats').prevented).toBe(false);
+    expect(contents.navigate('will-navigate', FILE_URL).prevented).toBe(true);
+    expect(contents.navigate('will-navigate', 'vireo://app/other.html').prevented).toBe(true);
+    expect(contents.navigate('will-navigate', 'vireo://other/index.html').prevented).toBe(true);
+    expect(contents.navigate('will-redirect', FILE_URL).prevented).toBe(true);
+    let granted: boolean | undefined;
+    session.requestHandler!({ getURL: () => FILE_URL }, 'notifications', (ok: boolean) => { granted = ok; }, { requestingUrl: FILE_URL, isMainFrame: true });
+    expect(granted).toBe(false);
+    // The IPC sender check (ipc/electron-bridge.ts) is built from the same URL.
+    const trusted = makeSenderCheck(INDEX_URL);
+    const frame = (url: string) => { const f = { url, parent: null, top: null as unknown }; f.top = f; return f as never; };
+    expect(trusted(frame('vireo://app/index.html#/settings'))).toBe(true);
+    expect(trusted(frame(FILE_URL))).toBe(false);
   });
 
   it('cancels navigation to any other document and opens only vetted links outside', () => {
@@ -165,7 +192,7 @@ describe('createMainWindow', () => {
     expect(request('media')).toBe(false);
     expect(request('media', 'https://evil.example/', { mediaTypes: ['video'] })).toBe(false);
 
-    const check = (permission: string, extra: object = {}) => session.checkHandler!({ getURL: () => INDEX_URL }, permission, 'file:///', { requestingUrl: INDEX_URL, isMainFrame: true, ...extra });
+    const check = (permission: string, extra: object = {}) => session.checkHandler!({ getURL: () => INDEX_URL }, permission, 'vireo://app', { requestingUrl: INDEX_URL, isMainFrame: true, ...extra });
     expect(check('notifications')).toBe(true);
     expect(check('media', { mediaType: 'video' })).toBe(true);
     expect(check('media', { mediaType: 'audio' })).toBe(false);
@@ -231,6 +258,7 @@ describe('isSafeExternalUrl', () => {
     ['ms-msdt:/id PCWDiagnostic', false],
     ['smb://attacker.example/share', false],
     ['vireo-internal://x', false],
+    ['vireo://app/index.html', false],
     ['mailto:someone@example.org', false],
     ['ftp://example.org/', false],
     ['https://user:pass@example.org/', false],

@@ -18,8 +18,13 @@ export interface MainWindowDeps {
   shell: Pick<Shell, 'openExternal'>;
   session: Session;
   preloadPath: string;
-  /** file:// URL of dist/renderer/index.html. */
+  /** The renderer document on Vireo's own scheme, APP_INDEX_URL (app-protocol.ts), never file://. */
   indexUrl: string;
+  /**
+   * DevTools in this window: `!app.isPackaged`, so a packaged Vireo has none (a page that got in could
+   * otherwise be inspected and driven from them; Electron security checklist).
+   */
+  devTools: boolean;
   /**
    * Where xmpp: links go. Defaults to the OS handler (which may be Vireo itself, through
    * 'second-instance' / 'open-url'); electron/os/ can route them in-app instead.
@@ -29,7 +34,7 @@ export interface MainWindowDeps {
   askCamera?: () => Promise<boolean>;
 }
 
-export function mainWindowOptions(deps: Pick<MainWindowDeps, 'session' | 'preloadPath'>): BrowserWindowConstructorOptions {
+export function mainWindowOptions(deps: Pick<MainWindowDeps, 'session' | 'preloadPath' | 'devTools'>): BrowserWindowConstructorOptions {
   return {
     width: 1100,
     height: 740,
@@ -53,6 +58,7 @@ export function mainWindowOptions(deps: Pick<MainWindowDeps, 'session' | 'preloa
       navigateOnDragDrop: false,
       safeDialogs: true,
       spellcheck: true,
+      devTools: deps.devTools,
     },
   };
 }

@@ -7,10 +7,14 @@ import { isSameDocument } from './link-policy.js';
  * The renderer needs only its own bundled scripts, styles and fonts, and images from itself or from
  * memory (avatars and previews arrive as data: or blob: URLs built from bytes main sent over IPC).
  * Everything else — inline script, eval, remote hosts, frames, plugins, forms — stays off.
+ * 'self' is the renderer's origin: vireo://app under Electron (app-protocol.ts, a standard scheme, so
+ * it has an origin of its own; file:// pages had an opaque one), the loopback origin under the
+ * browser host.
  *
- * file:// responses do not reliably pass through `webRequest.onHeadersReceived`, so renderer/index.html
- * must carry the same policy in a `<meta http-equiv="Content-Security-Policy">` tag (frame-ancestors
- * is ignored there, which is fine: the header below still covers it where headers apply).
+ * Responses from a protocol handler are not guaranteed to pass through `webRequest.onHeadersReceived`,
+ * so the vireo: handler sends this policy itself, and renderer/index.html carries it in a
+ * `<meta http-equiv="Content-Security-Policy">` tag for the browser host (frame-ancestors is ignored
+ * there, which is fine: the headers cover it).
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
