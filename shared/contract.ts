@@ -77,6 +77,8 @@ export const commands = {
   'accounts:trust-certificate': command<null>()(z.strictObject({ accountId, fingerprint256 })),
   /** A new password for a saved account (it changed, or was never saved): stored, then used to connect. */
   'accounts:set-password': command<null>()(z.strictObject({ accountId, password: z.string().min(1).max(1024) })),
+  /** The server now offers only a weaker sign-in than before ('sasl-downgrade'): the user accepts it for this server. */
+  'accounts:accept-weaker-sign-in': command<null>()(z.strictObject({ accountId })),
 
   'roster:snapshot': command<RosterSnapshotView>()(empty),
   'roster:add': command<null>()(

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'certificate-invalid',    // TLS certificate not valid for the domain (details in `certificate`)
   'tls-required',           // the server offers no TLS: Vireo never sends a password in clear
   'no-sasl-mechanism',      // nothing we support (and PLAIN is not allowed without TLS)
+  'sasl-downgrade',         // the server now offers only weaker sign-in mechanisms than before: refused until the user accepts
   'connection-lost',
   'not-connected',
   'keychain-unavailable',   // no safe place for the password: ask the user what to do

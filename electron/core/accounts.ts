@@ -12,6 +12,7 @@ import { createFallbackStore } from '../secrets/choose.js';
 import type { ConnectionService, LoginTarget } from './connections.js';
 import type { EventBus } from './events.js';
 import { closeClient } from '../xmpp/client.js';
+import { isWeakerThan } from '../xmpp/rfc/6120-sasl.js';
 
 export interface AccountsDeps {
   repo: AccountsRepo;
@@ -76,6 +77,8 @@ export function createAccountService(deps: AccountsDeps) {
       ...(a.manual ? { manual: a.manual } : {}),
       ...(a.pinnedCert ? { pinned: a.pinnedCert } : {}),
       ...(a.lastEndpoint ? { remembered: a.lastEndpoint } : {}),
+      // Read at each sign-in, so that accepting a weaker sign-in applies to the next attempt at once.
+      saslFloor: () => deps.repo.get(id)?.saslMechanism,
     });
   }
 
@@ -111,6 +114,7 @@ export function createAccountService(deps: AccountsDeps) {
       secretBackend: store.backend,
       resource,
       lastEndpoint: res.endpoint,
+      ...(res.client.mechanism ? { saslMechanism: res.client.mechanism } : {}),
       createdAt: Date.now(),
     };
     deps.repo.insert(record);
@@ -145,6 +149,28 @@ export function createAccountService(deps: AccountsDeps) {
     return ok(null);
   }
 
+  /**
+   * After every sign-in: the password mechanism used (the strongest Vireo knows that the server
+   * offered) raises what is remembered for this account, never lowers it (issue #11 §5).
+   */
+  function rememberMechanism(id: AccountId, mechanism: string | undefined) {
+    const a = deps.repo.get(id);
+    if (!a || !mechanism) return;
+    if (a.saslMechanism === undefined || isWeakerThan(a.saslMechanism, mechanism)) deps.repo.setSaslMechanism(id, mechanism);
+  }
+
+  /**
+   * The user accepted that this server now offers only a weaker sign-in: the memory is cleared, the
+   * next sign-in uses the best that is offered and remembers it. The only way a weaker mechanism
+   * (PLAIN after SCRAM) is ever used.
+   */
+  function acceptWeakerSignIn(id: AccountId): Result<null> {
+    if (!deps.repo.get(id)) return fail('not-found', 'account');
+    deps.repo.setSaslMechanism(id, null);
+    void deps.connections().connect(id);
+    return ok(null);
+  }
+
   /** A password typed at connect time (memory backend) is remembered for this session only. */
   async function rememberForSession(id: AccountId, password: string) {
     const a = deps.repo.get(id);
@@ -157,6 +183,6 @@ export function createAccountService(deps: AccountsDeps) {
     return a ? storeFor(a.secretBackend) : undefined;
   }
 
-  return { list, view, add, remove, setPassword, loginTarget, rememberForSession, announce, secretsOf, get: (id: AccountId) => deps.repo.get(id) };
+  return { list, view, add, remove, setPassword, loginTarget, rememberMechanism, acceptWeakerSignIn, rememberForSession, announce, secretsOf, get: (id: AccountId) => deps.repo.get(id) };
 }
 export type AccountService = ReturnType<typeof createAccountService>;

@@ -156,6 +156,9 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     invites.installOn(id, client);
     bookmarks.installOn(id, client);
   });
+  // First: the password mechanism this sign-in used is remembered (issue #11 §5, rfc/6120-sasl.ts).
+  connections.onOnline((id, client) => accounts!.rememberMechanism(id, client.mechanism));
+  connections.onResumed((id, client) => accounts!.rememberMechanism(id, client.mechanism));
   // Our OMEMO keys are published in the background; messages to us can be decrypted meanwhile.
   connections.onOnline((id, client) => void omemo.onOnline(id, client));
   connections.onOnline((id, client) => sync.beforePresence(id, client));
@@ -210,6 +213,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
       void connections.connect(accountId);
       return ok(null);
     },
+    'accounts:accept-weaker-sign-in': async ({ accountId }) => accounts!.acceptWeakerSignIn(accountId),
     'roster:snapshot': async () => ok(roster.snapshot()),
     'roster:add': ({ accountId, jid, name }) => roster.add(accountId, jid, name),
     'roster:rename': ({ accountId, jid, name }) => roster.rename(accountId, jid, name),

@@ -19,10 +19,12 @@ export interface LoginTarget {
   manual?: ManualEndpoint;
   pinned?: string;
   remembered?: EndpointView;
+  /** The strongest password mechanism this account's server offered before (see rfc/6120-sasl.ts). */
+  saslFloor?: () => string | undefined;
 }
 
 /** Failures that retrying cannot fix: the user must act (password, certificate, server setup). */
-const FATAL = new Set(['auth-failed', 'certificate-invalid', 'tls-required', 'no-sasl-mechanism', 'password-required', 'keychain-unavailable']);
+const FATAL = new Set(['auth-failed', 'certificate-invalid', 'tls-required', 'no-sasl-mechanism', 'sasl-downgrade', 'password-required', 'keychain-unavailable']);
 
 export interface ConnectionsDeps {
   events: EventBus;
@@ -113,6 +115,7 @@ export function createConnectionService(deps: ConnectionsDeps) {
         ...(target.pinned ? { pinned: target.pinned } : {}), timeoutMs: deps.timeoutMs ?? 15_000,
         ...(deps.answerTimeoutMs ? { answerTimeoutMs: deps.answerTimeoutMs } : {}),
         scramCache: scramCacheFor(target.jid, target.password),
+        ...(target.saslFloor ? { saslFloor: target.saslFloor } : {}),
         ...(proxy ? { proxy } : {}),
       });
       client.on('error', (err: unknown) => deps.log.debug(`client error: ${(err as Error)?.message}`));

@@ -53,6 +53,8 @@ export interface XmppClientOptions {
   scramCache?: SaltedPasswordCache;
   /** An HTTP proxy to tunnel through (Direct TLS and WebSocket; see proxy.ts). */
   proxy?: ProxyServer;
+  /** The strongest password mechanism this server offered before, read at each sign-in: weaker offers are refused (rfc/6120-sasl.ts). */
+  saslFloor?: () => string | undefined;
 }
 
 export interface IqCaller {
@@ -142,7 +144,7 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
   let mechanism: string | undefined;
   // RFC 6120 §9 order: TLS, then SASL, then resource binding (+ XEP-0198 resume/enable, in sm).
   setupStartTls(streamFeatures as never, () => new SecureSocket());
-  setupSasl(streamFeatures as never, () => ({ username, password: opts.password, ...(opts.scramCache ? { cache: opts.scramCache } : {}) }), (m) => {
+  setupSasl(streamFeatures as never, () => ({ username, password: opts.password, ...(opts.scramCache ? { cache: opts.scramCache } : {}), ...(opts.saslFloor ? { floor: opts.saslFloor() } : {}) }), (m) => {
     mechanism = m;
     authenticated = true;
   });

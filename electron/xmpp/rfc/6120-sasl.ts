@@ -14,6 +14,11 @@ export interface SaslCredentials {
   password: string;
   /** Salted-password cache of this account and password (reconnects skip PBKDF2). */
   cache?: SaltedPasswordCache;
+  /**
+   * The strongest password mechanism this account's server offered before (remembered per account).
+   * A server offering only weaker ones now is refused before anything is sent: see `authenticate`.
+   */
+  floor?: string | undefined;
 }
 
 /** Our order of preference; PLAIN only when nothing better is offered (and only over TLS). */
@@ -21,6 +26,16 @@ export const MECHANISM_PREFERENCE = ['SCRAM-SHA-512', 'SCRAM-SHA-256', 'SCRAM-SH
 
 export function chooseMechanism(offered: string[]): string | undefined {
   return MECHANISM_PREFERENCE.find((m) => offered.includes(m));
+}
+
+/**
+ * Whether `mechanism` is weaker than `floor` in MECHANISM_PREFERENCE. A floor Vireo does not rank
+ * (none is ever stored) constrains nothing. Token mechanisms (SASL2/FAST) are not password
+ * mechanisms and are judged apart.
+ */
+export function isWeakerThan(mechanism: string, floor: string | undefined): boolean {
+  const rank = (m: string) => (MECHANISM_PREFERENCE as readonly string[]).indexOf(m);
+  return floor !== undefined && rank(floor) >= 0 && rank(mechanism) > rank(floor);
 }
 
 export function parseMechanisms(features: Element): string[] {
@@ -50,6 +65,13 @@ export async function authenticate(entity: SaslEntity, offered: string[], creds:
   if (!entity.isSecure()) throw new XmppFailure('tls-required', 'stream is not encrypted');
   const mechanism = chooseMechanism(offered);
   if (!mechanism) throw new XmppFailure('no-sasl-mechanism', `offered: ${offered.join(' ') || 'none'}`);
+  // RFC 6120 §6.4.1 leaves the choice to the client, and the offer arrives before anything proves the
+  // server knows the password: a tampered or reconfigured offer that drops SCRAM would make a client
+  // that "takes the best offered" send the password itself with PLAIN (RFC 4616). Refuse, say so, and
+  // let the user accept the weaker sign-in explicitly (which lowers the remembered floor).
+  if (isWeakerThan(mechanism, creds.floor)) {
+    throw new XmppFailure('sasl-downgrade', `the server offered ${offered.join(' ')}; it offered ${creds.floor} before`);
+  }
 
   if (mechanism === 'PLAIN') {
     const reply = await entity.sendReceive(xml('auth', { xmlns: NS_SASL, mechanism }, b64(`\0${creds.username}\0${creds.password}`)));

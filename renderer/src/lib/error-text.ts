@@ -67,6 +67,10 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
     title: 'The server offers no way of signing in that Vireo can use safely.',
     action: 'Ask the server’s admin to enable SCRAM sign-in.',
   },
+  'sasl-downgrade': {
+    title: 'This server’s sign-in security dropped: it used to offer a safer way to check your password and now offers only a weaker one, so Vireo did not send your password.',
+    action: 'Someone may be tampering with the connection. Ask the server’s admin whether they changed the sign-in; only if they did, accept the weaker sign-in for this server.',
+  },
   'connection-lost': {
     title: 'The connection to the server was lost.',
     action: 'Vireo tries again by itself; check your network if it does not come back.',

@@ -193,6 +193,28 @@ describe('AccountStatus: repair', () => {
     expect(fake.callsOf('accounts:trust-certificate')).toEqual([]);
   });
 
+  it('sasl-downgrade: says the server’s security dropped, and only the explicit action accepts the weaker sign-in', async () => {
+    const { fake } = await setup();
+    fake.emit('connection:state', errorState({ code: 'sasl-downgrade', detail: 'the server offered PLAIN; it offered SCRAM-SHA-1 before' }));
+    flushSync();
+    expect(screen.getByTestId('account-status').textContent).toMatch(/^This server’s sign-in security dropped/);
+    expect(document.body.textContent).toContain('Someone may be tampering with the connection.');
+    // Retry alone asks the same server again and is refused again; it never accepts the weaker sign-in.
+    await fireEvent.click(screen.getByTestId('account-retry'));
+    await vi.waitFor(() => expect(fake.callsOf('accounts:connect')).toEqual([{ accountId: ACCOUNT_ID }]));
+    expect(fake.callsOf('accounts:accept-weaker-sign-in')).toEqual([]);
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Accept the weaker sign-in for this server' }));
+    await vi.waitFor(() => expect(fake.callsOf('accounts:accept-weaker-sign-in')).toEqual([{ accountId: ACCOUNT_ID }]));
+  });
+
+  it('offers to accept a weaker sign-in only when that is what went wrong', async () => {
+    const { fake } = await setup();
+    fake.emit('connection:state', errorState({ code: 'no-sasl-mechanism' }));
+    flushSync();
+    expect(screen.queryByTestId('account-accept-weaker')).toBeNull();
+  });
+
   it('keychain-unavailable: says so, with the way out, and Retry connects', async () => {
     const { fake } = await setup();
     fake.emit('connection:state', errorState({ code: 'keychain-unavailable' }));
