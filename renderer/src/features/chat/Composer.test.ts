@@ -2,6 +2,7 @@ import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
 import Composer from './Composer.svelte';
+import { MAX_MESSAGE_LENGTH } from '../../../../shared/limits.js';
 
 async function type(text: string) {
   const box = screen.getByTestId<HTMLTextAreaElement>('composer');
@@ -49,5 +50,33 @@ describe('Composer', () => {
     await fireEvent.click(screen.getByTestId('send-button'));
     expect(onsend).toHaveBeenCalledWith('try me');
     await vi.waitFor(() => expect(box.value).toBe('try me'));
+  });
+
+  it('says how long a message may be before sending: a counter near the limit, and over it a sentence while sending is off', async () => {
+    const onsend = vi.fn(async () => true);
+    render(Composer, { props: { onsend } });
+    const button = screen.getByTestId<HTMLButtonElement>('send-button');
+
+    await type('short');
+    expect(screen.queryByTestId('composer-length')).toBeNull();
+
+    await type('x'.repeat(MAX_MESSAGE_LENGTH - 10));
+    expect(screen.getByTestId('composer-length').textContent).toMatch(/^\s*10 characters left\s*$/);
+    expect(button.disabled).toBe(false);
+
+    const box = await type('x'.repeat(MAX_MESSAGE_LENGTH + 123));
+    const said = screen.getByRole('alert');
+    expect(said.textContent).toContain('100,123 characters long');
+    expect(said.textContent).toContain('at most 100,000');
+    expect(said.textContent).toContain('Shorten it by 123 characters');
+    expect(button.disabled).toBe(true);
+    await fireEvent.keyDown(box, { key: 'Enter' });
+    await fireEvent.click(button);
+    expect(onsend).not.toHaveBeenCalled();
+    expect(box.value).toHaveLength(MAX_MESSAGE_LENGTH + 123); // nothing is lost
+
+    await type('x'.repeat(MAX_MESSAGE_LENGTH));
+    await fireEvent.keyDown(box, { key: 'Enter' });
+    expect(onsend).toHaveBeenCalledWith('x'.repeat(MAX_MESSAGE_LENGTH));
   });
 });
