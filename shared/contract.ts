@@ -3,6 +3,7 @@
 // Events: name → payload type, pushed from main. Handlers are typed from this object, so a command
 // without a handler, or a handler with the wrong output, does not compile.
 import { z } from 'zod';
+import { MAX_MESSAGE_LENGTH } from './limits.js';
 import type { AccountId, BareJid, ConversationId } from './ids.js';
 import type {
   AccountView, AppInfoView, ConnectionStateView, ContactView, ConversationView, HistoryPageView,
@@ -99,7 +100,7 @@ export const commands = {
       limit: z.number().int().min(1).max(500).default(50),
     }),
   ),
-  'chat:send': command<MessageView>()(z.strictObject({ conversationId, body: z.string().min(1).max(100_000) })),
+  'chat:send': command<MessageView>()(z.strictObject({ conversationId, body: z.string().min(1).max(MAX_MESSAGE_LENGTH) })),
   'chat:mark-read': command<null>()(z.strictObject({ conversationId })),
   'rooms:list': command<RoomView[]>()(empty),
   /** Join (or create) a group room; resolves once the room accepted or refused us. */
