@@ -21,6 +21,7 @@ import type { ConnectionService } from './connections.js';
 import type { Logger } from './log.js';
 import { ORDER } from './pipeline.js';
 import type { OwnDevice } from './omemo.js';
+import type { BundleFailure } from './omemo-bundle-failures.js';
 
 /** Conversations sends an empty message after this many received without answering. */
 export const HEARTBEAT_AFTER = 53;
@@ -38,6 +39,8 @@ export interface OmemoMessagesDeps {
   deviceIds(accountId: AccountId, jid: string, refresh?: boolean): Promise<number[]>;
   ensureSessions(d: OwnDevice, jid: string, ids: readonly number[], rebuild?: boolean): Promise<void>;
   blindTrust(d: OwnDevice, jid: string, deviceId: number): DeviceTrust;
+  /** Why a device's bundle gave no session, when it failed (omemo-pep.ts). */
+  bundleFailure(accountId: AccountId, jid: string, deviceId: number): BundleFailure | undefined;
   /** The user expects this chat to be encrypted (to flag a plain-text message in it). */
   isEncryptedChat(accountId: AccountId, peer: string): boolean;
   /** Thrown by deviceIds/ensureSessions when the server cannot be asked now. */
@@ -49,6 +52,29 @@ const SENT_PLAIN =
 const SENT_PLAIN_BY_US = 'This message was sent unencrypted from another of your devices: the servers it passed through could read it.';
 const UNVERIFIED = 'This message came from a device you have not verified. Compare fingerprints in the contact’s devices to be sure it is theirs.';
 const NOT_READABLE = 'This message could not be decrypted. ';
+
+/**
+ * Why no session could be started with any of a contact's devices, as what is true (CONTRIBUTING.md 5):
+ * the contact is asked to do something only when their side is why. Vireo's own trouble first: when
+ * one device's keys could not be read or used by Vireo, that is what the user must hear.
+ */
+export function noSessionText(peer: string, failures: readonly (BundleFailure | undefined)[]): string {
+  const of = (reason: BundleFailure['reason']) => failures.find((f) => f?.reason === reason);
+  const unreadable = of('unreadable');
+  const rejected = of('rejected');
+  const refused = of('refused');
+  const retry = 'Vireo asks for them again in a while; to send now, turn encryption off for this chat, then retry.';
+  if (unreadable) return `Not sent: Vireo could not read the encryption keys that ${peer}’s devices published. ${retry}`;
+  if (rejected) return `Not sent: Vireo could not start an encrypted session with the keys of ${peer}’s devices (${rejected.detail ?? 'no reason given'}). ${retry}`;
+  if (refused) {
+    // Prosody also answers "forbidden" for a node that does not exist when the asker is no contact (it
+    // does not tell strangers what exists): both cases are said.
+    return `Not sent: the server of ${peer} does not let you read the encryption keys of their devices (it answered “${refused.detail ?? 'refused'}”). ` +
+      'They may share their keys with contacts only, or have published none: once you are in each other’s contacts, retry.';
+  }
+  if (of('missing')) return `Not sent: ${peer}’s devices have not published their encryption keys. Their app publishes them when it is opened; retry after that.`;
+  return `Not sent: there is no encrypted session with ${peer}’s devices yet. Retry in a moment.`;
+}
 
 export function installOmemoMessages(deps: OmemoMessagesDeps) {
   /** What a decrypt prepared for its batch's transaction. */
@@ -215,7 +241,7 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
         ok: false, transient: false,
         error: withKeys.length
           ? `Not sent: none of ${peer}’s devices is trusted. Open their devices, compare fingerprints and verify or trust one, then retry.`
-          : `Not sent: the encryption keys of ${peer}’s devices could not be read. Ask them to open their app once, then retry.`,
+          : noSessionText(peer, peerIds.map((id) => deps.bundleFailure(accountId, peer, id))),
       };
     }
     const mine = usable(d, d.jid, ownIds);

@@ -1,19 +1,20 @@
 // OMEMO over PEP (XEP-0163, XEP-0384 v0.3 §4.3–§4.5): publishing this device's bundle and keeping it in
 // our own device list, reading contacts' device lists and bundles, and building sessions from those
 // bundles. Apart from ./omemo.ts because it is all the network side of OMEMO, with its two caches:
-// how fresh each device list is, and which devices' bundles could not be used.
+// how fresh each device list is, and which devices' bundles could not be used (./omemo-bundle-failures.ts).
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import type { AccountId } from '../../shared/ids.js';
 import type { DeviceLists } from '../omemo/device-lists.js';
-import { buildConfigureNode, buildFetchItems } from '../omemo/pep.js';
+import { buildConfigureNode, buildFetchItems, parseItemPayloads } from '../omemo/pep.js';
 import {
-  bundleNode, buildBundlePublish, buildDeviceListPublish, NODE_DEVICELIST, parseBundleStanza, parseDeviceListStanza,
+  bundleNode, buildBundlePublish, buildDeviceListPublish, NODE_DEVICELIST, NS_AXOLOTL, parseBundleStanza, parseDeviceListStanza,
 } from '../omemo/legacy/wire.js';
 import type { XmppClient } from '../xmpp/client.js';
 import type { ConnectionService } from './connections.js';
 import type { Logger } from './log.js';
 import type { OwnDevice } from './omemo.js';
+import { createBundleFailures, type BundleFailure, type BundleFailureReason } from './omemo-bundle-failures.js';
 
 const IQ_TIMEOUT = 15_000;
 /**
@@ -23,8 +24,6 @@ const IQ_TIMEOUT = 15_000;
  * the outbox is encrypted at once instead of waiting on a look-up during the resume.
  */
 const FRESH_MS = 10 * 60_000;
-/** A device whose bundle could not be used (missing, malformed) is not asked again for this long. */
-const BROKEN_RETRY_MS = 10 * 60_000;
 
 /** Why a device list or bundle could not be read: the server said so (permanent) or we could not ask (try later). */
 export class Unreachable extends Error {}
@@ -50,6 +49,8 @@ export interface OmemoPepDeps {
   onListChanged(accountId: AccountId, jid: string): void;
   /** A session was built from a device's bundle: its key is known now. */
   onSession(d: OwnDevice, jid: string, deviceId: number): void;
+  /** The clock of the bundle retry waits (tests). */
+  now?: () => number;
 }
 
 export function createOmemoPep(deps: OmemoPepDeps) {
@@ -57,11 +58,12 @@ export function createOmemoPep(deps: OmemoPepDeps) {
   /** When each device list was last read (fetched or pushed). */
   const fresh = new Map<string, number>();
   /**
-   * Devices whose bundle could not be used, and when: not asked again for a while, unless their owner
-   * publishes a new device list or the user looks at their devices.
+   * Devices whose bundle could not be used, why, and when to ask again: after 1 min, doubling up to
+   * 1 h, or at once when the device publishes a new bundle or its owner a different device list.
+   * Looking at the devices does not ask again before that.
    */
-  const broken = new Map<string, number>();
-  const k = (accountId: string, jid: string, deviceId?: number) => (deviceId === undefined ? `${accountId}|${jid}` : `${accountId}|${jid}|${deviceId}`);
+  const failures = createBundleFailures(deps.now);
+  const k = (accountId: string, jid: string) => `${accountId}|${jid}`;
 
   async function iq(client: XmppClient, type: 'get' | 'set', to: string | undefined, payload: Element): Promise<Element> {
     return client.iqCaller.request(xml('iq', to ? { type, to } : { type }, payload), IQ_TIMEOUT);
@@ -110,8 +112,16 @@ export function createOmemoPep(deps: OmemoPepDeps) {
   /** A device list just read (fetched, or pushed by PEP). */
   function setList(accountId: AccountId, jid: string, ids: readonly number[]) {
     fresh.set(k(accountId, jid), Date.now());
-    for (const id of ids) broken.delete(k(accountId, jid, id));
-    if (lists.replace(accountId, jid, ids)) deps.onListChanged(accountId, jid);
+    if (!lists.replace(accountId, jid, ids)) return;
+    // A bundle that failed is asked for again at once when its device publishes a new one
+    // (bundleChanged). We are told of that only if the server pushes that node to us, and PEP pushes
+    // a node only to those who put "<node>+notify" in their caps (XEP-0163 §4.3): one feature per node
+    // name, and bundle nodes are named per device (§4.4 "…bundles:<device id>"), so a client cannot
+    // ask for all of a contact's bundles that way. A different device list is the sign we do get:
+    // clients publish their bundle before they list a new device or when they come back, so every
+    // failed device of this JID is asked again at once.
+    failures.clearJid(accountId, jid);
+    deps.onListChanged(accountId, jid);
   }
 
   /** The JID's published device ids: this session's copy, else asked; throws Unreachable when we cannot ask. */
@@ -132,31 +142,51 @@ export function createOmemoPep(deps: OmemoPepDeps) {
     return lists.activeIds(accountId, jid);
   }
 
+  /** Remembers why a device's bundle gave no session, and says so once in the log (no JID: logs name no one). */
+  function failed(accountId: AccountId, jid: string, id: number, reason: BundleFailureReason, detail?: string) {
+    const f = failures.failed(accountId, jid, id, reason, detail);
+    const retry = `asked again in ${Math.round((f.retryAt - (deps.now ?? Date.now)()) / 60_000)} min`;
+    const line = `OMEMO bundle of a device not usable (${reason}${detail ? `: ${detail}` : ''}); ${retry}`;
+    // Vireo's own trouble is a warning; a contact's device without (readable-to-us) keys is not.
+    if (reason === 'unreadable' || reason === 'rejected') deps.log.warn(line);
+    else deps.log.info(line);
+  }
+
   /**
    * Sessions with these devices, built from their bundles where missing (or anew: `rebuild`, to repair
-   * a broken session). Devices whose bundle fails are skipped this session.
+   * a broken session). A device whose bundle failed is skipped until its wait is over (failures).
    */
   async function ensureSessions(d: OwnDevice, jid: string, ids: readonly number[], rebuild = false) {
     const client = deps.connections.client(d.accountId);
     for (const id of ids) {
-      const failedAt = broken.get(k(d.accountId, jid, id));
-      if ((!rebuild && d.device.hasSession(jid, id)) || (failedAt !== undefined && Date.now() - failedAt < BROKEN_RETRY_MS)) continue;
+      if ((!rebuild && d.device.hasSession(jid, id)) || failures.waiting(d.accountId, jid, id)) continue;
       if (!client) throw new Unreachable('not connected');
       let res: Element;
       try {
         res = await iq(client, 'get', jid, buildFetchItems(bundleNode(id), 1));
       } catch (err) {
         if (!isStanzaError(err)) throw new Unreachable((err as Error).message);
-        broken.set(k(d.accountId, jid, id), Date.now());
+        // XEP-0060 §6.5.9.11: item-not-found is a node that does not exist; anything else is a refusal.
+        const condition = conditionOf(err);
+        if (condition === 'item-not-found') failed(d.accountId, jid, id, 'missing');
+        else failed(d.accountId, jid, id, 'refused', condition);
+        continue;
+      }
+      if (!parseItemPayloads(res, bundleNode(id)).some((p) => p.is('bundle', NS_AXOLOTL))) {
+        failed(d.accountId, jid, id, 'missing');
         continue;
       }
       const bundle = parseBundleStanza(res, id);
-      const r = bundle ? await deps.exclusive(d.accountId, () => d.device.processBundle(jid, id, bundle)) : undefined;
-      if (!r?.ok) {
-        deps.log.warn(`unusable OMEMO bundle of a device: ${r ? r.message : 'missing or malformed'}`);
-        broken.set(k(d.accountId, jid, id), Date.now());
+      if (!bundle) {
+        failed(d.accountId, jid, id, 'unreadable');
         continue;
       }
+      const r = await deps.exclusive(d.accountId, () => d.device.processBundle(jid, id, bundle));
+      if (!r.ok) {
+        failed(d.accountId, jid, id, 'rejected', r.message);
+        continue;
+      }
+      failures.clear(d.accountId, jid, id);
       deps.onSession(d, jid, id);
     }
   }
@@ -168,13 +198,15 @@ export function createOmemoPep(deps: OmemoPepDeps) {
     setList,
     deviceIds,
     ensureSessions,
-    /** The user is looking at these devices: their bundles are asked for again even if they failed lately. */
-    retryBroken(accountId: AccountId, jid: string, ids: readonly number[]) {
-      for (const id of ids) broken.delete(k(accountId, jid, id));
+    /** Why this device's bundle gave no session, if it failed (whether or not its wait is over). */
+    bundleFailure: (accountId: AccountId, jid: string, deviceId: number): BundleFailure | undefined => failures.get(accountId, jid, deviceId),
+    /** The device published a new bundle (a PEP notification of its node): asked for again at once. */
+    bundleChanged(accountId: AccountId, jid: string, deviceId: number) {
+      failures.clear(accountId, jid, deviceId);
     },
-    /** Signed out: bundles that failed are asked for again on the next sign-in. */
-    forgetBroken(accountId: AccountId) {
-      for (const key of [...broken.keys()]) if (key.startsWith(`${accountId}|`)) broken.delete(key);
+    /** The account was removed: nothing of it is remembered. */
+    forgetFailures(accountId: AccountId) {
+      failures.clearAccount(accountId);
     },
   };
 }

@@ -27,7 +27,7 @@ export interface OmemoTrustDeps {
   log: Logger;
   lists: DeviceLists;
   status: OmemoStatus;
-  pep: Pick<OmemoPep, 'deviceIds' | 'ensureSessions' | 'retryBroken' | 'removeListed'>;
+  pep: Pick<OmemoPep, 'deviceIds' | 'ensureSessions' | 'removeListed'>;
   jidOf(accountId: AccountId): string | undefined;
   /** This account's device, once its keys are open (undefined when they cannot be). */
   own(accountId: AccountId): Promise<OwnDevice | undefined>;
@@ -114,7 +114,8 @@ export function createOmemoTrust(deps: OmemoTrustDeps) {
     if (deps.connections.client(accountId)) {
       try {
         const ids = await pep.deviceIds(accountId, jid, true);
-        pep.retryBroken(accountId, jid, ids); // the user is looking: ask again
+        // A device whose bundle failed lately is not asked again because the user looks (each look
+        // fetched it again before): it waits its turn (omemo-pep.ts).
         await pep.ensureSessions(d, jid, ids.filter((id) => !(jid === d.jid && id === d.deviceId)));
       } catch (err) {
         deps.log.info(`device refresh incomplete: ${(err as Error).message}`);

@@ -37,7 +37,7 @@ import { createDeviceLists } from '../omemo/device-lists.js';
 import { createHeartbeats } from '../omemo/heartbeats.js';
 import { fingerprintHex } from '../omemo/fingerprint.js';
 import { NS_PUBSUB_EVENT } from '../omemo/pep.js';
-import { NODE_DEVICELIST, parseDeviceListStanza } from '../omemo/legacy/wire.js';
+import { deviceOfBundleNode, NODE_DEVICELIST, parseDeviceListStanza } from '../omemo/legacy/wire.js';
 import { installOmemoMessages } from './omemo-messages.js';
 import { createOmemoStatus, KEYS_FAILED, NO_KEY_STORE, UNPUBLISHED } from './omemo-status.js';
 import { createOmemoPep, publishFailure, Unreachable } from './omemo-pep.js';
@@ -166,7 +166,7 @@ export function createOmemoService(deps: OmemoDeps) {
   const messages = installOmemoMessages({
     chats: deps.chats, repo: deps.repo, connections: deps.connections, log: deps.log, heartbeats, own, exclusive,
     problem: (accountId) => status.get(accountId)?.problem,
-    deviceIds: pep.deviceIds, ensureSessions: pep.ensureSessions, blindTrust: trust.blindTrust,
+    deviceIds: pep.deviceIds, ensureSessions: pep.ensureSessions, blindTrust: trust.blindTrust, bundleFailure: pep.bundleFailure,
     // Per incoming plain message: only what decides it (an automatic chat with devices is encrypted).
     isEncryptedChat(accountId, peer) {
       const conv = deps.repo.conversation(`${accountId}|${peer}`);
@@ -231,6 +231,11 @@ export function createOmemoService(deps: OmemoDeps) {
           if (from === ownBare) void own(accountId).then((d) => d && pep.ensureListed(d, client, ids)).catch((err: Error) => deps.log.warn(`re-adding our OMEMO device failed: ${err.message}`));
         }
       }
+      // A device published a new bundle: if its last one failed, it is asked for again at once.
+      // (Pushed only where the server has a reason to: see setList in omemo-pep.ts.)
+      const bundleOf = deviceOfBundleNode(items?.attrs.node);
+      const publisher = bareOf(el.attrs.from) ?? bareOf(client.jid?.toString());
+      if (bundleOf !== undefined && publisher) pep.bundleChanged(accountId, publisher, bundleOf);
       return next();
     });
   }
@@ -269,7 +274,8 @@ export function createOmemoService(deps: OmemoDeps) {
     onOnline,
     onSynced: (accountId: AccountId) => void onSynced(accountId).catch((err: Error) => deps.log.warn(`after catch-up: ${err.message}`)),
     onOffline(accountId: AccountId) {
-      pep.forgetBroken(accountId);
+      // Bundles that failed keep their wait across reconnects (omemo-pep.ts): a flapping connection
+      // must not fetch them again each time.
       status.resetRetry(accountId);
     },
     /** A chat was opened: learn whether the contact has OMEMO, so the lock shows the truth. */
@@ -296,6 +302,7 @@ export function createOmemoService(deps: OmemoDeps) {
       const jid = deps.jidOf(accountId);
       const secrets = deps.secretsOf(accountId);
       lists.forgetAccount(accountId);
+      pep.forgetFailures(accountId);
       opened.delete(accountId);
       loaded.delete(accountId);
       clearRecordCache();

@@ -200,8 +200,10 @@ export function createOmemoDevice(opts: { store: OmemoStore; deviceId: number; f
         return { ok: true };
       } catch (e) {
         const m = e instanceof Error ? e.message : String(e);
-        if (/Identity key changed/.test(m)) return { ok: false, error: 'untrusted-identity', message: DECRYPT_ERROR_TEXT['untrusted-identity'] };
-        return { ok: false, error: 'bad-bundle', message: `The published keys of ${jid} (device ${peerDeviceId}) are invalid: ${m}` };
+        // Said as what happened, for the sentence the user reads (omemo-messages.ts), never as the
+        // contact's fault: the cause may as well be on this side.
+        if (/Identity key changed/.test(m)) return { ok: false, error: 'untrusted-identity', message: `you marked the key of device ${peerDeviceId} as not trusted` };
+        return { ok: false, error: 'bad-bundle', message: `device ${peerDeviceId}: ${m}` };
       }
     },
 

@@ -9,6 +9,7 @@ import {
   buildEncrypted,
   buildEncryptedMessageChildren,
   bundleNode,
+  deviceOfBundleNode,
   FALLBACK_BODY,
   keyForDevice,
   NODE_DEVICELIST,
@@ -123,6 +124,15 @@ describe('legacy OMEMO bundle', () => {
     const noIdentity = xmlOf(`<bundle xmlns='eu.siacs.conversations.axolotl'><signedPreKeyPublic signedPreKeyId='1'>${k32}</signedPreKeyPublic>
       <signedPreKeySignature>${b64(bytes(64, 1))}</signedPreKeySignature></bundle>`);
     expect(parseBundleStanza(xml('message', {}, xml('event', { xmlns: 'http://jabber.org/protocol/pubsub#event' }, xml('items', { node: bundleNode(1) }, xml('item', {}, noIdentity)))), 1)).toBeUndefined();
+  });
+});
+
+describe('bundle node names', () => {
+  it('give back the device id of a bundle node, and nothing for other nodes', () => {
+    expect(deviceOfBundleNode(bundleNode(31415))).toBe(31415);
+    for (const other of [NODE_DEVICELIST, 'eu.siacs.conversations.axolotl.bundles:0', 'eu.siacs.conversations.axolotl.bundles:', 'urn:xmpp:omemo:2:bundles', undefined]) {
+      expect(deviceOfBundleNode(other), String(other)).toBeUndefined();
+    }
   });
 });
 

@@ -17,6 +17,11 @@ export const NS_AXOLOTL = 'eu.siacs.conversations.axolotl';
 export const NODE_DEVICELIST = `${NS_AXOLOTL}.devicelist`;
 /** §4.4: one PEP node per device: "eu.siacs.conversations.axolotl.bundles:" + device id. */
 export const bundleNode = (deviceId: number): string => `${NS_AXOLOTL}.bundles:${deviceId}`;
+/** The device id in a bundle node's name, or `undefined` if the node is not a bundle node. */
+export function deviceOfBundleNode(node: unknown): number | undefined {
+  const prefix = `${NS_AXOLOTL}.bundles:`;
+  return typeof node === 'string' && node.startsWith(prefix) ? parseId(node.slice(prefix.length)) : undefined;
+}
 
 /** Conversations' wording, so that users of every client recognise it. */
 export const FALLBACK_BODY =
