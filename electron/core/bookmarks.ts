@@ -1,12 +1,14 @@
 // Room bookmarks, so that every device of an account is in the same rooms: XEP-0402 PEP Native
 // Bookmarks (https://xmpp.org/extensions/xep-0402.html) where the server keeps them in sync with the
-// legacy store (it advertises urn:xmpp:bookmarks:1#compat on the account), else XEP-0048 bookmarks in
-// XEP-0049 private XML storage. After each new session (not a resume) the bookmarks are fetched and
+// legacy store (it advertises urn:xmpp:bookmarks:1#compat on the account); else XEP-0048 bookmarks in
+// PEP (node storage:bookmarks) where the server keeps that node in step with private storage (XEP-0411,
+// urn:xmpp:bookmarks-conversion:0, as ejabberd does); else XEP-0048 bookmarks in XEP-0049 private XML
+// storage, which notifies nobody. After each new session (not a resume) the bookmarks are fetched and
 // merged with the local rooms table: autojoin ones are joined, rooms another device left are dropped.
 // Joining a room publishes its bookmark with autojoin and the nickname; leaving keeps the bookmark with
 // autojoin off, as Conversations does, and so does being removed by the room (kicked, banned, no longer
 // a member, room destroyed), so that no device walks back in at its next sign-in. PEP notifications (we
-// announce urn:xmpp:bookmarks:1+notify) make the other devices join and leave live. Passwords in
+// announce urn:xmpp:bookmarks:1+notify and storage:bookmarks+notify) make the other devices join and leave live. Passwords in
 // bookmarks are used, never stored locally.
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
@@ -20,7 +22,11 @@ import { buildDiscoInfo, parseDiscoInfo } from '../xmpp/xep/0030-disco.js';
 import {
   BOOKMARKS_COMPAT_FEATURE, buildBookmarkPublish, buildBookmarksRequest, parseBookmarksEvent, parseBookmarksResult, type Bookmark, type BookmarksEvent,
 } from '../xmpp/xep/0402-bookmarks.js';
-import { buildLegacyBookmarksRequest, buildLegacyBookmarksStore, parseLegacyBookmarks } from '../xmpp/xep/0048-bookmarks.js';
+import {
+  buildLegacyBookmarksPepPublish, buildLegacyBookmarksPepRequest, buildLegacyBookmarksRequest, buildLegacyBookmarksStore, parseLegacyBookmarks,
+  parseLegacyBookmarksEvent, parseLegacyBookmarksPepResult, type LegacyBookmarks,
+} from '../xmpp/xep/0048-bookmarks.js';
+import { BOOKMARKS_CONVERSION_FEATURE } from '../xmpp/xep/0411-bookmarks-conversion.js';
 
 const IQ_TIMEOUT_MS = 15_000;
 
@@ -32,11 +38,16 @@ export interface BookmarksDeps {
   jidOf(accountId: AccountId): string | undefined;
 }
 
+/**
+ * 'pep': XEP-0402 (with live notifications); 'legacy-pep': the XEP-0048 document in PEP, kept in step with
+ * private storage by the server (XEP-0411; live notifications too); 'private': XEP-0048 in XEP-0049 storage.
+ */
+type Mode = 'pep' | 'legacy-pep' | 'private';
+
 interface AccountBookmarks {
-  /** 'pep': XEP-0402 (with live notifications); 'private': XEP-0048 in XEP-0049 storage. */
-  mode: 'pep' | 'private';
+  mode: Mode;
   items: Map<string, Bookmark>;
-  /** Our own publications whose PEP notification has not come back yet, oldest first. */
+  /** Our own publications whose PEP notification has not come back yet, oldest first (whole documents in 'legacy-pep'). */
   echoes: string[];
 }
 
@@ -48,6 +59,8 @@ const OUT_FOR_GOOD: ReadonlySet<RemovalReason> = new Set<RemovalReason>(['kicked
 
 /** What a bookmark says that matters to joining (other clients' extensions aside). */
 const essence = (b: Bookmark) => JSON.stringify([b.jid, b.autojoin, b.nick ?? '', b.name ?? '', b.password ?? null]);
+/** The same for a whole XEP-0048 document, whatever the order of its entries. */
+const documentEssence = (bs: Iterable<Bookmark>) => JSON.stringify([...bs].map(essence).sort());
 
 /**
  * The rooms to join after sign-in: the rooms table (the user's rooms on this device, with the nickname
@@ -93,13 +106,18 @@ export function createBookmarkService(deps: BookmarksDeps) {
     return run;
   }
 
-  /** XEP-0402 §"Determining Support": the account's disco#info lists urn:xmpp:bookmarks:1#compat. */
-  async function mode(client: XmppClient): Promise<'pep' | 'private'> {
+  /**
+   * XEP-0402 §"Determining Support": the account's disco#info lists urn:xmpp:bookmarks:1#compat. Without
+   * it, XEP-0411 §"Discovering Support" (urn:xmpp:bookmarks-conversion:0 on the account): the server keeps
+   * private storage and the PEP node in step, so PEP it is, which tells the other devices.
+   */
+  async function mode(client: XmppClient): Promise<Mode> {
     const own = bareOf(client.jid?.toString());
     if (!own) return 'private';
     try {
-      const info = parseDiscoInfo(await client.iqCaller.request(buildDiscoInfo(own), IQ_TIMEOUT_MS), own);
-      return info?.features.includes(BOOKMARKS_COMPAT_FEATURE) ? 'pep' : 'private';
+      const features = parseDiscoInfo(await client.iqCaller.request(buildDiscoInfo(own), IQ_TIMEOUT_MS), own)?.features ?? [];
+      if (features.includes(BOOKMARKS_COMPAT_FEATURE)) return 'pep';
+      return features.includes(BOOKMARKS_CONVERSION_FEATURE) ? 'legacy-pep' : 'private';
     } catch {
       return 'private';
     }
@@ -108,7 +126,17 @@ export function createBookmarkService(deps: BookmarksDeps) {
   const isItemNotFound = (err: unknown) => (err as { condition?: string })?.condition === 'item-not-found';
 
   /** All bookmarks; `undefined` when they could not be read (then nothing is dropped on their word). */
-  async function fetch(client: XmppClient, how: 'pep' | 'private'): Promise<{ items: Bookmark[]; others: Element[] } | undefined> {
+  async function fetch(client: XmppClient, how: Mode): Promise<{ items: Bookmark[]; others: Element[] } | undefined> {
+    if (how === 'legacy-pep') {
+      let doc: LegacyBookmarks | undefined;
+      try {
+        doc = parseLegacyBookmarksPepResult(await client.iqCaller.request(xml('iq', { type: 'get' }, buildLegacyBookmarksPepRequest()), IQ_TIMEOUT_MS));
+      } catch (err) {
+        if (!isItemNotFound(err)) throw err;
+      }
+      if (doc) return { items: doc.bookmarks, others: doc.others };
+      // No node yet: the server converts on the next write; until then the list is in private storage.
+    }
     try {
       if (how === 'pep') {
         return { items: parseBookmarksResult(await client.iqCaller.request(xml('iq', { type: 'get' }, buildBookmarksRequest()), IQ_TIMEOUT_MS)), others: [] };
@@ -140,11 +168,22 @@ export function createBookmarkService(deps: BookmarksDeps) {
     }
     // XEP-0048: one document for all bookmarks — read it again, change this one, write it whole, so
     // that another client's change since our last read is kept (and the <url/> bookmarks too).
-    const fresh = await fetch(client, 'private');
+    const fresh = await fetch(client, s.mode);
     if (!fresh) throw new Error('the bookmarks could not be read');
     const items = new Map(fresh.items.map((x) => [x.jid, x]));
     items.set(b.jid, b);
-    await client.iqCaller.request(xml('iq', { type: 'set' }, buildLegacyBookmarksStore([...items.values()], fresh.others)), IQ_TIMEOUT_MS);
+    if (s.mode === 'legacy-pep') {
+      const echo = documentEssence(items.values());
+      s.echoes.push(echo);
+      try {
+        await client.iqCaller.request(xml('iq', { type: 'set' }, buildLegacyBookmarksPepPublish([...items.values()], fresh.others)), IQ_TIMEOUT_MS);
+      } catch (err) {
+        s.echoes.splice(s.echoes.lastIndexOf(echo), 1);
+        throw err;
+      }
+    } else {
+      await client.iqCaller.request(xml('iq', { type: 'set' }, buildLegacyBookmarksStore([...items.values()], fresh.others)), IQ_TIMEOUT_MS);
+    }
     s.items = items;
   }
 
@@ -209,6 +248,25 @@ export function createBookmarkService(deps: BookmarksDeps) {
     }
   }
 
+  /**
+   * The XEP-0048 document in PEP changed (XEP-0411): what differs from what we know is a change made on
+   * another device or by another client (also through private storage); a room no longer listed was
+   * removed there.
+   */
+  function onDocument(accountId: AccountId, doc: LegacyBookmarks) {
+    const s = state.get(accountId);
+    // Not read on this session yet: the read after sign-in sees this document anyway.
+    if (!s || s.mode !== 'legacy-pep') return;
+    const echo = s.echoes.indexOf(documentEssence(doc.bookmarks));
+    if (echo >= 0) {
+      // Our own publication (and any older ones, superseded): already done here.
+      s.echoes.splice(0, echo + 1);
+      return;
+    }
+    const listed = new Set(doc.bookmarks.map((b) => b.jid));
+    return onEvent(accountId, { published: doc.bookmarks, retracted: [...s.items.keys()].filter((jid) => !listed.has(jid)) });
+  }
+
   async function joinFromBookmark(accountId: AccountId, b: Bookmark) {
     const k = `${accountId}|${b.jid}`;
     if (deps.rooms.isJoined(accountId, b.jid) || joining.has(k)) return;
@@ -230,6 +288,8 @@ export function createBookmarkService(deps: BookmarksDeps) {
         const own = el.is('message') ? bareOf(client.jid?.toString()) : undefined;
         const ev = own ? parseBookmarksEvent(el, own) : undefined;
         if (ev) void onEvent(accountId, ev).catch((err: Error) => deps.log.warn(`bookmark notification not applied: ${err.message}`));
+        const doc = own && !ev ? parseLegacyBookmarksEvent(el, own) : undefined;
+        if (doc) void Promise.resolve(onDocument(accountId, doc)).catch((err: Error) => deps.log.warn(`bookmark notification not applied: ${err.message}`));
         return next();
       });
     },

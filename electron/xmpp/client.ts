@@ -18,6 +18,7 @@ import type { ProxyServer } from './proxy.js';
 import { buildCaps, capsVer, CAPS_NODE, NS_CAPS } from './xep/0115-caps.js';
 import { MDS_NOTIFY_FEATURE } from './xep/0490-mds.js';
 import { BOOKMARKS_NOTIFY_FEATURE } from './xep/0402-bookmarks.js';
+import { LEGACY_BOOKMARKS_NOTIFY_FEATURE } from './xep/0048-bookmarks.js';
 import { NS_CONFERENCE } from './xep/0249-direct-invitation.js';
 
 const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
@@ -29,6 +30,8 @@ export const CLIENT_FEATURES = [
   // XEP-0402: our bookmarks pushed to us (other devices join and leave rooms); XEP-0249 §3: a client
   // that accepts direct invitations "MUST advertise that fact" with jabber:x:conference.
   BOOKMARKS_NOTIFY_FEATURE, NS_CONFERENCE,
+  // XEP-0048 §3.3 bookmarks in PEP, where the server keeps them in step with private storage (XEP-0411).
+  LEGACY_BOOKMARKS_NOTIFY_FEATURE,
   // XEP-0384 v0.3 §4.3: contacts' OMEMO device lists pushed to us (the node of electron/omemo/legacy/wire.ts).
   'eu.siacs.conversations.axolotl.devicelist+notify',
 ];
