@@ -9,6 +9,8 @@ const steps = [
   { name: 'types', cmd: 'npm', args: ['run', '--silent', 'typecheck'] },
   { name: 'lint', cmd: 'npm', args: ['run', '--silent', 'lint'] },
   { name: 'unit+integration', cmd: 'npx', args: ['vitest', 'run', '--config', 'build/vitest.config.ts'] },
+  // The bundled Electron main process under plain Node with a recording stand-in for `electron` (builds dist/ first).
+  { name: 'electron-smoke', cmd: 'npm', args: ['run', '--silent', 'test:electron-smoke'] },
   { name: 'keychain', cmd: 'bash', args: ['electron/secrets/run-keychain-tests.sh'] },
   { name: 'end-to-end', cmd: 'npm', args: ['run', '--silent', 'test:e2e'] },
 ];
