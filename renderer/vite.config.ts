@@ -1,5 +1,5 @@
 // Builds the renderer into dist/renderer. `base: './'` keeps asset URLs relative so the same build
-// loads from file:// (Electron) and from the browser host's HTTP server.
+// loads from vireo://app (Electron, electron/windows/app-protocol.ts) and from the browser host's HTTP server.
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
