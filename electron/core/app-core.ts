@@ -18,6 +18,8 @@ import { createRosterService } from './roster.js';
 import { createChatService } from './chats.js';
 import { createSyncService } from './sync.js';
 import { installReceipts } from './receipts.js';
+import { installChatMarkers } from './chat-markers.js';
+import { createMarkersRepo } from '../store/markers-repo.js';
 import { createPresenceActivity } from './csi.js';
 import { startWakeWatch, type WakeWatch } from './wake-watch.js';
 import { installReadSync } from './read-sync.js';
@@ -114,7 +116,12 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     db, repo: messagesRepo, chats, events, log: createLogger('sync'), ...(opts.archivePageSize ? { pageSize: opts.archivePageSize } : {}),
   });
 
-  const receipts = installReceipts({ chats, repo: messagesRepo, roster: rosterRepo, connections, log: createLogger('receipts') });
+  installReceipts({ chats, repo: messagesRepo, roster: rosterRepo, connections, log: createLogger('receipts') });
+  const markers = installChatMarkers({
+    chats, repo: messagesRepo, markers: createMarkersRepo(db), roster: rosterRepo, connections, events, log: createLogger('chat-markers'),
+    // XEP-0333 §8.1: a chat is caught up once the account's archive is, a room once we are back in it.
+    caughtUp: (conv) => sync.isSynced(conv.accountId) && (conv.kind !== 'room' || rooms.isJoined(conv.accountId, conv.peer)),
+  });
   const activity = createPresenceActivity({ connections });
   const readSync = installReadSync({ chats, repo: messagesRepo, connections, log: createLogger('read-sync') });
   const rooms = createRoomService({
@@ -246,7 +253,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
       const conv = messagesRepo.conversation(conversationId);
       if (r.ok && conv) {
         const last = messagesRepo.lastIncoming(conversationId);
-        await receipts.displayed(conv.accountId, conv.peer, last?.originId);
+        await markers.displayed(conversationId);
         await readSync.displayed(conv.accountId, conv.peer, last);
       }
       return r;

@@ -11,6 +11,7 @@ import { migration0007 } from './migrations/0007-mentions-notify.js';
 import { migration0008 } from './migrations/0008-retraction.js';
 import { migration0009 } from './migrations/0009-notices.js';
 import { migration0010 } from './migrations/0010-sign-in-mechanism.js';
+import { migration0012 } from './migrations/0012-chat-markers.js';
 
 export interface Migration {
   version: number;
@@ -18,7 +19,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010];
+export const MIGRATIONS: Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0012];
 
 export function migrate(db: Database.Database, migrations: Migration[] = MIGRATIONS): number {
   let current = db.pragma('user_version', { simple: true }) as number;

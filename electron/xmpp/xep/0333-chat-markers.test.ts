@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDisplayed, buildMarkable, isMarkable, parseMarker } from './0333-chat-markers.js';
+import { asksForMarkers, buildDisplayed, buildMarkable, isMarkable, parseMarker } from './0333-chat-markers.js';
 import { expectXmlEqual, xmlOf } from '../test-xml.js';
 
 describe('XEP-0333 builders', () => {
@@ -53,5 +53,11 @@ describe('XEP-0333 parsing', () => {
     expect(isMarkable(xmlOf(`<message id='1' type='chat'><body>hi</body></message>`))).toBe(false);
     expect(isMarkable(xmlOf(`<message id='1' type='error'><markable xmlns='urn:xmpp:chat-markers:0'/></message>`))).toBe(false);
     expect(isMarkable(xmlOf(`<message id='1'><markable xmlns='urn:xmpp:chat-markers:0'/><displayed xmlns='urn:xmpp:chat-markers:0' id='0'/></message>`))).toBe(false);
+  });
+
+  it('knows a room message that asks for markers without its own id (§8.6: the room stanza-id names it)', () => {
+    expect(asksForMarkers(xmlOf(`<message type='groupchat'><body>hi</body><markable xmlns='urn:xmpp:chat-markers:0'/></message>`))).toBe(true);
+    expect(asksForMarkers(xmlOf(`<message type='groupchat'><body>hi</body></message>`))).toBe(false);
+    expect(asksForMarkers(xmlOf(`<message><markable xmlns='urn:xmpp:chat-markers:0'/><received xmlns='urn:xmpp:chat-markers:0' id='0'/></message>`))).toBe(false);
   });
 });

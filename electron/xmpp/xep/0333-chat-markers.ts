@@ -73,7 +73,15 @@ export function parseMarker(message: Element): { kind: MarkerKind; id: string } 
  * (§5.3: "an entity MUST NOT send a Chat Marker to mark up to a Chat Marker").
  */
 export function isMarkable(message: Element): boolean {
-  if (!message.is('message') || message.attrs.type === 'error' || !message.attrs.id) return false;
+  return !!message.attrs.id && asksForMarkers(message);
+}
+
+/**
+ * Like `isMarkable`, for a room message, which is marked by the room's stanza-id instead of its own
+ * 'id' (§8.6): it carries `<markable/>` and is not itself a marker (§5.3).
+ */
+export function asksForMarkers(message: Element): boolean {
+  if (!message.is('message') || message.attrs.type === 'error') return false;
   if (MARKER_KINDS.some((kind) => message.getChild(kind, NS_MARKERS))) return false;
   return message.getChild('markable', NS_MARKERS) !== undefined;
 }
