@@ -188,15 +188,17 @@ export function createMessagesRepo(db: Db) {
     },
     /**
      * Our own message seen again (from the archive or a carbon): it certainly reached the server, so
-     * a pending one is now sent; remember its archive id. Returns the record if it changed.
+     * a pending one is now sent; remember its archive id. Returns the record if it changed. A failed
+     * one stays failed: a bounce (RFC 6120 §8.3) means the server had it and could not deliver it, and
+     * its archive keeps that copy all the same.
      */
     confirmOutgoing(accountId: string, originId: string, stanzaId?: string): MessageRecord | undefined {
       const r = db.prepare<[string, string], MsgRow>(`SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id
         WHERE c.account_id = ? AND m.direction = 'out' AND m.origin_id = ?`).get(accountId, originId);
       if (!r) return undefined;
-      const becomesSent = r.state === 'pending' || r.state === 'failed';
+      const becomesSent = r.state === 'pending';
       if (!becomesSent && (r.stanza_id || !stanzaId)) return undefined;
-      db.prepare(`UPDATE OR IGNORE messages SET state = CASE WHEN state IN ('pending', 'failed') THEN 'sent' ELSE state END,
+      db.prepare(`UPDATE OR IGNORE messages SET state = CASE WHEN state = 'pending' THEN 'sent' ELSE state END,
         stanza_id = coalesce(stanza_id, ?) WHERE id = ?`).run(stanzaId ?? null, r.id);
       return becomesSent ? msgFromRow(getMsg.get(r.id)!) : undefined;
     },
