@@ -60,7 +60,12 @@ interface Session {
   /** Bumped on every connect/disconnect so stale async work can tell it is stale. */
   generation: number;
   wanted: boolean;
+  /** When a reconnect last started at once after a stream error Vireo raised (see `atOnce`). */
+  quickRetryAt?: number;
 }
+
+/** At most one immediate reconnect per account in this time: a server that keeps sending bad XML gets the backoff. */
+const QUICK_RETRY_WINDOW_MS = 10_000;
 
 export function createConnectionService(deps: ConnectionsDeps) {
   const sessions = new Map<AccountId, Session>();
@@ -142,6 +147,18 @@ export function createConnectionService(deps: ConnectionsDeps) {
     return { ok: false as const, error: { code: e.code, detail: e.detail, ...(e.certificate ? { certificate: e.certificate } : {}) } as VireoError };
   }
 
+  /**
+   * A stream error that Vireo raised itself (bad XML, a stanza over the limit, a forged XEP-0198 count:
+   * electron/xmpp/guarded-connection.ts) says nothing about the network: the first reconnect after it
+   * starts at once instead of waiting out a backoff.
+   */
+  function atOnce(s: Session, client: XmppClient | undefined): boolean {
+    if (!client?.raisedStreamError) return false;
+    if (s.quickRetryAt !== undefined && Date.now() - s.quickRetryAt < QUICK_RETRY_WINDOW_MS) return false;
+    s.quickRetryAt = Date.now();
+    return true;
+  }
+
   function scheduleRetry(id: AccountId, error: VireoError) {
     const s = session(id);
     const base = Math.min(backoff.max, backoff.first * 2 ** s.attempt);
@@ -166,6 +183,7 @@ export function createConnectionService(deps: ConnectionsDeps) {
         client.off('online', onOnline);
         client.sm.off('resumed', onResumed);
         client.off('error', onError);
+        client.off('disconnect', onDisconnect);
         resolve(r);
       };
       const onOnline = () => done({ ok: true, resumed: false });
@@ -175,10 +193,13 @@ export function createConnectionService(deps: ConnectionsDeps) {
         void closeClient(client);
         done({ ok: false, error: { code: e.code, detail: e.detail, ...(e.certificate ? { certificate: e.certificate } : {}) } });
       };
+      // The stream ended before it was usable (e.g. Vireo refused the server's resumption): no use waiting.
+      const onDisconnect = () => done({ ok: false, error: { code: 'connection-lost', detail: 'the stream ended while it was being set up' } });
       const timer = setTimeout(() => onError(Object.assign(new Error('timed out'), { name: 'TimeoutError' })), timeout);
       client.on('online', onOnline);
       client.sm.on('resumed', onResumed);
       client.on('error', onError);
+      client.on('disconnect', onDisconnect);
       client
         .connect(service)
         .then(() => client.open({ domain: client.options.domain, ...(client.options.lang ? { lang: client.options.lang } : {}) }))
@@ -193,9 +214,9 @@ export function createConnectionService(deps: ConnectionsDeps) {
       if (s.client !== client || !s.online) return;
       s.online = false;
       if (!s.wanted) return;
-      // A resumable session is retried at once (on the next tick, once the socket has settled);
-      // anything else backs off.
-      if (client.sm.resumable) {
+      // A resumable session is retried at once (on the next tick, once the socket has settled), and so
+      // is the first drop after a stream error Vireo raised; anything else backs off.
+      if (client.sm.resumable || atOnce(s, client)) {
         setState(id, { status: 'connecting', error: { code: 'connection-lost' } });
         s.retryTimer = setTimeout(() => void connect(id), 0);
       } else {
@@ -238,6 +259,11 @@ export function createConnectionService(deps: ConnectionsDeps) {
         return;
       }
       if (FATAL.has(res.error.code)) return setState(id, { status: 'error', error: res.error });
+      if (atOnce(s, s.client)) {
+        setState(id, { status: 'connecting', error: res.error });
+        s.retryTimer = setTimeout(() => void connect(id), 0);
+        return;
+      }
       // Could not even reach it: fall through to a fresh sign-in with discovery on the next try.
       if (s.attempt < 2) return scheduleRetry(id, res.error);
     }

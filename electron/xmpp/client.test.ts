@@ -179,13 +179,21 @@ describe('text across TCP segments', () => {
       setTimeout(() => sock.end(bytes.subarray(cut)), 50);
     });
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const { utf8Decoder } = await import('./stream-guard.js');
     const socket = new SecureSocket({ servername: server.domain, pinned: server.cert.fingerprint256 });
+    // The socket hands over bytes; the client decodes them with this decoder, chunk after chunk.
+    const decode = utf8Decoder();
     let got = '';
-    socket.on('data', (d: string | Buffer) => (got += d.toString()));
+    let chunks = 0;
+    socket.on('data', (d: Buffer) => {
+      chunks++;
+      got += decode(d);
+    });
     const closed = new Promise((r) => socket.on('close', r));
     socket.connect({ host: '127.0.0.1', port: (srv.address() as { port: number }).port });
     await closed;
     srv.close();
+    expect(chunks).toBeGreaterThan(1);
     expect(got).toBe(text);
   });
 });

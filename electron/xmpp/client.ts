@@ -8,6 +8,7 @@ import _iqCallee from '@xmpp/iq/callee.js';
 import type { Element } from '@xmpp/xml';
 import { xml } from '@xmpp/client';
 import { makeTransports } from './transports.js';
+import { guardStream, type StreamGuard } from './guarded-connection.js';
 import { setupStartTls } from './rfc/6120-starttls.js';
 import { setupSasl } from './rfc/6120-sasl.js';
 import type { TlsPolicy } from './tls-verify.js';
@@ -66,7 +67,7 @@ export interface IqCaller {
   set(el: Element, to?: string, timeout?: number): Promise<Element>;
 }
 
-export interface XmppClient {
+export interface XmppClient extends StreamGuard {
   readonly jid: { toString(): string; bare(): { toString(): string } } | null;
   status: string;
   /** SASL mechanism used by the last successful login (for diagnostics and the benchmark). */
@@ -102,7 +103,8 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
   const servername = /^wss?:\/\//.test(opts.service) ? new URL(opts.service).hostname.replace(/^\[|\]$/g, '') : domain;
   const policy: TlsPolicy = { servername, ...(opts.pinned ? { pinned: opts.pinned } : {}) };
 
-  const entity = new (Client as any)({ service: opts.service, domain, timeout: opts.timeoutMs ?? 15_000 });
+  // Guarded: bad XML from the server ends the stream with a stream error, never an uncaught exception.
+  const entity = new (guardStream(Client) as any)({ service: opts.service, domain, timeout: opts.timeoutMs ?? 15_000 });
   const { transports, SecureSocket } = makeTransports({ ...policy, timeoutMs: opts.timeoutMs ?? 15_000, ...(opts.proxy ? { proxy: opts.proxy } : {}) });
   entity.transports.push(...transports);
 

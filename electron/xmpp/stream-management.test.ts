@@ -15,6 +15,7 @@ function harness(replies: Record<string, string>, extra: { resumeCheckMs?: numbe
     sent: [] as string[],
     isSecure: () => true,
     async send(el: Element) {
+      entity.emit('sending', el);
       entity.sent.push(el.toString());
       entity.emit('send', el);
     },

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { Element } from '@xmpp/xml';
 import { xml } from '@xmpp/client';
 import {
-  ackedCount, buildAck, buildEnable, buildRequest, buildResume, isRequest, NS_SM, parseAck, parseEnabled, parseFailed, parseResumed,
+  ackedCount, buildAck, buildEnable, buildHandledCountTooHigh, buildRequest, buildResume, isRequest, NS_SM, parseAck, parseEnabled, parseFailed, parseResumed,
 } from './xep/0198-sm.js';
 import { buildBind, NS_BIND, parseBound } from './rfc/6120-bind.js';
 import { XmppFailure } from './errors.js';
@@ -33,6 +33,8 @@ export interface SmEntity extends EventEmitter {
   _jid(jid: string): void;
   _ready(resumed: boolean): void;
   socket?: unknown;
+  /** Send a stream error and close the stream (guarded-connection.ts). */
+  raiseStreamError?(condition: string, opts: { element: Element }): void;
 }
 
 export interface StreamManagement extends EventEmitter {
@@ -51,7 +53,7 @@ export interface StreamManagement extends EventEmitter {
   /** Forget the session (the user signed out, or the account changed). */
   reset(): void;
   // events: 'enabled', 'resumed', 'acked' (Element[]), 'lost' (Element[]) — sent stanzas whose fate is
-  // unknown after a failed resume; 'resume-failed'.
+  // unknown after a failed resume; 'resume-failed'; 'handled-count-too-high' ({ h, sendCount }).
 }
 
 interface Options {
@@ -153,10 +155,35 @@ export function setupStreamManagement(opts: Options): StreamManagement {
   };
   sm.reset = resetSession;
 
+  /** The server's `h` claims more than we ever sent on this session (XEP-0198 §5, "handled-count-too-high"). */
+  const tooHigh = (h: number) => ackedCount(outboundAcked, h) > queue.length;
+
+  /**
+   * XEP-0198 §5: "When a remote entity acknowledges that it has handled a number of stanzas that is
+   * higher than the amount of stanzas that it was sent …, the local entity SHOULD generate an
+   * undefined-condition stream error that includes a <handled-count-too-high/> element … and close the
+   * stream." Vireo always does: such a count would mark messages "Sent" that the server never had
+   * (a broken server, or someone in the middle). Nothing is taken from it; the stanzas stay unacknowledged
+   * and go out again on the next stream.
+   */
+  function refuseCount(h: number) {
+    const sendCount = mod32(outboundAcked + queue.length);
+    sm.emit('handled-count-too-high', { h, sendCount });
+    enabled = false;
+    counting = false;
+    const element = buildHandledCountTooHigh(h, sendCount);
+    if (entity.raiseStreamError) entity.raiseStreamError('undefined-condition', { element });
+    else {
+      void entity.send(element).catch(() => {});
+      (entity.socket as { destroy?: () => void } | null | undefined)?.destroy?.();
+    }
+  }
+
   function onAck(h: number) {
     clearTimeout(resumeCheckTimer);
     resumeCheckTimer = undefined;
-    const n = Math.min(ackedCount(outboundAcked, h), queue.length);
+    if (tooHigh(h)) return refuseCount(h);
+    const n = ackedCount(outboundAcked, h);
     outboundAcked = mod32(h);
     if (n > 0) sm.emit('acked', queue.splice(0, n));
   }
@@ -182,8 +209,10 @@ export function setupStreamManagement(opts: Options): StreamManagement {
     clearTimeout(requestTimer);
   });
 
-  // Outbound: count every stanza written after <enable/> was sent (XEP-0198 §4).
-  entity.on('send', (el: Element) => {
+  // Outbound: count every stanza written after <enable/> was sent (XEP-0198 §4). Counted as the write
+  // starts ('sending'), not once it completed ('send'): the server's <a/> may come in between, and a
+  // stanza it acknowledges must be in the queue by then, or the count would look too high.
+  entity.on('sending', (el: Element) => {
     if (!counting || !isStanza(el)) return;
     queue.push(el);
     clearTimeout(requestTimer);
@@ -252,6 +281,13 @@ export function setupStreamManagement(opts: Options): StreamManagement {
     } else if (offered && sm.resumable) {
       const reply = await entity.sendReceive(buildResume(id!, mod32(handled)));
       const resumed = parseResumed(reply);
+      if (resumed && tooHigh(resumed.h)) {
+        // A resumption that claims stanzas we never sent cannot be trusted: refuse it, and start a new
+        // session on the next stream (the outbox sends what is still pending there).
+        resumeStalled = true;
+        refuseCount(resumed.h);
+        throw new XmppFailure('connection-lost', 'the server claimed to have received more messages than were sent');
+      }
       if (resumed) {
         enabled = true;
         counting = true;
@@ -274,6 +310,16 @@ export function setupStreamManagement(opts: Options): StreamManagement {
         return;
       }
       const failed = parseFailed(reply);
+      if (failed?.h !== undefined && tooHigh(failed.h)) {
+        // The same check as for <a/> (§5: <failed h/> is handled like an acknowledgement): nothing is
+        // marked sent from it; the new session on the next stream sends everything pending again.
+        const lost = queue;
+        refuseCount(failed.h);
+        resetSession();
+        sm.emit('resume-failed');
+        if (lost.length) sm.emit('lost', lost);
+        throw new XmppFailure('connection-lost', 'the server claimed to have received more messages than were sent');
+      }
       if (failed?.h !== undefined) onAck(failed.h);
       const lost = queue;
       resetSession();

@@ -10,6 +10,7 @@ import ConnectionTCP from '@xmpp/connection-tcp';
 import ConnectionWebSocket from '@xmpp/websocket/lib/Connection.js';
 import { secureConnect, tlsNameOptions, verifyPeer, type TlsPolicy } from './tls-verify.js';
 import { tunnel, type ProxyServer } from './proxy.js';
+import { guardParser, MAX_STANZA_BYTES } from './stream-guard.js';
 
 /** How one connection attempt reaches the server: TLS checks, and the HTTP proxy to tunnel through, if any. */
 export type TransportPolicy = TlsPolicy & { timeoutMs?: number; proxy?: ProxyServer };
@@ -53,11 +54,9 @@ export class SecureSocket extends EventEmitter implements SocketLike {
 
   private attach(s: TLSSocket): void {
     this.socket = s;
-    // Decode UTF-8 across chunk boundaries: @xmpp/connection decodes each chunk on its own, which
-    // turns a character split between two TCP segments (e.g. "→", 3 bytes) into U+FFFD, silently
-    // corrupting message text. setEncoding keeps the partial character until the rest arrives.
-    s.setEncoding('utf8');
-    s.on('data', (d: string) => this.emit('data', d));
+    // Bytes, not text: the client decodes UTF-8 across chunk boundaries itself and refuses invalid
+    // UTF-8 (guarded-connection.ts), where setEncoding would turn it into U+FFFD.
+    s.on('data', (d: Buffer) => this.emit('data', d));
     s.on('error', (e: Error) => this.emit('error', e));
     s.on('close', (hadError: boolean) => {
       this.socket = null;
@@ -97,6 +96,9 @@ export class SecureWebSocket extends EventEmitter implements SocketLike {
     const policy = this.policy;
     const ws = new WebSocket(url, ['xmpp'], {
       handshakeTimeout: 15_000,
+      // ws accepts 100 MiB messages by default. A frame is one stanza (RFC 7395 §3.3.3): one past the
+      // stanza limit is refused by the parser with policy-violation; far past it, ws stops reading.
+      maxPayload: 2 * MAX_STANZA_BYTES,
       // Dial TLS ourselves so the certificate is checked against the JID's domain (or the pin)
       // before the HTTP upgrade request is answered.
       // Through a proxy the tunnel is asked for first: Node's HTTP client then takes the socket from
@@ -123,7 +125,10 @@ export class SecureWebSocket extends EventEmitter implements SocketLike {
     this.ws = ws;
     ws.on('open', () => this.emit('connect'));
     ws.on('message', (data: WebSocket.RawData) => this.emit('data', data.toString()));
-    ws.on('error', (err: Error) => this.emit('error', err));
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.emit('oversize');
+      this.emit('error', err);
+    });
     ws.on('close', (code: number) => {
       this.ws = null;
       this.emit('close', code !== 1000, { code });
@@ -224,6 +229,9 @@ function parseHostPort(service: string, scheme: string): { host: string; port: n
  * `new this.Socket()`, so the policy is captured by subclasses made per connection.
  */
 export function makeTransports(policy: TransportPolicy) {
+  // Every transport parses through the guard (stream-guard.ts): bad XML is a StreamFault that ends
+  // the stream with a stream error (guarded-connection.ts), never markup skipped in silence.
+  const TcpParser = guardParser((ConnectionTCP.prototype as unknown as { Parser: never }).Parser, false);
   class StartTls extends ConnectionTCP {
     override socketParameters(service: string) {
       const p = parseHostPort(service, 'xmpp://');
@@ -238,6 +246,7 @@ export function makeTransports(policy: TransportPolicy) {
   StartTls.prototype.Socket = policy.proxy ? BoundTunnelPlainSocket : PlainSocket;
   // The stream's default namespace for stanzas (RFC 6120 §4.8.2), as @xmpp/tcp sets it.
   StartTls.prototype.NS = 'jabber:client';
+  (StartTls.prototype as unknown as { Parser: unknown }).Parser = TcpParser;
 
   class BoundSecureSocket extends SecureSocket {
     constructor() {
@@ -252,6 +261,7 @@ export function makeTransports(policy: TransportPolicy) {
   }
   DirectTls.prototype.Socket = BoundSecureSocket;
   DirectTls.prototype.NS = 'jabber:client';
+  (DirectTls.prototype as unknown as { Parser: unknown }).Parser = TcpParser;
 
   class BoundWebSocket extends SecureWebSocket {
     constructor() {
@@ -260,6 +270,8 @@ export function makeTransports(policy: TransportPolicy) {
   }
   class WebSocketTransport extends ConnectionWebSocket {}
   WebSocketTransport.prototype.Socket = BoundWebSocket;
+  // RFC 7395 §3.3.3: each WebSocket message is one element, so a "stanza" is a frame there.
+  (WebSocketTransport.prototype as unknown as { Parser: unknown }).Parser = guardParser((ConnectionWebSocket.prototype as unknown as { Parser: never }).Parser, true);
 
   return { transports: [WebSocketTransport, DirectTls, StartTls], SecureSocket: BoundSecureSocket };
 }
