@@ -97,6 +97,12 @@ export interface MessageView {
   /** The text exactly as sent: render as text, never as HTML. */
   body: string;
   timestamp: Timestamp;
+  /**
+   * The message's place in its conversation, as the core orders it: the order the archive returned
+   * messages in, never the stamp alone (stamps are often whole seconds, and clocks differ). Sort by
+   * this, not by `timestamp`; it never changes for a message, so an update does not move it.
+   */
+  order: number;
   state: DeliveryState;
   /** XEP-0359 origin-id of our own messages / the sender's id for received ones. */
   originId?: string;
@@ -207,8 +213,10 @@ export interface ConversationView {
 
 export interface HistoryPageView {
   messages: MessageView[];
-  /** There are older messages in the database. */
+  /** There are older messages, in the database or in the server's archive (not yet fetched). */
   hasMore: boolean;
+  /** Nothing older can be fetched: the room keeps no history on the server (it offers no archive). */
+  noServerHistory?: true;
 }
 
 export interface AppInfoView {

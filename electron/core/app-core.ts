@@ -114,6 +114,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
 
   const sync = createSyncService({
     db, repo: messagesRepo, chats, events, log: createLogger('sync'), ...(opts.archivePageSize ? { pageSize: opts.archivePageSize } : {}),
+    roomArchived: (a, j) => rooms.archived(a, j),
   });
 
   installReceipts({ chats, repo: messagesRepo, roster: rosterRepo, connections, log: createLogger('receipts') });
@@ -235,17 +236,26 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     },
     'chat:history': async ({ conversationId, beforeId, limit }) => {
       const page = chats.history(conversationId, limit, beforeId);
-      // Not enough here: ask the archive for older messages of this chat, then answer from the database.
       const conv = messagesRepo.conversation(conversationId);
-      const client = conv && connections.client(conv.accountId);
-      if (page.ok && page.value.messages.length < limit && conv && client) {
+      if (!page.ok || !conv || page.value.messages.length >= limit) return page;
+      // Not enough here: ask the archive (the user's, or the room's) for older messages, then answer
+      // from the database. Until that archive says it is complete, there may be more.
+      const client = connections.client(conv.accountId);
+      let older = { fetched: 0, complete: messagesRepo.isArchiveComplete(conv.id) } as Awaited<ReturnType<typeof sync.fetchOlder>>;
+      if (client && !older.complete) {
         try {
-          if ((await sync.fetchOlder(conv.accountId, client, conv.id, conv.peer, limit)) > 0) return chats.history(conversationId, limit, beforeId);
+          older = await sync.fetchOlder(conv.accountId, client, conv, limit);
         } catch (err) {
           createLogger('sync').info(`older history not fetched: ${(err as Error).message}`);
         }
       }
-      return page;
+      const again = older.fetched > 0 ? chats.history(conversationId, limit, beforeId) : page;
+      if (!again.ok) return again;
+      return ok({
+        ...again.value,
+        hasMore: again.value.hasMore || !older.complete,
+        ...(older.noServerHistory ? { noServerHistory: true as const } : {}),
+      });
     },
     'chat:send': ({ conversationId, body }) => chats.send(conversationId, body),
     'chat:mark-read': async ({ conversationId }) => {

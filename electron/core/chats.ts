@@ -105,7 +105,7 @@ export function createChatService(deps: ChatsDeps) {
   function messageView(m: MessageRecord, conv: ConversationRecord): MessageView {
     return {
       id: m.id, conversationId: m.conversationId, accountId: conv.accountId, peer: conv.peer, direction: m.direction,
-      body: m.body, timestamp: m.timestamp, state: m.state, ...(m.originId ? { originId: m.originId } : {}),
+      body: m.body, timestamp: m.timestamp, order: m.sortKey, state: m.state, ...(m.originId ? { originId: m.originId } : {}),
       ...(m.error ? { error: m.error } : {}),
       ...(m.senderNick ? { senderNick: m.senderNick } : {}),
       ...(m.encrypted ? { encrypted: true } : {}),
@@ -236,8 +236,9 @@ export function createChatService(deps: ChatsDeps) {
         ...(m.occupantId ? { occupantId: m.occupantId } : {}),
         // Shown in the order the server delivered them: a redelivered or delayed message carries an
         // older (often whole-second) stamp, which is its time, not its place in the conversation.
+        // A live one goes after everything shown (the repository makes sure of it).
         sortKey: ctx.sortKey ?? Date.now(),
-      }, { countUnread: ctx.countUnread !== false, ...(m.kind ? { kind: m.kind } : {}) });
+      }, { countUnread: ctx.countUnread !== false, atEnd: ctx.sortKey === undefined, ...(m.kind ? { kind: m.kind } : {}) });
       if (!stored) return false;
       ctx.stored = stored;
       return true;

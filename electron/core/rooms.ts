@@ -6,6 +6,7 @@ import type { Element } from '@xmpp/xml';
 import { xml } from '@xmpp/client';
 import type { AccountId, BareJid } from '../../shared/ids.js';
 import { fail, ok, type ErrorCode, type Result } from '../../shared/errors.js';
+import { NS_MAM } from '../xmpp/xep/0313-mam.js';
 import type { OccupantView, PresenceShow, RoomView } from '../../shared/views.js';
 import type { Db } from '../store/db.js';
 import type { MessagesRepo } from '../store/messages-repo.js';
@@ -447,6 +448,11 @@ export function createRoomService(deps: RoomsDeps) {
     installOn,
     join,
     refreshInfo,
+    /** Whether the room keeps an archive (XEP-0313 in its features); undefined until it answered. */
+    archived: (accountId: AccountId, jid: string): boolean | undefined => {
+      const f = rooms.get(key(accountId, jid))?.features;
+      return f && f.has(NS_MAM);
+    },
     async leave(accountId: AccountId, jid: string): Promise<Result<null>> {
       const r = rooms.get(key(accountId, jid));
       forget(accountId, jid);

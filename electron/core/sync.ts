@@ -16,6 +16,7 @@ import type { XmppClient } from '../xmpp/client.js';
 import { bareOf } from '../xmpp/jid.js';
 import { buildMamQuery, NS_MAM, parseMamFin, parseMamResult, type MamQuery, type MamResult } from '../xmpp/xep/0313-mam.js';
 import { buildEnableCarbons } from '../xmpp/xep/0280-carbons.js';
+import { keysBefore, keysInArchiveOrder, type Placed } from './archive-order.js';
 
 export const PAGE_SIZE = 250;
 
@@ -26,7 +27,12 @@ export interface SyncDeps {
   events: EventBus;
   log: Logger;
   pageSize?: number;
+  /** Whether a room offers an archive (XEP-0313 in its disco#info); undefined while not known. */
+  roomArchived?: (accountId: AccountId, roomJid: string) => boolean | undefined;
 }
+
+/** Older history of one conversation: what was stored, and whether anything older can be fetched. */
+export interface OlderResult { fetched: number; complete: boolean; noServerHistory?: true }
 
 interface Pointer { last_id: string | null; last_at: number | null; synced_at: number | null }
 
@@ -90,7 +96,9 @@ export function createSyncService(deps: SyncDeps) {
         xml('iq', { type: 'set', ...(archiveJid !== own ? { to: archiveJid } : {}) }, buildMamQuery({ ...q, queryId })),
         60_000,
       );
-      return { results: entry.results, fin: parseMamFin(iq) ?? { complete: true, stable: true } };
+      // Only the archive's own <fin complete='true'/> says there is nothing more (§4.3.2); an answer
+      // without <fin/> is not taken as that.
+      return { results: entry.results, fin: parseMamFin(iq) ?? { complete: false, stable: false } };
     } finally {
       open.delete(queryId);
     }
@@ -101,19 +109,13 @@ export function createSyncService(deps: SyncDeps) {
     ...(r.delayedAt !== undefined ? { forwardedAt: r.delayedAt } : {}), countUnread, sortKey,
   });
 
-  // Archive stamps often have whole seconds only, coarser than the local clock of live messages.
-  // Sort keys keep the archive's order within a page and place the page where it belongs: after what
-  // came before it (catch-up) or before what is already there (older history).
-  const EPS = 0.001;
-  const stampOf = (r: MamResult) => r.delayedAt ?? Date.now();
-  function keysAfter(results: MamResult[], prev: number): number[] {
-    return results.map((r) => (prev = Math.max(stampOf(r), prev + EPS)));
-  }
-  function keysBefore(results: MamResult[], next: number): number[] {
-    const keys = new Array<number>(results.length);
-    for (let i = results.length - 1; i >= 0; i--) keys[i] = next = Math.min(stampOf(results[i]!), next - EPS);
-    return keys;
-  }
+  // Where each result goes: its stamp, and its place if we already have it (seen live, or our own
+  // message coming back by its origin-id). See archive-order.ts.
+  const placed = (accountId: AccountId, results: MamResult[]): Placed[] => results.map((r) => {
+    const originId = r.forwarded.getChild('origin-id', 'urn:xmpp:sid:0')?.attrs.id as string | undefined;
+    const known = deps.repo.sortKeyOfArchiveId(accountId, r.archiveId) ?? (originId ? deps.repo.sortKeyOfOwnOriginId(accountId, originId) : undefined);
+    return { ...(r.delayedAt !== undefined ? { stamp: r.delayedAt } : {}), ...(known !== undefined ? { known } : {}) };
+  });
 
   const lastState = new Map<AccountId, SyncStateView>();
   const emit = (accountId: AccountId, phase: 'catching-up' | 'synced' | 'failed', fetched: number, detail?: string) => {
@@ -139,8 +141,8 @@ export function createSyncService(deps: SyncDeps) {
         pending = queryPage(client, archiveJid, { after: last!.archiveId, max: pageSize });
         pending.catch(() => {}); // observed below, or abandoned if storing this page fails
       }
-      const keys = keysAfter(page.results, prevKey);
-      prevKey = keys.at(-1) ?? prevKey;
+      const keys = keysInArchiveOrder(placed(accountId, page.results), prevKey);
+      prevKey = Math.max(prevKey, ...keys);
       await deps.chats.ingest(page.results.map((r, i) => toCtx(accountId, own, r, true, keys[i]!, archiveJid)));
       fetched += page.results.length;
       if (last) setPointer(accountId, archiveJid, last.archiveId, last.delayedAt);
@@ -165,7 +167,7 @@ export function createSyncService(deps: SyncDeps) {
       } else if (!pointer?.last_id) {
         // A new device: only the latest page now; older pages when the user scrolls up.
         const { results } = await queryPage(client, own, { before: true, max: pageSize });
-        const keys = keysAfter(results, -Infinity);
+        const keys = keysInArchiveOrder(placed(accountId, results), -Infinity);
         await deps.chats.ingest(results.map((r, i) => toCtx(accountId, own, r, false, keys[i]!)));
         const last = results.at(-1);
         if (last) setPointer(accountId, own, last.archiveId, last.delayedAt);
@@ -219,7 +221,7 @@ export function createSyncService(deps: SyncDeps) {
       }
     }
     const { results } = await queryPage(client, roomJid, { before: true, max: pageSize });
-    const keys = keysAfter(results, -Infinity);
+    const keys = keysInArchiveOrder(placed(accountId, results), -Infinity);
     await deps.chats.ingest(results.map((r, i) => toCtx(accountId, own, r, false, keys[i]!, roomJid)));
     const last = results.at(-1);
     if (last) setPointer(accountId, roomJid, last.archiveId, last.delayedAt);
@@ -252,18 +254,36 @@ export function createSyncService(deps: SyncDeps) {
   }
 
   /**
-   * Older messages of one conversation from the archive, before the oldest one we have. Returns how
-   * many were stored; marks the conversation complete when the archive has nothing older.
+   * Older messages of one conversation from the archive, before the oldest one we have: a chat from the
+   * user's own archive (`with` the peer), a room from the room's own archive (XEP-0045 §7.2.15 points to
+   * XEP-0313; results accepted only from that room). Marks the conversation complete only when that
+   * archive says so.
    */
-  async function fetchOlder(accountId: AccountId, client: XmppClient, conversationId: string, peer: string, max: number): Promise<number> {
+  async function fetchOlder(accountId: AccountId, client: XmppClient, conv: { id: string; peer: string; kind: 'chat' | 'room' }, max: number): Promise<OlderResult> {
     const own = bareOf(client.jid?.toString());
-    if (!own || deps.repo.isArchiveComplete(conversationId)) return 0;
-    const oldest = deps.repo.oldestArchived(conversationId);
-    const { results, fin } = await queryPage(client, own, { with: peer, before: oldest?.stanzaId ?? true, max });
-    const keys = oldest ? keysBefore(results, oldest.sortKey) : keysAfter(results, -Infinity);
-    const done = await deps.chats.ingest(results.map((r, i) => toCtx(accountId, own, r, false, keys[i]!)));
-    if (fin.complete) deps.repo.setArchiveComplete(conversationId);
-    return done.length;
+    if (!own || deps.repo.isArchiveComplete(conv.id)) return { fetched: 0, complete: true };
+    const room = conv.kind === 'room';
+    const noHistory = { fetched: 0, complete: true, noServerHistory: true } as const;
+    if (room && deps.roomArchived?.(accountId, conv.peer) === false) return noHistory;
+    if (!room && archives.get(accountId) === false) return { fetched: 0, complete: true };
+    const archiveJid = room ? conv.peer : own;
+    const oldest = deps.repo.oldestArchived(conv.id);
+    let page: Awaited<ReturnType<typeof queryPage>>;
+    try {
+      page = await queryPage(client, archiveJid, { ...(room ? {} : { with: conv.peer }), before: oldest?.stanzaId ?? true, max });
+    } catch (err) {
+      // A room that keeps no archive says so with one of these (RFC 6120 §8.3.3); anything else (a
+      // timeout, a lost connection) may work later.
+      const condition = (err as { condition?: string }).condition;
+      if (room && (condition === 'feature-not-implemented' || condition === 'service-unavailable')) return noHistory;
+      throw err;
+    }
+    const { results, fin } = page;
+    const spots = placed(accountId, results);
+    const keys = oldest ? keysBefore(spots, oldest.sortKey) : keysInArchiveOrder(spots, -Infinity);
+    const done = await deps.chats.ingest(results.map((r, i) => toCtx(accountId, own, r, false, keys[i]!, archiveJid)));
+    if (fin.complete) deps.repo.setArchiveComplete(conv.id);
+    return { fetched: done.length, complete: fin.complete };
   }
 
   return {

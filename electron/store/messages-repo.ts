@@ -81,6 +81,12 @@ export const conversationIdOf = (accountId: string, peer: string) => `${accountI
  */
 const THEIRS = `direction = 'in' AND notice = 0`;
 
+/**
+ * The smallest step between two sort keys (milliseconds). Sort keys are epoch milliseconds, where a
+ * double still resolves about a quarter of a microsecond, so a thousandth is safely distinct.
+ */
+export const SORT_STEP = 0.001;
+
 export function createMessagesRepo(db: Db) {
   const getConv = db.prepare<[string], ConvRow>('SELECT * FROM conversations WHERE id = ?');
   // A conversation first seen as a chat (e.g. an invitation from the room) becomes a room once joined.
@@ -91,6 +97,11 @@ export function createMessagesRepo(db: Db) {
     VALUES (@id, @conversation_id, @direction, @body, @timestamp, @state, @origin_id, @stanza_id, @from_resource, @sort_key, @sender_nick,
       @encrypted, @sender_device, @sender_trust, @warning, @mentions_me, @notice)`);
   const setOccupantId = db.prepare('UPDATE messages SET occupant_id = ? WHERE id = ?');
+  const maxSortKey = db.prepare<[string], { k: number | null }>('SELECT max(sort_key) AS k FROM messages WHERE conversation_id = ?');
+  const sortKeyByStanzaId = db.prepare<[string, string], { sort_key: number }>(`SELECT m.sort_key FROM messages m JOIN conversations c ON c.id = m.conversation_id
+    WHERE c.account_id = ? AND m.stanza_id = ?`);
+  const sortKeyByOwnOriginId = db.prepare<[string, string], { sort_key: number }>(`SELECT m.sort_key FROM messages m JOIN conversations c ON c.id = m.conversation_id
+    WHERE c.account_id = ? AND m.direction = 'out' AND m.origin_id = ?`);
   const getMsg = db.prepare<[string], MsgRow>('SELECT * FROM messages WHERE id = ?');
 
   /**
@@ -130,13 +141,18 @@ export function createMessagesRepo(db: Db) {
      * returns the stored record, or undefined for a duplicate. Updates activity and unread together,
      * in one transaction.
      */
-    add: db.transaction((accountId: string, peer: string, m: NewMessage, opts?: { countUnread?: boolean; kind?: 'chat' | 'room' }): MessageRecord | undefined => {
+    add: db.transaction((accountId: string, peer: string, m: NewMessage, opts?: { countUnread?: boolean; kind?: 'chat' | 'room'; atEnd?: boolean }): MessageRecord | undefined => {
       const conv = ensureConversation(accountId, peer, m.timestamp, opts?.kind);
       const id = randomUUID();
+      // A message that happens now (sent, received live, a room notice) goes after everything the
+      // conversation already shows: archived messages before it may carry the server's clock, ahead of
+      // ours, and must never end up after it.
+      let sortKey = m.sortKey ?? m.timestamp;
+      if (m.sortKey === undefined || opts?.atEnd) sortKey = Math.max(sortKey, (maxSortKey.get(conv.id)?.k ?? -Infinity) + SORT_STEP);
       const res = insertMsg.run({
         id, conversation_id: conv.id, direction: m.direction, body: m.body, timestamp: m.timestamp, state: m.state,
         origin_id: m.originId ?? null, stanza_id: m.stanzaId ?? null, from_resource: m.fromResource ?? null,
-        sort_key: m.sortKey ?? m.timestamp,
+        sort_key: sortKey,
         sender_nick: m.senderNick ?? null,
         encrypted: m.encrypted ? 1 : 0, sender_device: m.senderDevice ?? null, sender_trust: m.senderTrust ?? null, warning: m.warning ?? null,
         mentions_me: m.mentionsMe ? 1 : 0,
@@ -173,11 +189,9 @@ export function createMessagesRepo(db: Db) {
       return r && msgFromRow(r);
     },
     /** The sort key of the message with this archive id, if we have it. */
-    sortKeyOfArchiveId(accountId: string, stanzaId: string): number | undefined {
-      const r = db.prepare<[string, string], { sort_key: number }>(`SELECT m.sort_key FROM messages m JOIN conversations c ON c.id = m.conversation_id
-        WHERE c.account_id = ? AND m.stanza_id = ?`).get(accountId, stanzaId);
-      return r?.sort_key;
-    },
+    sortKeyOfArchiveId: (accountId: string, stanzaId: string): number | undefined => sortKeyByStanzaId.get(accountId, stanzaId)?.sort_key,
+    /** The sort key of our own message with this origin-id, if we have it. */
+    sortKeyOfOwnOriginId: (accountId: string, originId: string): number | undefined => sortKeyByOwnOriginId.get(accountId, originId)?.sort_key,
     isArchiveComplete: (conversationId: string) =>
       (db.prepare<[string], { archive_complete: number }>('SELECT archive_complete FROM conversations WHERE id = ?').get(conversationId)?.archive_complete ?? 0) === 1,
     setArchiveComplete: (conversationId: string) => void db.prepare('UPDATE conversations SET archive_complete = 1 WHERE id = ?').run(conversationId),

@@ -32,7 +32,8 @@ describe('room notices in the message store', () => {
     expect(repo.lastIncoming(conversationId)?.stanzaId).toBe('arch-1');
     // Read on another device up to an earlier message: what counts as unread after it is Bob's
     // message only, not the notice between.
-    repo.add('acc', room, { ...base, body: 'first', timestamp: 500, stanzaId: 'arch-0', senderNick: 'Bob' }, { kind: 'room' });
+    // (An older message from the archive: it comes with its place, before the others.)
+    repo.add('acc', room, { ...base, body: 'first', timestamp: 500, sortKey: 500, stanzaId: 'arch-0', senderNick: 'Bob' }, { kind: 'room' });
     expect(repo.conversation(conversationId)?.unread).toBe(2);
     expect(repo.setUnreadAfterArchiveId(conversationId, 'arch-0')).toBe(true);
     expect(repo.conversation(conversationId)?.unread).toBe(1);

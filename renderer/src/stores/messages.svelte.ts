@@ -6,8 +6,10 @@ import type { VireoError } from '../../../shared/errors.js';
 
 export interface Thread {
   messages: MessageView[];
-  /** Older messages exist in the database. */
+  /** Older messages exist, in the database or in the server's archive. */
   hasMore: boolean;
+  /** Nothing older can come: the room keeps no history on the server. */
+  noServerHistory?: boolean;
   /** The newest page has been loaded. */
   loaded: boolean;
   loading: boolean;
@@ -31,20 +33,27 @@ function ids(list: MessageView[]): Set<string> {
   return set;
 }
 
-/** Merges by id (the later copy wins) and keeps timestamp order. */
+/**
+ * Merges by id (the later copy wins) and keeps the core's order (`order`, never the timestamp: a
+ * delayed message stays where the archive put it). An update of messages already shown (a receipt,
+ * a correction) replaces them in place without sorting the thread again.
+ */
 function merge(existing: MessageView[], incoming: MessageView[]): MessageView[] {
   const known = ids(existing);
-  // The common case: only new messages, none older than the newest shown (live ones, a burst).
+  // The common case: only new messages, none before the last one shown (live ones, a burst).
   let appendable = true;
-  let last = existing[existing.length - 1]?.timestamp ?? -Infinity;
+  let updatesOnly = true;
+  let last = existing[existing.length - 1]?.order ?? -Infinity;
   const seen = new Set<string>();
   for (const m of incoming) {
-    if (m.timestamp < last || known.has(m.id) || seen.has(m.id)) {
-      appendable = false;
-      break;
+    if (known.has(m.id)) appendable = false;
+    else updatesOnly = false;
+    if (!appendable && !updatesOnly) break;
+    if (appendable) {
+      if (m.order < last || seen.has(m.id)) appendable = false;
+      last = m.order;
+      seen.add(m.id);
     }
-    last = m.timestamp;
-    seen.add(m.id);
   }
   if (appendable) {
     const next = existing.concat(incoming);
@@ -54,9 +63,17 @@ function merge(existing: MessageView[], incoming: MessageView[]): MessageView[] 
     idsOf.set(next, known);
     return next;
   }
-  const byId = new Map(existing.map((m) => [m.id, m]));
-  for (const m of incoming) byId.set(m.id, m);
-  return [...byId.values()].sort((a, b) => a.timestamp - b.timestamp);
+  const byId = new Map(incoming.map((m) => [m.id, m]));
+  if (updatesOnly && incoming.every((m) => existing.find((e) => e.id === m.id)?.order === m.order)) {
+    const next = existing.map((m) => byId.get(m.id) ?? m);
+    idsOf.delete(existing);
+    idsOf.set(next, known);
+    return next;
+  }
+  const all = new Map(existing.map((m) => [m.id, m]));
+  for (const m of incoming) all.set(m.id, m);
+  // Array.prototype.sort is stable: equal orders keep the order they came in.
+  return [...all.values()].sort((a, b) => a.order - b.order);
 }
 
 export class MessagesStore {
@@ -122,6 +139,7 @@ export class MessagesStore {
       this.#patch(id, {
         messages: merge(t.messages, r.value.messages),
         hasMore: r.value.hasMore,
+        noServerHistory: !!r.value.noServerHistory,
         loaded: true,
         loading: false,
       });

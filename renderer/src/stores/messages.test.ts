@@ -1,4 +1,4 @@
-// The messages store merges what arrives (pages, live messages, updates) by id and in time order; a
+// The messages store merges what arrives (pages, live messages, updates) by id and in the core's order; a
 // burst of live messages is appended without re-sorting the thread.
 import { describe, expect, it } from 'vitest';
 import { api, setBridgeForTests } from '../lib/api.js';
@@ -23,14 +23,31 @@ describe('MessagesStore.add', () => {
     // The later copy of a message wins and keeps its place.
     s.add([{ ...b!, body: 'm2 edited' }]);
     expect(bodies(s)).toEqual(['m1', 'm2 edited', 'm3']);
-    // Older than the newest shown: sorted in.
-    s.add([{ ...d!, timestamp: 1500 }]);
+    // Placed before the newest shown by the core: sorted in.
+    s.add([{ ...d!, order: 1500 }]);
     expect(bodies(s)).toEqual(['m1', 'm4', 'm2 edited', 'm3']);
     // The same message twice in one batch, and again later: once.
     const e = message(BOB, { body: 'm5', timestamp: 9000 });
     s.add([e, e]);
     s.add([e]);
     expect(bodies(s)).toEqual(['m1', 'm4', 'm2 edited', 'm3', 'm5']);
+  });
+
+  it("keeps the core's order, not the stamps: a delayed message stays where the archive put it, and an update moves nothing", () => {
+    const s = store();
+    // The archive returned them in this order; the middle one carries an older (whole-second) stamp.
+    const a = message(BOB, { body: 'first', timestamp: 5000, order: 5000 });
+    const late = message(BOB, { body: 'delayed', timestamp: 1000, order: 5000.001 });
+    const c = message(BOB, { body: 'third', timestamp: 5000, order: 5000.002 });
+    s.add([a, late, c]);
+    expect(bodies(s)).toEqual(['first', 'delayed', 'third']);
+    // A receipt for the delayed one: it stays where it is.
+    const before = s.thread(convId(BOB)).messages;
+    s.add([{ ...late, state: 'read' }]);
+    const after = s.thread(convId(BOB)).messages;
+    expect(after.map((m) => m.body)).toEqual(['first', 'delayed', 'third']);
+    expect(after[1]?.state).toBe('read');
+    expect(after[0]).toBe(before[0]);
   });
 
   it('keeps up with a burst: 2,000 live messages one event each, in order, none twice', () => {

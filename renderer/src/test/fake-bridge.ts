@@ -124,6 +124,7 @@ export function room(jid: string, over: Partial<RoomView> = {}): RoomView {
 let seq = 0;
 export function message(peer: string, over: Partial<MessageView> = {}): MessageView {
   seq += 1;
+  const timestamp = over.timestamp ?? 1_700_000_000_000 + seq * 1000;
   return {
     id: `m${seq}` as MessageId,
     conversationId: convId(peer),
@@ -131,7 +132,9 @@ export function message(peer: string, over: Partial<MessageView> = {}): MessageV
     peer: peer as BareJid,
     direction: 'in',
     body: `hello ${seq}`,
-    timestamp: 1_700_000_000_000 + seq * 1000,
+    timestamp,
+    // As the core does for a message that happens now: its place is its time.
+    order: timestamp,
     state: 'received',
     ...over,
   };
