@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
 import { xml } from '@xmpp/client';
 import type { AccountId } from '../../shared/ids.js';
-import type { SyncStateView } from '../../shared/views.js';
+import type { ConnectionStateView, SyncStateView } from '../../shared/views.js';
 import type { Db } from '../store/db.js';
 import type { MessagesRepo } from '../store/messages-repo.js';
 import type { ChatService, IncomingCtx } from './chats.js';
@@ -118,10 +118,30 @@ export function createSyncService(deps: SyncDeps) {
   });
 
   const lastState = new Map<AccountId, SyncStateView>();
+  // Catch-up runs while a new session is set up, before the connection reports 'online'; the end of it
+  // ('synced' or 'failed') is held back until then, so that no account is ever shown synced while not
+  // yet online. What the connection said last, per account, and the end of a catch-up held back.
+  const connection = new Map<AccountId, ConnectionStateView['status']>();
+  const heldBack = new Map<AccountId, SyncStateView>();
+  deps.events.subscribe((name, payload) => {
+    if (name !== 'connection:state') return;
+    const { accountId, status } = payload as ConnectionStateView;
+    connection.set(accountId, status);
+    const held = heldBack.get(accountId);
+    if (status === 'online' && held) {
+      heldBack.delete(accountId);
+      // After every listener has heard 'online' (this one may have been subscribed before them).
+      queueMicrotask(() => publish(held));
+    } else if (status !== 'online' && status !== 'connecting') heldBack.delete(accountId); // that session is gone
+  });
+  const publish = (state: SyncStateView) => {
+    lastState.set(state.accountId, state);
+    deps.events.emit('sync:state', state);
+  };
   const emit = (accountId: AccountId, phase: 'catching-up' | 'synced' | 'failed', fetched: number, detail?: string) => {
     const state: SyncStateView = { accountId, phase, fetched, ...(detail ? { detail } : {}) };
-    lastState.set(accountId, state);
-    deps.events.emit('sync:state', state);
+    if (phase !== 'catching-up' && connection.get(accountId) !== 'online') heldBack.set(accountId, state);
+    else publish(state);
   };
 
   /**
