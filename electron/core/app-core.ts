@@ -120,8 +120,8 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   installReceipts({ chats, repo: messagesRepo, roster: rosterRepo, connections, log: createLogger('receipts') });
   const markers = installChatMarkers({
     chats, repo: messagesRepo, markers: createMarkersRepo(db), roster: rosterRepo, connections, events, log: createLogger('chat-markers'),
-    // XEP-0333 §8.1: a chat is caught up once the account's archive is, a room once we are back in it.
-    caughtUp: (conv) => sync.isSynced(conv.accountId) && (conv.kind !== 'room' || rooms.isJoined(conv.accountId, conv.peer)),
+    // XEP-0333 §8.1: a chat is caught up once the account's archive is, a room once its own archive is.
+    caughtUp: (conv) => sync.isSynced(conv.accountId) && (conv.kind !== 'room' || rooms.isCaughtUp(conv.accountId, conv.peer)),
   });
   const activity = createPresenceActivity({ connections });
   const readSync = installReadSync({ chats, repo: messagesRepo, connections, log: createLogger('read-sync') });
@@ -136,6 +136,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   });
   const retraction = installRetraction({ repo: messagesRepo, chats, rooms, connections, log: createLogger('retraction') });
   rooms.load(accountsRepo.list().map((a) => a.id));
+  rooms.onCaughtUp((accountId) => markers.flush(accountId));
   // Invitations, bookmarks (which rooms to join after sign-in, on every device) and self-pings.
   const invites = createRoomInvites({
     db, chats, rooms, connections, events, log: createLogger('room-invites'),

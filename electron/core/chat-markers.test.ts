@@ -167,7 +167,10 @@ describe('receiving markers for our messages', () => {
     for (const body of sent) {
       const m = await bob.must('chat:send', { conversationId: conv.id, body });
       ids[body] = m.originId!;
-      await bob.waitForEvent('message:updated', (u) => u.id === m.id && u.state === 'sent');
+    }
+    // Acknowledged by the server (expect.poll is for tests, not hooks).
+    for (const until = Date.now() + 20_000; (await states(bob, conv.id, sent)).some((st) => st !== 'sent'); await settle(100)) {
+      if (Date.now() > until) throw new Error(`not sent: ${(await states(bob, conv.id, sent)).join(', ')}`);
     }
   });
   /** Carol says something after the markers: once it is here, the markers before it were handled. */
@@ -212,10 +215,13 @@ describe('receiving markers for our messages', () => {
 });
 
 describe('markers in a room', () => {
+  const room = () => `tea@${server.mucDomain}`;
+  let frank: Peer;
+
   it("marks with the room's stanza-id, and one occupant's marker does not make our message read", async () => {
     const room = `tea@${server.mucDomain}`;
     const bobRoom = await bob.must('rooms:join', { accountId: bobAcc.id, room, nick: 'Bob' });
-    const frank = await peer('frank');
+    frank = await peer('frank');
     let mark = bob.mark();
     await frank.client.send(xml('presence', { to: `${room}/Frank` }, xml('x', { xmlns: 'http://jabber.org/protocol/muc' })));
     await bob.waitForEvent('room:updated', (r) => r.jid === room && r.occupants.some((o) => o.nick === 'Frank'), 10_000, mark);
@@ -249,5 +255,43 @@ describe('markers in a room', () => {
     await bob.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'lovely'), 10_000, mark);
     const history = await bob.must('chat:history', { conversationId: bobRoom.conversationId, limit: 50 });
     expect(history.messages.find((m) => m.id === mine.id)!.state).toBe('sent');
+  });
+
+  it("sends none for the room's archive pages while it catches up after a rejoin, and one once caught up", async () => {
+    const gina = await startTestCore({ archivePageSize: 5 });
+    try {
+      const acc = await addSyncedAccount(gina, server, 'dave', 'dave-pw');
+      const joined = await gina.must('rooms:join', { accountId: acc.id, room: room(), nick: 'Dave' });
+      // Something said while Dave is there: the room's archive position is remembered from it.
+      let mark = gina.mark();
+      await frank.client.send(xml('message', { to: room(), type: 'groupchat', id: 'g-0' }, xml('body', {}, 'hello Dave'), xml('markable', { xmlns: NS })));
+      await gina.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'hello Dave'), 10_000, mark);
+      await gina.must('accounts:disconnect', { accountId: acc.id });
+      for (let i = 1; i <= 12; i++) {
+        await frank.client.send(xml('message', { to: room(), type: 'groupchat', id: `g-${i}` }, xml('body', {}, `room news ${i}`), xml('markable', { xmlns: NS })));
+      }
+      await expect.poll(() => frank.got.some((el) => el.getChildText('body') === 'room news 12'), { timeout: 10_000 }).toBe(true);
+      const last = frank.got.find((el) => el.getChildText('body') === 'room news 12')!;
+      const lastSid = last.getChildren('stanza-id', 'urn:xmpp:sid:0').find((e) => e.attrs.by === room())!.attrs.id as string;
+      // The room is open on the screen: every page that arrives is read at once.
+      const off = gina.core.events.subscribe((name, payload) => {
+        if (name === 'message:added' && (payload as { conversationId: string }[]).some((m) => m.conversationId === joined.conversationId)) {
+          void gina.call('chat:mark-read', { conversationId: joined.conversationId });
+        }
+      });
+      const fromDave = () => frank.got.filter((el) => el.attrs.from === `${room()}/Dave`).flatMap((el) => el.getChildren('displayed', NS).map((d) => d.attrs.id as string));
+      try {
+        mark = gina.mark();
+        await gina.must('accounts:connect', { accountId: acc.id });
+        await gina.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'room news 12'), 20_000, mark);
+        await expect.poll(fromDave, { timeout: 10_000 }).not.toEqual([]);
+        await settle();
+        expect(fromDave()).toEqual([lastSid]);
+      } finally {
+        off();
+      }
+    } finally {
+      await gina.stop();
+    }
   });
 });

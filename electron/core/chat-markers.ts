@@ -153,10 +153,11 @@ export function installChatMarkers(deps: ChatMarkersDeps) {
   }
   deps.events.subscribe((name, payload) => {
     if (name === 'sync:state' && (payload as Events['sync:state']).phase === 'synced') flush((payload as Events['sync:state']).accountId);
-    if (name === 'room:updated' && (payload as Events['room:updated']).state === 'joined') flush((payload as Events['room:updated']).accountId);
   });
 
   return {
+    /** A chat's history has caught up (a room's, after a join): what was read meanwhile is marked now. */
+    flush,
     /**
      * The user read the chat: one displayed marker for the newest message that asked for one (§6: it
      * covers all before it) — after catch-up (§8.1), else when catch-up is done.

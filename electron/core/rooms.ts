@@ -147,6 +147,8 @@ export function createRoomService(deps: RoomsDeps) {
   const joinedHooks: ((accountId: AccountId, jid: string, nick: string) => void)[] = [];
   const leftHooks: ((accountId: AccountId, jid: string) => void)[] = [];
   const removedHooks: ((accountId: AccountId, jid: string, why: RemovalReason) => void)[] = [];
+  /** A room's history reached its newest message after a join (chat-markers.ts waits for it). */
+  const caughtUpHooks: ((accountId: AccountId, jid: string) => void)[] = [];
   // One update per room per turn of the event loop: a room filling up (or a rejoin) brings hundreds of
   // presences at once, and sending the whole room after each of them cost the page 13 MB of JSON for a
   // 500-person room (bench:room).
@@ -426,7 +428,10 @@ export function createRoomService(deps: RoomsDeps) {
     caughtUp.delete(k);
     void deps.sync
       .catchUpRoom(accountId, client, jid)
-      .then(() => caughtUp.add(k))
+      .then(() => {
+        caughtUp.add(k);
+        for (const hook of caughtUpHooks) hook(accountId, r.jid);
+      })
       .catch((err: Error) => deps.log.info(`room history not fetched: ${err.message}`));
     return ok(view(r));
   }
@@ -469,6 +474,9 @@ export function createRoomService(deps: RoomsDeps) {
     onLeft: (hook: (accountId: AccountId, jid: string) => void) => void leftHooks.push(hook),
     /** The room removed the user (kicked, banned, destroyed…; or refused the rejoin after sign-in: banned, members only). */
     onRemoved: (hook: (accountId: AccountId, jid: string, why: RemovalReason) => void) => void removedHooks.push(hook),
+    /** The room's history was caught up to its newest message (after each join). */
+    onCaughtUp: (hook: (accountId: AccountId, jid: string) => void) => void caughtUpHooks.push(hook),
+    isCaughtUp: (accountId: string, jid: string): boolean => caughtUp.has(key(accountId, jid)),
     /** The rooms the user is in, as kept in the database (rejoined after each sign-in). */
     saved: (accountId: AccountId): RoomToJoin[] => saved(accountId),
     /** The password that let us into the room (memory only), for invitations. */
