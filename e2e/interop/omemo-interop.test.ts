@@ -11,7 +11,7 @@ import { startProsody, type ProsodyServer } from '../fixtures/prosody.js';
 import { addSyncedAccount, startTestCore, type TestCore } from '../fixtures/core-harness.js';
 import {
   checkPeerInstalled, makePeerWorkDir, presubscribe, startEchoBot, startSender,
-  type EchoBotOptions, type PeerProcess, type ReceivedEvent, type SenderOptions, type SentEvent,
+  type BundleEvent, type EchoBotOptions, type PeerProcess, type PrekeyAttrDroppedEvent, type ReceivedEvent, type SenderOptions, type SentEvent,
 } from '../fixtures/omemo-peer.js';
 import type { AccountView, ConversationView, DeviceTrust, MessageView, OmemoDeviceView, OmemoOwnView } from '../../shared/views.js';
 import type { BareJid } from '../../shared/ids.js';
@@ -355,5 +355,50 @@ describe('OMEMO interop: Vireo ↔ python-omemo/oldmemo peer', () => {
     const bot = await echoBot(w, { user: 'bot', accessModel: '', noFallbackBody: true });
     const conv = await openEncryptedChat(w, bot);
     await roundTrip(w, bot, conv, 'echo without a body');
+  }, TEST_TIMEOUT);
+
+  // What real clients do on the wire (the peer's README, "Switches"), one switch per test.
+
+  it('(h) a peer whose prekey and signed prekey ids start at 0: Vireo writes first, from its bundle; the peer decrypts and answers', async () => {
+    const w = await setUp({ peers: ['bot'], contacts: ['bot'] });
+    // Only prekey 0 is published: Vireo's session must start from signed prekey 0 and prekey 0.
+    const bot = await echoBot(w, { user: 'bot', accessModel: '', keyIdsFromZero: true, publishPrekeys: 1 });
+    const published = bot.events.find((e): e is BundleEvent => e.event === 'bundle');
+    expect(published, 'precondition: the peer published signed prekey 0 and prekey 0 only').toMatchObject({ signed_pre_key_id: 0, pre_key_ids: [0], pre_keys: 1 });
+    const conv = await openEncryptedChat(w, bot);
+    await roundTrip(w, bot, conv, 'Vireo speaks first');
+    await roundTrip(w, bot, conv, 'and the session goes on');
+    expect(bot.events.filter((e) => ['decrypt_error', 'not_for_us', 'plaintext_unencrypted'].includes(e.event))).toEqual([]);
+  }, TEST_TIMEOUT);
+
+  it('(i) a session started without prekey="true": Vireo reads it, and the peer reads Vireo\'s answer', async () => {
+    const w = await setUp({ peers: ['alice'], contacts: ['alice'] });
+    const mark = w.t!.mark();
+    const s = await sender(w, { user: 'alice', accessModel: '', noPrekeyAttr: true, messages: ['no prekey flag'], expectText: 'read you' });
+    await s.waitFor<PrekeyAttrDroppedEvent>((e) => e.event === 'prekey_attr_dropped' && e.rid === w.own!.deviceId, 20_000);
+    const m = await incoming(w, s.jid, (x) => x.body === 'no prekey flag' || !!x.warning, '"no prekey flag"', mark, s);
+    expectDecrypted(m, 'no prekey flag');
+    const toVireo = (await sentStanzas(s)).filter((x) => x.includes('<encrypted') && x.includes(`rid="${w.own!.deviceId}"`));
+    expect(toVireo.length, 'precondition: the peer wrote to Vireo').toBeGreaterThan(0);
+    expect(toVireo.every((x) => !x.includes('prekey=')), 'precondition: no prekey attribute on the wire').toBe(true);
+    const conv = await w.t!.must('chat:open', { accountId: w.account!.id, peer: s.jid as BareJid });
+    await w.t!.must('chat:send', { conversationId: conv.id, body: 'read you' });
+    await s.waitForText('read you', 40_000);
+    expect((await s.exited(60_000)).code).toBe(0);
+  }, TEST_TIMEOUT);
+
+  it('(j) an <encrypted/> with no key for Vireo: shown with a warning in words, once, never its text', async () => {
+    const w = await setUp({ peers: ['alice'], contacts: ['alice'] });
+    await vireoKnowsDevice(w, w.vireoJid, w.own!.deviceId);
+    const mark = w.t!.mark();
+    const s = await sender(w, { user: 'alice', accessModel: '', noKeyForRecipient: true, messages: ['only for my other devices'], wait: 3 });
+    const sent = await s.waitFor<SentEvent>((e) => e.event === 'sent', 20_000);
+    expect(sent.rids, 'precondition: no key for Vireo\'s device').not.toContain(w.own!.deviceId);
+    const m = await incoming(w, s.jid, (x) => x.encrypted === true || !!x.warning, 'the message with no key for Vireo', mark, s);
+    expect(m.warning).toMatch(/not encrypted for this device/);
+    expect(m.body).not.toContain('only for my other devices');
+    await s.exited(60_000);
+    await new Promise((r) => setTimeout(r, 1500)); // a copy from the archive would come now
+    expect(addedFrom(w, s.jid, mark).filter((x) => x.direction === 'in')).toHaveLength(1);
   }, TEST_TIMEOUT);
 });
