@@ -122,3 +122,75 @@ describe('malformed XML from the server', () => {
     console.log(`hostile-stream: stanza over 1 MiB: back and a new message received in ${ms} ms`);
   });
 });
+
+describe('a forged XEP-0198 count (more stanzas handled than were sent)', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** Replace the first match of `re` in a chunk going `direction`, once; tells when it happened. */
+  function once(v: Victim, direction: 'up' | 'down', re: RegExp, to: (...m: string[]) => string, armed: () => boolean = () => true) {
+    const done = { at: 0 };
+    const remove = v.proxy.rewrite(direction, (chunk) => {
+      if (done.at || !armed() || !re.test(chunk)) return undefined;
+      done.at = Date.now();
+      remove();
+      return chunk.replace(re, to);
+    });
+    return done;
+  }
+  const plusThousand = (_all: string, head: string, q: string, h: string) => `${head}${q}${Number(h) + 1000}${q}`;
+
+  /** The message reaches Bob exactly once within 10 s of `since`, and ends "sent" (only once the server really has it). */
+  async function delivered(v: Victim, id: string, body: string, since: number) {
+    await bob.waitForEvent('message:added', (ms) => ms.some((m) => m.body === body), 10_000);
+    const ms = Date.now() - since;
+    expect(ms).toBeLessThan(10_000);
+    await expect.poll(async () => (await alice.must('chat:history', { conversationId: v.toBob.id, limit: 50 })).messages.find((m) => m.id === id)?.state, { timeout: 10_000 }).toBe('sent');
+    const atBob = (await bob.must('chat:history', { conversationId: v.fromBob.id, limit: 50 })).messages.filter((m) => m.body === body);
+    expect(atBob).toHaveLength(1);
+    // XEP-0198 §5: <undefined-condition/> with <handled-count-too-high h send-count/>.
+    expect(v.upstream()).toMatch(/<stream:error[^>]*><undefined-condition xmlns=['"]urn:ietf:params:xml:ns:xmpp-streams['"]\/><handled-count-too-high xmlns=['"]urn:xmpp:sm:3['"] h=['"]\d+['"] send-count=['"]\d+['"]\/>/);
+    return ms;
+  }
+
+  it("<a h/>: the message the server never got is not marked sent, and goes out again at once on the next stream", async () => {
+    const v = await victim();
+    await alice.must('chat:set-encryption', { conversationId: v.toBob.id, mode: 'plain' });
+    // Someone in the middle swallows the message, then claims the server handled far more than was sent.
+    const dropped = once(v, 'up', /<message\b(?:(?!<message\b)[\s\S])*?<body>forged-a<\/body>[\s\S]*?<\/message>/, () => '');
+    const forged = once(v, 'down', /(<a\s[^>]*\bh=)(['"])(\d+)\2/, plusThousand, () => dropped.at > 0);
+    const m = await alice.must('chat:send', { conversationId: v.toBob.id, body: 'forged-a' });
+    await expect.poll(() => forged.at, { timeout: 5000 }).toBeGreaterThan(0);
+    const ms = await delivered(v, m.id, 'forged-a', forged.at);
+    console.log(`hostile-stream: forged <a h/>: the message reached the contact ${ms} ms after the forged count`);
+  });
+
+  it('<resumed h/>: the resumption is refused, nothing is marked sent from it, and a new session sends the message', async () => {
+    const v = await victim();
+    await alice.must('chat:set-encryption', { conversationId: v.toBob.id, mode: 'plain' });
+    const forged = once(v, 'down', /(<resumed\s[^>]*\bh=)(['"])(\d+)\2/, plusThousand);
+    // The link dies silently while the message is written: it never reaches the server.
+    v.proxy.blackhole();
+    const m = await alice.must('chat:send', { conversationId: v.toBob.id, body: 'forged-resumed' });
+    await sleep(300);
+    v.proxy.cutAll();
+    v.proxy.resume();
+    await expect.poll(() => forged.at, { timeout: 10_000 }).toBeGreaterThan(0);
+    const ms = await delivered(v, m.id, 'forged-resumed', forged.at);
+    console.log(`hostile-stream: forged <resumed h/>: the message reached the contact ${ms} ms after the forged count`);
+  });
+
+  it('<failed h/>: nothing is marked sent from it, and the new session sends the message', async () => {
+    const v = await victim();
+    await alice.must('chat:set-encryption', { conversationId: v.toBob.id, mode: 'plain' });
+    // The resumption fails (an unknown previd), and the <failed/> claims a count far above what was sent.
+    once(v, 'up', /(<resume\s[^>]*\bprevid=)(['"])[^'"]*\2/, (_all, head, q) => `${head}${q}unknown${q}`);
+    const forged = once(v, 'down', /<failed\b[^>]*xmlns=['"]urn:xmpp:sm:3['"][^>]*>/, (all) => all.replace(/\s+h=(['"])\d+\1/, '').replace('<failed', "<failed h='1000000'"));
+    v.proxy.blackhole();
+    const m = await alice.must('chat:send', { conversationId: v.toBob.id, body: 'forged-failed' });
+    await sleep(300);
+    v.proxy.cutAll();
+    v.proxy.resume();
+    await expect.poll(() => forged.at, { timeout: 10_000 }).toBeGreaterThan(0);
+    const ms = await delivered(v, m.id, 'forged-failed', forged.at);
+    console.log(`hostile-stream: forged <failed h/>: the message reached the contact ${ms} ms after the forged count`);
+  });
+});

@@ -99,6 +99,41 @@ describe('stream management', () => {
     });
   }
 
+  it('an <a h/> above what was sent acknowledges nothing and ends the stream with handled-count-too-high (XEP-0198 §5)', async () => {
+    const h = harness({ iq: `<iq type='result' id='x'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@example.test/r</jid></bind></iq>` });
+    await h.negotiate();
+    await h.deliver(`<enabled xmlns='urn:xmpp:sm:3' id='s1' resume='true'/>`);
+    for (const id of ['m1', 'm2']) await h.entity.send(msg(id));
+    const acked: string[] = [];
+    h.sm.on('acked', (els: Element[]) => acked.push(...els.map((e) => e.attrs.id as string)));
+    await h.deliver(`<a xmlns='urn:xmpp:sm:3' h='3'/>`);
+    expect(acked).toEqual([]);
+    expect(h.sm.unacked().map((e) => e.attrs.id)).toEqual(['m1', 'm2']);
+    expect(h.entity.sent.at(-1)).toBe(
+      `<stream:error xmlns:stream="http://etherx.jabber.org/streams"><undefined-condition xmlns="urn:ietf:params:xml:ns:xmpp-streams"/>`
+      + `<handled-count-too-high xmlns="urn:xmpp:sm:3" h="3" send-count="2"/></stream:error>`,
+    );
+    expect(h.entity.socket.destroyed).toBe(true);
+  });
+
+  it('a <resumed h/> above what was sent is refused: nothing acknowledged, and the next stream is a new session that reports both as lost', async () => {
+    const bind = `<iq type='result' id='x'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@example.test/r</jid></bind></iq>`;
+    const h = harness({ iq: bind, resume: `<resumed xmlns='urn:xmpp:sm:3' previd='s1' h='7'/>` });
+    await h.negotiate();
+    await h.deliver(`<enabled xmlns='urn:xmpp:sm:3' id='s1' resume='true'/>`);
+    for (const id of ['m1', 'm2']) await h.entity.send(msg(id));
+    h.entity.emit('disconnect');
+    const events: Record<string, string[]> = { acked: [], lost: [] };
+    h.sm.on('acked', (els: Element[]) => events.acked!.push(...els.map((e) => e.attrs.id as string)));
+    h.sm.on('lost', (els: Element[]) => events.lost!.push(...els.map((e) => e.attrs.id as string)));
+    await expect(h.negotiate()).rejects.toThrow(/more messages than were sent/);
+    expect(h.entity.sent.at(-1)).toContain('<handled-count-too-high xmlns="urn:xmpp:sm:3" h="7" send-count="2"/>');
+    h.entity.emit('disconnect');
+    await h.negotiate();
+    expect(events).toEqual({ acked: [], lost: ['m1', 'm2'] });
+    expect(h.entity.sent.at(-1)).toContain('<enable');
+  });
+
   /** m1 and m2 sent, the connection drops, the server resumes having m1 only (m2 is written again). */
   async function resumedWithM2Unacked() {
     const bind = `<iq type='result' id='x'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@example.test/r</jid></bind></iq>`;
