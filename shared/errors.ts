@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'already-exists',
   'invalid-jid',
   'auth-failed',            // the server rejected the user name or password
+  'password-unusable',      // the password has characters SASLprep (RFC 4013) forbids: it cannot be sent
   'server-unreachable',     // DNS failure, connection refused, timeout
   'proxy-unreachable',      // the HTTP proxy (HTTPS_PROXY or the system's) could not be reached
   'proxy-auth-required',    // the proxy wants a (different) user name and password

@@ -24,7 +24,7 @@ export interface LoginTarget {
 }
 
 /** Failures that retrying cannot fix: the user must act (password, certificate, server setup). */
-const FATAL = new Set(['auth-failed', 'certificate-invalid', 'tls-required', 'no-sasl-mechanism', 'sasl-downgrade', 'password-required', 'keychain-unavailable']);
+const FATAL = new Set(['auth-failed', 'password-unusable', 'certificate-invalid', 'tls-required', 'no-sasl-mechanism', 'sasl-downgrade', 'password-required', 'keychain-unavailable']);
 
 export interface ConnectionsDeps {
   events: EventBus;

@@ -50,3 +50,13 @@ describe('SASL with a remembered mechanism', () => {
     expect(s.sent.map((e) => e.attrs.mechanism)).toEqual([used]);
   });
 });
+
+describe('SASL with a password SASLprep forbids (RFC 4013)', () => {
+  it('is refused in words before anything is sent', async () => {
+    const s = stream();
+    const err = await authenticate(s.entity, ['SCRAM-SHA-1'], { username: 'alice', password: 'pass\u0007word' }).catch((e: unknown) => e);
+    expect((err as XmppFailure).code).toBe('password-unusable');
+    expect((err as XmppFailure).message).toContain('U+0007');
+    expect(s.sent).toEqual([]);
+  });
+});

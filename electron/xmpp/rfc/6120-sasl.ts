@@ -5,6 +5,7 @@
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { createScramSession, SCRAM_MECHANISMS, type SaltedPasswordCache } from '../sasl/scram.js';
+import { saslprep } from '../sasl/saslprep.js';
 import { XmppFailure } from '../errors.js';
 
 export const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
@@ -79,6 +80,13 @@ export async function authenticate(entity: SaslEntity, offered: string[], creds:
     throw reply.is('failure', NS_SASL) ? failureFrom(reply) : new XmppFailure('server-error', `unexpected ${reply.name}`);
   }
 
+  // RFC 5802 §2.2: the password is hashed after SASLprep (RFC 4013), as the server does with the one it
+  // keeps. One SASLprep forbids cannot match anything there: say so before sending anything.
+  try {
+    saslprep(creds.password);
+  } catch (err) {
+    throw new XmppFailure('password-unusable', (err as Error).message);
+  }
   const scram = createScramSession(SCRAM_MECHANISMS[mechanism]!, creds.username, creds.password, undefined, creds.cache);
   let reply = await entity.sendReceive(xml('auth', { xmlns: NS_SASL, mechanism }, b64(scram.clientFirst())));
   if (reply.is('failure', NS_SASL)) throw failureFrom(reply);

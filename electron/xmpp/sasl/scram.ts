@@ -4,6 +4,7 @@
 // pass a cache, owned by one account and one password, so that reconnects skip PBKDF2 entirely (as
 // Conversations does); nothing is cached globally.
 import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
+import { saslprep } from './saslprep.js';
 
 export type ScramHash = 'sha1' | 'sha256' | 'sha512';
 export const SCRAM_MECHANISMS: Record<string, ScramHash> = {
@@ -22,10 +23,6 @@ export function escapeUsername(name: string): string {
   return name.replace(/=/g, '=3D').replace(/,/g, '=2C');
 }
 
-/** RFC 5802 §2.2 requires SASLprep (RFC 4013); NFKC is its normalisation step. */
-function prepPassword(password: string): string {
-  return password.normalize('NFKC');
-}
 
 function parseAttributes(message: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -48,7 +45,7 @@ function saltedPassword(hash: ScramHash, password: string, salt: Buffer, iterati
   const hit = cache?.get(key);
   if (hit) return Promise.resolve(hit);
   return new Promise((resolve, reject) =>
-    pbkdf2(prepPassword(password), salt, iterations, HASH_LEN[hash], hash, (err, derived) => {
+    pbkdf2(saslprep(password), salt, iterations, HASH_LEN[hash], hash, (err, derived) => {
       if (err) return reject(err);
       cache?.set(key, derived);
       resolve(derived);

@@ -39,6 +39,10 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
     title: 'The server rejected the user name or password.',
     action: 'Check them and try again.',
   },
+  'password-unusable': {
+    title: 'This password contains a character that cannot be used to sign in (a control character, or right-to-left and left-to-right text mixed), so Vireo did not send it.',
+    action: 'Check the password for characters pasted by mistake, or set a new one with your server.',
+  },
   'server-unreachable': {
     title: 'Vireo could not reach the server.',
     action: 'Check the address and your network, or set the host and port under Advanced.',
@@ -182,6 +186,7 @@ export function errorText(error: Pick<VireoError, 'code'>): ErrorText {
 // a password field right there, or the keychain that worked before needs unlocking).
 const SAVED_ACCOUNT_ACTION: Partial<Record<ErrorCode, string>> = {
   'auth-failed': 'Enter the current password below to connect again.',
+  'password-unusable': 'Enter the password again below (without invisible characters) to connect.',
   'keychain-unavailable': 'Make sure your keychain is running and unlocked, then press Retry.',
 };
 
