@@ -53,8 +53,11 @@ export function installChatMarkers(deps: ChatMarkersDeps) {
     const marked = markers.incomingByMarkerId(conv.id, id);
     // Marked there: this device sends no marker for it (or anything before it) again.
     if (marked) markers.advanceSentMarker(conv.id, marked);
-    // Read up to the marked message; anything newer stays unread.
-    if (ctx.source === 'carbon' && conv.unread > 0 && repo.setUnreadAfter(conv.id, { originId: id })) chats.emitConversation(conv.id);
+    // Read up to the marked message; anything newer stays unread. (The marker names the message's own
+    // 'id', which is not always its origin-id: found by the id it was stored as markable with.)
+    const rec = marked ? repo.get(marked) : undefined;
+    const by = rec?.stanzaId ? { stanzaId: rec.stanzaId } : { originId: rec?.originId ?? id };
+    if (ctx.source === 'carbon' && conv.unread > 0 && repo.setUnreadAfter(conv.id, by)) chats.emitConversation(conv.id);
   }
 
   chats.pipeline.use({
@@ -125,8 +128,12 @@ export function installChatMarkers(deps: ChatMarkersDeps) {
 
   async function send(conv: ConversationRecord, messageId: string): Promise<void> {
     const markerId = markers.markerIdOf(messageId);
+    if (!markerId) return;
     const client = deps.connections.client(conv.accountId);
-    if (!markerId || !client || client.status !== 'online') return;
+    if (!client || client.status !== 'online') {
+      deferred.set(conv.id, messageId); // sent after the next catch-up
+      return;
+    }
     let stanza;
     if (conv.kind === 'room') {
       stanza = buildDisplayed(conv.peer, markerId, 'groupchat');
