@@ -82,4 +82,26 @@ describe('browser host', () => {
     expect(messages).toContainEqual({ event: 'accounts:changed', payload: [] });
     ws.close();
   });
+
+  it('closes a socket that sends a frame over 1 MiB, and keeps serving the others', async () => {
+    // In the real host an 'error' nobody listens to is an uncaught exception that ends the process.
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
+    const big = await openSocket({});
+    const other = await openSocket({});
+    const closed = new Promise<number>((resolve) => big.once('close', (code) => resolve(code)));
+    big.on('error', () => {}); // the host closes it: that is the point
+    big.send(JSON.stringify({ id: 1, command: 'chat:send', input: { body: 'x'.repeat(1024 * 1024 + 1) } }));
+    expect(await closed).toBe(1009); // RFC 6455 §7.4.1: message too big
+    const answered = new Promise((resolve) => other.once('message', (d) => resolve(JSON.parse(d.toString()))));
+    other.send(JSON.stringify({ id: 9, command: 'app:info', input: {} }));
+    expect(await answered).toMatchObject({ id: 9, result: { ok: true } });
+    expect((await get('/')).status).toBe(200);
+    const fresh = await openSocket({});
+    fresh.close();
+    other.close();
+    process.off('uncaughtException', onUncaught);
+    expect(uncaught).toEqual([]);
+  });
 });

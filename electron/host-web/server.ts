@@ -78,12 +78,17 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
 
   const wss = new WebSocketServer({
     noServer: true,
+    // 1 MiB: the largest command input is chat:send's body of MAX_MESSAGE_LENGTH (100,000) UTF-16 units,
+    // at most 6 bytes each as JSON ("\u0000"), so 600,000 bytes plus the envelope. Media never travels
+    // in these frames. A bigger frame is refused by ws, which then emits 'error' on that socket.
     maxPayload: 1024 * 1024,
     handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith('vireo.') && sameToken(p.slice(6), token)) ?? false,
   });
   const sockets = new Set<WebSocket>();
 
   server.on('upgrade', (req, socket, head) => {
+    // A reset while the upgrade is refused or under way must not end the host (no listener = a crash).
+    socket.on('error', () => socket.destroy());
     const origin = req.headers.origin ?? '';
     const host = req.headers.host ?? '';
     const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
@@ -97,6 +102,12 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      // A frame over maxPayload, bad UTF-8, a broken frame: ws reports it here (an 'error' without a
+      // listener would be an uncaught exception that ends the host). Only this socket is closed.
+      ws.on('error', (err: Error) => {
+        log.warn(`closed a browser connection: ${err.message}`);
+        ws.terminate();
+      });
       ws.on('message', async (data) => {
         let msg: { id?: unknown; command?: unknown; input?: unknown };
         try {
