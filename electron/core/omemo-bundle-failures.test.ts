@@ -14,7 +14,8 @@ import { closeClient, createXmppClient, type XmppClient } from '../xmpp/client.j
 import { buildPublish, NS_PUBSUB_EVENT } from '../omemo/pep.js';
 import { buildBundlePublish, buildDeviceListPublish, bundleNode, NS_AXOLOTL, type LegacyBundle } from '../omemo/legacy/wire.js';
 import type { AccountView, MessageView } from '../../shared/views.js';
-import { createBundleFailures, FIRST_RETRY_MS, LONGEST_RETRY_MS } from './omemo-bundle-failures.js';
+import { createBundleFailures, FIRST_RETRY_MS, LONGEST_RETRY_MS, type BundleFailure } from './omemo-bundle-failures.js';
+import { noSessionText } from './omemo-messages.js';
 
 describe('when a failed bundle is asked for again', () => {
   it('after 1 min, then 2, 4 … doubling up to 1 h; at once after clear', () => {
@@ -42,6 +43,23 @@ describe('when a failed bundle is asked for again', () => {
     expect(f.waiting('a', 'c|x', 7)).toBe(true);
     f.clearAccount('a');
     expect(f.get('a', 'c|x', 7)).toBeUndefined();
+  });
+});
+
+describe('the sentence when no device of a contact could get a session', () => {
+  const f = (reason: BundleFailure['reason'], detail?: string): BundleFailure => ({ reason, ...(detail ? { detail } : {}), count: 1, retryAt: 0 });
+  it('puts Vireo’s own trouble first and asks the contact for nothing then', () => {
+    const mixed = noSessionText('c@x', [f('missing'), undefined, f('unreadable')]);
+    expect(mixed).toMatch(/^Not sent: Vireo could not read the encryption keys that c@x’s devices published\./);
+    const rejected = noSessionText('c@x', [f('refused', 'forbidden'), f('rejected', 'device 5: Invalid signature')]);
+    expect(rejected).toBe('Not sent: Vireo could not start an encrypted session with the keys of c@x’s devices (device 5: Invalid signature). ' +
+      'Vireo asks for them again in a while; to send now, turn encryption off for this chat, then retry.');
+    for (const s of [mixed, rejected]) expect(s).not.toMatch(/ask them|open their app/i);
+  });
+  it('says the server refused, or that no keys are published, only when that is what happened', () => {
+    expect(noSessionText('c@x', [f('missing'), f('refused', 'not-authorized')])).toMatch(/it answered “not-authorized”/);
+    expect(noSessionText('c@x', [f('missing')])).toMatch(/c@x’s devices have not published their encryption keys/);
+    expect(noSessionText('c@x', [undefined])).toBe('Not sent: there is no encrypted session with c@x’s devices yet. Retry in a moment.');
   });
 });
 
