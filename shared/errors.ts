@@ -36,6 +36,7 @@ export const ERROR_CODES = [
   'room-kicked',            // a moderator removed the user from the room (XEP-0045 §8.2, status 307)
   'room-destroyed',         // the room's owner closed the room (XEP-0045 §10.9)
   'room-removed',           // the room service removed the user (affiliation change, shutdown, technical error)
+  'room-config-failed',     // a room the user created is still locked: the server did not take its configuration
   'room-forbidden',         // the room refused an action the user's role or affiliation does not allow (XEP-0045 §5)
   'timeout',
   'omemo-no-devices',       // the contact has no OMEMO device: an encrypted message cannot reach them

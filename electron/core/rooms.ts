@@ -261,12 +261,30 @@ export function createRoomService(deps: RoomsDeps) {
           // A new room is locked until configured: accept the default configuration (§10.1.2), unless
           // the user asked to configure it first (§10.1.3, see room-admin.ts).
           if (isRoomCreated(p) && r.reserved) r.locked = true;
-          else if (isRoomCreated(p)) void deps.connections.client(accountId)?.iqCaller.request(xml('iq', { type: 'set', to: r.jid }, buildInstantRoom()), 15_000).catch(() => {});
+          else if (isRoomCreated(p)) void acceptDefaults(accountId, r);
         }
       }
     }
     emit(r);
     return true;
+  }
+
+  /**
+   * §10.1.2: a room we created by joining stays locked — nobody else can enter — until its owner
+   * accepts the default configuration. If the server does not take it, say so and keep the room
+   * locked, with the ways out the locked room offers: set it up, or do not create it.
+   */
+  async function acceptDefaults(accountId: AccountId, r: Room): Promise<void> {
+    try {
+      const client = deps.connections.client(accountId);
+      if (!client) throw new Error('not connected');
+      await client.iqCaller.request(xml('iq', { type: 'set', to: r.jid }, buildInstantRoom()), 15_000);
+    } catch (err) {
+      deps.log.warn(`a new room's default configuration was not accepted: ${(err as Error).message}`);
+      r.locked = true;
+      r.error = { code: 'room-config-failed', detail: (err as Error).message };
+      emit(r);
+    }
   }
 
   function installOn(accountId: AccountId, client: XmppClient) {
@@ -498,6 +516,7 @@ export function createRoomService(deps: RoomsDeps) {
       const r = rooms.get(key(accountId, jid));
       if (r?.locked) {
         r.locked = undefined;
+        if (r.error?.code === 'room-config-failed') r.error = undefined;
         emit(r);
       }
     },

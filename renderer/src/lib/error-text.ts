@@ -71,6 +71,10 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
     title: 'The server offers no way of signing in that Vireo can use safely.',
     action: 'Ask the server’s admin to enable SCRAM sign-in.',
   },
+  'room-config-failed': {
+    title: 'The server did not accept the new room’s settings, so nobody else can enter it yet.',
+    action: 'Set up the room to try again, or choose not to create it.',
+  },
   'sasl-downgrade': {
     title: 'This server’s sign-in security dropped: it used to offer a safer way to check your password and now offers only a weaker one, so Vireo did not send your password.',
     action: 'Someone may be tampering with the connection. Ask the server’s admin whether they changed the sign-in; only if they did, accept the weaker sign-in for this server.',
