@@ -126,6 +126,27 @@ describe('sending displayed markers', () => {
     expect(eve.got.filter((el) => el.getChild('displayed', NS))).toEqual([]);
   });
 
+  it('sends none for a message our other device already marked (its marker seen in the archive while catching up)', async () => {
+    const laptop = await startTestCore();
+    try {
+      const laptopAcc = await addSyncedAccount(laptop, server, 'bob', 'bob-pw');
+      await laptop.must('accounts:disconnect', { accountId: laptopAcc.id });
+      const mark = bob.mark();
+      await alice.client.send(chat(`bob@${server.domain}`, 'a-6', 'read this on one device'));
+      await bob.waitForEvent('conversation:updated', (c) => c.peer === alice.jid && c.unread === 1, 10_000, mark);
+      await bob.must('chat:mark-read', { conversationId: conv.id });
+      await expect.poll(() => displayedFrom(alice, `bob@${server.domain}`), { timeout: 10_000 }).toEqual(['a-3', 'a-4', 'a-6']);
+      const back = laptop.mark();
+      await laptop.must('accounts:connect', { accountId: laptopAcc.id });
+      await laptop.waitForEvent('sync:state', (st) => st.phase === 'synced', 20_000, back);
+      await laptop.must('chat:mark-read', { conversationId: (await convWith(laptop, alice.jid)).id });
+      await settle();
+      expect(displayedFrom(alice, `bob@${server.domain}`)).toEqual(['a-3', 'a-4', 'a-6']);
+    } finally {
+      await laptop.stop();
+    }
+  });
+
   it('sends none for archive pages while catching up, and one for the last message read once caught up', async () => {
     const dave = await startTestCore({ archivePageSize: 5 });
     try {

@@ -45,12 +45,24 @@ export function installChatMarkers(deps: ChatMarkersDeps) {
     for (const id of markers.raiseOutgoing(conversationId, anchorId, level)) if (id !== except) chats.updated(repo.get(id));
   }
 
+  /**
+   * Our other device's markers for messages not stored yet: an archive page brings the message and
+   * the marker together, and the marker is looked at before the page is stored. Few and short-lived.
+   */
+  const ownAhead = new Set<string>();
+  const aheadKey = (accountId: string, peer: string, id: string) => `${accountId}|${peer}|${id}`;
+
   /** A marker our other device sent: the user read the chat there, up to that message. */
   function ownMarker(ctx: IncomingCtx, id: string): void {
     const peer = bareOf(ctx.stanza.attrs.to);
     const conv = peer && repo.conversation(conversationIdOf(ctx.accountId, peer));
-    if (!conv || conv.kind !== 'chat') return;
-    const marked = markers.incomingByMarkerId(conv.id, id);
+    if (!peer || (conv && conv.kind !== 'chat')) return;
+    const marked = conv && markers.incomingByMarkerId(conv.id, id);
+    if (!conv || !marked) {
+      ownAhead.add(aheadKey(ctx.accountId, peer, id));
+      if (ownAhead.size > 500) ownAhead.delete(ownAhead.values().next().value!);
+      return;
+    }
     // Marked there: this device sends no marker for it (or anything before it) again.
     if (marked) markers.advanceSentMarker(conv.id, marked);
     // Read up to the marked message; anything newer stays unread. (The marker names the message's own
@@ -105,6 +117,8 @@ export function installChatMarkers(deps: ChatMarkersDeps) {
         // §6: the marker names the message's own 'id'; §8.6: in a room, the room's stanza-id.
         const markerId = room ? (asksForMarkers(ctx.stanza) ? m.stanzaId : undefined) : isMarkable(ctx.stanza) ? (ctx.stanza.attrs.id as string) : undefined;
         if (markerId) markers.setMarkable(m.id, markerId);
+        // Already marked by our other device: this one sends no marker for it again.
+        if (markerId && !room && ctx.msg && ownAhead.delete(aheadKey(ctx.accountId, ctx.msg.peer, markerId))) markers.advanceSentMarker(m.conversationId, m.id);
         return true;
       }
       const level = !room && m.originId && ctx.msg ? markers.takePending(ctx.accountId, ctx.msg.peer, m.originId) : undefined;
