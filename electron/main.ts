@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createAppCore } from './core/app-core.js';
 import { createLogger } from './core/log.js';
+import { installLastResort } from './core/last-resort.js';
 import { parseProxyRules, proxyEnvSet, proxyFromEnv } from './xmpp/proxy.js';
 import { bindIpc, makeSenderCheck } from './ipc/electron-bridge.js';
 import { createIpcRouter } from './ipc/router.js';
@@ -64,6 +65,9 @@ function run(): void {
   const indexUrl = APP_INDEX_URL;
   const rendererDir = path.join(__dirname, '..', 'renderer');
   const preloadPath = path.join(__dirname, 'preload.cjs');
+  // An uncaught exception is logged and closes only the connection it came from (core/last-resort.ts),
+  // instead of Electron's dialog and a main process in an unknown state.
+  installLastResort({ log, dropCurrent: () => core?.connections.dropCurrent() });
 
   // No <webview>, no new windows, for every WebContents ever created.
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents));

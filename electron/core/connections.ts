@@ -1,6 +1,7 @@
 // One live XMPP session per enabled account: discovery, sign-in, state for the UI, and reconnection
 // with exponential backoff and jitter. Other services plug in through `onClient` (install IQ
 // handlers / middleware on a new client) and `onOnline` (work to do once signed in).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AccountId } from '../../shared/ids.js';
 import type { ConnectionStateView, EndpointView } from '../../shared/views.js';
 import type { VireoError } from '../../shared/errors.js';
@@ -82,6 +83,12 @@ export function createConnectionService(deps: ConnectionsDeps) {
   const onlineHooks: OnlineHook[] = [];
   const resumedHooks: OnlineHook[] = [];
   const backoff = deps.backoff ?? { first: 1000, max: 5 * 60_000 };
+  /**
+   * The account whose connection the code now running works for: everything started by `connect`
+   * (sockets, their data handlers, timers, sign-in hooks) carries it, so the last-resort handler for an
+   * uncaught exception (last-resort.ts) can tell which connection it came from.
+   */
+  const scope = new AsyncLocalStorage<AccountId>();
 
   const session = (id: AccountId): Session => {
     let s = sessions.get(id);
@@ -238,7 +245,11 @@ export function createConnectionService(deps: ConnectionsDeps) {
     }
   }
 
-  async function connect(id: AccountId): Promise<void> {
+  function connect(id: AccountId): Promise<void> {
+    return scope.run(id, () => connectInScope(id));
+  }
+
+  async function connectInScope(id: AccountId): Promise<void> {
     const s = session(id);
     clearTimeout(s.retryTimer);
     if (s.online && s.client?.status === 'online') return;
@@ -340,6 +351,16 @@ export function createConnectionService(deps: ConnectionsDeps) {
     onOnline: (h: OnlineHook) => void onlineHooks.push(h),
     /** After a resumed session: only what the resume itself does not cover. */
     onResumed: (h: OnlineHook) => void resumedHooks.push(h),
+    /**
+     * Last resort after an uncaught exception: drop the connection of the account the failing code
+     * worked for, if known (it reconnects as after any drop; nothing unacknowledged is lost).
+     */
+    dropCurrent(): AccountId | undefined {
+      const id = scope.getStore();
+      const client = id === undefined ? undefined : sessions.get(id)?.client;
+      (client?.socket as { destroy?: () => void } | null | undefined)?.destroy?.();
+      return id;
+    },
     forget(id: AccountId) {
       void disconnect(id);
       sessions.delete(id);

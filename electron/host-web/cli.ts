@@ -8,6 +8,8 @@ import { createAppCore } from '../core/app-core.js';
 import { createIpcRouter } from '../ipc/router.js';
 import { chooseSecretStore } from '../secrets/choose.js';
 import { startBrowserHost } from './server.js';
+import { installLastResort } from '../core/last-resort.js';
+import { createLogger } from '../core/log.js';
 import type { SecretBackend } from '../../shared/views.js';
 
 const BACKENDS: SecretBackend[] = ['keychain', 'safe-storage', 'plain-file', 'memory'];
@@ -42,8 +44,13 @@ if (isMain) {
   // A bug must be reported, not take every open chat down with it (Electron's main process does
   // the same by default).
   process.on('unhandledRejection', (reason) => console.error('Vireo: unexpected error (please report it):', reason));
+  // The same for an uncaught exception: logged, its connection closed, the host kept.
+  let running: Awaited<ReturnType<typeof runBrowserHost>> | undefined;
+  installLastResort({ log: createLogger('host-web'), dropCurrent: () => running?.core.connections.dropCurrent() });
   runBrowserHost()
-    .then(({ url, profileDir, secrets, stop }) => {
+    .then((host) => {
+      running = host;
+      const { url, profileDir, secrets, stop } = host;
       console.log(`Vireo is running. Open this address in your browser (it contains a key made for this run: keep it private):\n\n  ${url}\n`);
       console.log(`Profile: ${profileDir}`);
       if (secrets.note) console.log(`Note: ${secrets.note}`);
