@@ -41,8 +41,8 @@ export function installChatMarkers(deps: ChatMarkersDeps) {
   const { chats, repo, markers } = deps;
 
   /** Our messages up to `anchorId` move forward; the UI is told about each one that changed. */
-  function cover(conversationId: string, anchorId: string, level: 'received' | 'displayed', except?: string): void {
-    for (const id of markers.raiseOutgoing(conversationId, anchorId, level)) if (id !== except) chats.updated(repo.get(id));
+  function cover(conversationId: string, anchorId: string, level: 'received' | 'displayed'): void {
+    for (const id of markers.raiseOutgoing(conversationId, anchorId, level)) chats.updated(repo.get(id));
   }
 
   /**
@@ -55,21 +55,21 @@ export function installChatMarkers(deps: ChatMarkersDeps) {
   /** A marker our other device sent: the user read the chat there, up to that message. */
   function ownMarker(ctx: IncomingCtx, id: string): void {
     const peer = bareOf(ctx.stanza.attrs.to);
-    const conv = peer && repo.conversation(conversationIdOf(ctx.accountId, peer));
+    const conv = peer ? repo.conversation(conversationIdOf(ctx.accountId, peer)) : undefined;
     if (!peer || (conv && conv.kind !== 'chat')) return;
     const marked = conv && markers.incomingByMarkerId(conv.id, id);
-    if (!conv || !marked) {
+    // Marked there: this device sends no marker for it (or anything before it) again.
+    if (conv && marked) markers.advanceSentMarker(conv.id, marked);
+    else {
       ownAhead.add(aheadKey(ctx.accountId, peer, id));
       if (ownAhead.size > 500) ownAhead.delete(ownAhead.values().next().value!);
-      return;
     }
-    // Marked there: this device sends no marker for it (or anything before it) again.
-    if (marked) markers.advanceSentMarker(conv.id, marked);
+    if (!conv || ctx.source !== 'carbon' || conv.unread === 0) return;
     // Read up to the marked message; anything newer stays unread. (The marker names the message's own
     // 'id', which is not always its origin-id: found by the id it was stored as markable with.)
     const rec = marked ? repo.get(marked) : undefined;
     const by = rec?.stanzaId ? { stanzaId: rec.stanzaId } : { originId: rec?.originId ?? id };
-    if (ctx.source === 'carbon' && conv.unread > 0 && repo.setUnreadAfter(conv.id, by)) chats.emitConversation(conv.id);
+    if (repo.setUnreadAfter(conv.id, by)) chats.emitConversation(conv.id);
   }
 
   chats.pipeline.use({
