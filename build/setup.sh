@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Vireo needs on Debian/Ubuntu, then its npm dependencies.
 #   bash build/setup.sh          for running Vireo (desktop app; falls back to the browser host)
-#   bash build/setup.sh --test   also what the tests need: Prosody, Chromium, a Secret Service, an OMEMO peer
+#   bash build/setup.sh --test   also what the tests need: Prosody, ejabberd, Chromium, a Secret Service, an OMEMO peer
 # Uses sudo when not root. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,7 @@ if [ "$mode" = test ]; then
   packages+=(
     prosody prosody-modules openssl            # the real XMPP server the tests start
     lua-dbi-sqlite3                            # its archives in SQLite (robust to being killed)
+    ejabberd                                   # the second server (npm run test:ejabberd)
     chromium                                   # the browser Playwright drives (never a downloaded one)
     gnome-keyring dbus-x11 libsecret-tools     # a real Secret Service for the keychain tests
     xvfb xauth                                 # headful screenshots
@@ -35,9 +36,17 @@ if [ "${#missing[@]}" -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# Debian starts a system-wide Prosody on install; the tests run their own on free ports, so stop it.
-if [ "$mode" = test ] && command -v systemctl >/dev/null 2>&1; then
-  as_root systemctl disable --now prosody >/dev/null 2>&1 || true
+# Debian starts a system-wide Prosody and ejabberd on install; the tests run their own on free loopback
+# ports (ejabberd with its own Erlang node and distribution port, no epmd), so stop and disable them.
+# Without systemd running (containers, CI) the packages' SysV scripts may have started them.
+if [ "$mode" = test ]; then
+  for svc in prosody ejabberd; do
+    if command -v systemctl >/dev/null 2>&1; then as_root systemctl disable --now "$svc" >/dev/null 2>&1 || true; fi
+    if [ -x "/etc/init.d/$svc" ]; then
+      as_root "/etc/init.d/$svc" stop >/dev/null 2>&1 || true
+      as_root update-rc.d "$svc" disable >/dev/null 2>&1 || true
+    fi
+  done
 fi
 
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)

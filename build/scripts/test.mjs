@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: every suite in order — types, lint, unit + integration (real Prosody, real SQLite),
-// the keychain against a real Secret Service and without D-Bus, then end to end in Chromium.
+// `npm test`: every suite in order — types, lint, unit + integration (real Prosody, real SQLite), the core
+// paths against a real ejabberd, the keychain against a real Secret Service and without D-Bus, then end
+// to end in Chromium.
 // Each step runs even if an earlier one failed, so one run shows everything; the last line is
 // "tests: N passed, N failed" over all suites, and the exit code is non-zero if anything failed.
 import { spawn } from 'node:child_process';
@@ -9,6 +10,8 @@ const steps = [
   { name: 'types', cmd: 'npm', args: ['run', '--silent', 'typecheck'] },
   { name: 'lint', cmd: 'npm', args: ['run', '--silent', 'lint'] },
   { name: 'unit+integration', cmd: 'npx', args: ['vitest', 'run', '--config', 'build/vitest.config.ts'] },
+  // The core paths again against ejabberd, the second server (about 2–3 minutes on 2 cores).
+  { name: 'ejabberd', cmd: 'npm', args: ['run', '--silent', 'test:ejabberd'] },
   // The bundled Electron main process under plain Node with a recording stand-in for `electron` (builds dist/ first).
   { name: 'electron-smoke', cmd: 'npm', args: ['run', '--silent', 'test:electron-smoke'] },
   { name: 'keychain', cmd: 'bash', args: ['electron/secrets/run-keychain-tests.sh'] },

@@ -1,7 +1,9 @@
-// On a real ejabberd 23.01: sign-in on the three transports (STARTTLS, Direct TLS XEP-0368, WebSocket
+// On a real ejabberd 23.01 started by e2e/fixtures/ejabberd.ts (which listens on loopback only, beside a
+// system-wide ejabberd if one runs): sign-in on the three transports (STARTTLS, Direct TLS XEP-0368, WebSocket
 // over TLS RFC 7395), the roster between two users, chat both ways, and messages sent while a contact
 // was signed out reaching them exactly once (ejabberd delivers them from offline storage and has them
 // in the archive too).
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEjabberd, type EjabberdServer } from '../fixtures/ejabberd.js';
 import { startTestCore, type TestCore } from '../fixtures/core-harness.js';
@@ -38,6 +40,23 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const t of [alice, bob, carol]) await t?.stop();
   await server?.stop();
+});
+
+/** Listening TCP sockets ("address:port") of the processes in a process group. */
+function listeningIn(group: number): string[] {
+  const pids = new Set(execFileSync('ps', ['-o', 'pid=', '-g', String(group)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number));
+  const lines = execFileSync('ss', ['-Hltnp'], { encoding: 'utf8' }).split('\n');
+  return lines.filter((l) => [...l.matchAll(/pid=(\d+)/g)].some((m) => pids.has(Number(m[1])))).map((l) => l.trim().split(/\s+/)[3]!);
+}
+
+describe('the ejabberd test server', () => {
+  it('listens only on 127.0.0.1, on its own ports, with no epmd of its own', () => {
+    const group = server.processGroup()!;
+    const names = execFileSync('ps', ['-o', 'comm=', '-g', String(group)], { encoding: 'utf8' });
+    expect(names).toContain('beam.smp');
+    expect(names).not.toContain('epmd');
+    expect(listeningIn(group).sort()).toEqual([server.c2sPort, server.directTlsPort, server.httpsPort, server.distPort].map((p) => `127.0.0.1:${p}`).sort());
+  });
 });
 
 describe('signing in to ejabberd', () => {
