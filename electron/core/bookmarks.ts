@@ -308,6 +308,11 @@ export function createBookmarkService(deps: BookmarksDeps) {
           const off = [...(pendingOff.get(accountId) ?? [])];
           for (const jid of off) void update(accountId, jid, { autojoin: false });
           const items = got.items.map((b) => (off.includes(b.jid) ? { ...b, autojoin: false } : b));
+          // A room the user joined while they were being read found nothing to write to: write it now
+          // (rooms.onOnline leaves such a room as it is instead of joining it again).
+          for (const s of deps.rooms.saved(accountId)) {
+            if (deps.rooms.isJoined(accountId, s.jid) && !items.some((b) => b.jid === s.jid && b.autojoin)) void update(accountId, s.jid, { autojoin: true, nick: s.nick });
+          }
           plan = planAutojoin(deps.rooms.saved(accountId), items, defaultNick(accountId));
         }
       } catch (err) {

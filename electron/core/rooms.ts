@@ -413,9 +413,10 @@ export function createRoomService(deps: RoomsDeps) {
     password ??= r.password;
     rooms.set(k, r);
     emit(r);
+    let waiter: Room['waiter'];
     const outcome = new Promise<Result<null>>((resolve) => {
       const timer = setTimeout(() => resolve(fail('timeout', 'the room did not answer')), deps.joinTimeoutMs ?? 15_000);
-      r.waiter = (res) => {
+      r.waiter = waiter = (res) => {
         clearTimeout(timer);
         resolve(res);
       };
@@ -425,6 +426,7 @@ export function createRoomService(deps: RoomsDeps) {
     await learnInfo(client, r);
     await client.send(buildJoinPresence(jid, nick, { ...(password ? { password } : {}) }));
     const res = await outcome;
+    if (r.waiter === waiter) r.waiter = undefined; // no longer in flight (it timed out)
     if (!res.ok) {
       if (r.state === 'joining') r.state = 'error';
       r.error = res.error;
@@ -552,6 +554,10 @@ export function createRoomService(deps: RoomsDeps) {
         }
       }
       await Promise.all((plan?.join ?? saved(accountId)).map(async (s: RoomToJoin) => {
+        // Joined (or being joined) on this session already: by the user, right after sign-in, while
+        // the bookmarks were still being read. Joining again would empty its occupants for nothing.
+        const r = rooms.get(key(accountId, s.jid));
+        if (r && (r.state === 'joined' || r.waiter)) return;
         const res = await join(accountId, s.jid, s.nick, s.password);
         if (res.ok) return;
         deps.log.info(`could not rejoin ${s.jid}: ${res.error.code}`);
