@@ -10,7 +10,8 @@ import { startFaultProxy, type FaultProxy } from '../fixtures/fault-proxy.js';
 import { addSyncedAccount, startTestCore, type TestCore } from '../fixtures/core-harness.js';
 import type { AccountView, ConversationView } from '../../shared/views.js';
 
-const RESUME_TIMEOUT_S = 4;
+// Long enough for a resumption on a loaded machine, short enough to wait out once.
+const RESUME_TIMEOUT_S = 8;
 let server: EjabberdServer;
 let proxy: FaultProxy;
 let phone: TestCore; // alice, through the fault proxy
