@@ -71,15 +71,26 @@ export function guardStream<T>(Base: T): T {
     /**
      * 'sending' comes before the write, 'send' only after it completed: an acknowledgement can arrive in
      * between (a busy socket), and XEP-0198 must count the stanza as sent by then (stream-management.ts).
+     * A write that fails ('unsent') takes it back: it never left.
      */
-    override send(element: Element, ...rest: unknown[]): Promise<void> {
+    override async send(element: Element, ...rest: unknown[]): Promise<void> {
       this.emit('sending', element);
-      return super.send(element, ...rest);
+      try {
+        await super.send(element, ...rest);
+      } catch (err) {
+        this.emit('unsent', element);
+        throw err;
+      }
     }
 
-    override sendMany(elements: Element[], ...rest: unknown[]): Promise<void> {
+    override async sendMany(elements: Element[], ...rest: unknown[]): Promise<void> {
       for (const el of elements) this.emit('sending', el);
-      return super.sendMany(elements, ...rest);
+      try {
+        await super.sendMany(elements, ...rest);
+      } catch (err) {
+        for (const el of elements) this.emit('unsent', el);
+        throw err;
+      }
     }
 
     override _attachSocket(socket: unknown): void {

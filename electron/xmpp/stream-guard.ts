@@ -71,7 +71,7 @@ export function buildStreamError(condition: string, text?: string): Element {
  * values of well-formed XML, so every `<!` or `<?` outside CDATA is markup.
  */
 export class MarkupScanner {
-  private state: 'text' | 'lt' | 'bang' | 'cdata' | 'decl' = 'text';
+  state: 'text' | 'lt' | 'bang' | 'cdata' | 'decl' = 'text';
   private pending = '';
   private brackets = 0;
   private declarationAllowed = true;
@@ -180,6 +180,8 @@ export function guardParser<T extends ParserClass>(Base: T, framed: boolean): T 
     private size = 0;
     private boundaries = 0;
     private ended = false;
+    /** Text held back from ltx while the scanner is inside `<?…?>` or `<!…`: see write(). */
+    private held = '';
 
     override onStartElement(name: string, attrs: Record<string, string>): void {
       if (this.ended) return;
@@ -222,10 +224,23 @@ export function guardParser<T extends ParserClass>(Base: T, framed: boolean): T 
 
     override write(data: string): void {
       for (let i = 0; i < data.length && !this.ended; i += SLICE) {
-        const part = data.slice(i, i + SLICE);
-        this.scanner.feed(part);
+        this.scanner.feed(data.slice(i, i + SLICE));
+        // ltx loses an XML declaration cut between '?' and '>' (it looks for the '?' in the new chunk
+        // only, then swallows the stream header: the stream never opens). The scanner checked it; ltx
+        // gets it whole.
+        const part = this.held + data.slice(i, i + SLICE);
+        this.held = '';
+        if (this.scanner.state === 'decl' || this.scanner.state === 'bang') {
+          this.held = part;
+          continue;
+        }
         const before = this.boundaries;
-        super.write(part);
+        try {
+          super.write(part);
+        } catch (err) {
+          // ltx's own errors (entities, character references) become the stream error they call for.
+          throw classifyParseError(err) ?? err;
+        }
         // A stanza ended inside this part: what follows it is a new one (counted from the next part).
         this.size = this.boundaries === before ? this.size + Buffer.byteLength(part) : 0;
         if (this.size > MAX_STANZA_BYTES) throw new StreamFault('policy-violation', `a stanza larger than ${MAX_STANZA_BYTES} bytes`);

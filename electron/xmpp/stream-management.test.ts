@@ -116,6 +116,20 @@ describe('stream management', () => {
     expect(h.entity.socket.destroyed).toBe(true);
   });
 
+  it('a stanza whose write failed is not waiting for an acknowledgement (it never left)', async () => {
+    const h = harness({ iq: `<iq type='result' id='x'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@example.test/r</jid></bind></iq>` });
+    await h.negotiate();
+    await h.deliver(`<enabled xmlns='urn:xmpp:sm:3' id='s1' resume='true'/>`);
+    const m2 = msg('m2');
+    await h.entity.send(msg('m1'));
+    h.entity.emit('sending', m2);
+    h.entity.emit('unsent', m2);
+    expect(h.sm.unacked().map((e) => e.attrs.id)).toEqual(['m1']);
+    await h.deliver(`<a xmlns='urn:xmpp:sm:3' h='1'/>`);
+    expect(h.sm.unacked()).toEqual([]);
+    expect(h.entity.socket.destroyed).toBe(false);
+  });
+
   it('a <resumed h/> above what was sent is refused: nothing acknowledged, and the next stream is a new session that reports both as lost', async () => {
     const bind = `<iq type='result' id='x'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@example.test/r</jid></bind></iq>`;
     const h = harness({ iq: bind, resume: `<resumed xmlns='urn:xmpp:sm:3' previd='s1' h='7'/>` });

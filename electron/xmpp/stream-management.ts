@@ -218,6 +218,11 @@ export function setupStreamManagement(opts: Options): StreamManagement {
     clearTimeout(requestTimer);
     requestTimer = setTimeout(() => sm.requestAck(), opts.requestDelayMs ?? 50);
   });
+  // A write that failed: the stanza never left, so it is not waiting for an acknowledgement either.
+  entity.on('unsent', (el: Element) => {
+    const i = queue.lastIndexOf(el);
+    if (i >= 0) queue.splice(i, 1);
+  });
 
   opts.middleware.use(async (ctx, next) => {
     const el = ctx.stanza;
