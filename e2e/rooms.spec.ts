@@ -1,7 +1,9 @@
 // Group rooms through the UI, with real Prosody (and its MUC component), one core per person and Chromium:
 // - two people meet in a room made by joining it, and talk; the occupant list shows both with their roles;
 // - a room set up before anyone can enter: its owner names it, invites someone who accepts, they talk,
-//   a third person joins and the owner removes them with a reason, which they are told in words.
+//   a third person joins and the owner removes them with a reason, which they are told in words;
+// - a subject carrying U+202E RIGHT-TO-LEFT OVERRIDE stays in its isolate: the header around it keeps its
+//   order (issue #11 §6).
 import { test, expect, type Browser, type Page, type TestInfo } from '@playwright/test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -190,4 +192,70 @@ test('an owner sets up a room, invites, talks and removes someone', async ({ bro
 
   await keepScreenshot(alice, 'room-owner-alice', testInfo);
   await keepScreenshot(carol, 'room-removed-carol', testInfo);
+});
+
+test('a subject or invitation with U+202E cannot reorder the window around it', async ({ browser }, testInfo) => {
+  const room = `attic@${server.mucDomain}`;
+  const alice = await open(browser, 'alice');
+  const bob = await open(browser, 'bob');
+  const carol = await open(browser, 'carol');
+  await joinRoom(alice, room, 'Alice');
+  await joinRoom(bob, room, 'Bob');
+  await expect(occupant(alice, 'Bob')).toBeVisible({ timeout: 15_000 });
+
+  // Alice, the room's owner, sets a subject whose end is written right to left by an override: the
+  // classic "invoice.exe shown as invoice exe.pdf" trick.
+  const tricky = 'Invoice \u202Efdp.exe';
+  await alice.getByTestId('room-settings-toggle').click();
+  await alice.getByTestId('room-subject-input').fill(tricky);
+  await alice.getByTestId('room-subject-save').click();
+  await alice.getByTestId('room-settings-close').click();
+
+  const subject = bob.getByTestId('room-subject');
+  await expect(subject).toContainText('Invoice', { timeout: 15_000 });
+  // The subject is an isolate of its own, with its direction taken from its own text.
+  const isolation = await subject.evaluate((el) => {
+    const inner = [...el.querySelectorAll('*')].find((e) => e.textContent === el.textContent) ?? el;
+    return { unicodeBidi: getComputedStyle(inner).unicodeBidi, dir: inner.getAttribute('dir') };
+  });
+  expect(isolation).toEqual({ unicodeBidi: 'isolate', dir: 'auto' });
+  // The header keeps its order: the room's address, the separator, then the subject.
+  const order = await bob.locator('header .sub').evaluate((p) => {
+    const box = (n: Node) => { const r = document.createRange(); r.selectNodeContents(n); return r.getBoundingClientRect(); };
+    const separator = [...p.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.includes('·'))!;
+    const [a, s, t] = [box(p.querySelector('[data-testid="chat-address"]')!), box(separator), box(p.querySelector('[data-testid="room-subject"]')!)];
+    return { separatorAfterAddress: s.left >= a.right - 1, subjectAfterSeparator: t.left >= s.right - 1 };
+  });
+  expect(order).toEqual({ separatorAfterAddress: true, subjectAfterSeparator: true });
+
+  // The same words as an invitation's reason: the closing quote Vireo puts after them stays after them
+  // (an override running on would carry it to the left of "exe.pdf").
+  await alice.getByTestId('room-invite-open').click();
+  await alice.getByTestId('room-invite-jid').fill(`carol@${server.domain}`);
+  await alice.getByTestId('room-invite-reason').fill(tricky);
+  await alice.getByTestId('room-invite-submit').click();
+  const reason = carol.locator(`[data-testid="invitation"][data-room="${room}"]`).getByTestId('invitation-reason');
+  await expect(reason).toContainText('Invoice', { timeout: 15_000 });
+  const quotes = await reason.evaluate((p) => {
+    const text = p.lastChild!;
+    const r = document.createRange();
+    r.setStart(text, text.textContent!.length - 1);
+    r.setEnd(text, text.textContent!.length);
+    const words = document.createRange();
+    words.selectNodeContents(p);
+    return { closing: text.textContent!.slice(-1), closingLeft: r.getBoundingClientRect().left, right: words.getBoundingClientRect().right };
+  });
+  expect(quotes.closing).toBe('”');
+  // The closing quote is the rightmost thing of the line.
+  expect(quotes.closingLeft).toBeGreaterThan(quotes.right - 20);
+
+  for (const width of [1280, 400]) {
+    await bob.setViewportSize({ width, height: 720 });
+    await keepScreenshot(bob, `room-subject-rlo-${width}`, testInfo);
+    await carol.setViewportSize({ width, height: 720 });
+    await keepScreenshot(carol, `invitation-rlo-${width}`, testInfo);
+  }
+  await alice.context().close();
+  await bob.context().close();
+  await carol.context().close();
 });
