@@ -6,6 +6,7 @@ import type { Element } from '@xmpp/xml';
 import { xml } from '@xmpp/client';
 import type { AccountId, BareJid } from '../../shared/ids.js';
 import { fail, ok, type ErrorCode, type Result } from '../../shared/errors.js';
+import { isolate } from '../../shared/bidi.js';
 import { NS_MAM } from '../xmpp/xep/0313-mam.js';
 import type { OccupantView, PresenceShow, RoomView } from '../../shared/views.js';
 import type { Db } from '../store/db.js';
@@ -97,10 +98,15 @@ export interface RoomsDeps {
   notifyMode?(accountId: AccountId, jid: string): RoomNotifyMode;
 }
 
-/** The notice for another occupant's removal, in words; undefined for an ordinary leave. */
-export function removalNotice(nick: string, why: ReturnType<typeof removalReason>, actor?: string, reason?: string): string | undefined {
-  const by = actor ? ` by ${actor}` : '';
-  const because = reason ? `: “${reason}”` : '.';
+/**
+ * The notice for another occupant's removal, in words; undefined for an ordinary leave. The nicknames and
+ * the reason are the network's: each is isolated (shared/bidi.ts), so that an override in one cannot turn
+ * the rest of the sentence around.
+ */
+export function removalNotice(nickname: string, why: ReturnType<typeof removalReason>, actor?: string, reason?: string): string | undefined {
+  const nick = isolate(nickname);
+  const by = actor ? ` by ${isolate(actor)}` : '';
+  const because = reason ? `: “${isolate(reason)}”` : '.';
   switch (why) {
     case 'kicked': return `${nick} was removed from the room${by}${because}`;
     case 'banned': return `${nick} was banned from the room${by}${because}`;
@@ -113,7 +119,7 @@ export function removalNotice(nick: string, why: ReturnType<typeof removalReason
 /** The notice for a role change (XEP-0045 §5.1); `nick` undefined means the user. Undefined when nothing to say. */
 export function roleNotice(nick: string | undefined, before: MucRole, after: MucRole): string | undefined {
   if (before === after) return undefined;
-  const who = nick ?? 'You';
+  const who = nick === undefined ? 'You' : isolate(nick);
   const be = nick ? 'is' : 'are';
   if (after === 'visitor') return `${who} can no longer speak in this room (a moderator took the voice away).`;
   if (after === 'moderator') return `${who} ${be} now a moderator.`;
