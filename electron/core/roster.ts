@@ -133,12 +133,22 @@ export function createRosterService(deps: RosterDeps) {
       // Already approved (they may have re-sent the request), or the user added them first and so
       // wants them as a contact (what Conversations does): answer without bothering the user.
       const userAddedThem = contact && (contact.subscription === 'to' || contact.pendingOut);
+      const keep = () => {
+        deps.repo.addRequest({ accountId, jid: from as BareJid, ...(status ? { message: status } : {}), receivedAt: Date.now() });
+        emitRequests(accountId);
+      };
       if (contact && (contact.subscription === 'from' || contact.subscription === 'both' || userAddedThem)) {
-        void deps.connections.client(accountId)?.send(buildSubscription('subscribed', from));
+        // If the answer cannot be written (the stream just died), the request waits for the user
+        // instead of being lost — and a failed write must not become an unhandled rejection.
+        const answer = deps.connections.client(accountId)?.send(buildSubscription('subscribed', from));
+        if (!answer) return keep();
+        answer.catch((err: Error) => {
+          deps.log.info(`could not answer a subscription request at once: ${err.message}`);
+          keep();
+        });
         return;
       }
-      deps.repo.addRequest({ accountId, jid: from as BareJid, ...(status ? { message: status } : {}), receivedAt: Date.now() });
-      emitRequests(accountId);
+      keep();
     } else if (type === 'unsubscribe') {
       if (deps.repo.removeRequest(accountId, from)) emitRequests(accountId);
     }
