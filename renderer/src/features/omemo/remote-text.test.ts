@@ -1,6 +1,7 @@
 // Remote text cannot reorder the window (issue #11 §6), around encryption: the contact's name in the
 // devices panel, in the question before verifying and in the question before sending unencrypted, and
-// the addresses of verified devices, each sit in their own isolate.
+// the addresses of verified devices, and the text of a QR code that is not a verification link, each sit
+// in their own isolate.
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
@@ -12,6 +13,8 @@ import type { BareJid } from '../../../../shared/ids.js';
 import DevicesPanel from './DevicesPanel.svelte';
 import DeviceRow from './DeviceRow.svelte';
 import EncryptionToggle from './EncryptionToggle.svelte';
+import QrCameraScan from './QrCameraScan.svelte';
+import { qrPixels } from '../../test/qr-pixels.js';
 
 const BOB = 'bob@example.org' as BareJid;
 
@@ -57,5 +60,20 @@ describe('remote text around encryption', () => {
     await fireEvent.click(screen.getByTestId('encryption-toggle'));
     expectIsolated(screen.getByTestId('encryption-confirm').querySelector('.title')!, name, ' unencrypted?');
     expectNoLeak(container);
+  });
+
+  it('a QR code that is not a verification link: what it says is isolated inside the quotes', async () => {
+    HTMLMediaElement.prototype.play = vi.fn(async () => {});
+    const other = hostile('https://example.org/');
+    const track = { stop: vi.fn(), addEventListener: () => {} };
+    const stream = { getTracks: () => [track], getVideoTracks: () => [track] } as unknown as MediaStream;
+    const { container } = render(QrCameraScan, {
+      props: { ondecoded: () => {}, openCamera: async () => stream, readFrame: () => qrPixels(other) },
+    });
+    await fireEvent.click(screen.getByTestId('qr-camera-start'));
+    const said = await screen.findByTestId('qr-camera-other', {}, { timeout: 3000 });
+    expectIsolated(said, other, '”). Still looking…');
+    expectNoLeak(container);
+    await fireEvent.click(screen.getByTestId('qr-camera-stop'));
   });
 });
