@@ -117,6 +117,8 @@ export function createConnectionService(deps: ConnectionsDeps) {
     let last: ReturnType<typeof classifyConnectError> | undefined;
     /** A proxy's refusal says more than the direct attempts that failed after it (they cannot pass the firewall). */
     let proxyFailure: ReturnType<typeof classifyConnectError> | undefined;
+    /** The last attempt ended with a stream error Vireo raised (see `atOnce`). */
+    let raised = false;
     for (const c of candidates) {
       // What the system's proxy settings are asked about: the WebSocket URL, else the host and port as https.
       const url = c.view.transport === 'websocket' ? c.service : `https://${c.view.address}`;
@@ -144,6 +146,7 @@ export function createConnectionService(deps: ConnectionsDeps) {
       } catch (err) {
         clearTimeout(timer);
         await closeClient(client);
+        raised = !!client.raisedStreamError;
         last = classifyConnectError(err);
         if (last.code.startsWith('proxy-')) proxyFailure ??= last;
         deps.log.info(`sign-in via ${c.view.transport} ${c.view.address}${proxy ? ` through a proxy` : ''} failed: ${last.code} ${last.detail}`);
@@ -151,7 +154,7 @@ export function createConnectionService(deps: ConnectionsDeps) {
       }
     }
     const e = (last && FATAL.has(last.code) ? last : proxyFailure ?? last) ?? { code: 'server-unreachable' as const, detail: 'no way to reach the server was found' };
-    return { ok: false as const, error: { code: e.code, detail: e.detail, ...(e.certificate ? { certificate: e.certificate } : {}) } as VireoError };
+    return { ok: false as const, error: { code: e.code, detail: e.detail, ...(e.certificate ? { certificate: e.certificate } : {}) } as VireoError, raisedStreamError: raised };
   }
 
   /**
@@ -159,8 +162,8 @@ export function createConnectionService(deps: ConnectionsDeps) {
    * electron/xmpp/guarded-connection.ts) says nothing about the network: the first reconnect after it
    * starts at once instead of waiting out a backoff.
    */
-  function atOnce(s: Session, client: XmppClient | undefined): boolean {
-    if (!client?.raisedStreamError) return false;
+  function atOnce(s: Session, raised: boolean): boolean {
+    if (!raised) return false;
     if (s.quickRetryAt !== undefined && Date.now() - s.quickRetryAt < QUICK_RETRY_WINDOW_MS) return false;
     s.quickRetryAt = Date.now();
     return true;
@@ -223,7 +226,7 @@ export function createConnectionService(deps: ConnectionsDeps) {
       if (!s.wanted) return;
       // A resumable session is retried at once (on the next tick, once the socket has settled), and so
       // is the first drop after a stream error Vireo raised; anything else backs off.
-      if (client.sm.resumable || atOnce(s, client)) {
+      if (client.sm.resumable || atOnce(s, !!client.raisedStreamError)) {
         setState(id, { status: 'connecting', error: { code: 'connection-lost' } });
         s.retryTimer = setTimeout(() => void connect(id), 0);
       } else {
@@ -270,7 +273,7 @@ export function createConnectionService(deps: ConnectionsDeps) {
         return;
       }
       if (FATAL.has(res.error.code)) return setState(id, { status: 'error', error: res.error });
-      if (atOnce(s, s.client)) {
+      if (atOnce(s, !!s.client?.raisedStreamError)) {
         setState(id, { status: 'connecting', error: res.error });
         s.retryTimer = setTimeout(() => void connect(id), 0);
         return;
@@ -293,6 +296,11 @@ export function createConnectionService(deps: ConnectionsDeps) {
     }
     if (!res.ok) {
       if (FATAL.has(res.error.code)) return setState(id, { status: 'error', error: res.error });
+      if (atOnce(s, res.raisedStreamError)) {
+        setState(id, { status: 'connecting', error: res.error });
+        s.retryTimer = setTimeout(() => void connect(id), 0);
+        return;
+      }
       return scheduleRetry(id, res.error);
     }
     const previous = s.client;

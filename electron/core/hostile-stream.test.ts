@@ -123,6 +123,39 @@ describe('malformed XML from the server', () => {
   });
 });
 
+describe('bad XML during sign-in', () => {
+  it('the attempt ends with restricted-xml and the next one starts at once (no "waiting to retry")', async () => {
+    await server.register('carol', 'c-pw');
+    const proxy = await startFaultProxy(
+      { host: '127.0.0.1', port: server.directTlsPort },
+      { tls: { cert: server.cert.pem, key: server.cert.keyPem, servername: server.domain } },
+    );
+    proxies.push(proxy);
+    let up = '';
+    proxy.rewrite('up', (chunk) => void (up += chunk));
+    const acc = await alice.must('accounts:add', {
+      jid: `carol@${server.domain}`, password: 'c-pw', manual: { host: '127.0.0.1', port: proxy.port, transport: 'direct-tls' }, pinnedCertificate: server.cert.fingerprint256,
+    });
+    await alice.must('accounts:disconnect', { accountId: acc.id });
+    // The features after authentication (the ones offering resource binding) carry an undefined entity, once.
+    let spoiled = false;
+    proxy.rewrite('down', (chunk) => {
+      if (spoiled || !chunk.includes('urn:ietf:params:xml:ns:xmpp-bind')) return undefined;
+      spoiled = true;
+      return chunk.replace('<stream:features', '<x>&xxe;</x><stream:features');
+    });
+    const mark = alice.mark();
+    const since = Date.now();
+    await alice.must('accounts:connect', { accountId: acc.id });
+    await alice.waitForEvent('connection:state', (st) => st.accountId === acc.id && st.status === 'online', 10_000, mark);
+    expect(spoiled).toBe(true);
+    expect(up).toMatch(streamError('restricted-xml'));
+    const states = alice.events.slice(mark).filter((e) => e.name === 'connection:state').map((e) => e.payload as { accountId: string; status: string });
+    expect(states.filter((st) => st.accountId === acc.id).map((st) => st.status)).not.toContain('waiting-to-retry');
+    console.log(`hostile-stream: bad XML during sign-in: online ${Date.now() - since} ms after connecting`);
+  });
+});
+
 describe('a forged XEP-0198 count (more stanzas handled than were sent)', () => {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   /** Replace the first match of `re` in a chunk going `direction`, once; tells when it happened. */
