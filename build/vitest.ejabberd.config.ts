@@ -13,7 +13,9 @@ export default defineConfig({
     environment: 'node',
     include: ['e2e/ejabberd/**/*.ejabberd.test.ts'],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // A beforeAll starts an Erlang VM, registers accounts (one ejabberdctl VM each) and signs cores in:
+    // on a loaded 2-core machine that alone can take most of a minute.
+    hookTimeout: 120_000,
     // Two servers (each an Erlang VM) and their cores at a time fit 2 cores.
     maxWorkers: 2,
   },

@@ -41,7 +41,7 @@ beforeAll(async () => {
   await untilOmemoDevice(phone, phoneAcc.id, BOB(), d!.deviceId);
   await untilOmemoDevice(phone, phoneAcc.id, ALICE(), l!.deviceId);
   await untilOmemoDevice(desk, deskAcc.id, ALICE(), p!.deviceId);
-}, 90_000);
+}, 150_000);
 afterAll(async () => {
   for (const t of [phone, laptop, desk]) await t?.stop();
   await server?.stop();
