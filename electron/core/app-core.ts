@@ -115,6 +115,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   const sync = createSyncService({
     db, repo: messagesRepo, chats, events, log: createLogger('sync'), ...(opts.archivePageSize ? { pageSize: opts.archivePageSize } : {}),
     roomArchived: (a, j) => rooms.archived(a, j),
+    roomCaughtUp: (a, j) => rooms.isCaughtUp(a, j),
   });
 
   installReceipts({ chats, repo: messagesRepo, roster: rosterRepo, connections, log: createLogger('receipts') });

@@ -29,6 +29,8 @@ export interface SyncDeps {
   pageSize?: number;
   /** Whether a room offers an archive (XEP-0313 in its disco#info); undefined while not known. */
   roomArchived?: (accountId: AccountId, roomJid: string) => boolean | undefined;
+  /** Whether a room's history was caught up since it was last joined. */
+  roomCaughtUp?: (accountId: AccountId, roomJid: string) => boolean;
 }
 
 /** Older history of one conversation: what was stored, and whether anything older can be fetched. */
@@ -288,6 +290,9 @@ export function createSyncService(deps: SyncDeps) {
     if (!room && archives.get(accountId) === false) return { fetched: 0, complete: true };
     const archiveJid = room ? conv.peer : own;
     const oldest = deps.repo.oldestArchived(conv.id);
+    // Nothing from the archive here yet, and its catch-up is still running: that brings the newest
+    // page; older ones are asked for after it (asking now would fetch that same page twice).
+    if (!oldest && (room ? deps.roomCaughtUp?.(accountId, conv.peer) === false : !synced.has(accountId))) return { fetched: 0, complete: false };
     let page: Awaited<ReturnType<typeof queryPage>>;
     try {
       page = await queryPage(client, archiveJid, { ...(room ? {} : { with: conv.peer }), before: oldest?.stanzaId ?? true, max });
