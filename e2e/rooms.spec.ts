@@ -216,13 +216,14 @@ test('a subject or invitation with U+202E cannot reorder the window around it', 
   // The subject is an isolate of its own, with its direction taken from its own text.
   const isolation = await subject.evaluate((el) => {
     const inner = [...el.querySelectorAll('*')].find((e) => e.textContent === el.textContent) ?? el;
-    return { unicodeBidi: getComputedStyle(inner).unicodeBidi, dir: inner.getAttribute('dir') };
+    return { unicodeBidi: el.ownerDocument.defaultView!.getComputedStyle(inner).unicodeBidi, dir: inner.getAttribute('dir') };
   });
   expect(isolation).toEqual({ unicodeBidi: 'isolate', dir: 'auto' });
   // The header keeps its order: the room's address, the separator, then the subject.
   const order = await bob.locator('header .sub').evaluate((p) => {
-    const box = (n: Node) => { const r = document.createRange(); r.selectNodeContents(n); return r.getBoundingClientRect(); };
-    const separator = [...p.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.includes('·'))!;
+    // (In the page: no DOM types here, so the document is reached through the element, 3 is a text node.)
+    const box = (n: typeof p.firstChild & object) => { const r = p.ownerDocument.createRange(); r.selectNodeContents(n); return r.getBoundingClientRect(); };
+    const separator = [...p.childNodes].find((n) => n.nodeType === 3 && n.textContent!.includes('·'))!;
     const [a, s, t] = [box(p.querySelector('[data-testid="chat-address"]')!), box(separator), box(p.querySelector('[data-testid="room-subject"]')!)];
     return { separatorAfterAddress: s.left >= a.right - 1, subjectAfterSeparator: t.left >= s.right - 1 };
   });
@@ -238,10 +239,10 @@ test('a subject or invitation with U+202E cannot reorder the window around it', 
   await expect(reason).toContainText('Invoice', { timeout: 15_000 });
   const quotes = await reason.evaluate((p) => {
     const text = p.lastChild!;
-    const r = document.createRange();
+    const r = p.ownerDocument.createRange();
     r.setStart(text, text.textContent!.length - 1);
     r.setEnd(text, text.textContent!.length);
-    const words = document.createRange();
+    const words = p.ownerDocument.createRange();
     words.selectNodeContents(p);
     return { closing: text.textContent!.slice(-1), closingLeft: r.getBoundingClientRect().left, right: words.getBoundingClientRect().right };
   });
