@@ -13,6 +13,7 @@ import type { MessagesRepo } from '../store/messages-repo.js';
 import type { ChatService, IncomingCtx } from './chats.js';
 import type { EventBus } from './events.js';
 import { parseJid } from '../xmpp/jid.js';
+import { isolate } from '../../shared/bidi.js';
 
 export interface NotificationsDeps {
   db: Db;
@@ -49,11 +50,13 @@ export function createNotificationService(deps: NotificationsDeps) {
       if (m.senderNick === deps.roomNick(ctx.accountId, m.peer)) return undefined;
       const choice = mode(ctx.accountId, m.peer);
       if (choice === 'never' || (choice === 'mentions' && !m.mentionsMe)) return undefined;
-      return { ...base, title: `${m.senderNick ?? 'Someone'} in ${m.peer}` };
+      // Names and addresses in a title are the network's: isolated, so that a right-to-left name (or an
+      // override) cannot turn the title around (shared/bidi.ts).
+      return { ...base, title: `${m.senderNick === undefined ? 'Someone' : isolate(m.senderNick)} in ${isolate(m.peer)}` };
     }
     const pm = parseJid(m.peer);
-    if (pm?.resource) return { ...base, title: `${pm.resource} (private, in ${pm.bare})` };
-    return { ...base, title: deps.contactName(ctx.accountId, m.peer) ?? m.peer };
+    if (pm?.resource) return { ...base, title: `${isolate(pm.resource)} (private, in ${isolate(pm.bare)})` };
+    return { ...base, title: isolate(deps.contactName(ctx.accountId, m.peer) ?? m.peer) };
   }
 
   deps.chats.onStored((ctx) => {
