@@ -225,8 +225,10 @@ export function createConnectionService(deps: ConnectionsDeps) {
       s.online = false;
       if (!s.wanted) return;
       // A resumable session is retried at once (on the next tick, once the socket has settled), and so
-      // is the first drop after a stream error Vireo raised; anything else backs off.
-      if (client.sm.resumable || atOnce(s, !!client.raisedStreamError)) {
+      // is the first drop after a stream error Vireo raised (not the next ones within the window, even
+      // when resumable); anything else backs off.
+      // A server that answers every resumption with more bad XML must not get a reconnect loop at full speed.
+      if (client.raisedStreamError ? atOnce(s, true) : client.sm.resumable) {
         setState(id, { status: 'connecting', error: { code: 'connection-lost' } });
         s.retryTimer = setTimeout(() => void connect(id), 0);
       } else {

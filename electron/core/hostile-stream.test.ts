@@ -109,6 +109,18 @@ describe('malformed XML from the server', () => {
     });
   }
 
+  it('a server that keeps sending bad XML gets the usual backoff after the first immediate reconnect (no loop at full speed)', async () => {
+    const v = await victim();
+    let mark = alice.mark();
+    v.proxy.inject('down', toAlice(v, '<body>&xxe;</body>'));
+    await recovers(v, mark, Date.now(), 'between the two');
+    mark = alice.mark();
+    v.proxy.inject('down', toAlice(v, '<body>&xxe;</body>'));
+    const waiting = await alice.waitForEvent('connection:state', (st) => st.accountId === v.acc.id && st.status === 'waiting-to-retry', 5000, mark);
+    expect(waiting.error?.code).toBe('connection-lost');
+    await alice.waitForEvent('connection:state', (st) => st.accountId === v.acc.id && st.status === 'online', 10_000, mark);
+  });
+
   it('a stanza over 1 MiB: policy-violation, and the same recovery', async () => {
     const v = await victim();
     const mark = alice.mark();
