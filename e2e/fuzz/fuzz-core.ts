@@ -13,12 +13,20 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 export async function startFuzzCore(profileDir: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'fuzz-core-child.ts'), profileDir], {
-    stdio: ['pipe', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, VIREO_LOG: process.env.VIREO_LOG ?? 'error' },
   });
   const pending = new Map<number, (r: Result<unknown>) => void>();
   const log = createEventLog(15_000);
   const uncaught: string[] = [];
+  /** Lines the core logged at ERROR level: bugs it caught itself (a failing pipeline stage…). */
+  const loggedErrors: string[] = [];
+  /** When each event arrived (epoch ms), index for index with `events`. */
+  const times: number[] = [];
+  readline.createInterface({ input: child.stderr! }).on('line', (line) => {
+    console.error(line);
+    if (/ ERROR \[/.test(line)) loggedErrors.push(line);
+  });
   let nextId = 1;
   let exitCode: number | null | undefined;
   const exit = new Promise<void>((r) => child.once('exit', (code) => {
@@ -33,11 +41,15 @@ export async function startFuzzCore(profileDir: string) {
       try {
         msg = JSON.parse(line);
       } catch {
+        console.error(line); // the core's own log lines (info and debug go to stdout)
         return;
       }
       if (msg.ready) resolve();
       else if (msg.uncaught) uncaught.push(msg.uncaught);
-      else if (msg.event) log.push(msg.event, msg.payload);
+      else if (msg.event) {
+        times.push(Date.now());
+        log.push(msg.event, msg.payload);
+      }
       else if (msg.id !== undefined) {
         pending.get(msg.id)?.(msg.result!);
         pending.delete(msg.id);
@@ -59,6 +71,8 @@ export async function startFuzzCore(profileDir: string) {
     mark: log.mark,
     waitForEvent: log.waitForEvent,
     uncaught,
+    loggedErrors,
+    times,
     /** Undefined while it runs; the exit code once it ended (a crash is an uncaught error too). */
     exited: () => exitCode,
     /** Peak resident set size so far, MB. */

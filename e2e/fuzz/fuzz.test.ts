@@ -72,11 +72,11 @@ async function arrives(w: World, body: string, late?: string[]): Promise<boolean
     if (!late) return false;
     // Say what happened meanwhile, and whether it came late or never, to tell a slow reconnect from a loss.
     const came = await w.alice.waitForEvent('message:added', (ms) => ms.some((m) => m.body === body), 20_000, mark).then(() => Date.now() - sent, () => undefined);
-    const states = w.alice.events.slice(mark).filter((e) => e.name === 'connection:state').map((e) => {
+    const states = w.alice.events.map((e, i) => ({ e, at: w.alice.times[i]! - sent })).slice(mark).filter(({ e }) => e.name === 'connection:state').map(({ e, at }) => {
       const s = e.payload as ConnectionStateView;
-      return s.error ? `${s.status} (${s.error.code}${s.error.detail ? `: ${s.error.detail}` : ''})` : s.status;
+      return `${at} ms ${s.status}${s.error ? ` (${s.error.code}${s.error.detail ? `: ${s.error.detail}` : ''})` : ''}`;
     });
-    late.push(`${came === undefined ? 'never arrived' : `arrived after ${came} ms`}; connection: ${states.join(' → ') || 'no change'}`);
+    late.push(`sent at ${new Date(sent).toISOString()}, ${came === undefined ? 'never arrived' : `arrived after ${came} ms`}; connection: ${states.join(' → ') || 'no change'}`);
     return false;
   }
 }
@@ -144,7 +144,7 @@ it(`${N} hostile stanzas: nothing uncaught, never deaf, peak memory ≤ ${PEAK_R
       }
     }
     totals.peakRssMb = Math.max(totals.peakRssMb, w.alice.peakRssMb());
-    console.log(`fuzz: ${round} batches, ${w.proxy.connections()} connections to the proxy (each stream break costs one)`);
+    console.log(`fuzz: ${round} batches, ${w.proxy.connections()} connections to the proxy (each stream break costs one), ${w.alice.loggedErrors.length} errors logged by the core${w.alice.loggedErrors.length ? `, the first: ${w.alice.loggedErrors[0]}` : ''}`);
 
     // Afterwards the account sends and receives a normal message through the real server.
     expect(await untilUsable(w, 30_000), 'online after the fuzzer').toBe(true);
@@ -157,8 +157,7 @@ it(`${N} hostile stanzas: nothing uncaught, never deaf, peak memory ≤ ${PEAK_R
     expect(w.bobInbox, 'the contact received the account’s message').toContain('alice is fine');
     totals.peakRssMb = Math.max(totals.peakRssMb, w.alice.peakRssMb());
 
-    expect(w.alice.uncaught, 'uncaught exceptions in the core').toEqual([]);
-    expect(problems).toEqual([]);
+    expect({ uncaught: w.alice.uncaught, problems }, 'uncaught exceptions in the core, and probes that did not arrive').toEqual({ uncaught: [], problems: [] });
     expect(totals.stanzas).toBe(N);
     expect(totals.peakRssMb).toBeLessThanOrEqual(PEAK_RSS_LIMIT_MB);
   } finally {

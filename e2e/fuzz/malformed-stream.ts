@@ -2,9 +2,10 @@
 // that is not well-formed XML, or that XMPP forbids (RFC 6120 §4.9.3.18 restricted-xml: DOCTYPE,
 // entities other than the five predefined, comments, processing instructions; §4.9.3.13
 // not-well-formed: mismatched tags, bad UTF-8, characters XML does not allow; §4.9.3.12
-// policy-violation: a stanza over Vireo's 1 MiB limit), and the server's end of the stream
-// (</stream:stream>, §4.4) followed by more bytes. Each ends the stream; Vireo must close it, keep
-// running, be back online at once and hear the next message.
+// policy-violation: a stanza over Vireo's 1 MiB limit), the server's end of the stream
+// (</stream:stream>, §4.4) followed by more bytes, and a stream-management count from the future
+// (XEP-0198 §5). Each ends the stream; Vireo must close it, keep running, be back online at once and
+// hear the next message.
 import type { FuzzContext, Rng } from './hostile-stanzas.js';
 
 export function createMalformedStream(ctx: FuzzContext, rng: Rng) {
@@ -22,6 +23,8 @@ export function createMalformedStream(ctx: FuzzContext, rng: Rng) {
     processingInstruction: () => Buffer.from(`<?evil payload?>`),
     forbiddenCharacter: () => msg(['&#0;', '&#x1;', '&#xD800;', '\u0001', '&#xFFFF;'][Math.floor(rng() * 5)]!),
     overOneMebibyte: () => msg('a'.repeat(1024 * 1024 + 16)),
+    // XEP-0198 §5: an <a h/> counting more stanzas than Vireo sent ends the stream (handled-count-too-high).
+    ackTooHigh: () => Buffer.from(`<a xmlns='urn:xmpp:sm:3' h='${2_000_000_000 + Math.floor(rng() * 1e6)}'/>`),
     unboundPrefix: () => Buffer.from(`<evil:message from='${from}'><body>x</body></evil:message>`),
   };
   const names = Object.keys(cases);
