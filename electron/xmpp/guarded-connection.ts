@@ -112,8 +112,9 @@ export function guardStream<T>(Base: T): T {
       } catch (err) {
         const fault = classifyParseError(err);
         if (fault) {
-          this.#report(new XmppFailure('connection-lost', `the server sent ${fault.message} (${fault.condition})`));
+          // Raised first: a listener of 'error' may drop the socket at once (sign-in gives up on it).
           this.raiseStreamError(fault.condition, { text: fault.message });
+          this.#report(new XmppFailure('connection-lost', `the server sent ${fault.message} (${fault.condition})`));
         } else {
           // A listener of a parsed element threw: Vireo's bug. The parse was cut off mid-chunk, so the
           // stream cannot go on; drop it without acknowledging anything more (the server sends again).
