@@ -22,6 +22,9 @@ export interface InjectingProxy {
   /** Whether a client stream is ready for injection. */
   ready(): boolean;
   connections(): number;
+  /** From now on, the client's top-level elements for which `pred` is true are swallowed, never reaching
+   *  the server (a server that does not answer); undefined lets everything through again. */
+  holdUp(pred: ((element: string) => boolean) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +57,7 @@ export async function startInjectingProxy(opts: { upstreamPort: number; cert: { 
   let total = 0;
   /** The newest stream with SM enabled: where injected bytes go. */
   let current: { client: tls.TLSSocket; log: SmLog } | undefined;
+  let held: ((element: string) => boolean) | undefined;
 
   const server = tls.createServer({ cert: opts.cert.pem, key: opts.cert.keyPem }, (client) => {
     total++;
@@ -104,6 +108,7 @@ export async function startInjectingProxy(opts: { upstreamPort: number; cert: { 
           const old = sessions.get(id);
           if (old) text = rewriteH(text, mapH(old, h));
         }
+        if (p.kind === 'element' && held?.(Buffer.from(text, 'latin1').toString('utf8'))) continue;
         if (!upstream.destroyed) upstream.write(toBytes(text));
       }
     });
@@ -126,6 +131,9 @@ export async function startInjectingProxy(opts: { upstreamPort: number; cert: { 
       return true;
     },
     connections: () => total,
+    holdUp(pred) {
+      held = pred;
+    },
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

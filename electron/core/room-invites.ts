@@ -197,25 +197,39 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
       // sign-in) and was answered or is pending; a catch-up must not bring back what the user declined.
       if (ctx.source === 'archive') return false;
       const client = deps.connections.client(ctx.accountId);
-      if (muc && client && (await isRoom(ctx.accountId, client, muc.roomJid))) {
-        if (muc.kind === 'decline') {
-          declined(ctx.accountId, muc.roomJid, muc.decliner, muc.reason);
-        } else {
-          await receive(ctx.accountId, {
-            kind: 'mediated', room: muc.roomJid,
-            ...optional('inviter', personJid(muc.inviter, muc.roomJid)), ...optional('reason', muc.reason), ...optional('password', muc.password),
-          });
-        }
+      const accountId = ctx.accountId;
+      // XEP-0249: the inviter is the message's sender, as our server stamped it; never a name the
+      // message claims. (A room's own fallback <x xmlns='jabber:x:conference'/> is taken as mediated.)
+      const receiveDirect = (d: NonNullable<typeof direct>, f: NonNullable<typeof from>) => receive(accountId, {
+        kind: 'direct', room: d.roomJid,
+        ...optional('inviter', personJid(f.resource ? `${f.bare}/${f.resource}` : f.bare, d.roomJid)),
+        ...optional('reason', d.reason), ...optional('password', d.password),
+      });
+      if (muc && client) {
+        // Whether the sender is a room takes a question to its server, which may be slow, never answer,
+        // or go down with this stream (a 10 s wait). Incoming stanzas are handled in order, so waiting
+        // here would hold up every message behind this one (found by the fuzzer: a stranger's
+        // invitations made the account deaf for 10 s each). The invitation is taken up when the
+        // answer comes; the stream goes on at once.
+        const m = muc;
+        void isRoom(accountId, client, m.roomJid)
+          .then(async (room) => {
+            if (!room) {
+              if (direct && from) await receiveDirect(direct, from);
+              else deps.log.warn('dropped a room invitation that does not come from a room');
+            } else if (m.kind === 'decline') declined(accountId, m.roomJid, m.decliner, m.reason);
+            else {
+              await receive(accountId, {
+                kind: 'mediated', room: m.roomJid,
+                ...optional('inviter', personJid(m.inviter, m.roomJid)), ...optional('reason', m.reason), ...optional('password', m.password),
+              });
+            }
+          })
+          .catch((err: Error) => deps.log.warn(`a room invitation could not be kept: ${err.message}`));
         return false;
       }
       if (direct && from) {
-        // XEP-0249: the inviter is the message's sender, as our server stamped it; never a name the
-        // message claims. (A room's own fallback <x xmlns='jabber:x:conference'/> took the branch above.)
-        await receive(ctx.accountId, {
-          kind: 'direct', room: direct.roomJid,
-          ...optional('inviter', personJid(from.resource ? `${from.bare}/${from.resource}` : from.bare, direct.roomJid)),
-          ...optional('reason', direct.reason), ...optional('password', direct.password),
-        });
+        await receiveDirect(direct, from);
         return false;
       }
       deps.log.warn('dropped a room invitation that does not come from a room');
