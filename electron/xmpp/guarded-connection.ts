@@ -8,6 +8,29 @@
 import type { Element } from '@xmpp/xml';
 import { buildStreamError, classifyParseError, HandlerFailure, utf8Decoder } from './stream-guard.js';
 import { XmppFailure } from './errors.js';
+import { jid as parseAddress } from '@xmpp/client';
+import { parseJid } from './jid.js';
+
+/**
+ * A stanza whose 'from' or 'to' is not an address at all (RFC 6120 §8.1.1, §8.1.2: they are JIDs;
+ * RFC 7622 §3: 'a@b@c', '@domain', an empty part, a part over 1023 bytes are not). The stanza router
+ * (@xmpp/middleware) parses both and throws on some such values, from inside the XML parser, which
+ * could only end the stream (a hostile server could keep the account reconnecting for ever); others it
+ * lets through, and the chat code would take '@domain' for the domain and 'a@b@c' for a contact.
+ */
+function unaddressable(el: Element): boolean {
+  if (el.name !== 'message' && el.name !== 'presence' && el.name !== 'iq') return false;
+  for (const value of [el.attrs.from, el.attrs.to]) {
+    if (typeof value !== 'string' || value === '') continue;
+    if (!parseJid(value)) return true;
+    try {
+      parseAddress(value);
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
 
 /** A stream error Vireo sent itself (not the server's): the link is fine, a reconnect may start at once. */
 export interface RaisedStreamError {
@@ -37,6 +60,7 @@ interface SocketInternals {
 /** The parts of @xmpp/connection's Connection that the guard builds on (it ships no types). */
 interface ConnectionInternals {
   status: string;
+  _onElement(element: Element): void;
   socket: SocketInternals | null;
   parser: { write(data: string): void } | null;
   _onData(data: Buffer | string): void;
@@ -91,6 +115,16 @@ export function guardStream<T>(Base: T): T {
         for (const el of elements) this.emit('unsent', el);
         throw err;
       }
+    }
+
+    override _onElement(element: Element): void {
+      // Dropped here, before anyone routes it; 'dropped-stanza' lets XEP-0198 count it as handled
+      // (it was: there is nothing anyone could do with it), so that acknowledgements stay right.
+      if (unaddressable(element)) {
+        this.emit('dropped-stanza', element);
+        return;
+      }
+      super._onElement(element);
     }
 
     override _attachSocket(socket: unknown): void {

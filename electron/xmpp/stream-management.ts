@@ -193,6 +193,12 @@ export function setupStreamManagement(opts: Options): StreamManagement {
     while (finished.delete(handled + 1)) handled++;
   }
 
+  // A stanza the connection dropped before routing it (guarded-connection.ts: its addresses are not
+  // addresses) was received and dealt with: it counts like any other (XEP-0198 §4, "handled").
+  entity.on('dropped-stanza', () => {
+    if (enabled) markFinished(++arrived);
+  });
+
   entity.on('disconnect', () => {
     clearTimeout(answerTimer);
     clearTimeout(idleTimer);
