@@ -40,6 +40,8 @@ describe('RoomList', () => {
     expect(within(alpha).queryByTestId('room-address')).toBeNull();
     // In the order the list reads: by name, else by address.
     expect(items().map((el) => el.dataset.room)).toEqual([ZOO, ALPHA]);
+    // Its state and how many are in it, as words with their spaces.
+    expect(within(zoo).getByTestId('room-state').textContent?.trim()).toBe('Joined · 1 person');
   });
 
   it('follows a new name from room:updated, and the jump field finds a room by its name', async () => {
