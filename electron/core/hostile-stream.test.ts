@@ -54,11 +54,7 @@ async function victim(): Promise<Victim> {
     up += chunk;
     return undefined;
   });
-  const mark = alice.mark();
-  const acc = await alice.must('accounts:add', {
-    jid: `${user}@${server.domain}`, password: 'a-pw', manual: { host: '127.0.0.1', port: proxy.port, transport: 'direct-tls' }, pinnedCertificate: server.cert.fingerprint256,
-  });
-  await alice.waitForEvent('sync:state', (s) => s.accountId === acc.id && s.phase === 'synced', 15_000, mark);
+  const acc = await addSyncedAccount(alice, server, user, 'a-pw', { directTlsPort: proxy.port });
   const toBob = await alice.must('chat:open', { accountId: acc.id, peer: `bob@${server.domain}` });
   const fromBob = await bob.must('chat:open', { accountId: bobAcc.id, peer: `${user}@${server.domain}` });
   // Let sign-in traffic (OMEMO publishing, presence) settle, so that what is injected lands between stanzas.

@@ -25,11 +25,7 @@ beforeAll(async () => {
   alice = await startTestCore();
   bob = await startTestCore();
   bobAcc = await addSyncedAccount(bob, server, 'bob', 'b-pw');
-  const mark = alice.mark();
-  aliceAcc = await alice.must('accounts:add', {
-    jid: `alice@${server.domain}`, password: 'a-pw', manual: { host: '127.0.0.1', port: proxy.port, transport: 'direct-tls' }, pinnedCertificate: server.cert.fingerprint256,
-  });
-  await alice.waitForEvent('sync:state', (s) => s.accountId === aliceAcc.id && s.phase === 'synced', 15_000, mark);
+  aliceAcc = await addSyncedAccount(alice, server, 'alice', 'a-pw', { directTlsPort: proxy.port });
   const until = Date.now() + 10_000;
   while (!proxy.ready()) {
     if (Date.now() > until) throw new Error('stream management never enabled behind the proxy');

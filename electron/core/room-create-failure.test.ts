@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProsody, type ProsodyServer } from '../../e2e/fixtures/prosody.js';
 import { startFaultProxy, type FaultProxy } from '../../e2e/fixtures/fault-proxy.js';
-import { startTestCore, type TestCore } from '../../e2e/fixtures/core-harness.js';
+import { addSyncedAccount, startTestCore, type TestCore } from '../../e2e/fixtures/core-harness.js';
 import type { AccountView } from '../../shared/views.js';
 
 let server: ProsodyServer;
@@ -21,11 +21,7 @@ beforeAll(async () => {
     { tls: { cert: server.cert.pem, key: server.cert.keyPem, servername: server.domain } },
   );
   alice = await startTestCore();
-  const mark = alice.mark();
-  acc = await alice.must('accounts:add', {
-    jid: `alice@${server.domain}`, password: 'a-pw', manual: { host: '127.0.0.1', port: proxy.port, transport: 'direct-tls' }, pinnedCertificate: server.cert.fingerprint256,
-  });
-  await alice.waitForEvent('sync:state', (s) => s.accountId === acc.id && s.phase === 'synced', 15_000, mark);
+  acc = await addSyncedAccount(alice, server, 'alice', 'a-pw', { directTlsPort: proxy.port });
 });
 afterAll(async () => {
   await alice?.stop();

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { xml } from '@xmpp/client';
 import { startProsody, type ProsodyServer } from '../../e2e/fixtures/prosody.js';
-import { startTestCore, type TestCore } from '../../e2e/fixtures/core-harness.js';
+import { addSyncedAccount, startTestCore, type TestCore } from '../../e2e/fixtures/core-harness.js';
 import { startInjectingProxy, type InjectingProxy } from '../../e2e/fuzz/injecting-proxy.js';
 import { closeClient, createXmppClient, type XmppClient } from '../xmpp/client.js';
 
@@ -32,10 +32,7 @@ afterAll(async () => {
 });
 
 it('a message right behind an invitation from a room that never answers arrives at once', async () => {
-  const acc = await alice.must('accounts:add', {
-    jid: `alice@${server.domain}`, password: 'a-pw', manual: { host: '127.0.0.1', port: proxy.port, transport: 'direct-tls' }, pinnedCertificate: server.cert.fingerprint256,
-  });
-  await alice.waitForEvent('sync:state', (s) => s.accountId === acc.id && s.phase === 'synced', 15_000);
+  await addSyncedAccount(alice, server, 'alice', 'a-pw', { directTlsPort: proxy.port });
   const room = `silent@${server.mucDomain}`;
   // Vireo's question to the "room" never reaches the server, so no answer ever comes.
   proxy.holdUp((el) => el.startsWith('<iq') && el.includes(room) && el.includes('disco#info'));
