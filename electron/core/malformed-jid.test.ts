@@ -14,7 +14,6 @@ let server: ProsodyServer;
 let proxy: InjectingProxy;
 let alice: TestCore;
 let bob: TestCore;
-let aliceAcc: AccountView;
 let bobAcc: AccountView;
 
 beforeAll(async () => {
@@ -25,7 +24,7 @@ beforeAll(async () => {
   alice = await startTestCore();
   bob = await startTestCore();
   bobAcc = await addSyncedAccount(bob, server, 'bob', 'b-pw');
-  aliceAcc = await addSyncedAccount(alice, server, 'alice', 'a-pw', { directTlsPort: proxy.port });
+  await addSyncedAccount(alice, server, 'alice', 'a-pw', { directTlsPort: proxy.port });
   const until = Date.now() + 10_000;
   while (!proxy.ready()) {
     if (Date.now() > until) throw new Error('stream management never enabled behind the proxy');
