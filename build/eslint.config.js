@@ -36,7 +36,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/core/**/*.ts', 'electron/xmpp/**/*.ts', 'electron/omemo/**/*.ts', 'electron/store/**/*.ts', 'electron/secrets/**/*.ts', 'electron/host-web/**/*.ts', 'electron/ipc/router.ts'],
+    files: ['electron/core/**/*.ts', 'electron/lib/**/*.ts', 'electron/xmpp/**/*.ts', 'electron/omemo/**/*.ts', 'electron/store/**/*.ts', 'electron/secrets/**/*.ts', 'electron/host-web/**/*.ts', 'electron/ipc/router.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': restrict([
         { group: ['electron'], message: 'Core code runs under plain Node: only the Electron shell imports electron.' },

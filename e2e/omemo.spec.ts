@@ -162,7 +162,7 @@ test('Alice and Bob chat encrypted, verify each other, and see a plain-text mess
   await expect(inBob.getByTestId('message-lock')).toBeVisible();
   await expect(inBob.getByTestId('message-warning')).toHaveCount(0);
   // Its lock names Alice's device and its trust on arrival: Bob has verified none of her devices, so it
-  // was trusted blindly (BTBV, electron/core/omemo-trust.ts) — trusted, not verified. Hers names no device.
+  // was trusted blindly (BTBV, electron/core/omemo/omemo-trust.ts) — trusted, not verified. Hers names no device.
   const firstLock = inBob.getByRole('button', { name: lockOf(aliceDeviceId, 'trusted, not verified'), exact: true });
   await expect(firstLock).toBeVisible();
   await expect(firstLock).toHaveAttribute('title', `Encrypted by device ${aliceDeviceId} (trusted, not verified). Click to show this device.`);

@@ -5,8 +5,8 @@ import { app, BrowserWindow, ipcMain, Menu, Notification, powerMonitor, protocol
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createAppCore } from './core/app-core.js';
-import { createLogger } from './core/log.js';
-import { installLastResort } from './core/last-resort.js';
+import { createLogger } from './lib/log.js';
+import { installLastResort } from './core/session/last-resort.js';
 import { parseProxyRules, proxyEnvSet, proxyFromEnv } from './xmpp/proxy.js';
 import { bindIpc, makeSenderCheck } from './ipc/electron-bridge.js';
 import { createIpcRouter } from './ipc/router.js';

@@ -8,8 +8,8 @@ import { createAppCore } from '../core/app-core.js';
 import { createIpcRouter } from '../ipc/router.js';
 import { chooseSecretStore } from '../secrets/choose.js';
 import { startBrowserHost } from './server.js';
-import { installLastResort } from '../core/last-resort.js';
-import { createLogger } from '../core/log.js';
+import { installLastResort } from '../core/session/last-resort.js';
+import { createLogger } from '../lib/log.js';
 import type { SecretBackend } from '../../shared/views.js';
 
 const BACKENDS: SecretBackend[] = ['keychain', 'safe-storage', 'plain-file', 'memory'];

@@ -7,7 +7,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { startBrowserHost, type BrowserHost } from './server.js';
 import { createIpcRouter, type Handlers } from '../ipc/router.js';
-import { createEventBus } from '../core/events.js';
+import { createEventBus } from '../core/kernel/events.js';
 import { ok } from '../../shared/errors.js';
 
 let host: BrowserHost;

@@ -8,8 +8,8 @@ import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { IpcRouter } from '../ipc/router.js';
-import type { EventBus } from '../core/events.js';
-import { createLogger } from '../core/log.js';
+import type { EventBus } from '../core/kernel/events.js';
+import { createLogger } from '../lib/log.js';
 import { CONTENT_SECURITY_POLICY } from '../windows/session-policy.js';
 
 const log = createLogger('host-web');

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { COMMAND_NAMES } from '../../shared/contract.js';
 import { ok } from '../../shared/errors.js';
 import type { AccountId, BareJid } from '../../shared/ids.js';
-import { createEventBus } from '../core/events.js';
+import { createEventBus } from '../core/kernel/events.js';
 import { bindIpc, makeSenderCheck, type SenderFrame } from './electron-bridge.js';
 import { createIpcRouter, type Handlers } from './router.js';
 

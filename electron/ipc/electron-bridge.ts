@@ -5,8 +5,8 @@
 // this file is unit-tested with fakes.
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
 import { COMMAND_NAMES } from '../../shared/contract.js';
-import type { EventBus } from '../core/events.js';
-import { createLogger } from '../core/log.js';
+import type { EventBus } from '../core/kernel/events.js';
+import { createLogger } from '../lib/log.js';
 import { isSameDocument } from '../windows/link-policy.js';
 import type { IpcRouter } from './router.js';
 

@@ -3,7 +3,7 @@
 // only carries `error.message` across, so exceptions must never be what the renderer sees.
 import { commands, type CommandArgs, type CommandName, type CommandOutput } from '../../shared/contract.js';
 import { fail, type Result } from '../../shared/errors.js';
-import { createLogger } from '../core/log.js';
+import { createLogger } from '../lib/log.js';
 
 export type Handler<K extends CommandName> = (args: CommandArgs<K>) => Promise<Result<CommandOutput<K>>>;
 /** One handler per command: a missing or mistyped handler is a compile error. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEventBus } from '../core/events.js';
+import { createEventBus } from '../core/kernel/events.js';
 import type { ConversationId } from '../../shared/ids.js';
 import type { NotificationView } from '../../shared/views.js';
 import { escapeMarkup, showNotifications, type NotifierDeps, type ShellNotification } from './notifications.js';

@@ -4,7 +4,7 @@
 import type { NotificationConstructorOptions } from 'electron';
 import type { ConversationId } from '../../shared/ids.js';
 import type { NotificationView } from '../../shared/views.js';
-import type { EventBus } from '../core/events.js';
+import type { EventBus } from '../core/kernel/events.js';
 
 /** The part of Electron's Notification used here. */
 export interface ShellNotification {

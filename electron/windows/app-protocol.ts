@@ -9,7 +9,7 @@ import type { CustomScheme, Protocol } from 'electron';
 import { readFile, realpath, stat } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createLogger } from '../core/log.js';
+import { createLogger } from '../lib/log.js';
 import { CONTENT_SECURITY_POLICY } from './session-policy.js';
 
 const log = createLogger('app-protocol');

@@ -4,7 +4,7 @@
 // (app/main.main.ts, handleCommonWindowEvents): every navigation is cancelled, and a vetted link
 // goes to the OS instead of into the window.
 import type { BrowserWindow, BrowserWindowConstructorOptions, Session, Shell } from 'electron';
-import { createLogger } from '../core/log.js';
+import { createLogger } from '../lib/log.js';
 import { isSameDocument, toSafeExternalUrl } from './link-policy.js';
 import { hardenSession } from './session-policy.js';
 

@@ -1,0 +1,23 @@
+// Main's typed event bus: services emit contract events; the IPC transports forward them.
+import type { EventName, Events } from '../../../shared/contract.js';
+
+export type Listener = <K extends EventName>(name: K, payload: Events[K]) => void;
+
+export interface EventBus {
+  emit<K extends EventName>(name: K, payload: Events[K]): void;
+  /** Listen to every event; returns an unsubscribe function. */
+  subscribe(listener: Listener): () => void;
+}
+
+export function createEventBus(): EventBus {
+  const listeners = new Set<Listener>();
+  return {
+    emit(name, payload) {
+      for (const l of listeners) l(name, payload);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
