@@ -62,7 +62,8 @@ export async function startInjectingProxy(opts: { upstreamPort: number; cert: { 
   const server = tls.createServer({ cert: opts.cert.pem, key: opts.cert.keyPem }, (client) => {
     total++;
     sockets.add(client);
-    const upstream = tls.connect({ host: '127.0.0.1', port: opts.upstreamPort, rejectUnauthorized: false, servername: 'example.test' });
+    // The test server's self-signed certificate is trusted as its own CA, and its name is checked.
+    const upstream = tls.connect({ host: '127.0.0.1', port: opts.upstreamPort, ca: opts.cert.pem, servername: 'example.test' });
     sockets.add(upstream);
     const down = createSplitter();
     const up = createSplitter();
