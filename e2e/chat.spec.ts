@@ -96,6 +96,21 @@ test('two people sign in, add each other and chat', async ({ browser }, testInfo
 
   await alice.screenshot({ path: testInfo.outputPath('chat-alice.png'), fullPage: true });
   await bob.screenshot({ path: testInfo.outputPath('chat-bob.png'), fullPage: true });
+
+  // A message longer than one message can hold is said before sending, and nothing is lost: the text
+  // stays, Send is off (chat:send takes at most 100,000 characters).
+  await alice.getByTestId('composer').fill('x'.repeat(100_050));
+  await expect(alice.getByTestId('composer-length')).toContainText('Shorten it by 50 characters');
+  await expect(alice.getByTestId('send-button')).toBeDisabled();
+  for (const [width, scheme] of [[1280, 'light'], [1280, 'dark'], [400, 'light'], [400, 'dark']] as const) {
+    await alice.setViewportSize({ width, height: 720 });
+    await alice.emulateMedia({ colorScheme: scheme });
+    await alice.screenshot({ path: testInfo.outputPath(`composer-too-long-${width}-${scheme}.png`) });
+  }
+  await alice.getByTestId('composer').fill('x'.repeat(99_990));
+  await expect(alice.getByTestId('composer-length')).toHaveText(/10 characters left/);
+  await expect(alice.getByTestId('send-button')).toBeEnabled();
+  await alice.getByTestId('composer').fill('');
   await testInfo.attach('chat-alice', { path: testInfo.outputPath('chat-alice.png'), contentType: 'image/png' });
 });
 
