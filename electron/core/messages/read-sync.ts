@@ -23,11 +23,11 @@ export interface ReadSyncDeps {
 export function installReadSync(deps: ReadSyncDeps) {
   function apply(accountId: AccountId, ownBare: string, items: MdsDisplayed[]) {
     for (const d of items) {
-      // For a chat the archive id was assigned by our own server (`by` = our bare JID); anything else
-      // names an id from another archive and cannot be matched here.
-      if (d.by !== ownBare) continue;
       const conv = deps.repo.conversation(`${accountId}|${d.peer}`);
       if (!conv || conv.unread === 0) continue;
+      // XEP-0490 §4.2: in a room the id is the one the room assigned (`by` = the room), in a chat the one
+      // our own server assigned (`by` = our bare JID); anything else names an id from another archive.
+      if (d.by !== (conv.kind === 'room' ? conv.peer : ownBare)) continue;
       // Only what is at or before the displayed message is read; anything newer stays unread.
       if (deps.repo.setUnreadAfterArchiveId(conv.id, d.stanzaId)) deps.chats.emitConversation(conv.id);
     }
@@ -59,8 +59,10 @@ export function installReadSync(deps: ReadSyncDeps) {
       const client = deps.connections.client(accountId);
       const own = bareOf(client?.jid?.toString());
       if (!client || !own || !lastIncoming?.stanzaId) return;
+      // §4.2: a room's messages carry the room's stanza-id, so `by` names the room.
+      const by = deps.repo.conversation(`${accountId}|${peer}`)?.kind === 'room' ? peer : own;
       try {
-        await client.iqCaller.request(xml('iq', { type: 'set' }, buildMdsPublish(peer, lastIncoming.stanzaId, own)), 15_000);
+        await client.iqCaller.request(xml('iq', { type: 'set' }, buildMdsPublish(peer, lastIncoming.stanzaId, by)), 15_000);
       } catch (err) {
         deps.log.info(`read state not published: ${(err as Error).message}`);
       }
