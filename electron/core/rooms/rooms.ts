@@ -403,7 +403,25 @@ export function createRoomService(deps: RoomsDeps) {
     },
   });
 
-  async function join(accountId: AccountId, jid: string, nick: string, password?: string, opts: { reserved?: boolean } = {}): Promise<Result<RoomView>> {
+  /**
+   * Joins in flight, by room: a second join with the same nickname while one is under way (the user's,
+   * and the one a bookmark from another device asked for) gets the first one's answer. Two at once
+   * would share one waiter, and one of them would wait for an answer that went to the other.
+   */
+  const inFlight = new Map<string, { nick: string; done: Promise<Result<RoomView>> }>();
+
+  function join(accountId: AccountId, jid: string, nick: string, password?: string, opts: { reserved?: boolean } = {}): Promise<Result<RoomView>> {
+    const k = key(accountId, jid);
+    const running = inFlight.get(k);
+    if (running && running.nick === nick && !opts.reserved) return running.done;
+    const done = joinOnce(accountId, jid, nick, password, opts).finally(() => {
+      if (inFlight.get(k)?.done === done) inFlight.delete(k);
+    });
+    inFlight.set(k, { nick, done });
+    return done;
+  }
+
+  async function joinOnce(accountId: AccountId, jid: string, nick: string, password?: string, opts: { reserved?: boolean } = {}): Promise<Result<RoomView>> {
     const client = deps.connections.client(accountId);
     if (!client) return fail('not-connected');
     const k = key(accountId, jid);
