@@ -8,7 +8,7 @@ import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { parseJid } from '../jid.js';
 import type { Bookmark } from './0402-bookmarks.js';
-import { buildPepPublish, NS_PUBSUB, NS_PUBSUB_EVENT } from './0163-pep.js';
+import { buildPepPublish, NS_PUBSUB, ownPepEventItems } from './0163-pep.js';
 
 export const NS_PRIVATE = 'jabber:iq:private';
 export const NS_STORAGE_BOOKMARKS = 'storage:bookmarks';
@@ -107,20 +107,11 @@ export function parseLegacyBookmarksPepResult(iq: Element): LegacyBookmarks | un
 }
 
 /**
- * A PEP notification carrying the whole bookmarks document, or `undefined`. Only the user's own account
- * publishes to this node: it must come from the user's bare JID (or carry no 'from': the user's own
- * server); anything else is a forgery that would pull the user into rooms of a stranger's choosing.
+ * A PEP notification carrying the whole bookmarks document, or `undefined` (also for one that does not
+ * come from the user's own account: see ownPepEventItems).
  */
 export function parseLegacyBookmarksEvent(message: Element, ownBare: string): LegacyBookmarks | undefined {
-  if (!message.is('message') || message.attrs.type === 'error') return undefined;
-  const own = parseJid(ownBare);
-  const fromAttr = message.attrs.from as string | undefined;
-  if (!own) return undefined;
-  if (fromAttr !== undefined) {
-    const from = parseJid(fromAttr);
-    if (!from || from.resource !== '' || from.bare !== own.bare) return undefined;
-  }
-  const items = message.getChild('event', NS_PUBSUB_EVENT)?.getChild('items');
-  if (!items || items.attrs.node !== NS_STORAGE_BOOKMARKS) return undefined;
+  const items = ownPepEventItems(message, ownBare, NS_STORAGE_BOOKMARKS);
+  if (!items) return undefined;
   return parseStorage(items.getChildren('item').at(-1)?.getChild('storage', NS_STORAGE_BOOKMARKS));
 }

@@ -4,6 +4,7 @@
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { buildSubmitForm, type SubmitValue } from './0004-data-forms.js';
+import { parseJid } from '../jid.js';
 
 export const NS_PUBSUB = 'http://jabber.org/protocol/pubsub';
 export const NS_PUBSUB_EVENT = 'http://jabber.org/protocol/pubsub#event';
@@ -29,4 +30,23 @@ export function buildPepPublish(node: string, payload: Element, opts: { itemId?:
     xml('publish', { node }, xml('item', opts.itemId === undefined ? {} : { id: opts.itemId }, payload)),
     ...(Object.keys(options).length ? [xml('publish-options', {}, buildSubmitForm(`${NS_PUBSUB}#publish-options`, options))] : []),
   );
+}
+
+/**
+ * The `<items/>` of a PEP notification for `node` on the user's OWN account, or `undefined`. Only the
+ * account publishes to its own nodes: the message must come from the user's bare JID (or carry no
+ * 'from': the user's own server); anything else is a forgery (a stranger's bookmark with autojoin would
+ * pull the user into a room of the stranger's choosing).
+ */
+export function ownPepEventItems(message: Element, ownBare: string, node: string): Element | undefined {
+  if (!message.is('message') || message.attrs.type === 'error') return undefined;
+  const own = parseJid(ownBare);
+  if (!own) return undefined;
+  const fromAttr = message.attrs.from as string | undefined;
+  if (fromAttr !== undefined) {
+    const from = parseJid(fromAttr);
+    if (!from || from.resource !== '' || from.bare !== own.bare) return undefined;
+  }
+  const items = message.getChild('event', NS_PUBSUB_EVENT)?.getChild('items');
+  return items && items.attrs.node === node ? items : undefined;
 }

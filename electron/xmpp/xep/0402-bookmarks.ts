@@ -3,7 +3,7 @@
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { parseJid } from '../jid.js';
-import { buildPepPublish, NS_PUBSUB, NS_PUBSUB_EVENT, PRIVATE_STORAGE_OPTIONS } from './0163-pep.js';
+import { buildPepPublish, NS_PUBSUB, ownPepEventItems, PRIVATE_STORAGE_OPTIONS } from './0163-pep.js';
 
 export const NS_BOOKMARKS = 'urn:xmpp:bookmarks:1';
 /** Put in the XEP-0115 caps features to get notifications (XEP-0163 "+notify"). */
@@ -123,22 +123,12 @@ export interface BookmarksEvent {
 }
 
 /**
- * A PEP notification for the bookmarks node, or `undefined`. Only the user's own account publishes
- * to it: the notification must come from the user's bare JID (or carry no 'from', i.e. the user's own
- * server), anything else is a forgery — a stranger's "bookmark" with autojoin would pull the user
- * into a room of the stranger's choosing.
+ * A PEP notification for the bookmarks node, or `undefined` (also for one that does not come from the
+ * user's own account: see ownPepEventItems).
  */
 export function parseBookmarksEvent(message: Element, ownBare: string): BookmarksEvent | undefined {
-  if (!message.is('message') || message.attrs.type === 'error') return undefined;
-  const own = parseJid(ownBare);
-  const fromAttr = message.attrs.from as string | undefined;
-  if (!own) return undefined;
-  if (fromAttr !== undefined) {
-    const from = parseJid(fromAttr);
-    if (!from || from.resource !== '' || from.bare !== own.bare) return undefined;
-  }
-  const items = message.getChild('event', NS_PUBSUB_EVENT)?.getChild('items');
-  if (!items || items.attrs.node !== NS_BOOKMARKS) return undefined;
+  const items = ownPepEventItems(message, ownBare, NS_BOOKMARKS);
+  if (!items) return undefined;
   const retracted = [
     ...new Set(
       items
