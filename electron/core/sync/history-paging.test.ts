@@ -1,7 +1,8 @@
 // Integration: history is never unreachable. A room joined for the first time, a room rejoined after
 // 300 messages with no stored position, and a 1:1 chat on a fresh device: scrolling up ('chat:history'
 // page after page, as the window does) reaches the very first message, each message exactly once, in
-// the order it was written. And archived and live messages of the same second keep their order.
+// the order it was written (the rejoin case: history-paging-away.test.ts). And archived and live
+// messages of the same second keep their order.
 // Real Prosody (mod_mam, mod_muc_mam), archive pages of 50 so that 300 messages span six of them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xml } from '@xmpp/client';
@@ -87,31 +88,6 @@ describe('history is never unreachable', () => {
       expect(pages).toBeGreaterThan(N / 40);
     } finally {
       await alice.stop();
-    }
-  });
-
-  it('300 room messages while away, with no stored position: all reachable, once, in order; a live one after them', async () => {
-    const room = `away@${server.mucDomain}`;
-    await owner.must('rooms:join', { accountId: ownerAcc.id, room, nick: 'Bob' });
-    const dave = await startTestCore({ archivePageSize: PAGE });
-    try {
-      const acc = await addSyncedAccount(dave, server, 'dave', 'dave-pw');
-      // Dave joins while nobody has said anything (so nothing tells where he stopped), then leaves.
-      const first = await dave.must('rooms:join', { accountId: acc.id, room, nick: 'Dave' });
-      await dave.must('rooms:leave', { accountId: acc.id, room });
-      await carolSays(room, N);
-      const mark = dave.mark();
-      await dave.must('rooms:join', { accountId: acc.id, room, nick: 'Dave' });
-      await dave.waitForEvent('message:added', (ms) => ms.some((m) => m.body === `#${N}`), 15_000, mark);
-      await carol.send(xml('message', { to: room, type: 'groupchat' }, xml('body', {}, `#${N + 1}`)));
-      await dave.waitForEvent('message:added', (ms) => ms.some((m) => m.body === `#${N + 1}`), 15_000, mark);
-      const { all } = await scrollToTheTop(dave, first.conversationId);
-      expect(numbers(all)).toEqual(range(1, N + 1));
-      // The window sorts by the core's order: it must agree with the history's.
-      const orders = all.map((m) => m.order);
-      expect(orders).toEqual([...orders].sort((a, b) => a - b));
-    } finally {
-      await dave.stop();
     }
   });
 
