@@ -27,7 +27,11 @@ export default defineConfig({
       {
         root,
         plugins: [svelte()],
-        resolve: { conditions: ['browser'] },
+        // The renderer's import aliases, as in renderer/vite.config.ts and renderer/tsconfig.json.
+        resolve: {
+          conditions: ['browser'],
+          alias: { $shared: `${root}shared`, $lib: `${root}renderer/src/lib` },
+        },
         test: {
           name: 'renderer',
           environment: 'jsdom',

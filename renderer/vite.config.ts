@@ -5,11 +5,20 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+// Import aliases: `$shared/…` is the repository's shared/ (the IPC contract), `$lib/…` is renderer/src/lib/.
+// renderer/tsconfig.json (`paths`) and the renderer project of build/vitest.config.ts say the same.
+const aliases = {
+  $shared: `${repo}shared`,
+  $lib: `${root}src/lib`,
+};
 
 export default defineConfig({
   root,
   base: './',
   plugins: [svelte()],
+  resolve: { alias: aliases },
   build: {
     outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
     emptyOutDir: true,

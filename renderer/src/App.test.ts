@@ -1,7 +1,7 @@
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
-import { setBridgeForTests } from './lib/api.js';
+import { setBridgeForTests } from '$lib/api.js';
 import { account, createFakeBridge, ok } from './test/fake-bridge.js';
 import App from './App.svelte';
 

@@ -4,7 +4,7 @@
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
-import type { DataFieldView, DataFormView } from '../../../shared/views.js';
+import type { DataFieldView, DataFormView } from '$shared/views.js';
 import DataForm from './DataForm.svelte';
 
 const f = (over: Partial<DataFieldView> & Pick<DataFieldView, 'type'>): DataFieldView => ({ required: false, values: [], options: [], ...over });

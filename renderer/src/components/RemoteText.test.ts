@@ -4,9 +4,9 @@
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import { isolate } from '../lib/bidi.js';
+import { isolate } from '$lib/bidi.js';
 import { RLO, expectIsolated, expectNoLeak, hostile } from '../test/bidi.js';
-import type { DataFormView } from '../../../shared/views.js';
+import type { DataFormView } from '$shared/views.js';
 import RemoteText from './RemoteText.svelte';
 import DataForm from './DataForm.svelte';
 import ErrorNotice from './ErrorNotice.svelte';

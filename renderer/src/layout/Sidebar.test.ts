@@ -4,10 +4,10 @@ import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
-import { api, setBridgeForTests } from '../lib/api.js';
+import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState, appContext } from '../stores/app.svelte.js';
 import { ACCOUNT_ID, account, contact, conversation, createFakeBridge, ok } from '../test/fake-bridge.js';
-import type { BareJid } from '../../../shared/ids.js';
+import type { BareJid } from '$shared/ids.js';
 import Sidebar from './Sidebar.svelte';
 
 async function setup() {

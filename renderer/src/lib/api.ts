@@ -5,8 +5,8 @@
 //   server → client  { "id": number, "result": Result }          (the answer to that id)
 //   server → client  { "event": name, "payload": payload }       (pushed events)
 // Every call resolves to a Result; expected failures (including a lost bridge) never throw.
-import type { CommandInput, CommandName, CommandOutput, EventName, Events } from '../../../shared/contract.js';
-import type { Result, VireoError } from '../../../shared/errors.js';
+import type { CommandInput, CommandName, CommandOutput, EventName, Events } from '$shared/contract.js';
+import type { Result, VireoError } from '$shared/errors.js';
 
 /** What a transport must provide: the shape of `window.vireo` exposed by the preload. */
 export interface Bridge {

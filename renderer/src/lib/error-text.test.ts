@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../../shared/errors.js';
+import { ERROR_CODES } from '$shared/errors.js';
 import { ERROR_TEXT, accountErrorText, errorText } from './error-text.js';
 
 describe('ERROR_TEXT', () => {

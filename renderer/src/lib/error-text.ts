@@ -1,6 +1,6 @@
 // One sentence a person understands for every error code, plus the way out (CONTRIBUTING.md convention 5).
 // The Record is exhaustive over ErrorCode: a new code without a sentence does not compile.
-import type { ErrorCode, VireoError } from '../../../shared/errors.js';
+import type { ErrorCode, VireoError } from '$shared/errors.js';
 
 export interface ErrorText {
   title: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AccountId } from '../../../shared/ids.js';
+import type { AccountId } from '$shared/ids.js';
 import {
   connectionText, deliveryText, deliveryTick, groupFingerprint, isSecureWebSocketUrl, relativeTime, subscriptionHint, syncText,
 } from './format.js';

@@ -1,5 +1,5 @@
 // Words for OMEMO trust, and fingerprints laid out for comparing aloud. Pure functions.
-import type { DeviceTrust } from '../../../shared/views.js';
+import type { DeviceTrust } from '$shared/views.js';
 
 /**
  * A device's fingerprint as other OMEMO clients show it: 64 hex digits in 8 groups of 8, lower case.

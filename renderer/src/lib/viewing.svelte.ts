@@ -2,7 +2,7 @@
 // This tells the core which one that is: the selected conversation while the window is shown and
 // focused, else none. It also follows 'conversation:show' (a clicked notification) to that conversation.
 import type { AppState } from '../stores/app.svelte.js';
-import type { ConversationId } from '../../../shared/ids.js';
+import type { ConversationId } from '$shared/ids.js';
 
 /** Starts reporting; returns the function that stops. */
 export function reportViewing(app: AppState, doc: Document = document, win: Window = window): () => void {

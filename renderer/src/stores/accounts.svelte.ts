@@ -1,7 +1,7 @@
 // Accounts and their connection states. Main owns the truth: this holds the last snapshot plus the
 // events pushed since ('accounts:changed' is the full list, 'connection:state' one account's state).
-import type { AccountId } from '../../../shared/ids.js';
-import type { AccountView, ConnectionStateView } from '../../../shared/views.js';
+import type { AccountId } from '$shared/ids.js';
+import type { AccountView, ConnectionStateView } from '$shared/views.js';
 
 export class AccountsStore {
   list = $state.raw<AccountView[]>([]);

@@ -2,10 +2,10 @@
 // flows one way"). Created by App.svelte and handed to components through Svelte context, so tests
 // can build one over a fake bridge. Nothing runs at import time.
 import { getContext, setContext } from 'svelte';
-import type { Api } from '../lib/api.js';
-import type { AccountId, BareJid, ConversationId, MessageId } from '../../../shared/ids.js';
-import type { VireoError } from '../../../shared/errors.js';
-import type { ConversationView, RoomView } from '../../../shared/views.js';
+import type { Api } from '$lib/api.js';
+import type { AccountId, BareJid, ConversationId, MessageId } from '$shared/ids.js';
+import type { VireoError } from '$shared/errors.js';
+import type { ConversationView, RoomView } from '$shared/views.js';
 import { AccountsStore } from './accounts.svelte.js';
 import { RosterStore } from './roster.svelte.js';
 import { ConversationsStore } from './conversations.svelte.js';
@@ -180,6 +180,11 @@ export class AppState {
     if (!r.ok) return r.error;
     this.conversations.upsert(r.value);
     return undefined;
+  }
+
+  /** Shows the folder of Vireo's log file (the desktop app opens it; the browser host answers its path). */
+  openLogFolder() {
+    return this.api.call('app:open-log-folder', {});
   }
 
   /** Conversations with a 'chat:mark-read' on its way: true when another is wanted after it. */

@@ -1,12 +1,12 @@
 // Snapshot first, then pushed events — including events that arrive while the snapshot loads.
 import { describe, expect, it } from 'vitest';
-import { api, setBridgeForTests } from '../lib/api.js';
+import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState } from './app.svelte.js';
 import {
   ACCOUNT_ID, account, contact, conversation, convId, createFakeBridge, message, occupant, ok, room,
 } from '../test/fake-bridge.js';
-import type { BareJid, MessageId } from '../../../shared/ids.js';
-import type { ConversationView } from '../../../shared/views.js';
+import type { BareJid, MessageId } from '$shared/ids.js';
+import type { ConversationView } from '$shared/views.js';
 
 describe('AppState', () => {
   it('applies events that arrive while the snapshot is loading after the snapshot', async () => {

@@ -1,6 +1,6 @@
 // One-to-one conversations, most recent activity first.
-import type { ConversationId } from '../../../shared/ids.js';
-import type { ConversationView } from '../../../shared/views.js';
+import type { ConversationId } from '$shared/ids.js';
+import type { ConversationView } from '$shared/views.js';
 
 export class ConversationsStore {
   #byId = $state.raw<Record<string, ConversationView>>({});

@@ -1,7 +1,7 @@
 // Reading a busy chat: every new message asks to mark it read, but while the core is answering one
 // request the next ones become a single request after it (a burst sends a few, not thousands).
 import { describe, expect, it } from 'vitest';
-import { api, setBridgeForTests } from '../lib/api.js';
+import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState } from './app.svelte.js';
 import { account, conversation, convId, createFakeBridge, ok } from '../test/fake-bridge.js';
 

@@ -1,8 +1,8 @@
 // Messages per conversation: pages loaded from the database plus messages pushed since.
-import type { Api } from '../lib/api.js';
-import type { ConversationId } from '../../../shared/ids.js';
-import type { DeliveryState, MessageView } from '../../../shared/views.js';
-import type { VireoError } from '../../../shared/errors.js';
+import type { Api } from '$lib/api.js';
+import type { ConversationId } from '$shared/ids.js';
+import type { DeliveryState, MessageView } from '$shared/views.js';
+import type { VireoError } from '$shared/errors.js';
 
 export interface Thread {
   messages: MessageView[];

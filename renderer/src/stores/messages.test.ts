@@ -1,7 +1,7 @@
 // The messages store merges what arrives (pages, live messages, updates) by id and in the core's order; a
 // burst of live messages is appended without re-sorting the thread.
 import { describe, expect, it } from 'vitest';
-import { api, setBridgeForTests } from '../lib/api.js';
+import { api, setBridgeForTests } from '$lib/api.js';
 import { MessagesStore } from './messages.svelte.js';
 import { convId, createFakeBridge, message } from '../test/fake-bridge.js';
 

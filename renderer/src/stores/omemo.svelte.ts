@@ -2,11 +2,11 @@
 // demand ('omemo:devices', 'omemo:own'), then kept current by 'omemo:devices' events, which always carry
 // the whole list of one JID, and 'omemo:status' (whether OMEMO works here at all, in words). Trust
 // decisions are made in main; this store only asks and shows.
-import type { Api } from '../lib/api.js';
-import type { AccountId, BareJid } from '../../../shared/ids.js';
-import type { Events } from '../../../shared/contract.js';
-import type { Result, VireoError } from '../../../shared/errors.js';
-import type { OmemoDeviceView, OmemoOwnView, OmemoStatusView } from '../../../shared/views.js';
+import type { Api } from '$lib/api.js';
+import type { AccountId, BareJid } from '$shared/ids.js';
+import type { Events } from '$shared/contract.js';
+import type { Result, VireoError } from '$shared/errors.js';
+import type { OmemoDeviceView, OmemoOwnView, OmemoStatusView } from '$shared/views.js';
 
 export const deviceListKey = (accountId: AccountId, jid: BareJid): string => `${accountId}\u0000${jid}`;
 

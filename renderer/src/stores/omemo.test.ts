@@ -1,11 +1,11 @@
 // The OMEMO store: loads on demand, follows 'omemo:devices' (wired by AppState), and never lets a slow
 // answer undo a newer event.
 import { describe, expect, it, vi } from 'vitest';
-import { api, setBridgeForTests } from '../lib/api.js';
+import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState } from './app.svelte.js';
 import { ACCOUNT_ID, account, createFakeBridge, ok, omemoDevice, omemoOwn, type Handlers } from '../test/fake-bridge.js';
-import type { BareJid } from '../../../shared/ids.js';
-import type { OmemoDeviceView } from '../../../shared/views.js';
+import type { BareJid } from '$shared/ids.js';
+import type { OmemoDeviceView } from '$shared/views.js';
 
 const BOB = 'bob@example.org' as BareJid;
 

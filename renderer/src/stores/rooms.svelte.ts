@@ -1,8 +1,8 @@
 // Group rooms (XEP-0045) of every account: the 'rooms:list' snapshot, then 'room:updated' events,
 // each carrying one room's whole state (subject, occupants, joined or not).
-import type { AccountId, BareJid, ConversationId } from '../../../shared/ids.js';
-import type { RoomDeclineView, RoomInvitationView, RoomView } from '../../../shared/views.js';
-import type { Api } from '../lib/api.js';
+import type { AccountId, BareJid, ConversationId } from '$shared/ids.js';
+import type { RoomDeclineView, RoomInvitationView, RoomView } from '$shared/views.js';
+import type { Api } from '$lib/api.js';
 
 export const roomKey = (accountId: AccountId, jid: BareJid): string => `${accountId}\u0000${jid}`;
 

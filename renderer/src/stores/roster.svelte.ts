@@ -1,7 +1,7 @@
 // Contacts and pending subscription requests, for every account.
-import type { AccountId, BareJid } from '../../../shared/ids.js';
-import type { ContactView, RosterSnapshotView, SubscriptionRequestView } from '../../../shared/views.js';
-import type { Events } from '../../../shared/contract.js';
+import type { AccountId, BareJid } from '$shared/ids.js';
+import type { ContactView, RosterSnapshotView, SubscriptionRequestView } from '$shared/views.js';
+import type { Events } from '$shared/contract.js';
 
 export const contactKey = (accountId: AccountId, jid: BareJid): string => `${accountId}\u0000${jid}`;
 

@@ -1,6 +1,6 @@
 // Archive catch-up per account (XEP-0313), as the core reports it with 'sync:state'.
-import type { AccountId } from '../../../shared/ids.js';
-import type { SyncStateView } from '../../../shared/views.js';
+import type { AccountId } from '$shared/ids.js';
+import type { SyncStateView } from '$shared/views.js';
 
 export class SyncStore {
   #byAccount = $state.raw<Record<string, SyncStateView>>({});

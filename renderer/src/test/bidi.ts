@@ -1,7 +1,7 @@
 // Checks that remote text is shown isolated (lib/bidi.ts, components/RemoteText.svelte): fed text with
 // U+202E RIGHT-TO-LEFT OVERRIDE, a component must hold it in <bdi dir="auto">, with its own words outside.
 import { expect } from 'vitest';
-import { balanceBidi } from '../lib/bidi.js';
+import { balanceBidi } from '$lib/bidi.js';
 
 export const RLO = '\u202E';
 /** Remote text that, shown without isolation, reverses everything after it ("… exe.png"). */

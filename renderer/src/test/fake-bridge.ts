@@ -1,12 +1,12 @@
 // A fake of `window.vireo` for component tests: answers commands from handlers, records every call,
 // and pushes events on demand. (The real bridge is exercised end to end in Chromium elsewhere.)
-import type { CommandInput, CommandName, CommandOutput, EventName, Events } from '../../../shared/contract.js';
-import type { Result } from '../../../shared/errors.js';
-import type { AccountId, BareJid, ConversationId, MessageId } from '../../../shared/ids.js';
+import type { CommandInput, CommandName, CommandOutput, EventName, Events } from '$shared/contract.js';
+import type { Result } from '$shared/errors.js';
+import type { AccountId, BareJid, ConversationId, MessageId } from '$shared/ids.js';
 import type {
   AccountView, ContactView, ConversationView, MessageView, OccupantView, OmemoDeviceView, OmemoOwnView, RoomView,
-} from '../../../shared/views.js';
-import type { Bridge } from '../lib/api.js';
+} from '$shared/views.js';
+import type { Bridge } from '$lib/api.js';
 
 type Answer<K extends CommandName> = Result<CommandOutput<K>> | Promise<Result<CommandOutput<K>>>;
 export type Handlers = { [K in CommandName]?: (input: CommandInput<K>) => Answer<K> };

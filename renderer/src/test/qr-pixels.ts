@@ -1,8 +1,8 @@
 // QR codes as pixels for tests: drawn from Vireo's own encoder, and a stand-in for the browser's image
 // decoding (jsdom has no createImageBitmap and no canvas) that hands those pixels to the code under test.
 import { vi } from 'vitest';
-import { encodeQr } from '../lib/qr.js';
-import type { Pixels } from '../lib/qr-scan.js';
+import { encodeQr } from '$lib/qr.js';
+import type { Pixels } from '$lib/qr-scan.js';
 
 export interface DrawOptions {
   /** Pixels a module. */

@@ -4,11 +4,11 @@ import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { api, setBridgeForTests } from '../../lib/api.js';
+import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import { ACCOUNT_ID, account, createFakeBridge, ok } from '../../test/fake-bridge.js';
-import type { CertificateView, VireoError } from '../../../../shared/errors.js';
-import type { AccountView, ConnectionStateView } from '../../../../shared/views.js';
+import type { CertificateView, VireoError } from '$shared/errors.js';
+import type { AccountView, ConnectionStateView } from '$shared/views.js';
 import AccountStatus from './AccountStatus.svelte';
 
 const FP = Array.from({ length: 32 }, (_, i) => (i * 11 % 256).toString(16).toUpperCase().padStart(2, '0')).join(':');

@@ -1,9 +1,9 @@
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { setBridgeForTests } from '../../lib/api.js';
+import { setBridgeForTests } from '$lib/api.js';
 import { account, createFakeBridge, ok } from '../../test/fake-bridge.js';
-import type { CertificateView } from '../../../../shared/errors.js';
+import type { CertificateView } from '$shared/errors.js';
 import SignIn from './SignIn.svelte';
 
 const FP = Array.from({ length: 32 }, (_, i) => (i * 7 % 256).toString(16).toUpperCase().padStart(2, '0')).join(':');

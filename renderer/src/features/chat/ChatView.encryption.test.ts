@@ -4,12 +4,12 @@ import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
-import { api, setBridgeForTests } from '../../lib/api.js';
+import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import {
   account, contact, conversation, convId, createFakeBridge, ok, omemoDevice, omemoOwn, room, roomConversation,
 } from '../../test/fake-bridge.js';
-import type { ChatEncryptionView, ConversationView } from '../../../../shared/views.js';
+import type { ChatEncryptionView, ConversationView } from '$shared/views.js';
 import ChatView from './ChatView.svelte';
 
 const BOB = 'bob@example.org';

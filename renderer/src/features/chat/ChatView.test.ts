@@ -2,10 +2,10 @@ import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
-import { api, setBridgeForTests } from '../../lib/api.js';
+import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import { account, contact, conversation, convId, createFakeBridge, message, ok } from '../../test/fake-bridge.js';
-import type { MessageId } from '../../../../shared/ids.js';
+import type { MessageId } from '$shared/ids.js';
 import ChatView from './ChatView.svelte';
 
 const BOB = 'bob@example.org';

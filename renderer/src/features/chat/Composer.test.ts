@@ -2,7 +2,7 @@ import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
 import Composer from './Composer.svelte';
-import { MAX_MESSAGE_LENGTH } from '../../../../shared/limits.js';
+import { MAX_MESSAGE_LENGTH } from '$shared/limits.js';
 
 async function type(text: string) {
   const box = screen.getByTestId<HTMLTextAreaElement>('composer');

@@ -4,10 +4,10 @@ import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
-import { api, setBridgeForTests } from '../../lib/api.js';
+import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import { account, convId, createFakeBridge, message, occupant, ok, room, roomConversation } from '../../test/fake-bridge.js';
-import type { MessageView } from '../../../../shared/views.js';
+import type { MessageView } from '$shared/views.js';
 import MessageItem from './MessageItem.svelte';
 import ChatView from './ChatView.svelte';
 

@@ -4,8 +4,8 @@
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
-import { api, setBridgeForTests } from '../../lib/api.js';
-import { isolate } from '../../lib/bidi.js';
+import { api, setBridgeForTests } from '$lib/api.js';
+import { isolate } from '$lib/bidi.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import { expectIsolated, expectNoLeak, hostile } from '../../test/bidi.js';
 import {

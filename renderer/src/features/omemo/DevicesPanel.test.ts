@@ -5,10 +5,10 @@ import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { api, setBridgeForTests } from '../../lib/api.js';
+import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import { ACCOUNT_ID, account, createFakeBridge, fingerprint, ok, omemoDevice, omemoOwn, type Handlers } from '../../test/fake-bridge.js';
-import type { BareJid } from '../../../../shared/ids.js';
+import type { BareJid } from '$shared/ids.js';
 import { qrPixels, stubImageDecoding } from '../../test/qr-pixels.js';
 import DevicesPanel from './DevicesPanel.svelte';
 

@@ -6,7 +6,7 @@ import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { qrPixels } from '../../test/qr-pixels.js';
-import type { Pixels } from '../../lib/qr-scan.js';
+import type { Pixels } from '$lib/qr-scan.js';
 import QrCameraScan from './QrCameraScan.svelte';
 
 const LINK = 'xmpp:bob@example.org?omemo-sid-100=0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9';

@@ -5,11 +5,11 @@ import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
-import { api, setBridgeForTests } from '../../lib/api.js';
+import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import { ACCOUNT_ID, account, contact, conversation, createFakeBridge, message, ok, omemoDevice, omemoOwn, type Handlers } from '../../test/fake-bridge.js';
-import type { BareJid } from '../../../../shared/ids.js';
-import type { ChatEncryptionView, MessageView } from '../../../../shared/views.js';
+import type { BareJid } from '$shared/ids.js';
+import type { ChatEncryptionView, MessageView } from '$shared/views.js';
 import ChatView from '../chat/ChatView.svelte';
 
 const BOB = 'bob@example.org';

@@ -5,10 +5,10 @@ import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
-import { api, setBridgeForTests } from '../../lib/api.js';
+import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import { ACCOUNT_ID, account, contact, conversation, createFakeBridge, ok, omemoOwn, type Handlers } from '../../test/fake-bridge.js';
-import type { ChatEncryptionView } from '../../../../shared/views.js';
+import type { ChatEncryptionView } from '$shared/views.js';
 import ChatView from '../chat/ChatView.svelte';
 
 const BOB = 'bob@example.org';

@@ -5,11 +5,11 @@
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
-import { api, setBridgeForTests } from '../../lib/api.js';
+import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import { expectIsolated, expectNoLeak, hostile } from '../../test/bidi.js';
 import { ACCOUNT_ID, account, createFakeBridge, ok, omemoDevice, omemoOwn } from '../../test/fake-bridge.js';
-import type { BareJid } from '../../../../shared/ids.js';
+import type { BareJid } from '$shared/ids.js';
 import DevicesPanel from './DevicesPanel.svelte';
 import DeviceRow from './DeviceRow.svelte';
 import EncryptionToggle from './EncryptionToggle.svelte';

@@ -5,12 +5,12 @@ import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
-import { api, setBridgeForTests } from '../../lib/api.js';
+import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import { ACCOUNT_ID, account, convId, createFakeBridge, ok, room } from '../../test/fake-bridge.js';
 import type { Handlers } from '../../test/fake-bridge.js';
-import type { BareJid } from '../../../../shared/ids.js';
-import type { RoomInvitationView } from '../../../../shared/views.js';
+import type { BareJid } from '$shared/ids.js';
+import type { RoomInvitationView } from '$shared/views.js';
 import InvitationList from './InvitationList.svelte';
 
 const TEA = 'tea@conference.example.org';

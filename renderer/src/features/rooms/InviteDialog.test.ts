@@ -4,11 +4,11 @@
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
-import { api, setBridgeForTests } from '../../lib/api.js';
+import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import { ACCOUNT_ID, account, contact, createFakeBridge, occupant, ok, room } from '../../test/fake-bridge.js';
 import type { Handlers } from '../../test/fake-bridge.js';
-import type { BareJid } from '../../../../shared/ids.js';
+import type { BareJid } from '$shared/ids.js';
 import InviteDialog from './InviteDialog.svelte';
 import RoomStatus from './RoomStatus.svelte';
 

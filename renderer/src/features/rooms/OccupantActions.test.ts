@@ -4,9 +4,9 @@
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
-import type { BareJid } from '../../../../shared/ids.js';
-import type { OccupantView } from '../../../../shared/views.js';
-import { api, setBridgeForTests } from '../../lib/api.js';
+import type { BareJid } from '$shared/ids.js';
+import type { OccupantView } from '$shared/views.js';
+import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import { ACCOUNT_ID, createFakeBridge, occupant, ok, room } from '../../test/fake-bridge.js';
 import type { Handlers } from '../../test/fake-bridge.js';

@@ -3,12 +3,12 @@
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
-import { api, setBridgeForTests } from '../../lib/api.js';
+import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import { ACCOUNT_ID, account, convId, createFakeBridge, ok, room } from '../../test/fake-bridge.js';
 import type { Handlers } from '../../test/fake-bridge.js';
-import type { BareJid } from '../../../../shared/ids.js';
-import type { RoomInfoView, RoomListingView } from '../../../../shared/views.js';
+import type { BareJid } from '$shared/ids.js';
+import type { RoomInfoView, RoomListingView } from '$shared/views.js';
 import Sidebar from '../../layout/Sidebar.svelte';
 
 const SERVICE = 'conference.example.org';

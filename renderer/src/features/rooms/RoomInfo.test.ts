@@ -4,11 +4,11 @@ import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
-import { api, setBridgeForTests } from '../../lib/api.js';
+import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import { ACCOUNT_ID, account, conversation, convId, createFakeBridge, occupant, ok, room, roomConversation } from '../../test/fake-bridge.js';
 import type { Handlers } from '../../test/fake-bridge.js';
-import type { BareJid } from '../../../../shared/ids.js';
+import type { BareJid } from '$shared/ids.js';
 import ChatView from '../chat/ChatView.svelte';
 import { featureWords, peopleText } from './RoomInfo.svelte';
 

@@ -3,10 +3,10 @@
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import { isolate } from '../../lib/bidi.js';
+import { isolate } from '$lib/bidi.js';
 import { expectIsolated, expectNoLeak, hostile } from '../../test/bidi.js';
 import { ACCOUNT_ID, contact } from '../../test/fake-bridge.js';
-import type { BareJid } from '../../../../shared/ids.js';
+import type { BareJid } from '$shared/ids.js';
 import ContactItem from './ContactItem.svelte';
 import RequestList from './RequestList.svelte';
 
