@@ -5,7 +5,7 @@ import { app, BrowserWindow, ipcMain, Menu, Notification, powerMonitor, protocol
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createAppCore } from './core/app-core.js';
-import { createLogger } from './lib/log.js';
+import { createLogger, startFileLog } from './lib/log.js';
 import { installLastResort } from './core/session/last-resort.js';
 import { parseProxyRules, proxyEnvSet, proxyFromEnv } from './xmpp/proxy.js';
 import { bindIpc, makeSenderCheck } from './ipc/electron-bridge.js';
@@ -57,6 +57,12 @@ function forcedSecretBackend(value: string | undefined): (typeof SECRET_BACKENDS
 }
 
 function run(): void {
+  // The log file a user can attach to a report (lib/log-file.ts), started once this process owns the profile.
+  try {
+    startFileLog(userData);
+  } catch (err) {
+    log.warn('no log file in the profile', err);
+  }
   let core: Core | undefined;
   let mainWindow: BrowserWindow | undefined;
   let started = false;

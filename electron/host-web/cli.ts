@@ -9,14 +9,16 @@ import { createIpcRouter } from '../ipc/router.js';
 import { chooseSecretStore } from '../secrets/choose.js';
 import { startBrowserHost } from './server.js';
 import { installLastResort } from '../core/session/last-resort.js';
-import { createLogger } from '../lib/log.js';
+import { createLogger, startFileLog } from '../lib/log.js';
 import type { SecretBackend } from '../../shared/views.js';
 
 const BACKENDS: SecretBackend[] = ['keychain', 'safe-storage', 'plain-file', 'memory'];
 
-export async function runBrowserHost(opts: { profileDir?: string; port?: number; secretBackend?: SecretBackend } = {}) {
+export async function runBrowserHost(opts: { profileDir?: string; port?: number; secretBackend?: SecretBackend; fileLog?: boolean } = {}) {
   const profileDir =
     opts.profileDir ?? process.env.VIREO_PROFILE ?? path.join(process.env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'vireo-web');
+  // <profile>/logs/vireo.log (lib/log-file.ts); `npm run start:web` asks for it, tests do not.
+  if (opts.fileLog) startFileLog(profileDir);
   const rendererDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
     throw new Error('The renderer is not built yet: run `npm run build:renderer` (npm run start:web does it for you).');
@@ -47,7 +49,7 @@ if (isMain) {
   // The same for an uncaught exception: logged, its connection closed, the host kept.
   let running: Awaited<ReturnType<typeof runBrowserHost>> | undefined;
   installLastResort({ log: createLogger('host-web'), dropCurrent: () => running?.core.connections.dropCurrent() });
-  runBrowserHost()
+  runBrowserHost({ fileLog: true })
     .then((host) => {
       running = host;
       const { url, profileDir, secrets, stop } = host;
