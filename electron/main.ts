@@ -11,6 +11,7 @@ import { parseProxyRules, proxyEnvSet, proxyFromEnv } from './xmpp/proxy.js';
 import { bindIpc, makeSenderCheck } from './ipc/electron-bridge.js';
 import { createIpcRouter } from './ipc/router.js';
 import { appMenuTemplate } from './os/app-menu.js';
+import { openLogFolder } from './os/log-folder.js';
 import { portableDataDir } from './os/portable.js';
 import { showNotifications } from './os/notifications.js';
 import { chooseSecretStore } from './secrets/choose.js';
@@ -63,6 +64,7 @@ function run(): void {
   } catch (err) {
     log.warn('no log file in the profile', err);
   }
+  const showLogFolder = () => openLogFolder({ shell, profileDir: userData, log });
   let core: Core | undefined;
   let mainWindow: BrowserWindow | undefined;
   let started = false;
@@ -121,7 +123,7 @@ function run(): void {
     .then(async () => {
       // The window's session (the default one) serves the renderer; Vireo's menu replaces Electron's.
       serveAppScheme(session.defaultSession.protocol, rendererDir);
-      Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, isPackaged: app.isPackaged, appName: 'Vireo' })));
+      Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, isPackaged: app.isPackaged, appName: 'Vireo', openLogFolder: () => void showLogFolder().catch((err: unknown) => log.warn('could not open the log folder', err)) })));
       const profileDir = app.getPath('userData');
       // safeStorage is usable only after 'ready' (on Linux it asks the desktop's secret service).
       const secrets = await chooseSecretStore({
@@ -137,7 +139,7 @@ function run(): void {
       });
       bindIpc({
         ipcMain,
-        router: createIpcRouter(core.handlers),
+        router: createIpcRouter({ ...core.handlers, 'app:open-log-folder': showLogFolder }),
         events: core.events,
         isTrustedSender: makeSenderCheck(indexUrl),
         getWindows: () => BrowserWindow.getAllWindows(),

@@ -12,6 +12,7 @@ import type {
 import type { DataFormView, RoomAffiliationView, RoomCreateView } from './views.js';
 import type { NotificationView, RoomDirectoryView, RoomInfoView } from './views.js';
 import type { RoomDeclineView, RoomInvitationView } from './views.js';
+import type { LogFolderView } from './views.js';
 
 // RFC 7622 §3: each part of a JID is at most 1023 bytes; Vireo accepts the common `local@domain` form.
 const JID_RE = /^[^\s@/"&'<>:]+@[^\s@/]+\.?[^\s@/]*$/u;
@@ -224,6 +225,8 @@ export const commands = {
   'chat:retry': command<MessageView>()(z.strictObject({ messageId: z.string().min(1).max(200) })),
   /** The window is shown or hidden: tells servers to hold unimportant traffic (XEP-0352). */
   'app:set-active': command<null>()(z.strictObject({ active: z.boolean() })),
+  /** Shows the folder of Vireo's log file (to attach it to a report); under the browser host, only says where it is. */
+  'app:open-log-folder': command<LogFolderView>()(empty),
 
   /** Encrypt new messages of a one-to-one chat with OMEMO, or send them in plain text (the user's explicit choice). */
   'chat:set-encryption': command<ConversationView>()(z.strictObject({ conversationId, mode: z.enum(['omemo', 'plain']) })),

@@ -227,6 +227,13 @@ export interface AppInfoView {
   secrets: { best: SecretBackend; keychainAvailable: boolean; note?: string };
 }
 
+/** Where Vireo's log file is (issue #12 §6), and whether the system's file manager was asked to show it. */
+export interface LogFolderView {
+  path: string;
+  /** False under the browser host (a browser cannot open a folder): the window shows the path instead. */
+  opened: boolean;
+}
+
 export interface SyncStateView {
   accountId: AccountId;
   phase: 'catching-up' | 'synced' | 'failed';

@@ -12,6 +12,7 @@ import { createRosterRepo } from '../store/roster-repo.js';
 import { createMessagesRepo } from '../store/messages-repo.js';
 import { createEventBus, type EventBus } from './kernel/events.js';
 import { createLogger } from '../lib/log.js';
+import { logFolderView } from '../lib/log-file.js';
 import { createConnectionService, type ConnectionService } from './session/connections.js';
 import { createAccountService, type AccountService } from './session/accounts.js';
 import { createRosterService } from './contacts/roster.js';
@@ -305,6 +306,8 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     'omemo:set-trust': ({ accountId, jid, deviceId, trust }) => omemo.setTrust(accountId, jid, deviceId, trust),
     'omemo:verify-uri': ({ accountId, uri }) => omemo.verifyUri(accountId, uri),
     'omemo:remove-device': ({ accountId, deviceId }) => omemo.removeOwnDevice(accountId, deviceId),
+    // Electron's main replaces it with one that opens the folder (os/log-folder.ts).
+    'app:open-log-folder': async () => ok(logFolderView(opts.profileDir)),
     'app:set-active': async ({ active }) => {
       await activity.setActive(active);
       return ok(null);

@@ -3,6 +3,7 @@
 // synchronously: a crash must not take its last lines with it, and Vireo logs little.
 import { closeSync, chmodSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import type { LogFolderView } from '../../shared/views.js';
 
 export const LOG_DIR_NAME = 'logs';
 export const LOG_FILE_NAME = 'vireo.log';
@@ -20,6 +21,16 @@ export function ensureLogFolder(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // mkdir's mode is masked by the umask and ignored for a folder that exists.
   chmodQuietly(dir, 0o700);
+}
+
+/**
+ * The answer to 'app:open-log-folder' where no folder can be opened (the browser host): the folder,
+ * made if missing, for the window to show.
+ */
+export function logFolderView(profileDir: string): LogFolderView {
+  const dir = logFolderOf(profileDir);
+  ensureLogFolder(dir);
+  return { path: dir, opened: false };
 }
 
 export interface LogFileSink {

@@ -1,5 +1,6 @@
 // Vireo's application menu: the standard menus everywhere, no developer items in a packaged build.
 import { describe, expect, it } from 'vitest';
+import type { MenuItemConstructorOptions } from 'electron';
 import { appMenuTemplate, menuRoles } from './app-menu.js';
 
 const labels = (t: ReturnType<typeof appMenuTemplate>) => t.map((m) => m.label);
@@ -36,5 +37,15 @@ describe('appMenuTemplate', () => {
 
   it('finds roles at any depth', () => {
     expect(menuRoles([{ label: 'a', submenu: [{ label: 'b', submenu: [{ role: 'toggleDevTools' }] }] }])).toEqual(['toggleDevTools']);
+  });
+
+  it.each(['linux', 'win32', 'darwin'] as const)('offers Help → Open Log Folder on %s, which opens it', (platform) => {
+    let opened = 0;
+    const t = appMenuTemplate({ platform, isPackaged: true, appName: 'Vireo', openLogFolder: () => opened++ });
+    const help = t.at(-1)!;
+    const item = (help.submenu as MenuItemConstructorOptions[]).find((i) => i.label === 'Open Log Folder');
+    expect(item).toBeDefined();
+    (item!.click as () => void)();
+    expect(opened).toBe(1);
   });
 });

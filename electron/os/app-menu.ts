@@ -12,11 +12,13 @@ export interface AppMenuOptions {
   /** app.isPackaged: the developer items (DevTools, reload) exist only in development. */
   isPackaged: boolean;
   appName: string;
+  /** Help → Open Log Folder (os/log-folder.ts), to attach the log file to a report. */
+  openLogFolder?: () => void;
 }
 
 const separator: MenuItemConstructorOptions = { type: 'separator' };
 
-export function appMenuTemplate({ platform, isPackaged, appName }: AppMenuOptions): MenuItemConstructorOptions[] {
+export function appMenuTemplate({ platform, isPackaged, appName, openLogFolder }: AppMenuOptions): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
   const menu: MenuItemConstructorOptions[] = [];
 
@@ -64,7 +66,10 @@ export function appMenuTemplate({ platform, isPackaged, appName }: AppMenuOption
     label: 'Help',
     // role 'help' gives macOS's Help menu its search field; About sits in the app menu there.
     ...(mac ? { role: 'help' as const } : {}),
-    submenu: mac ? [] : [{ role: 'about', label: `About ${appName}` }],
+    submenu: [
+      ...(openLogFolder ? [{ label: 'Open Log Folder', click: () => openLogFolder() }] : []),
+      ...(mac ? [] : [...(openLogFolder ? [separator] : []), { role: 'about' as const, label: `About ${appName}` }]),
+    ],
   });
 
   return menu;
