@@ -4,8 +4,9 @@
 import { getContext, setContext } from 'svelte';
 import type { Api } from '$lib/api.js';
 import type { AccountId, BareJid, ConversationId, MessageId } from '$shared/ids.js';
-import type { VireoError } from '$shared/errors.js';
-import type { ConversationView, RoomView } from '$shared/views.js';
+import type { Result, VireoError } from '$shared/errors.js';
+import type { AccountView, ConversationView, RosterSnapshotView, RoomView } from '$shared/views.js';
+import { followSnapshot } from '$lib/snapshot.js';
 import { AccountsStore } from './accounts.svelte.js';
 import { RosterStore } from './roster.svelte.js';
 import { ConversationsStore } from './conversations.svelte.js';
@@ -39,30 +40,49 @@ export class AppState {
     this.omemo = new OmemoStore(api);
   }
 
-  /** Subscribes first and buffers events until the snapshot is in, so nothing falls in between. */
+  /** Subscribes first and holds events back until the snapshot is in, so nothing falls in between. */
   async start(): Promise<void> {
-    let buffer: Array<() => void> | undefined = [];
-    const apply = (fn: () => void) => (buffer ? buffer.push(fn) : fn());
     const { api } = this;
-    this.#offs.push(
-      api.on('accounts:changed', (list) => apply(() => this.accounts.setAll(list))),
-      api.on('connection:state', (s) => apply(() => this.accounts.applyConnection(s))),
-      api.on('roster:changed', (p) => apply(() => this.roster.applyChanged(p))),
-      api.on('roster:requests', (p) => apply(() => this.roster.applyRequests(p))),
-      api.on('message:added', (list) => apply(() => this.messages.add(list))),
-      api.on('message:updated', (m) => apply(() => this.messages.update(m))),
-      api.on('conversation:updated', (c) => apply(() => this.conversations.upsert(c))),
-      api.on('sync:state', (s) => apply(() => this.sync.apply(s))),
-      api.on('room:updated', (r) => apply(() => this.rooms.upsert(r))),
-      api.on('omemo:devices', (p) => apply(() => this.omemo.apply(p))),
-      api.on('omemo:status', (p) => apply(() => this.omemo.applyStatus(p))),
+    const following = followSnapshot(
+      (deliver) => [
+        api.on('accounts:changed', (list) => deliver(() => this.accounts.setAll(list))),
+        api.on('connection:state', (s) => deliver(() => this.accounts.applyConnection(s))),
+        api.on('roster:changed', (p) => deliver(() => this.roster.applyChanged(p))),
+        api.on('roster:requests', (p) => deliver(() => this.roster.applyRequests(p))),
+        api.on('message:added', (list) => deliver(() => this.messages.add(list))),
+        api.on('message:updated', (m) => deliver(() => this.messages.update(m))),
+        api.on('conversation:updated', (c) => deliver(() => this.conversations.upsert(c))),
+        api.on('sync:state', (s) => deliver(() => this.sync.apply(s))),
+        api.on('room:updated', (r) => deliver(() => this.rooms.upsert(r))),
+        api.on('omemo:devices', (p) => deliver(() => this.omemo.apply(p))),
+        api.on('omemo:status', (p) => deliver(() => this.omemo.applyStatus(p))),
+      ],
+      () =>
+        Promise.all([
+          api.call('accounts:list', {}),
+          api.call('roster:snapshot', {}),
+          api.call('chats:list', {}),
+          api.call('rooms:list', {}),
+        ]),
+      (snapshot) => this.#applySnapshot(...snapshot),
     );
-    const [accounts, roster, chats, rooms] = await Promise.all([
-      api.call('accounts:list', {}),
-      api.call('roster:snapshot', {}),
-      api.call('chats:list', {}),
-      api.call('rooms:list', {}),
-    ]);
+    this.#offs.push(following.stop);
+    const [accounts, roster, chats, rooms] = await following.loaded;
+    const failed = [accounts, roster, chats, rooms].find((r) => !r.ok);
+    if (failed && !failed.ok) {
+      this.loadError = failed.error;
+      this.status = accounts.ok ? 'ready' : 'failed';
+    } else {
+      this.status = 'ready';
+    }
+  }
+
+  #applySnapshot(
+    accounts: Result<AccountView[]>,
+    roster: Result<RosterSnapshotView>,
+    chats: Result<ConversationView[]>,
+    rooms: Result<RoomView[]>,
+  ): void {
     if (accounts.ok) {
       this.accounts.setAll(accounts.value);
       // A catch-up that finished before this window opened is still worth showing.
@@ -71,16 +91,6 @@ export class AppState {
     if (roster.ok) this.roster.setSnapshot(roster.value);
     if (chats.ok) this.conversations.setAll(chats.value);
     if (rooms.ok) this.rooms.setAll(rooms.value);
-    const pending = buffer;
-    buffer = undefined;
-    for (const fn of pending) fn();
-    const failed = [accounts, roster, chats, rooms].find((r) => !r.ok);
-    if (failed && !failed.ok) {
-      this.loadError = failed.error;
-      this.status = accounts.ok ? 'ready' : 'failed';
-    } else {
-      this.status = 'ready';
-    }
   }
 
   stop(): void {

@@ -3,6 +3,7 @@
 import type { AccountId, BareJid, ConversationId } from '$shared/ids.js';
 import type { RoomDeclineView, RoomInvitationView, RoomView } from '$shared/views.js';
 import type { Api } from '$lib/api.js';
+import { followSnapshot } from '$lib/snapshot.js';
 
 export const roomKey = (accountId: AccountId, jid: BareJid): string => `${accountId}\u0000${jid}`;
 
@@ -70,18 +71,16 @@ export class RoomsStore {
    * while the snapshot is on its way are applied after it). Returns the unsubscribe function.
    */
   watchInvitations(api: Api): () => void {
-    let buffer: Array<() => void> | undefined = [];
-    const apply = (fn: () => void) => (buffer ? buffer.push(fn) : fn());
-    const offs = [
-      api.on('room:invitations', (p) => apply(() => this.applyInvitations(p))),
-      api.on('room:invite-declined', (d) => apply(() => this.addDecline(d))),
-    ];
-    void api.call('rooms:invitations', {}).then((r) => {
-      if (r.ok) this.setInvitations(r.value);
-      const pending = buffer ?? [];
-      buffer = undefined;
-      for (const fn of pending) fn();
-    });
-    return () => offs.forEach((off) => off());
+    const following = followSnapshot(
+      (deliver) => [
+        api.on('room:invitations', (p) => deliver(() => this.applyInvitations(p))),
+        api.on('room:invite-declined', (d) => deliver(() => this.addDecline(d))),
+      ],
+      () => api.call('rooms:invitations', {}),
+      (r) => {
+        if (r.ok) this.setInvitations(r.value);
+      },
+    );
+    return following.stop;
   }
 }
