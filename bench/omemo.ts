@@ -4,10 +4,11 @@
 //   fanout10_ms one message encrypted for 10 devices with established sessions
 // Configurations, in this order (the curve is process-wide in libsignal, so the library's own curve
 // runs first):
-//   library      libsignal alone: an in-memory Map store (as in its own tests), its asm.js curve, no payload
+//   library      libsignal alone (as patched at install, patches/README.md: old chains pruned, parsed
+//                records kept): an in-memory Map store (as in its own tests), its asm.js curve, no payload
 //   vireo-lib    Vireo's device layer + SQLite store (file, WAL, synchronous=FULL, sealed keys), library curve
 //   library-node libsignal alone again, with what Vireo installs into it (node:crypto curve and
-//                primitives, parsed records kept, old chains pruned): the floor for any store
+//                primitives): the floor for any store
 //   vireo-nosync Vireo as shipped, but the database does not wait for the disk (synchronous=NORMAL)
 //   vireo        Vireo as shipped: every commit is flushed to the disk before it returns
 // A message in Vireo makes two commits: the sender's ratchet step is stored before the message may
@@ -33,8 +34,6 @@ import { createOmemoStore } from '../electron/omemo/signal-store.js';
 import { ensureOwnKeys } from '../electron/omemo/keys.js';
 import { createOmemoDevice, type OmemoDevice } from '../electron/omemo/legacy/device.js';
 import { installNodeCrypto } from '../electron/omemo/node-curve.js';
-import { installChainPruning } from '../electron/omemo/legacy/prune-chains.js';
-import { installRecordCache } from '../electron/omemo/legacy/record-cache.js';
 
 const MESSAGES = Number(process.argv[2] ?? 500);
 // Messages exchanged before the clock starts, so the figure is the steady state, not the JIT warming up.
@@ -230,8 +229,6 @@ if (!only) {
   console.log(line('vireo-lib   ', await benchVireo(false)));
 }
 installNodeCrypto();
-installChainPruning();
-installRecordCache();
 let nosync: Figures | undefined;
 if (!only) {
   console.log(line('library-node', await benchLibrary()));

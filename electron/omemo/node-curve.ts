@@ -14,11 +14,8 @@ import { createPrivateKey, createPublicKey, diffieHellman, type KeyObject } from
 import { setCurve, setWebCrypto } from '@privacyresearch/libsignal-protocol-typescript';
 import { createNodeWebCrypto } from './node-webcrypto.js';
 import { Curve25519Wrapper, type AsyncCurve, type KeyPair } from '@privacyresearch/curve25519-typescript';
-import { removeEmscriptenProcessHandlers } from './process-handlers.js';
-
-// The curve module registered process listeners that make any unhandled rejection fatal when it was
-// imported (just above); no event-loop turn has passed since. See process-handlers.ts.
-removeEmscriptenProcessHandlers();
+// The library's curve module no longer registers process listeners that made any unhandled rejection
+// fatal: Vireo's patch of it, applied at install (patches/README.md).
 
 const PKCS8_X25519 = Buffer.from('302e020100300506032b656e04220420', 'hex');
 

@@ -7,8 +7,9 @@ import { SessionBuilder, SessionCipher, SignalProtocolAddress, type StorageType 
 import { SessionRecord } from '@privacyresearch/libsignal-protocol-typescript/lib/session-record.js';
 import { fingerprintHex } from '../fingerprint.js';
 import { installNodeCrypto } from '../node-curve.js';
-import { installChainPruning } from './prune-chains.js';
-import { installRecordCache, sessionCount } from './record-cache.js';
+// Old receiving chains are really removed and parsed records are kept between messages: both are
+// Vireo's patch of the library, applied at install (patches/README.md).
+import { sessionCount } from './record-cache.js';
 import type { OmemoStore, Trust } from '../signal-store.js';
 import { decryptPayload, encryptPayload, PayloadError } from './payload.js';
 import { isDeviceId, keyForDevice, type EncryptedKey, type LegacyBundle, type LegacyEncrypted } from './wire.js';
@@ -83,10 +84,6 @@ export function createOmemoDevice(opts: { store: OmemoStore; deviceId: number; f
   if (!isDeviceId(deviceId)) throw new RangeError(`not an OMEMO device id: ${deviceId}`);
   // Curve25519 through node:crypto instead of the library's asm.js build (see node-curve.ts).
   if (opts.fastCurve !== false) installNodeCrypto();
-  // Old receiving chains are really removed (the library leaves them in every record forever).
-  installChainPruning();
-  // Session records are parsed once and kept between messages (see record-cache.ts).
-  installRecordCache();
   const addr = (jid: string, id: number) => new SignalProtocolAddress(jid, id);
 
   function fail(error: DecryptErrorCode, sender: DeviceAddress, detail?: string): DecryptResult {
