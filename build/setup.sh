@@ -55,11 +55,13 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-# npm dependencies, once per package-lock.json: a second run (or --test after a plain run) installs nothing.
+# npm dependencies, once per package-lock.json and set of patches: a second run (or --test after a plain
+# run) installs nothing. `npm ci` runs the postinstall script, which applies patches/ (patches/README.md),
+# so a changed patch installs again from a clean node_modules.
 # The Electron runtime is never downloaded by `npm ci` (that would hang or fail where only the npm registry
 # is reachable); it is fetched below, on its own, only for `npm start`.
 stamp=node_modules/.vireo-installed
-want="$(sha256sum package-lock.json | cut -d' ' -f1) node-$(node --version)"
+want="$(cat package-lock.json patches/*.patch | sha256sum | cut -d' ' -f1) node-$(node --version)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
   echo "$want" > "$stamp"
