@@ -12,7 +12,7 @@ import { SessionRecord } from '@privacyresearch/libsignal-protocol-typescript/li
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const patchDir = path.join(root, 'patches');
-const patches = readdirSync(patchDir).filter((f) => f.endsWith('.patch'));
+const patches = readdirSync(patchDir).filter((f) => f.endsWith('.patch')).sort();
 
 /** `@scope+name+1.2.3.patch` (patch-package's naming) → the package and the version it was made for. */
 function patchTarget(file: string): { name: string; version: string } {
