@@ -44,11 +44,12 @@ export async function runBrowserHost(opts: { profileDir?: string; port?: number;
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]);
 if (isMain) {
   // A bug must be reported, not take every open chat down with it (Electron's main process does
-  // the same by default).
-  process.on('unhandledRejection', (reason) => console.error('Vireo: unexpected error (please report it):', reason));
+  // the same by default), and goes to the log file too.
+  const log = createLogger('host-web');
+  process.on('unhandledRejection', (reason) => log.error('unexpected error (please report it)', reason));
   // The same for an uncaught exception: logged, its connection closed, the host kept.
   let running: Awaited<ReturnType<typeof runBrowserHost>> | undefined;
-  installLastResort({ log: createLogger('host-web'), dropCurrent: () => running?.core.connections.dropCurrent() });
+  installLastResort({ log, dropCurrent: () => running?.core.connections.dropCurrent() });
   runBrowserHost({ fileLog: true })
     .then((host) => {
       running = host;
