@@ -88,6 +88,7 @@ describe('startFileLog', () => {
     // Synchronous: on disk before anything could crash.
     const text = readFileSync(path.join(profile, 'logs', 'vireo.log'), 'utf8');
     expect(text).not.toContain('debug line');
+    expect(text).toMatch(/^\S+ INFO \[log\] started: pid \d+, /u);
     expect(text).toMatch(/INFO \[test\] sign-in of ~[0-9a-f]{6}@example\.org via \[ip\]:5222 with password=\[redacted\]/u);
     for (const secret of ['alice', '203.0.113.7', 'hunter2', 'secret plans', 'bob@']) expect(text).not.toContain(secret);
     expect(text).toMatch(/ERROR \[test\] boom Error: failed for ~[0-9a-f]{6}@example\.net\n\s+at /u);

@@ -82,6 +82,8 @@ export function startFileLog(profileDir: string, opts: { maxBytes?: number; file
   const dir = logFolderOf(profileDir);
   const sink = openLogFile({ dir, ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}), ...(opts.files ? { files: opts.files } : {}) });
   fileLog = { sink, redact: opts.redact ?? createRedactor() };
+  // Where each run starts, and on what (a report's first question).
+  createLogger('log').info(`started: pid ${process.pid}, ${process.platform} ${process.arch}, Node ${process.versions.node}${process.versions.electron ? `, Electron ${process.versions.electron}` : ''}`);
   return dir;
 }
 
