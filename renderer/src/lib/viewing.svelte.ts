@@ -22,12 +22,10 @@ export function reportViewing(app: AppState, doc: Document = document, win: Wind
       const now = shown && focused ? (app.selected ?? null) : null;
       if (now === last) return;
       last = now;
-      void app.api.call('app:set-viewing', { conversationId: now });
+      app.setViewing(now);
     });
   });
-  const off = app.api.on('conversation:show', ({ conversationId }) => {
-    app.selected = conversationId;
-  });
+  const off = app.followShowRequests();
   return () => {
     stopEffect();
     off();

@@ -18,11 +18,11 @@ import { OmemoStore } from './omemo.svelte.js';
 export type LoadStatus = 'loading' | 'ready' | 'failed';
 
 export class AppState {
-  readonly accounts = new AccountsStore();
-  readonly roster = new RosterStore();
+  readonly accounts: AccountsStore;
+  readonly roster: RosterStore;
   readonly conversations = new ConversationsStore();
   readonly sync = new SyncStore();
-  readonly rooms = new RoomsStore();
+  readonly rooms: RoomsStore;
   readonly messages: MessagesStore;
   readonly omemo: OmemoStore;
 
@@ -36,6 +36,9 @@ export class AppState {
 
   constructor(api: Api) {
     this.api = api;
+    this.accounts = new AccountsStore(api);
+    this.roster = new RosterStore(api);
+    this.rooms = new RoomsStore(api);
     this.messages = new MessagesStore(api);
     this.omemo = new OmemoStore(api);
   }
@@ -135,6 +138,15 @@ export class AppState {
     this.selected = room.conversationId;
   }
 
+  /** Opens (or creates) the private chat with someone in a room (XEP-0045 §7.5) and shows it. */
+  async openPrivateChat(room: RoomView, nick: string): Promise<VireoError | undefined> {
+    const r = await this.api.call('rooms:open-private', { accountId: room.accountId, room: room.jid, nick });
+    if (!r.ok) return r.error;
+    this.conversations.upsert(r.value);
+    this.select(r.value);
+    return undefined;
+  }
+
   /** Leaves a room; its conversation (and history) stays, marked as left. */
   async leaveRoom(room: RoomView): Promise<VireoError | undefined> {
     const r = await this.api.call('rooms:leave', { accountId: room.accountId, room: room.jid });
@@ -178,9 +190,9 @@ export class AppState {
 
   /** A catch-up that failed starts again with a fresh session: disconnect, then connect. */
   async resync(accountId: AccountId): Promise<VireoError | undefined> {
-    const off = await this.api.call('accounts:disconnect', { accountId });
+    const off = await this.accounts.disconnect(accountId);
     if (!off.ok) return off.error;
-    const on = await this.api.call('accounts:connect', { accountId });
+    const on = await this.accounts.connect(accountId);
     return on.ok ? undefined : on.error;
   }
 
@@ -195,6 +207,18 @@ export class AppState {
   /** Shows the folder of Vireo's log file (the desktop app opens it; the browser host answers its path). */
   openLogFolder() {
     return this.api.call('app:open-log-folder', {});
+  }
+
+  /** Tells the core which conversation the user is looking at (none: null), so it does not notify of it. */
+  setViewing(conversationId: ConversationId | null): void {
+    void this.api.call('app:set-viewing', { conversationId });
+  }
+
+  /** Shows the conversation a clicked notification asks for ('conversation:show'); returns the unsubscribe. */
+  followShowRequests(): () => void {
+    return this.api.on('conversation:show', ({ conversationId }) => {
+      this.selected = conversationId;
+    });
   }
 
   /** Conversations with a 'chat:mark-read' on its way: true when another is wanted after it. */

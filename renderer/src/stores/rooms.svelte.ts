@@ -1,14 +1,23 @@
 // Group rooms (XEP-0045) of every account: the 'rooms:list' snapshot, then 'room:updated' events,
-// each carrying one room's whole state (subject, occupants, joined or not).
+// each carrying one room's whole state (subject, occupants, joined or not). The room commands go
+// through here; each answers what main answered, and the caller shows it.
 import type { AccountId, BareJid, ConversationId } from '$shared/ids.js';
 import type { RoomDeclineView, RoomInvitationView, RoomView } from '$shared/views.js';
 import type { Api } from '$lib/api.js';
+import type { CommandInput } from '$shared/contract.js';
 import { followSnapshot } from '$lib/snapshot.js';
 
 export const roomKey = (accountId: AccountId, jid: BareJid): string => `${accountId}\u0000${jid}`;
 
+type RoomRef = CommandInput<'rooms:info'>;
+
 export class RoomsStore {
   #byKey = $state.raw<Record<string, RoomView>>({});
+  #api: Api;
+
+  constructor(api: Api) {
+    this.#api = api;
+  }
 
   /** All rooms of all accounts, in the order of what the list shows: their names, else their addresses. */
   readonly list: RoomView[] = $derived(
@@ -70,7 +79,8 @@ export class RoomsStore {
    * Loads the pending invitations and follows them (snapshot, then pushed events; events that come
    * while the snapshot is on its way are applied after it). Returns the unsubscribe function.
    */
-  watchInvitations(api: Api): () => void {
+  watchInvitations(): () => void {
+    const api = this.#api;
     const following = followSnapshot(
       (deliver) => [
         api.on('room:invitations', (p) => deliver(() => this.applyInvitations(p))),
@@ -82,5 +92,71 @@ export class RoomsStore {
       },
     );
     return following.stop;
+  }
+
+  acceptInvitation(input: CommandInput<'rooms:accept-invitation'>) {
+    return this.#api.call('rooms:accept-invitation', input);
+  }
+
+  declineInvitation(input: CommandInput<'rooms:decline-invitation'>) {
+    return this.#api.call('rooms:decline-invitation', input);
+  }
+
+  /** Invites someone into a room (XEP-0249, with the room's mediated invitation where needed). */
+  invite(input: CommandInput<'rooms:invite'>) {
+    return this.#api.call('rooms:invite', input);
+  }
+
+  // ---- Finding and creating rooms (XEP-0045 §6, §10.1) ----
+
+  /** The rooms of a service (the account's own when none is given). */
+  browse(input: CommandInput<'rooms:browse'>) {
+    return this.#api.call('rooms:browse', input);
+  }
+
+  /** What a room says about itself (§6.4). */
+  info(input: RoomRef) {
+    return this.#api.call('rooms:info', input);
+  }
+
+  /** Creates a room (or joins it when it exists); a new one waits for its settings. */
+  create(input: CommandInput<'rooms:create'>) {
+    return this.#api.call('rooms:create', input);
+  }
+
+  /** When the room notifies (every message, mentions only, never). */
+  setNotify(input: CommandInput<'rooms:set-notify'>) {
+    return this.#api.call('rooms:set-notify', input);
+  }
+
+  // ---- Running a room: subject, settings, roles and affiliations (§8, §9, §10) ----
+
+  setSubject(input: CommandInput<'rooms:set-subject'>) {
+    return this.#api.call('rooms:set-subject', input);
+  }
+
+  getConfig(input: RoomRef) {
+    return this.#api.call('rooms:get-config', input);
+  }
+
+  configure(input: CommandInput<'rooms:configure'>) {
+    return this.#api.call('rooms:configure', input);
+  }
+
+  /** Cancels the settings form; a room waiting for its first settings is destroyed (§10.1.3). */
+  cancelConfig(input: RoomRef) {
+    return this.#api.call('rooms:cancel-config', input);
+  }
+
+  setRole(input: CommandInput<'rooms:set-role'>) {
+    return this.#api.call('rooms:set-role', input);
+  }
+
+  setAffiliation(input: CommandInput<'rooms:set-affiliation'>) {
+    return this.#api.call('rooms:set-affiliation', input);
+  }
+
+  listAffiliation(input: CommandInput<'rooms:list-affiliation'>) {
+    return this.#api.call('rooms:list-affiliation', input);
   }
 }

@@ -1,4 +1,6 @@
-// Contacts and pending subscription requests, for every account.
+// Contacts and pending subscription requests, for every account. The roster commands go through
+// here; 'roster:changed' and 'roster:requests' bring the new state.
+import type { Api } from '$lib/api.js';
 import type { AccountId, BareJid } from '$shared/ids.js';
 import type { ContactView, RosterSnapshotView, SubscriptionRequestView } from '$shared/views.js';
 import type { Events } from '$shared/contract.js';
@@ -11,6 +13,11 @@ const byName = (a: ContactView, b: ContactView) =>
 export class RosterStore {
   #contacts = $state.raw<Record<string, ContactView>>({});
   #requests = $state.raw<Record<string, SubscriptionRequestView[]>>({});
+  #api: Api;
+
+  constructor(api: Api) {
+    this.#api = api;
+  }
 
   /** All contacts of all accounts, by name. */
   readonly contacts: ContactView[] = $derived(Object.values(this.#contacts).sort(byName));
@@ -41,5 +48,22 @@ export class RosterStore {
 
   find(accountId: AccountId, jid: BareJid): ContactView | undefined {
     return this.#contacts[contactKey(accountId, jid)];
+  }
+
+  add(accountId: AccountId, jid: BareJid, name?: string) {
+    return this.#api.call('roster:add', name ? { accountId, jid, name } : { accountId, jid });
+  }
+
+  rename(accountId: AccountId, jid: BareJid, name: string) {
+    return this.#api.call('roster:rename', { accountId, jid, name });
+  }
+
+  remove(accountId: AccountId, jid: BareJid) {
+    return this.#api.call('roster:remove', { accountId, jid });
+  }
+
+  /** Accepts or refuses a subscription request. */
+  answer(accountId: AccountId, jid: BareJid, accept: boolean) {
+    return this.#api.call(accept ? 'roster:accept' : 'roster:refuse', { accountId, jid });
   }
 }

@@ -1,7 +1,8 @@
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { setBridgeForTests } from '$lib/api.js';
+import { api, setBridgeForTests } from '$lib/api.js';
+import { AppState, appContext } from '../../stores/app.svelte.js';
 import { account, createFakeBridge, ok } from '../../test/fake-bridge.js';
 import type { CertificateView } from '$shared/errors.js';
 import SignIn from './SignIn.svelte';
@@ -18,9 +19,12 @@ const CERT: CertificateView = {
 };
 
 let fake: ReturnType<typeof createFakeBridge>;
+/** SignIn's commands go through the app's account store. */
+let context: ReturnType<typeof appContext>;
 beforeEach(() => {
   fake = createFakeBridge();
   setBridgeForTests(fake.bridge);
+  context = appContext(new AppState(api));
 });
 
 async function fillAndSubmit() {
@@ -38,7 +42,7 @@ describe('SignIn', () => {
       if (!input.pinnedCertificate) return { ok: false, error: { code: 'certificate-invalid', certificate: CERT } };
       return ok(account());
     };
-    render(SignIn, { props: { onsignedin } });
+    render(SignIn, { props: { onsignedin }, context });
     await fillAndSubmit();
 
     const dialog = await screen.findByTestId('cert-dialog');
@@ -62,7 +66,7 @@ describe('SignIn', () => {
 
   it('cancelling the certificate does not sign in and explains why', async () => {
     fake.handlers['accounts:add'] = () => ({ ok: false, error: { code: 'certificate-invalid', certificate: CERT } });
-    render(SignIn, { props: { onsignedin: vi.fn() } });
+    render(SignIn, { props: { onsignedin: vi.fn() }, context });
     await fillAndSubmit();
     await fireEvent.click(await screen.findByTestId('cert-cancel'));
     expect(screen.queryByTestId('cert-dialog')).toBeNull();
@@ -72,7 +76,7 @@ describe('SignIn', () => {
 
   it('shows the sentence for a rejected password', async () => {
     fake.handlers['accounts:add'] = () => ({ ok: false, error: { code: 'auth-failed', detail: 'not-authorized' } });
-    render(SignIn, { props: { onsignedin: vi.fn() } });
+    render(SignIn, { props: { onsignedin: vi.fn() }, context });
     await fillAndSubmit();
     const error = await screen.findByTestId('signin-error');
     expect(error.textContent).toContain('The server rejected the user name or password.');
@@ -83,7 +87,7 @@ describe('SignIn', () => {
   it('shows progress while signing in', async () => {
     let finish!: (r: ReturnType<typeof ok>) => void;
     fake.handlers['accounts:add'] = () => new Promise((r) => (finish = r)) as never;
-    render(SignIn, { props: { onsignedin: vi.fn() } });
+    render(SignIn, { props: { onsignedin: vi.fn() }, context });
     await fillAndSubmit();
     const button = screen.getByTestId<HTMLButtonElement>('signin-submit');
     expect(button.textContent).toContain('Signing in…');
@@ -95,7 +99,7 @@ describe('SignIn', () => {
     fake.handlers['accounts:add'] = (input) =>
       input.secretFallback ? ok(account()) : { ok: false, error: { code: 'keychain-unavailable' } };
     const onsignedin = vi.fn();
-    render(SignIn, { props: { onsignedin } });
+    render(SignIn, { props: { onsignedin }, context });
     await fillAndSubmit();
     await fireEvent.click(await screen.findByTestId('secret-choice-plain'));
     await vi.waitFor(() => expect(onsignedin).toHaveBeenCalled());
@@ -104,7 +108,7 @@ describe('SignIn', () => {
 
   it('sends the Advanced settings as manual connection settings', async () => {
     fake.handlers['accounts:add'] = () => ok(account());
-    render(SignIn, { props: { onsignedin: vi.fn() } });
+    render(SignIn, { props: { onsignedin: vi.fn() }, context });
     await fireEvent.click(screen.getByTestId('signin-advanced'));
     await fireEvent.input(screen.getByTestId('signin-host'), { target: { value: '127.0.0.1' } });
     await fireEvent.input(screen.getByTestId('signin-port'), { target: { value: '15222' } });
@@ -114,7 +118,7 @@ describe('SignIn', () => {
   });
 
   it('checks the address before asking the server', async () => {
-    render(SignIn, { props: { onsignedin: vi.fn() } });
+    render(SignIn, { props: { onsignedin: vi.fn() }, context });
     await fireEvent.input(screen.getByTestId('signin-jid'), { target: { value: 'alice' } });
     await fireEvent.input(screen.getByTestId('signin-password'), { target: { value: 'x' } });
     await fireEvent.click(screen.getByTestId('signin-submit'));
@@ -123,7 +127,7 @@ describe('SignIn', () => {
   });
 
   it('refuses an unencrypted WebSocket URL before asking the core', async () => {
-    render(SignIn, { props: { onsignedin: vi.fn() } });
+    render(SignIn, { props: { onsignedin: vi.fn() }, context });
     await fireEvent.click(screen.getByTestId('signin-advanced'));
     await fireEvent.input(screen.getByTestId('signin-wsurl'), { target: { value: 'ws://example.org/xmpp-websocket' } });
     await fillAndSubmit();
@@ -138,7 +142,7 @@ describe('SignIn', () => {
 
   it('sends a wss:// URL as a WebSocket endpoint', async () => {
     fake.handlers['accounts:add'] = () => ok(account());
-    render(SignIn, { props: { onsignedin: vi.fn() } });
+    render(SignIn, { props: { onsignedin: vi.fn() }, context });
     await fireEvent.click(screen.getByTestId('signin-advanced'));
     await fireEvent.input(screen.getByTestId('signin-wsurl'), { target: { value: ' WSS://example.org/ws ' } });
     await fillAndSubmit();
