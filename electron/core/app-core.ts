@@ -66,6 +66,8 @@ export interface AppCore {
   showConversation(conversationId: ConversationId): void;
   accounts: AccountService;
   connections: ConnectionService;
+  /** The receive pipeline's stages as installed, in the order they run (kernel/pipeline.ts). */
+  pipelineStages(): string[];
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -151,6 +153,8 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     db, repo: messagesRepo, chats, connections, events, log: createLogger('omemo'),
     jidOf: (id) => accountsRepo.get(id)?.jid, secretsOf: (id) => accounts!.secretsOf(id),
   });
+  // Every stage of the receive pipeline's table is installed by now (kernel/pipeline.ts).
+  chats.pipeline.assertComplete();
 
   // Wiring order matters: protocol handlers are installed before the stream opens. After sign-in:
   // carbons and server features, the roster, then availability (offline messages follow it), the
@@ -320,6 +324,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
     accounts: accounts!,
     connections,
     nudge: () => connections.nudge(),
+    pipelineStages: () => chats.pipeline.names(),
     showConversation: (id) => notifications.show(id),
     async start() {
       wake ??= startWakeWatch(() => connections.nudge());

@@ -17,7 +17,6 @@ import type { ChatService, IncomingCtx } from './chats.js';
 import type { ConnectionService } from '../session/connections.js';
 import type { EventBus } from '../kernel/events.js';
 import type { Logger } from '../../lib/log.js';
-import { ORDER } from '../kernel/pipeline.js';
 import { asksForMarkers, buildDisplayed, buildMarkable, isMarkable, parseMarker } from '../../xmpp/xep/0333-chat-markers.js';
 import { bareOf } from '../../xmpp/jid.js';
 
@@ -74,7 +73,6 @@ export function installChatMarkers(deps: ChatMarkersDeps) {
 
   chats.pipeline.use({
     name: 'chat-markers',
-    order: ORDER.parse - 9, // after carbons are unwrapped, before body-less messages are dropped
     run(ctx) {
       const el = ctx.stanza;
       const marker = parseMarker(el);
@@ -108,7 +106,6 @@ export function installChatMarkers(deps: ChatMarkersDeps) {
   const coveredLater = new WeakMap<IncomingCtx, string[]>();
   chats.pipeline.use({
     name: 'chat-markers-stored',
-    order: ORDER.store + 2, // inside the batch's transaction, after the message is stored
     run(ctx) {
       const m = ctx.stored;
       if (!m || m.notice) return true;

@@ -18,7 +18,7 @@ import { newOriginId } from '../../xmpp/xep/0359-stable-ids.js';
 import { parseCarbon } from '../../xmpp/xep/0280-carbons.js';
 import { bareOf, parseJid } from '../../xmpp/jid.js';
 import { NS_MUC_USER } from '../../xmpp/xep/0045-muc.js';
-import { CommitFailure, createPipeline, ORDER } from '../kernel/pipeline.js';
+import { CommitFailure, createPipeline } from '../kernel/pipeline.js';
 import { PersistFailure } from '../../xmpp/stream-management.js';
 
 export interface ChatsDeps {
@@ -100,7 +100,7 @@ export interface IncomingCtx {
 }
 
 export function createChatService(deps: ChatsDeps) {
-  const incoming = createPipeline<IncomingCtx>(deps.transaction, (stage, err) => deps.log.error(`message dropped by a failing ${stage} stage`, err));
+  const incoming = createPipeline<IncomingCtx>(deps.transaction, { onStageError: (stage, err) => deps.log.error(`message dropped by a failing ${stage} stage`, err) });
 
   function messageView(m: MessageRecord, conv: ConversationRecord): MessageView {
     return {
@@ -143,7 +143,6 @@ export function createChatService(deps: ChatsDeps) {
   // unwrap: carbons (XEP-0280), refusing forged ones, so every later stage sees the real message.
   incoming.use({
     name: 'unwrap',
-    order: ORDER.parse - 20,
     run(ctx) {
       if (ctx.source !== 'live') return true;
       const carbon = parseCarbon(ctx.stanza, ctx.ownBare);
@@ -162,7 +161,6 @@ export function createChatService(deps: ChatsDeps) {
   // parse: read the chat message in either direction.
   incoming.use({
     name: 'parse',
-    order: ORDER.parse,
     run(ctx) {
       if (ctx.msg || ctx.notice) return true; // already read by a feature (a room message or notice)
       // A 1:1 message from an archive counts only from the user's own archive: a room's archive
@@ -211,7 +209,6 @@ export function createChatService(deps: ChatsDeps) {
   // again; our own messages coming back confirm that the server has them.
   incoming.use({
     name: 'store',
-    order: ORDER.store,
     run(ctx) {
       if (ctx.notice) return true; // nothing to store: a later stage acts on it
       const m = ctx.msg!;

@@ -9,7 +9,6 @@ import type { ChatService } from './chats.js';
 import type { ConnectionService } from '../session/connections.js';
 import type { Logger } from '../../lib/log.js';
 import type { XmppClient } from '../../xmpp/client.js';
-import { ORDER } from '../kernel/pipeline.js';
 import { bareOf } from '../../xmpp/jid.js';
 import { buildMdsFetch, buildMdsPublish, NS_PUBSUB_EVENT, parseMdsEvent, parseMdsItems, type MdsDisplayed } from '../../xmpp/xep/0490-mds.js';
 
@@ -35,7 +34,6 @@ export function installReadSync(deps: ReadSyncDeps) {
 
   deps.chats.pipeline.use({
     name: 'read-sync',
-    order: ORDER.parse - 15,
     run(ctx) {
       if (ctx.source !== 'live' || !ctx.stanza.getChild('event', NS_PUBSUB_EVENT)) return true;
       apply(ctx.accountId, ctx.ownBare, parseMdsEvent(ctx.stanza, ctx.ownBare));

@@ -12,7 +12,6 @@ import type { RosterRepo } from '../../store/roster-repo.js';
 import type { ConnectionService } from '../session/connections.js';
 import type { ChatService } from './chats.js';
 import type { Logger } from '../../lib/log.js';
-import { ORDER } from '../kernel/pipeline.js';
 import { parseMessageError } from '../../xmpp/rfc/6121-message.js';
 import { buildReceipt, buildReceiptRequest, parseReceipt, wantsReceipt } from '../../xmpp/xep/0184-receipts.js';
 import { bareOf } from '../../xmpp/jid.js';
@@ -59,7 +58,6 @@ export function installReceipts(deps: ReceiptsDeps) {
 
   chats.pipeline.use({
     name: 'receipts-errors',
-    order: ORDER.parse - 10, // after carbons are unwrapped, before body-less messages are dropped
     run(ctx) {
       const el = ctx.stanza;
       const bounced = ctx.source === 'live' ? parseMessageError(el) : undefined;

@@ -4,7 +4,7 @@
 // - XEP-0425 Moderated Message Retraction (https://xmpp.org/extensions/xep-0425.html): a room
 //   moderator removes someone's message; the room tells every occupant and keeps a tombstone in its
 //   archive.
-// Incoming requests go through the message pipeline: recognised at ORDER.modify, applied inside the
+// Incoming requests go through the message pipeline: recognised at the 'retraction' stage, applied inside the
 // batch's transaction right after the store stage (so a retraction in the same archive page as its
 // message finds it). They are applied only when they come from whoever may make them, and only to a
 // message we have; then the body is cleared in the database and the message becomes a tombstone.
@@ -17,7 +17,6 @@ import type { ChatService, IncomingCtx } from './chats.js';
 import type { ConnectionService } from '../session/connections.js';
 import type { Logger } from '../../lib/log.js';
 import type { RoomService } from '../rooms/rooms.js';
-import { ORDER } from '../kernel/pipeline.js';
 import { MucFeature } from '../../xmpp/xep/0045-muc.js';
 import { buildRetraction, parseRetractedTombstone, parseRetraction } from '../../xmpp/xep/0424-retraction.js';
 import { buildModerateRequest, parseModeratedTombstone, parseModeration, type ModerationVersion } from '../../xmpp/xep/0425-moderation.js';
@@ -34,7 +33,7 @@ export interface RetractionDeps {
 
 type Tombstone = { by: 'sender' | 'moderator'; at: number; reason?: string };
 
-/** What a stanza asks for, found at ORDER.modify and carried to the apply stage. */
+/** What a stanza asks for, found at the 'retraction' stage and carried to the apply stage. */
 type Op =
   /** The author retracts a message: in a room by its stanza-id, in a chat by its origin-id. */
   | { kind: 'retract'; peer: string; targetId: string; direction: 'in' | 'out'; inRoom: boolean; occupantId?: string; at: number }
@@ -49,7 +48,6 @@ export function installRetraction(deps: RetractionDeps) {
 
   deps.chats.pipeline.use({
     name: 'retraction',
-    order: ORDER.modify,
     run(ctx) {
       const m = ctx.msg;
       // XEP-0425 Business Rules: "In MUCs, only moderation messages ... received from the MUC service
@@ -112,7 +110,6 @@ export function installRetraction(deps: RetractionDeps) {
 
   deps.chats.pipeline.use({
     name: 'retraction-apply',
-    order: ORDER.store + 1,
     run(ctx) {
       const op = ops.get(ctx);
       if (!op) return true;

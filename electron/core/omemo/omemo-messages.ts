@@ -19,7 +19,6 @@ import type { Heartbeats } from '../../omemo/heartbeats.js';
 import type { ChatService, EncryptOutcome, IncomingCtx } from '../messages/chats.js';
 import type { ConnectionService } from '../session/connections.js';
 import type { Logger } from '../../lib/log.js';
-import { ORDER } from '../kernel/pipeline.js';
 import type { OwnDevice } from './omemo.js';
 import type { BundleFailure } from './omemo-bundle-failures.js';
 
@@ -95,7 +94,6 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
 
   deps.chats.pipeline.use({
     name: 'omemo-decrypt',
-    order: ORDER.decrypt,
     async run(ctx) {
       const el = ctx.stanza;
       if (ctx.msg || el.attrs.type === 'groupchat' || el.attrs.type === 'error' || !el.getChild('encrypted', NS_AXOLOTL)) return true;
@@ -166,7 +164,6 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
   // A plain-text message in a chat the user keeps encrypted is shown with a warning.
   deps.chats.pipeline.use({
     name: 'omemo-plaintext-warning',
-    order: ORDER.parse + 5,
     run(ctx) {
       const m = ctx.msg;
       const fresh = ctx.source !== 'archive' || ctx.countUnread !== false;

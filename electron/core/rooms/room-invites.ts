@@ -18,7 +18,6 @@ import type { EventBus } from '../kernel/events.js';
 import type { Logger } from '../../lib/log.js';
 import type { RoomService } from './rooms.js';
 import type { XmppClient } from '../../xmpp/client.js';
-import { ORDER } from '../kernel/pipeline.js';
 import { bareOf, parseJid } from '../../xmpp/jid.js';
 import { buildDeclineInvite, buildMediatedInvite, parseMucUserMessage, parseRoomInfo } from '../../xmpp/xep/0045-muc.js';
 import { buildDirectInvite, parseDirectInvite } from '../../xmpp/xep/0249-direct-invitation.js';
@@ -182,7 +181,6 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
     name: 'room-invitations',
     // After carbons are unwrapped (a forged carbon is dropped there), before anything would store the
     // invitation's fallback body as a chat message.
-    order: ORDER.parse - 12,
     async run(ctx) {
       const el = ctx.stanza;
       const type = el.attrs.type as string | undefined;

@@ -17,7 +17,6 @@ import type { EventBus } from '../kernel/events.js';
 import type { Logger } from '../../lib/log.js';
 import type { SyncService } from '../sync/sync.js';
 import type { XmppClient } from '../../xmpp/client.js';
-import { ORDER } from '../kernel/pipeline.js';
 import { bareOf } from '../../xmpp/jid.js';
 import { buildJoinPresence, buildLeavePresence, isRoomCreated, parseGroupchat, parseMucPresence, removalReason, type MucJoinErrorCode, type MucRole } from '../../xmpp/xep/0045-muc.js';
 import { MucFeature, MucStatus, NS_DISCO_INFO, parseRoomInfo } from '../../xmpp/xep/0045-muc.js';
@@ -306,7 +305,6 @@ export function createRoomService(deps: RoomsDeps) {
   // Room messages: live ones only for rooms we are in, archived ones only from the archive we asked.
   deps.chats.pipeline.use({
     name: 'groupchat',
-    order: ORDER.parse - 5,
     run(ctx) {
       if (ctx.stanza.attrs.type !== 'groupchat') return true;
       const roomJid = bareOf(ctx.stanza.attrs.from);
@@ -375,7 +373,6 @@ export function createRoomService(deps: RoomsDeps) {
   // room's own conversation once joined). Carbons and archive results are vouched for by our server.
   deps.chats.pipeline.use({
     name: 'room-private',
-    order: ORDER.parse - 4,
     run(ctx) {
       const type = ctx.stanza.attrs.type;
       if (ctx.msg || type === 'groupchat' || type === 'error') return true;
@@ -394,7 +391,6 @@ export function createRoomService(deps: RoomsDeps) {
   const caughtUp = new Set<string>();
   deps.chats.pipeline.use({
     name: 'room-archive-pointer',
-    order: 511,
     run(ctx) {
       const m = ctx.msg;
       if (ctx.source === 'live' && m?.kind === 'room' && m.stanzaId && caughtUp.has(key(ctx.accountId, m.peer))) {

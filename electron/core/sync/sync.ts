@@ -60,7 +60,6 @@ export function createSyncService(deps: SyncDeps) {
   // gap before them (after this session's catch-up), so the next catch-up starts from there.
   deps.chats.pipeline.use({
     name: 'archive-pointer',
-    order: 510,
     run(ctx) {
       if (ctx.source !== 'archive' && ctx.msg?.stanzaId && ctx.msg.kind !== 'room' && synced.has(ctx.accountId)) {
         setPointer(ctx.accountId, ctx.ownBare, ctx.msg.stanzaId, ctx.msg.timestamp);
