@@ -53,6 +53,18 @@ function counts(text) {
   return { passed, failed };
 }
 
+/** The names of failed tests, as vitest ("FAIL  |node| file > test") and Playwright ("✘  3 file:line › test") print them. */
+function failedNames(text) {
+  const names = new Set();
+  for (const line of text.split('\n')) {
+    const v = line.match(/^\s*FAIL\s+(?:\|\w+\|\s+)?(.+\S)\s*$/);
+    if (v && !/^\s*FAIL\s+\S+\s+\d+ passed/.test(line)) names.add(v[1]);
+    const p = line.match(/^\s+✘\s+\d+\s+(.+?)(?:\s+\(\d[\d.]*m?s\))?\s*$/);
+    if (p) names.add(p[1]);
+  }
+  return [...names];
+}
+
 const results = [];
 for (const step of steps) {
   if (only.length && !only.includes(step.name)) continue;
@@ -62,11 +74,13 @@ for (const step of steps) {
   // A step with no test counts (types, lint) counts as one check.
   if (c.passed + c.failed === 0) (r.code === 0 ? c.passed++ : c.failed++);
   else if (r.code !== 0 && c.failed === 0) c.failed++; // crashed outside a test: still a failure
-  results.push({ name: step.name, ok: r.code === 0, ...c, seconds: r.seconds });
+  results.push({ name: step.name, ok: r.code === 0, ...c, seconds: r.seconds, failedNames: failedNames(r.out) });
 }
 
 console.log('\n=== summary ===');
 for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(18)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1)} s`);
+// CI keeps only the end of the output: name what failed here, so the cause is visible there.
+for (const r of results) for (const n of r.failedNames.slice(0, 20)) console.log(`failed in ${r.name}: ${n}`);
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 console.log(`tests: ${passed} passed, ${failed} failed`);
