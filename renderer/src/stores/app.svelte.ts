@@ -31,11 +31,12 @@ export class AppState {
   /** The conversation shown in the main pane. */
   selected = $state<ConversationId | undefined>(undefined);
 
-  readonly api: Api;
+  /** Only the stores reach the core: components call their functions, never the api. */
+  readonly #api: Api;
   #offs: Array<() => void> = [];
 
   constructor(api: Api) {
-    this.api = api;
+    this.#api = api;
     this.accounts = new AccountsStore(api);
     this.roster = new RosterStore(api);
     this.rooms = new RoomsStore(api);
@@ -45,7 +46,7 @@ export class AppState {
 
   /** Subscribes first and holds events back until the snapshot is in, so nothing falls in between. */
   async start(): Promise<void> {
-    const { api } = this;
+    const api = this.#api;
     const following = followSnapshot(
       (deliver) => [
         api.on('accounts:changed', (list) => deliver(() => this.accounts.setAll(list))),
@@ -102,7 +103,7 @@ export class AppState {
 
   /** Opens (or creates) the chat with a contact and shows it. */
   async openChat(accountId: AccountId, peer: BareJid): Promise<VireoError | undefined> {
-    const r = await this.api.call('chat:open', { accountId, peer });
+    const r = await this.#api.call('chat:open', { accountId, peer });
     if (!r.ok) return r.error;
     this.conversations.upsert(r.value);
     this.selected = r.value.id;
@@ -127,7 +128,7 @@ export class AppState {
   /** Joins (or creates) a room and shows it; resolves once the room let us in or said why not. */
   async joinRoom(accountId: AccountId, room: BareJid, nick: string, password?: string): Promise<VireoError | undefined> {
     const input = password ? { accountId, room, nick, password } : { accountId, room, nick };
-    const r = await this.api.call('rooms:join', input);
+    const r = await this.#api.call('rooms:join', input);
     if (!r.ok) return r.error;
     this.rooms.upsert(r.value);
     this.selected = r.value.conversationId;
@@ -140,7 +141,7 @@ export class AppState {
 
   /** Opens (or creates) the private chat with someone in a room (XEP-0045 §7.5) and shows it. */
   async openPrivateChat(room: RoomView, nick: string): Promise<VireoError | undefined> {
-    const r = await this.api.call('rooms:open-private', { accountId: room.accountId, room: room.jid, nick });
+    const r = await this.#api.call('rooms:open-private', { accountId: room.accountId, room: room.jid, nick });
     if (!r.ok) return r.error;
     this.conversations.upsert(r.value);
     this.select(r.value);
@@ -149,7 +150,7 @@ export class AppState {
 
   /** Leaves a room; its conversation (and history) stays, marked as left. */
   async leaveRoom(room: RoomView): Promise<VireoError | undefined> {
-    const r = await this.api.call('rooms:leave', { accountId: room.accountId, room: room.jid });
+    const r = await this.#api.call('rooms:leave', { accountId: room.accountId, room: room.jid });
     if (!r.ok) return r.error;
     // The core follows with 'room:updated'; say "left" at once rather than wait for it.
     const current = this.rooms.get(room.accountId, room.jid);
@@ -158,7 +159,7 @@ export class AppState {
   }
 
   async send(conversationId: ConversationId, body: string): Promise<VireoError | undefined> {
-    const r = await this.api.call('chat:send', { conversationId, body });
+    const r = await this.#api.call('chat:send', { conversationId, body });
     if (!r.ok) return r.error;
     this.messages.applyAnswer(r.value);
     return undefined;
@@ -166,7 +167,7 @@ export class AppState {
 
   /** Sends a failed message again; it comes back 'pending', and 'message:updated' tells the rest. */
   async retry(messageId: MessageId): Promise<VireoError | undefined> {
-    const r = await this.api.call('chat:retry', { messageId });
+    const r = await this.#api.call('chat:retry', { messageId });
     if (!r.ok) return r.error;
     this.messages.applyAnswer(r.value);
     return undefined;
@@ -174,7 +175,7 @@ export class AppState {
 
   /** Deletes one of the user's own messages for everyone (XEP-0424); it comes back as a tombstone. */
   async retract(messageId: MessageId): Promise<VireoError | undefined> {
-    const r = await this.api.call('chat:retract', { messageId });
+    const r = await this.#api.call('chat:retract', { messageId });
     if (!r.ok) return r.error;
     this.messages.update(r.value);
     return undefined;
@@ -182,7 +183,7 @@ export class AppState {
 
   /** As a room moderator, removes someone's message for everyone (XEP-0425), with an optional reason. */
   async moderate(messageId: MessageId, reason?: string): Promise<VireoError | undefined> {
-    const r = await this.api.call('rooms:moderate', reason ? { messageId, reason } : { messageId });
+    const r = await this.#api.call('rooms:moderate', reason ? { messageId, reason } : { messageId });
     if (!r.ok) return r.error;
     this.messages.update(r.value);
     return undefined;
@@ -198,7 +199,7 @@ export class AppState {
 
   /** Encrypts new messages of a one-to-one chat with OMEMO, or sends them in plain text. */
   async setEncryption(conversationId: ConversationId, mode: 'omemo' | 'plain'): Promise<VireoError | undefined> {
-    const r = await this.api.call('chat:set-encryption', { conversationId, mode });
+    const r = await this.#api.call('chat:set-encryption', { conversationId, mode });
     if (!r.ok) return r.error;
     this.conversations.upsert(r.value);
     return undefined;
@@ -206,17 +207,17 @@ export class AppState {
 
   /** Shows the folder of Vireo's log file (the desktop app opens it; the browser host answers its path). */
   openLogFolder() {
-    return this.api.call('app:open-log-folder', {});
+    return this.#api.call('app:open-log-folder', {});
   }
 
   /** Tells the core which conversation the user is looking at (none: null), so it does not notify of it. */
   setViewing(conversationId: ConversationId | null): void {
-    void this.api.call('app:set-viewing', { conversationId });
+    void this.#api.call('app:set-viewing', { conversationId });
   }
 
   /** Shows the conversation a clicked notification asks for ('conversation:show'); returns the unsubscribe. */
   followShowRequests(): () => void {
-    return this.api.on('conversation:show', ({ conversationId }) => {
+    return this.#api.on('conversation:show', ({ conversationId }) => {
       this.selected = conversationId;
     });
   }
@@ -235,7 +236,7 @@ export class AppState {
     try {
       do {
         this.#marking.set(conversationId, false);
-        await this.api.call('chat:mark-read', { conversationId });
+        await this.#api.call('chat:mark-read', { conversationId });
       } while (this.#marking.get(conversationId));
     } finally {
       this.#marking.delete(conversationId);
