@@ -10,6 +10,7 @@ import { isolate } from '../../../shared/bidi.js';
 import { NS_MAM } from '../../xmpp/xep/0313-mam.js';
 import type { OccupantView, PresenceShow, RoomView } from '../../../shared/views.js';
 import type { Db } from '../../store/db.js';
+import { createRoomsRepo } from '../../store/rooms-repo.js';
 import type { MessagesRepo } from '../../store/messages-repo.js';
 import type { ChatService } from '../messages/chats.js';
 import type { ConnectionService } from '../session/connections.js';
@@ -131,11 +132,7 @@ export function createRoomService(deps: RoomsDeps) {
   const rooms = new Map<string, Room>();
   const key = (accountId: string, jid: string) => `${accountId}|${jid}`;
 
-  const saved = (accountId: string) =>
-    deps.db.prepare<[string], { jid: string; nick: string }>('SELECT jid, nick FROM rooms WHERE account_id = ?').all(accountId);
-  const save = (accountId: string, jid: string, nick: string) =>
-    deps.db.prepare('INSERT INTO rooms (account_id, jid, nick) VALUES (?, ?, ?) ON CONFLICT (account_id, jid) DO UPDATE SET nick = excluded.nick').run(accountId, jid, nick);
-  const forget = (accountId: string, jid: string) => deps.db.prepare('DELETE FROM rooms WHERE account_id = ? AND jid = ?').run(accountId, jid);
+  const { saved, save, forget } = createRoomsRepo(deps.db);
 
   function view(r: Room): RoomView {
     const conv = deps.repo.ensureConversation(r.accountId, r.jid, Date.now(), 'room');
