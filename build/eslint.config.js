@@ -70,4 +70,16 @@ export default tseslint.config(
       ]),
     },
   },
+  {
+    // The layers under the core know nothing of it (ARCHITECTURE.md "Process model").
+    files: ['electron/xmpp/**/*.ts', 'electron/omemo/**/*.ts', 'electron/store/**/*.ts', 'electron/lib/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict([
+        { group: ['electron'], message: 'Core code runs under plain Node: only the Electron shell imports electron.' },
+        { group: ['**/renderer/**'], message: 'main never imports the renderer.' },
+        { group: ['**/core/**', '**/electron/core/**'], message: 'xmpp/, omemo/, store/ and lib/ are used by the core and never import it.' },
+      ]),
+    },
+  },
 );
