@@ -1,13 +1,12 @@
 // The IPC boundary in one place (ARCHITECTURE.md "Process model"): check the sender, validate the input
 // with the contract schema, call the service, and always answer with a Result envelope — Electron
 // only carries `error.message` across, so exceptions must never be what the renderer sees.
-import { commands, type CommandArgs, type CommandName, type CommandOutput } from '../../shared/contract.js';
+import { commands, type CommandName } from '../../shared/contract.js';
 import { fail, type Result } from '../../shared/errors.js';
 import { createLogger } from '../lib/log.js';
+import type { Handlers } from './handlers.js';
 
-export type Handler<K extends CommandName> = (args: CommandArgs<K>) => Promise<Result<CommandOutput<K>>>;
-/** One handler per command: a missing or mistyped handler is a compile error. */
-export type Handlers = { [K in CommandName]: Handler<K> };
+export type { Handler, Handlers } from './handlers.js';
 
 export interface IpcRouter {
   /** `senderOk` is decided by the transport (Electron frame check, or the browser host's token). */
