@@ -177,12 +177,32 @@ export function createAccountService(deps: AccountsDeps) {
     if (a?.secretBackend === 'memory') await storeFor('memory')!.set(passwordKey(a.jid), password);
   }
 
+  /** Sign in now; a password typed for it is remembered for this session (the memory backend). */
+  async function connect(id: AccountId, password?: string): Promise<Result<null>> {
+    if (!deps.repo.get(id)) return fail('not-found');
+    if (password) await rememberForSession(id, password);
+    void deps.connections().connect(id);
+    return ok(null);
+  }
+
+  /** The user pinned exactly this certificate (ARCHITECTURE.md "Connections"): sign in again with it. */
+  function trustCertificate(id: AccountId, fingerprint256: string): Result<null> {
+    if (!deps.repo.get(id)) return fail('not-found');
+    deps.repo.setPinnedCert(id, fingerprint256);
+    announce();
+    void deps.connections().connect(id);
+    return ok(null);
+  }
+
   /** Where this account keeps its secrets (the password, the OMEMO storage key); undefined if not available now. */
   function secretsOf(id: AccountId): SecretStore | undefined {
     const a = deps.repo.get(id);
     return a ? storeFor(a.secretBackend) : undefined;
   }
 
-  return { list, view, add, remove, setPassword, loginTarget, rememberMechanism, acceptWeakerSignIn, rememberForSession, announce, secretsOf, get: (id: AccountId) => deps.repo.get(id) };
+  return {
+    list, view, add, remove, setPassword, loginTarget, rememberMechanism, acceptWeakerSignIn, rememberForSession, connect, trustCertificate,
+    announce, secretsOf, get: (id: AccountId) => deps.repo.get(id),
+  };
 }
 export type AccountService = ReturnType<typeof createAccountService>;
