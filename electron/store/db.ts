@@ -1,8 +1,9 @@
 // The profile's SQLite database (better-sqlite3): WAL for crash safety with concurrent readers,
-// foreign keys on, migrated to the latest schema before anything else touches it.
+// foreign keys on, migrated to the latest schema (the core's, then OMEMO's) before anything else touches it.
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { migrate } from './migrate.js';
+import { migrateOmemo } from '../omemo/migrations/index.js';
 import { createPrivateFile, secureProfileDir } from './private-profile.js';
 
 export type Db = Database.Database;
@@ -23,5 +24,6 @@ export function openDatabase(profileDir: string, fileName = 'vireo.sqlite'): Db 
   // OMEMO ratchet keys that were replaced (forward secrecy also on disk).
   db.pragma('secure_delete = ON');
   migrate(db);
+  migrateOmemo(db);
   return db;
 }

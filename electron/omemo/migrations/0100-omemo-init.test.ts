@@ -16,11 +16,13 @@ describe('migration 0100-omemo-init', () => {
     expect(migrateOmemo(db, OMEMO_MIGRATIONS.slice(0, 1))).toBe(100); // idempotent
   });
 
-  it('can be appended to the core list, even after migrateOmemo ran', () => {
+  it('keeps its own version: the core schema still migrates from scratch after OMEMO ran, and keeps OMEMO rows', () => {
     const db = new Database(':memory:');
     migrateOmemo(db);
     db.prepare(`INSERT INTO omemo_prekeys (account_id, key_id, public_key, private_key) VALUES ('a', 1, x'05', x'00')`).run();
-    expect(migrate(db, [...MIGRATIONS, ...OMEMO_MIGRATIONS])).toBe(OMEMO_MIGRATIONS.at(-1)!.version);
+    expect(db.pragma('user_version', { simple: true })).toBe(0);
+    expect(migrate(db)).toBe(MIGRATIONS.at(-1)!.version);
+    expect(migrateOmemo(db)).toBe(OMEMO_MIGRATIONS.at(-1)!.version);
     expect(db.prepare('SELECT count(*) AS n FROM omemo_prekeys').get()).toEqual({ n: 1 });
     expect(OMEMO_MIGRATIONS.every((m) => m.version >= 100)).toBe(true);
   });

@@ -1,8 +1,7 @@
 // 0100: the Signal protocol state of each account's own OMEMO device (legacy OMEMO today, OMEMO 2
 // later in its own tables). Private keys and session records are stored sealed (../at-rest.ts);
-// public keys in clear (they are published anyway). Numbered from 100 so the list can be appended to
-// the core MIGRATIONS later; every statement is IF NOT EXISTS so running it through either runner
-// (migrateOmemo or the core migrate) is safe.
+// public keys in clear (they are published anyway). Numbered from 100, apart from the core's; its
+// version is kept in omemo_schema (migrations/index.ts). Every statement is IF NOT EXISTS.
 import type { Migration } from '../../store/migrate.js';
 
 export const migration0100: Migration = {
