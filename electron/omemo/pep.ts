@@ -14,12 +14,12 @@ import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { buildSubmitForm } from '../xmpp/xep/0004-data-forms.js';
 import { buildPepPublish } from '../xmpp/xep/0163-pep.js';
+import { parseStanzaError } from '../xmpp/rfc/6120-stanza-errors.js';
 
 export const NS_PUBSUB = 'http://jabber.org/protocol/pubsub';
 export const NS_PUBSUB_OWNER = 'http://jabber.org/protocol/pubsub#owner';
 export const NS_PUBSUB_EVENT = 'http://jabber.org/protocol/pubsub#event';
 export const NS_PUBSUB_ERRORS = 'http://jabber.org/protocol/pubsub#errors';
-const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 
 export type AccessModel = 'open' | 'presence' | 'roster' | 'whitelist' | 'authorize';
 
@@ -46,10 +46,10 @@ export function buildPublish(node: string, payload: Element, opts: PublishOption
  */
 export function isPreconditionNotMet(iq: Element): boolean {
   if (!iq.is('iq') || iq.attrs.type !== 'error') return false;
-  const error = iq.getChild('error');
+  const error = parseStanzaError(iq);
   if (!error) return false;
   // Prosody and ejabberd send both; either one alone is read the same way.
-  return !!error.getChild('precondition-not-met', NS_PUBSUB_ERRORS) || !!error.getChild('conflict', NS_STANZAS);
+  return error.condition === 'conflict' || !!error.application?.is('precondition-not-met', NS_PUBSUB_ERRORS);
 }
 
 /** §8.2.4 "Form Submission": `<pubsub xmlns='…#owner'><configure node>` setting the access model, for an `<iq type='set'>`. */

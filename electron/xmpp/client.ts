@@ -14,6 +14,7 @@ import { setupSasl } from './rfc/6120-sasl.js';
 import type { TlsPolicy } from './tls-verify.js';
 import { setupStreamManagement, type StreamManagement } from './stream-management.js';
 import { XmppFailure } from './errors.js';
+import { buildStanzaError } from './rfc/6120-stanza-errors.js';
 import type { SaltedPasswordCache } from './sasl/scram.js';
 import type { ProxyServer } from './proxy.js';
 import { buildCaps, capsVer, CAPS_NODE, NS_CAPS } from './xep/0115-caps.js';
@@ -160,7 +161,7 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
   // XEP-0115 §6.2: a query for node#ver is answered with the same list, echoing the node.
   iqCallee.get(NS_DISCO_INFO, 'query', (ctx: unknown) => {
     const node = (ctx as { stanza: Element }).stanza.getChild('query', NS_DISCO_INFO)?.attrs.node as string | undefined;
-    if (node && node !== `${CAPS_NODE}#${CAPS_VER}`) return xml('error', { type: 'cancel' }, xml('item-not-found', { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' }));
+    if (node && node !== `${CAPS_NODE}#${CAPS_VER}`) return buildStanzaError('cancel', 'item-not-found');
     return xml('query', { xmlns: NS_DISCO_INFO, ...(node ? { node } : {}) }, xml('identity', IDENTITY), ...CLIENT_FEATURES.map((v) => xml('feature', { var: v })));
   });
 

@@ -3,6 +3,7 @@
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { parseJid } from '../jid.js';
+import { parseStanzaError } from './6120-stanza-errors.js';
 import { buildOriginId, parseOriginId, parseStanzaId } from '../xep/0359-stable-ids.js';
 
 export interface OutgoingChat {
@@ -28,11 +29,9 @@ export function buildGroupchatMessage(m: OutgoingChat): Element {
 export function parseMessageError(el: Element): { id: string; from: string; condition: string; text?: string } | undefined {
   if (!el.is('message') || el.attrs.type !== 'error' || !el.attrs.id) return undefined;
   const from = parseJid(el.attrs.from);
-  const error = el.getChild('error');
+  const error = parseStanzaError(el);
   if (!from || !error) return undefined;
-  const cond = error.children.find((c): c is Element => typeof c !== 'string' && c.attrs.xmlns === 'urn:ietf:params:xml:ns:xmpp-stanzas' && c.name !== 'text');
-  const text = error.getChildText('text', 'urn:ietf:params:xml:ns:xmpp-stanzas') ?? undefined;
-  return { id: el.attrs.id as string, from: from.bare, condition: cond?.name ?? 'undefined-condition', ...(text ? { text } : {}) };
+  return { id: el.attrs.id as string, from: from.bare, condition: error.condition, ...(error.text ? { text: error.text } : {}) };
 }
 
 export interface IncomingChat {

@@ -7,13 +7,13 @@ import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { bareOf, parseJid } from '../jid.js';
 import { NS_DATA, parseForm } from './0004-data-forms.js';
+import { parseStanzaError } from '../rfc/6120-stanza-errors.js';
 
 export const NS_MUC = 'http://jabber.org/protocol/muc';
 export const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
 export const NS_OCCUPANT_ID = 'urn:xmpp:occupant-id:0';
 export const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 export const NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';
-export const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 
 export type MucRole = 'moderator' | 'participant' | 'visitor' | 'none';
 export type MucAffiliation = 'owner' | 'admin' | 'member' | 'outcast' | 'none';
@@ -185,10 +185,8 @@ const JOIN_ERRORS: Readonly<Record<string, MucJoinErrorCode>> = {
 };
 
 function errorCondition(stanza: Element): { condition: string; text?: string } {
-  const error = stanza.getChild('error');
-  const cond = error?.children.find((c): c is Element => typeof c !== 'string' && c.attrs.xmlns === NS_STANZAS && c.name !== 'text');
-  const text = error?.getChildText('text', NS_STANZAS) || undefined;
-  return { condition: cond?.name ?? 'undefined-condition', ...(text ? { text } : {}) };
+  const { condition, text } = parseStanzaError(stanza) ?? { condition: 'undefined-condition' };
+  return { condition, ...(text ? { text } : {}) };
 }
 
 const attr = (el: Element | undefined, name: string): string | undefined => {

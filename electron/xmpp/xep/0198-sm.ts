@@ -3,11 +3,11 @@
 // acknowledge, what to resend) lives in ../stream-management.ts.
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
+import { parseErrorElement } from '../rfc/6120-stanza-errors.js';
 
 export const NS_SM = 'urn:xmpp:sm:3';
 export const NS_STREAMS = 'http://etherx.jabber.org/streams';
 export const NS_STREAM_ERRORS = 'urn:ietf:params:xml:ns:xmpp-streams';
-const NS_STANZA_ERRORS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 
 /**
  * §4: 'h' is an xs:unsignedInt; "the value of 'h' SHALL be reset from 2^32-1 back to zero (rather than
@@ -118,7 +118,7 @@ export function parseResumed(el: Element): { previd: string; h: number } | undef
  */
 export function parseFailed(el: Element): { h?: number; condition: string } | undefined {
   if (!el.is('failed', NS_SM)) return undefined;
-  const condition = el.getChildElements().find((c) => c.getNS() === NS_STANZA_ERRORS)?.getName() ?? 'undefined-condition';
+  const { condition } = parseErrorElement(el);
   const h = parseH(el.attrs.h);
   return { ...(h !== undefined ? { h } : {}), condition };
 }

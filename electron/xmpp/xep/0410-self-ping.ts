@@ -3,9 +3,9 @@
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { occupantJid } from './0045-muc.js';
+import { parseStanzaError } from '../rfc/6120-stanza-errors.js';
 
 export const NS_PING = 'urn:xmpp:ping';
-export const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 /** §3.3: rooms that answer self-pings themselves advertise this on the room JID. */
 export const FEATURE_SELF_PING_OPTIMIZATION = 'http://jabber.org/protocol/muc#self-ping-optimization';
 
@@ -50,9 +50,7 @@ export function classifySelfPingReply(reply: Element | undefined): SelfPingOutco
   if (!reply.is('iq')) return 'unreachable';
   if (reply.attrs.type === 'result') return 'joined';
   if (reply.attrs.type !== 'error') return 'unreachable';
-  const error = reply.getChild('error');
-  const condition = error?.children.find((c): c is Element => typeof c !== 'string' && c.attrs.xmlns === NS_STANZAS && c.name !== 'text')?.name;
-  switch (condition) {
+  switch (parseStanzaError(reply)?.condition) {
     case 'service-unavailable':
     case 'feature-not-implemented':
     case 'item-not-found':
