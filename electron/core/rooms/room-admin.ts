@@ -19,32 +19,12 @@ import type { Logger } from '../../lib/log.js';
 import type { RoomService } from './rooms.js';
 import { bareOf, parseJid } from '../../xmpp/jid.js';
 import { buildCancelForm, buildSubmitFromFields, type ParsedForm, type SubmitValue } from '../../xmpp/xep/0004-data-forms.js';
-import { buildSubjectChange, removalReason, type MucOccupant } from '../../xmpp/xep/0045-muc.js';
+import { buildSubjectChange } from '../../xmpp/xep/0045-muc.js';
 import {
   buildAffiliationListQuery, buildConfigRequest, buildConfigSubmit, buildDestroyRoom, buildInstantRoom, buildSetAffiliation, buildSetRole,
   parseAffiliationList, parseConfigForm,
 } from '../../xmpp/xep/0045-muc-admin.js';
 import { parseMessageError } from '../../xmpp/rfc/6121-message.js';
-
-const REMOVED: Record<NonNullable<ReturnType<typeof removalReason>>, ErrorCode> = {
-  kicked: 'room-kicked', // §8.2, status 307
-  banned: 'room-banned', // §9.1, status 301
-  'members-only': 'room-members-only', // §9.4 / §10.2, status 322
-  destroyed: 'room-destroyed', // §10.9
-  affiliation: 'room-removed', // status 321
-  shutdown: 'room-removed', // status 332
-  error: 'room-removed', // status 333
-};
-
-/**
- * Why the user is out of a room, from their own unavailable presence (§7.14 and the status codes of
- * §15.6), as a contract error; the moderator's nick goes into the detail. For a removal only.
- */
-export function removalError(p: MucOccupant): VireoError {
-  const why = removalReason(p) ?? 'error';
-  const by = p.actor?.nick ?? p.actor?.jid;
-  return { code: REMOVED[why], detail: `${why}${by ? ` by ${by}` : ''} (status ${p.statusCodes.join(', ') || 'none'})` };
-}
 
 /**
  * Refusals of admin and owner requests. §8–§10: a request beyond the user's privileges gets

@@ -5,7 +5,7 @@
 import type { Element } from '@xmpp/xml';
 import { xml } from '@xmpp/client';
 import type { AccountId, BareJid } from '../../../shared/ids.js';
-import { fail, ok, type ErrorCode, type Result } from '../../../shared/errors.js';
+import { fail, ok, type Result } from '../../../shared/errors.js';
 import { isolate } from '../../../shared/bidi.js';
 import { NS_MAM } from '../../xmpp/xep/0313-mam.js';
 import type { OccupantView, PresenceShow, RoomView } from '../../../shared/views.js';
@@ -19,11 +19,11 @@ import type { Logger } from '../../lib/log.js';
 import type { SyncService } from '../sync/sync.js';
 import type { XmppClient } from '../../xmpp/client.js';
 import { bareOf } from '../../xmpp/jid.js';
-import { buildJoinPresence, buildLeavePresence, isRoomCreated, parseGroupchat, parseMucPresence, removalReason, type MucJoinErrorCode, type MucRole } from '../../xmpp/xep/0045-muc.js';
+import { buildJoinPresence, buildLeavePresence, isRoomCreated, parseGroupchat, parseMucPresence, removalReason, type MucRole } from '../../xmpp/xep/0045-muc.js';
 import { MucFeature, MucStatus, NS_DISCO_INFO, parseRoomInfo } from '../../xmpp/xep/0045-muc.js';
 import { parseRetractedTombstone } from '../../xmpp/xep/0424-retraction.js';
 import { buildInstantRoom } from '../../xmpp/xep/0045-muc-admin.js';
-import { removalError } from './room-admin.js';
+import { JOIN_ERRORS, REFUSED_FOR_GOOD, removalError, type RemovalReason } from './room-errors.js';
 import { parseOriginId, parseStanzaId } from '../../xmpp/xep/0359-stable-ids.js';
 import { parseDelay } from '../../xmpp/rfc/6121-message.js';
 import { parseJid } from '../../xmpp/jid.js';
@@ -32,24 +32,7 @@ import { parseMentionedJids } from '../../xmpp/xep/0372-references.js';
 import { mentions } from '../../../shared/mentions.js';
 import type { RoomNotifyMode } from '../../../shared/views.js';
 
-const JOIN_ERRORS: Record<MucJoinErrorCode, ErrorCode> = {
-  'password-required': 'room-password-required',
-  banned: 'room-banned',
-  'members-only': 'room-members-only',
-  'nick-conflict': 'room-nick-conflict',
-  'nick-reserved': 'room-nick-conflict',
-  'nick-invalid': 'room-nick-conflict',
-  'room-full': 'room-full',
-  'room-not-found': 'room-not-found',
-  'not-allowed': 'room-not-allowed',
-  unknown: 'server-error',
-};
-
-/** Why the room removed the user (their own unavailable presence, §15.6 status codes). */
-export type RemovalReason = NonNullable<ReturnType<typeof removalReason>>;
-
-/** Refusals of a rejoin after sign-in that mean the user is out of the room for good. */
-const REFUSED_FOR_GOOD: Partial<Record<ErrorCode, RemovalReason>> = { 'room-banned': 'banned', 'room-members-only': 'members-only' };
+export type { RemovalReason };
 
 interface Room {
   accountId: AccountId;
