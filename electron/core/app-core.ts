@@ -21,6 +21,9 @@ import { createSyncService } from './sync/sync.js';
 import { installReceipts } from './messages/receipts.js';
 import { installChatMarkers } from './messages/chat-markers.js';
 import { createMarkersRepo } from '../store/markers-repo.js';
+import { createArchiveSyncRepo } from '../store/archive-sync-repo.js';
+import { createRoomSettingsRepo } from '../store/room-settings-repo.js';
+import { createRoomInvitationsRepo } from '../store/room-invitations-repo.js';
 import { createPresenceActivity } from './session/csi.js';
 import { startWakeWatch, type WakeWatch } from './session/wake-watch.js';
 import { installReadSync } from './messages/read-sync.js';
@@ -116,7 +119,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   });
 
   const sync = createSyncService({
-    db, repo: messagesRepo, chats, events, log: createLogger('sync'), ...(opts.archivePageSize ? { pageSize: opts.archivePageSize } : {}),
+    positions: createArchiveSyncRepo(db), repo: messagesRepo, chats, events, log: createLogger('sync'), ...(opts.archivePageSize ? { pageSize: opts.archivePageSize } : {}),
     roomArchived: (a, j) => rooms.archived(a, j),
     roomCaughtUp: (a, j) => rooms.isCaughtUp(a, j),
   });
@@ -135,7 +138,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   // Finding rooms, and deciding which new messages notify (after they are stored).
   const roomDiscovery = createRoomDiscovery({ connections, log: createLogger('room-discovery') });
   const notifications = createNotificationService({
-    db, repo: messagesRepo, chats, events, roomNick: (a, j) => rooms.nickIn(a, j), announceRoom: (a, j) => rooms.announce(a, j),
+    settings: createRoomSettingsRepo(db), repo: messagesRepo, chats, events, roomNick: (a, j) => rooms.nickIn(a, j), announceRoom: (a, j) => rooms.announce(a, j),
     contactName: (a, j) => roster.contactName(a, j),
   });
   const retraction = installRetraction({ repo: messagesRepo, chats, rooms, connections, log: createLogger('retraction') });
@@ -143,7 +146,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<AppCore> {
   rooms.onCaughtUp((accountId) => markers.flush(accountId));
   // Invitations, bookmarks (which rooms to join after sign-in, on every device) and self-pings.
   const invites = createRoomInvites({
-    db, chats, rooms, connections, events, log: createLogger('room-invites'),
+    invitations: createRoomInvitationsRepo(db), chats, rooms, connections, events, log: createLogger('room-invites'),
     contactName: (a, j) => roster.contactName(a, j), secretsOf: (id) => accounts!.secretsOf(id), jidOf: (id) => accountsRepo.get(id)?.jid,
   });
   const bookmarks = createBookmarkService({ rooms, connections, log: createLogger('bookmarks'), jidOf: (id) => accountsRepo.get(id)?.jid });

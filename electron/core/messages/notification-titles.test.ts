@@ -13,7 +13,7 @@ function service(contactName?: string) {
   const shown: NotificationView[] = [];
   let stored: ((ctx: IncomingCtx) => void) | undefined;
   createNotificationService({
-    db: { prepare: () => ({ get: () => ({ notify: 'all' }), run: () => undefined }) } as never,
+    settings: { notifyMode: () => 'all' } as never,
     repo: {} as never,
     chats: { onStored: (cb: (ctx: IncomingCtx) => void) => { stored = cb; } } as never,
     events: { emit: (_name: string, n: NotificationView) => shown.push(n) } as never,

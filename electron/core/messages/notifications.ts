@@ -8,7 +8,7 @@
 import type { AccountId, ConversationId } from '../../../shared/ids.js';
 import { ok, type Result } from '../../../shared/errors.js';
 import type { NotificationView, RoomNotifyMode } from '../../../shared/views.js';
-import type { Db } from '../../store/db.js';
+import type { RoomSettingsRepo } from '../../store/room-settings-repo.js';
 import type { MessagesRepo } from '../../store/messages-repo.js';
 import type { ChatService, IncomingCtx } from './chats.js';
 import type { EventBus } from '../kernel/events.js';
@@ -16,7 +16,8 @@ import { parseJid } from '../../xmpp/jid.js';
 import { isolate } from '../../../shared/bidi.js';
 
 export interface NotificationsDeps {
-  db: Db;
+  /** Each room's notification choice. */
+  settings: RoomSettingsRepo;
   repo: MessagesRepo;
   chats: Pick<ChatService, 'onStored'>;
   events: EventBus;
@@ -31,11 +32,10 @@ export interface NotificationsDeps {
 const MAX_BODY = 200;
 
 export function createNotificationService(deps: NotificationsDeps) {
-  const getMode = deps.db.prepare<[string, string], { notify: RoomNotifyMode }>('SELECT notify FROM room_settings WHERE account_id = ? AND jid = ?');
   /** The conversation on screen (window shown and focused), as the renderer reports it. */
   let viewing: string | null = null;
 
-  const mode = (accountId: string, room: string): RoomNotifyMode => getMode.get(accountId, room)?.notify ?? 'mentions';
+  const mode = (accountId: string, room: string): RoomNotifyMode => deps.settings.notifyMode(accountId, room) ?? 'mentions';
 
   function decide(ctx: IncomingCtx): NotificationView | undefined {
     const m = ctx.msg;
@@ -69,11 +69,8 @@ export function createNotificationService(deps: NotificationsDeps) {
     mode,
     setRoomMode(accountId: AccountId, room: string, notify: RoomNotifyMode): Result<null> {
       // The default needs no row: a room never configured follows it.
-      if (notify === 'mentions') deps.db.prepare('DELETE FROM room_settings WHERE account_id = ? AND jid = ?').run(accountId, room);
-      else {
-        deps.db.prepare(`INSERT INTO room_settings (account_id, jid, notify) VALUES (?, ?, ?)
-          ON CONFLICT (account_id, jid) DO UPDATE SET notify = excluded.notify`).run(accountId, room, notify);
-      }
+      if (notify === 'mentions') deps.settings.clearNotifyMode(accountId, room);
+      else deps.settings.setNotifyMode(accountId, room, notify);
       deps.announceRoom(accountId, room);
       return ok(null);
     },

@@ -10,7 +10,7 @@ import type { Element } from '@xmpp/xml';
 import type { AccountId, BareJid } from '../../../shared/ids.js';
 import { fail, ok, type Result } from '../../../shared/errors.js';
 import type { RoomDeclineView, RoomInvitationView, RoomView } from '../../../shared/views.js';
-import type { Db } from '../../store/db.js';
+import type { RoomInvitationRecord, RoomInvitationsRepo } from '../../store/room-invitations-repo.js';
 import type { SecretStore } from '../../secrets/secret-store.js';
 import type { ChatService } from '../messages/chats.js';
 import type { ConnectionService } from '../session/connections.js';
@@ -28,7 +28,8 @@ const MAX_PENDING = 200;
 const MAX_TEXT = 1000;
 
 export interface RoomInvitesDeps {
-  db: Db;
+  /** Invitations waiting for the user's answer. */
+  invitations: RoomInvitationsRepo;
   chats: ChatService;
   rooms: RoomService;
   connections: ConnectionService;
@@ -42,16 +43,6 @@ export interface RoomInvitesDeps {
   jidOf(accountId: AccountId): string | undefined;
   /** How long to wait for a refusal of an invitation we sent (default 2 s). */
   refusalWaitMs?: number;
-}
-
-interface Row {
-  account_id: string;
-  room: string;
-  kind: 'direct' | 'mediated';
-  inviter: string | null;
-  reason: string | null;
-  has_password: number;
-  received_at: number;
 }
 
 interface Received {
@@ -72,10 +63,8 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
   /** Per session: is this bare JID a group-chat room? (XEP-0045 §6.4 disco#info, identity 'conference'). */
   const roomCheck = new Map<string, Promise<boolean>>();
 
-  const rows = (accountId: string) =>
-    deps.db.prepare<[string], Row>('SELECT * FROM room_invitations WHERE account_id = ? ORDER BY received_at').all(accountId);
-  const row = (accountId: string, room: string) =>
-    deps.db.prepare<[string, string], Row>('SELECT * FROM room_invitations WHERE account_id = ? AND room = ?').get(accountId, room);
+  const rows = (accountId: string) => deps.invitations.ofAccount(accountId);
+  const row = (accountId: string, room: string) => deps.invitations.get(accountId, room);
 
   /** Who someone is, for the UI: their roster name, or their nickname when the JID is a room occupant's. */
   function nameOf(accountId: AccountId, jid: string | undefined, room: string): string | undefined {
@@ -85,11 +74,11 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
     return deps.contactName(accountId, j.bare);
   }
 
-  function view(r: Row): RoomInvitationView {
-    const accountId = r.account_id as AccountId;
-    const inviterName = nameOf(accountId, r.inviter ?? undefined, r.room);
+  function view(r: RoomInvitationRecord): RoomInvitationView {
+    const accountId = r.accountId;
+    const inviterName = nameOf(accountId, r.inviter, r.room);
     return {
-      accountId, room: r.room as BareJid, kind: r.kind, hasPassword: r.has_password === 1, receivedAt: r.received_at,
+      accountId, room: r.room, kind: r.kind, hasPassword: r.hasPassword, receivedAt: r.receivedAt,
       ...(r.inviter ? { inviter: r.inviter } : {}), ...(inviterName ? { inviterName } : {}), ...(r.reason ? { reason: r.reason } : {}),
     };
   }
@@ -121,11 +110,10 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
     const k = key(accountId, inv.room);
     const password = inv.password ? clip(inv.password) : undefined;
     // Of a mediated and a direct one to the same room, "present only one" (§4): the latest.
-    deps.db
-      .prepare(`INSERT INTO room_invitations (account_id, room, kind, inviter, reason, has_password, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (account_id, room) DO UPDATE SET kind = excluded.kind, inviter = excluded.inviter, reason = excluded.reason,
-          has_password = excluded.has_password, received_at = excluded.received_at`)
-      .run(accountId, inv.room, inv.kind, inv.inviter ?? null, clip(inv.reason) ?? null, password ? 1 : 0, Date.now());
+    deps.invitations.put({
+      accountId, room: inv.room as BareJid, kind: inv.kind, ...optional('inviter', inv.inviter), ...optional('reason', clip(inv.reason)),
+      hasPassword: !!password, receivedAt: Date.now(),
+    });
     const extra = rows(accountId).slice(0, -MAX_PENDING);
     for (const r of extra) await forget(accountId, r.room);
     if (password) {
@@ -139,13 +127,13 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
   }
 
   async function forget(accountId: AccountId, room: string) {
-    deps.db.prepare('DELETE FROM room_invitations WHERE account_id = ? AND room = ?').run(accountId, room);
+    deps.invitations.remove(accountId, room);
     passwords.delete(key(accountId, room));
     await secrets(accountId, (s) => s.delete(secretName(accountId, room)));
   }
 
-  async function passwordFor(accountId: AccountId, r: Row): Promise<string | undefined> {
-    if (!r.has_password) return undefined;
+  async function passwordFor(accountId: AccountId, r: RoomInvitationRecord): Promise<string | undefined> {
+    if (!r.hasPassword) return undefined;
     return passwords.get(key(accountId, r.room)) ?? (await secrets(accountId, (s) => s.get(secretName(accountId, r.room))));
   }
 
@@ -250,7 +238,7 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
     },
 
     list(): RoomInvitationView[] {
-      return deps.db.prepare<[], Row>('SELECT * FROM room_invitations ORDER BY received_at').all().map(view);
+      return deps.invitations.list().map(view);
     },
 
     /**

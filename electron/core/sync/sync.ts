@@ -7,7 +7,7 @@ import type { Element } from '@xmpp/xml';
 import { xml } from '@xmpp/client';
 import type { AccountId } from '../../../shared/ids.js';
 import type { ConnectionStateView, SyncStateView } from '../../../shared/views.js';
-import type { Db } from '../../store/db.js';
+import type { ArchiveSyncRepo } from '../../store/archive-sync-repo.js';
 import type { MessagesRepo } from '../../store/messages-repo.js';
 import type { ChatService, IncomingCtx } from '../messages/chats.js';
 import type { EventBus } from '../kernel/events.js';
@@ -21,7 +21,8 @@ import { keysBefore, keysInArchiveOrder, type Placed } from './archive-order.js'
 export const PAGE_SIZE = 250;
 
 export interface SyncDeps {
-  db: Db;
+  /** Where catch-up of each archive stands. */
+  positions: ArchiveSyncRepo;
   repo: MessagesRepo;
   chats: ChatService;
   events: EventBus;
@@ -36,8 +37,6 @@ export interface SyncDeps {
 /** Older history of one conversation: what was stored, and whether anything older can be fetched. */
 export interface OlderResult { fetched: number; complete: boolean; noServerHistory?: true }
 
-interface Pointer { last_id: string | null; last_at: number | null; synced_at: number | null }
-
 export function createSyncService(deps: SyncDeps) {
   const open = new Map<string, { archiveJid: string; results: MamResult[] }>();
   /** Accounts whose archive has been caught up in the current session. */
@@ -46,15 +45,9 @@ export function createSyncService(deps: SyncDeps) {
   const archives = new Map<AccountId, boolean>();
   const pageSize = deps.pageSize ?? PAGE_SIZE;
 
-  const getPointer = (accountId: string, archiveJid: string) =>
-    deps.db.prepare<[string, string], Pointer>('SELECT last_id, last_at, synced_at FROM archive_sync WHERE account_id = ? AND archive_jid = ?').get(accountId, archiveJid);
-  const setPointer = (accountId: string, archiveJid: string, lastId: string, lastAt: number | undefined) =>
-    deps.db.prepare(`INSERT INTO archive_sync (account_id, archive_jid, last_id, last_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT (account_id, archive_jid) DO UPDATE SET last_id = excluded.last_id, last_at = coalesce(excluded.last_at, last_at)`)
-      .run(accountId, archiveJid, lastId, lastAt ?? null);
-  const setSynced = (accountId: string, archiveJid: string) =>
-    deps.db.prepare(`INSERT INTO archive_sync (account_id, archive_jid, synced_at) VALUES (?, ?, ?)
-      ON CONFLICT (account_id, archive_jid) DO UPDATE SET synced_at = excluded.synced_at`).run(accountId, archiveJid, Date.now());
+  const getPointer = (accountId: string, archiveJid: string) => deps.positions.position(accountId, archiveJid);
+  const setPointer = (accountId: string, archiveJid: string, lastId: string, lastAt: number | undefined) => deps.positions.setLast(accountId, archiveJid, lastId, lastAt);
+  const setSynced = (accountId: string, archiveJid: string) => deps.positions.setSynced(accountId, archiveJid, Date.now());
 
   // Live messages carrying our server's stanza-id move the pointer forward once we know there is no
   // gap before them (after this session's catch-up), so the next catch-up starts from there.
@@ -181,11 +174,11 @@ export function createSyncService(deps: SyncDeps) {
     emit(accountId, 'catching-up', 0);
     try {
       const pointer = getPointer(accountId, own);
-      if (!pointer?.last_id && pointer?.synced_at) {
+      if (!pointer?.lastId && pointer?.syncedAt) {
         // Synced before while the archive was empty: everything since then (a minute of margin for
         // clocks; what we already have is recognised and skipped).
-        fetched = await pageForward(accountId, client, own, { start: pointer.synced_at - 60_000 }, -Infinity);
-      } else if (!pointer?.last_id) {
+        fetched = await pageForward(accountId, client, own, { start: pointer.syncedAt - 60_000 }, -Infinity);
+      } else if (!pointer?.lastId) {
         // A new device: only the latest page now; older pages when the user scrolls up.
         const { results } = await queryPage(client, own, { before: true, max: pageSize });
         const keys = keysInArchiveOrder(placed(accountId, results), -Infinity);
@@ -194,13 +187,13 @@ export function createSyncService(deps: SyncDeps) {
         if (last) setPointer(accountId, own, last.archiveId, last.delayedAt);
         fetched = results.length;
       } else {
-        const prevKey = deps.repo.sortKeyOfArchiveId(accountId, pointer.last_id) ?? pointer.last_at ?? -Infinity;
+        const prevKey = deps.repo.sortKeyOfArchiveId(accountId, pointer.lastId) ?? pointer.lastAt ?? -Infinity;
         try {
-          fetched = await pageForward(accountId, client, own, { after: pointer.last_id }, prevKey);
+          fetched = await pageForward(accountId, client, own, { after: pointer.lastId }, prevKey);
         } catch (err) {
           // The id we stored is gone from the archive (expired or archive reset): continue by time.
-          if ((err as { condition?: string }).condition !== 'item-not-found' || pointer.last_at === null) throw err;
-          fetched = await pageForward(accountId, client, own, { start: pointer.last_at }, prevKey);
+          if ((err as { condition?: string }).condition !== 'item-not-found' || pointer.lastAt === undefined) throw err;
+          fetched = await pageForward(accountId, client, own, { start: pointer.lastAt }, prevKey);
         }
       }
       setSynced(accountId, own);
@@ -232,10 +225,10 @@ export function createSyncService(deps: SyncDeps) {
   async function catchUpRoom(accountId: AccountId, client: XmppClient, roomJid: string): Promise<number> {
     const own = bareOf(client.jid?.toString()) ?? '';
     const pointer = getPointer(accountId, roomJid);
-    if (pointer?.last_id) {
-      const prevKey = deps.repo.sortKeyOfArchiveId(accountId, pointer.last_id) ?? pointer.last_at ?? -Infinity;
+    if (pointer?.lastId) {
+      const prevKey = deps.repo.sortKeyOfArchiveId(accountId, pointer.lastId) ?? pointer.lastAt ?? -Infinity;
       try {
-        return await pageForward(accountId, client, roomJid, { after: pointer.last_id }, prevKey);
+        return await pageForward(accountId, client, roomJid, { after: pointer.lastId }, prevKey);
       } catch (err) {
         // Rooms expire their archives (a week by default on Prosody): continue from the latest page.
         if ((err as { condition?: string }).condition !== 'item-not-found') throw err;
