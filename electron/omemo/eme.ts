@@ -4,9 +4,9 @@
 // servers archive key-transport messages (which have no <body/>).
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
+import { NS_HINTS } from '../xmpp/xep/0334-hints.js';
 
 export const NS_EME = 'urn:xmpp:eme:0';
-export const NS_HINTS = 'urn:xmpp:hints';
 
 /** §3: `<encryption xmlns='urn:xmpp:eme:0' namespace='…' name='…'/>`. */
 export function buildEme(namespace: string, name?: string): Element {

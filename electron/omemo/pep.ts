@@ -13,12 +13,11 @@
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { buildSubmitForm } from '../xmpp/xep/0004-data-forms.js';
-import { buildPepPublish } from '../xmpp/xep/0163-pep.js';
+import { buildPepPublish, NS_PUBSUB, NS_PUBSUB_EVENT } from '../xmpp/xep/0163-pep.js';
 import { parseStanzaError } from '../xmpp/rfc/6120-stanza-errors.js';
 
-export const NS_PUBSUB = 'http://jabber.org/protocol/pubsub';
+export { NS_PUBSUB, NS_PUBSUB_EVENT };
 export const NS_PUBSUB_OWNER = 'http://jabber.org/protocol/pubsub#owner';
-export const NS_PUBSUB_EVENT = 'http://jabber.org/protocol/pubsub#event';
 export const NS_PUBSUB_ERRORS = 'http://jabber.org/protocol/pubsub#errors';
 
 export type AccessModel = 'open' | 'presence' | 'roster' | 'whitelist' | 'authorize';

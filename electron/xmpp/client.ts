@@ -22,12 +22,18 @@ import { MDS_NOTIFY_FEATURE } from './xep/0490-mds.js';
 import { BOOKMARKS_NOTIFY_FEATURE } from './xep/0402-bookmarks.js';
 import { LEGACY_BOOKMARKS_NOTIFY_FEATURE } from './xep/0048-bookmarks.js';
 import { NS_CONFERENCE } from './xep/0249-direct-invitation.js';
+import { NS_DISCO_INFO } from './xep/0030-disco.js';
+import { NS_PING } from './xep/0199-ping.js';
+import { NS_RECEIPTS } from './xep/0184-receipts.js';
+import { NS_MARKERS } from './xep/0333-chat-markers.js';
+import { NS_CARBONS } from './xep/0280-carbons.js';
+import { NS_SID } from './xep/0359-stable-ids.js';
+import { NS_STREAMS } from './rfc/6120-streams.js';
 
-const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 const IDENTITY = { category: 'client', type: 'pc', name: 'Vireo' };
 /** What this client implements (XEP-0030 features); "+notify" asks PEP to push those nodes (XEP-0163). */
 export const CLIENT_FEATURES = [
-  NS_DISCO_INFO, NS_CAPS, 'urn:xmpp:ping', 'urn:xmpp:receipts', 'urn:xmpp:chat-markers:0', 'urn:xmpp:carbons:2', 'urn:xmpp:sid:0',
+  NS_DISCO_INFO, NS_CAPS, NS_PING, NS_RECEIPTS, NS_MARKERS, NS_CARBONS, NS_SID,
   MDS_NOTIFY_FEATURE,
   // XEP-0402: our bookmarks pushed to us (other devices join and leave rooms); XEP-0249 §3: a client
   // that accepts direct invitations "MUST advertise that fact" with jabber:x:conference.
@@ -113,7 +119,7 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
   const streamFeatures = _streamFeatures({ middleware });
   // The latest <stream:features/>, for features that change what we send (e.g. roster versioning).
   middleware.use((ctx: { stanza: Element }, next: () => unknown) => {
-    if (ctx.stanza.is('features', 'http://etherx.jabber.org/streams')) entity.features = ctx.stanza;
+    if (ctx.stanza.is('features', NS_STREAMS)) entity.features = ctx.stanza;
     return next();
   });
   // SASL success on the current connection; every new socket starts unauthenticated.
@@ -156,7 +162,7 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
   });
 
   // XEP-0199: answer pings so the server does not consider us dead.
-  iqCallee.get('urn:xmpp:ping', 'ping', () => ({}));
+  iqCallee.get(NS_PING, 'ping', () => ({}));
   // XEP-0030: say what Vireo understands, so peers know to ask for receipts and send markers.
   // XEP-0115 §6.2: a query for node#ver is answered with the same list, echoing the node.
   iqCallee.get(NS_DISCO_INFO, 'query', (ctx: unknown) => {

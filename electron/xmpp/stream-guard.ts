@@ -7,9 +7,8 @@
 // one StreamFault with the condition to send, and bounds what one stanza may cost in memory.
 import type { Element } from '@xmpp/xml';
 import { xml } from '@xmpp/client';
+import { NS_STREAM_ERRORS, NS_STREAMS } from './rfc/6120-streams.js';
 
-export const NS_STREAMS = 'http://etherx.jabber.org/streams';
-export const NS_STREAM_ERRORS = 'urn:ietf:params:xml:ns:xmpp-streams';
 
 /**
  * Largest incoming stanza, in bytes of UTF-8 (checked to within SLICE). Nothing Vireo receives comes

@@ -11,6 +11,7 @@ import {
 } from './xep/0198-sm.js';
 import { buildBind, NS_BIND, parseBound } from './rfc/6120-bind.js';
 import { XmppFailure } from './errors.js';
+import { NS_CLIENT } from './rfc/6120-streams.js';
 
 /** Thrown by a handler that could not persist a stanza: it must not be acknowledged. */
 export class PersistFailure extends Error {
@@ -20,7 +21,7 @@ export class PersistFailure extends Error {
   }
 }
 
-const isStanza = (el: Element) => (el.name === 'message' || el.name === 'presence' || el.name === 'iq') && (el.attrs.xmlns === undefined || el.attrs.xmlns === 'jabber:client');
+const isStanza = (el: Element) => (el.name === 'message' || el.name === 'presence' || el.name === 'iq') && (el.attrs.xmlns === undefined || el.attrs.xmlns === NS_CLIENT);
 const mod32 = (n: number) => n % 2 ** 32;
 
 export interface SmEntity extends EventEmitter {

@@ -11,6 +11,7 @@ import ConnectionWebSocket from '@xmpp/websocket/lib/Connection.js';
 import { secureConnect, tlsNameOptions, verifyPeer, type TlsPolicy } from './tls-verify.js';
 import { tunnel, type ProxyServer } from './proxy.js';
 import { guardParser, MAX_STANZA_BYTES } from './stream-guard.js';
+import { NS_CLIENT } from './rfc/6120-streams.js';
 
 /** How one connection attempt reaches the server: TLS checks, and the HTTP proxy to tunnel through, if any. */
 export type TransportPolicy = TlsPolicy & { timeoutMs?: number; proxy?: ProxyServer };
@@ -245,7 +246,7 @@ export function makeTransports(policy: TransportPolicy) {
   }
   StartTls.prototype.Socket = policy.proxy ? BoundTunnelPlainSocket : PlainSocket;
   // The stream's default namespace for stanzas (RFC 6120 §4.8.2), as @xmpp/tcp sets it.
-  StartTls.prototype.NS = 'jabber:client';
+  StartTls.prototype.NS = NS_CLIENT;
   (StartTls.prototype as unknown as { Parser: unknown }).Parser = TcpParser;
 
   class BoundSecureSocket extends SecureSocket {
@@ -260,7 +261,7 @@ export function makeTransports(policy: TransportPolicy) {
     }
   }
   DirectTls.prototype.Socket = BoundSecureSocket;
-  DirectTls.prototype.NS = 'jabber:client';
+  DirectTls.prototype.NS = NS_CLIENT;
   (DirectTls.prototype as unknown as { Parser: unknown }).Parser = TcpParser;
 
   class BoundWebSocket extends SecureWebSocket {

@@ -29,7 +29,8 @@ import { startProsody, type ProsodyServer } from '../../../e2e/fixtures/prosody.
 import { addSyncedAccount, startTestCore, type TestCore } from '../../../e2e/fixtures/core-harness.js';
 import { closeClient, createXmppClient, type XmppClient } from '../../xmpp/client.js';
 import { buildJoinPresence, buildLeavePresence, NS_MUC_USER } from '../../xmpp/xep/0045-muc.js';
-import { NS_FORWARD, NS_MAM } from '../../xmpp/xep/0313-mam.js';
+import { NS_MAM } from '../../xmpp/xep/0313-mam.js';
+import { NS_FORWARD } from '../../xmpp/xep/0297-forward.js';
 import type { AccountView, RoomView } from '../../../shared/views.js';
 
 let server: ProsodyServer;

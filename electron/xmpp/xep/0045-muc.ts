@@ -8,12 +8,16 @@ import type { Element } from '@xmpp/xml';
 import { bareOf, parseJid } from '../jid.js';
 import { NS_DATA, parseForm } from './0004-data-forms.js';
 import { parseStanzaError } from '../rfc/6120-stanza-errors.js';
+import { NS_DISCO_INFO, NS_DISCO_ITEMS } from './0030-disco.js';
+import { NS_MAM } from './0313-mam.js';
+import { NS_SID } from './0359-stable-ids.js';
+import { NS_MODERATE, NS_MODERATE_0 } from './0424-retraction.js';
 
 export const NS_MUC = 'http://jabber.org/protocol/muc';
 export const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
 export const NS_OCCUPANT_ID = 'urn:xmpp:occupant-id:0';
-export const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
-export const NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';
+// Re-exported for rooms/rooms.ts until its disco#info request goes through 0030-disco.ts.
+export { NS_DISCO_INFO, NS_DISCO_ITEMS };
 
 export type MucRole = 'moderator' | 'participant' | 'visitor' | 'none';
 export type MucAffiliation = 'owner' | 'admin' | 'member' | 'outcast' | 'none';
@@ -472,12 +476,12 @@ export const MucFeature = {
   Unmoderated: 'muc_unmoderated',
   Public: 'muc_public',
   Hidden: 'muc_hidden',
-  Mam: 'urn:xmpp:mam:2',
+  Mam: NS_MAM,
   OccupantId: NS_OCCUPANT_ID,
-  StableId: 'urn:xmpp:sid:0',
+  StableId: NS_SID,
   SelfPingOptimization: 'http://jabber.org/protocol/muc#self-ping-optimization',
-  ModerationV1: 'urn:xmpp:message-moderate:1',
-  ModerationV0: 'urn:xmpp:message-moderate:0',
+  ModerationV1: NS_MODERATE,
+  ModerationV0: NS_MODERATE_0,
 } as const;
 
 export interface RoomInfo {

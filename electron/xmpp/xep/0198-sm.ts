@@ -4,10 +4,9 @@
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { parseErrorElement } from '../rfc/6120-stanza-errors.js';
+import { NS_STREAM_ERRORS, NS_STREAMS } from '../rfc/6120-streams.js';
 
 export const NS_SM = 'urn:xmpp:sm:3';
-export const NS_STREAMS = 'http://etherx.jabber.org/streams';
-export const NS_STREAM_ERRORS = 'urn:ietf:params:xml:ns:xmpp-streams';
 
 /**
  * §4: 'h' is an xs:unsignedInt; "the value of 'h' SHALL be reset from 2^32-1 back to zero (rather than

@@ -5,11 +5,11 @@
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { parseJid } from '../jid.js';
+import { forwardedMessages, NS_FORWARD } from './0297-forward.js';
+import { NS_HINTS } from './0334-hints.js';
 
 export const NS_CARBONS = 'urn:xmpp:carbons:2';
-export const NS_FORWARD = 'urn:xmpp:forward:0';
 /** XEP-0334 Message Processing Hints. */
-export const NS_HINTS = 'urn:xmpp:hints';
 
 /** §4: the child of an `<iq type='set'>` (no 'to': it goes to the user's own server). */
 export function buildEnableCarbons(): Element {
@@ -96,7 +96,7 @@ export function parseCarbon(message: Element, ownBare: string): Carbon | ForgedC
   const wrapper = (sent[0] ?? received[0])!;
   const forwarded = wrapper.getChildren('forwarded', NS_FORWARD);
   if (forwarded.length !== 1) return { forged: true, reason: 'malformed' };
-  const inner = forwarded[0]!.getChildren('message').filter((m) => m.attrs.xmlns === undefined || m.attrs.xmlns === 'jabber:client');
+  const inner = forwardedMessages(forwarded[0]!);
   if (inner.length !== 1) return { forged: true, reason: 'malformed' };
   const original = inner[0]!;
   if (hasCarbon(original)) return { forged: true, reason: 'nested' };

@@ -7,9 +7,9 @@ import { bareOf, parseJid } from '../jid.js';
 import { parseDelay } from '../rfc/6121-message.js';
 import { buildSubmitForm } from './0004-data-forms.js';
 import { buildRsmSet, NS_RSM, parseRsmSet } from './0059-rsm.js';
+import { forwardedMessages, NS_FORWARD } from './0297-forward.js';
 
 export const NS_MAM = 'urn:xmpp:mam:2';
-export const NS_FORWARD = 'urn:xmpp:forward:0';
 
 export interface MamQuery {
   /** Echoed in every <result/>: how results are matched to this query (§4.2, §8.2 "Sender Impersonation"). */
@@ -123,7 +123,7 @@ export function parseMamResult(message: Element, expect: MamExpectation): MamRes
   const forwarded = onlyChild(result, 'forwarded', NS_FORWARD);
   if (!forwarded) return undefined;
   // The archived stanza is in the client namespace; without an xmlns it would inherit urn:xmpp:forward:0.
-  const inner = forwarded.getChildren('message').filter((m) => m.attrs.xmlns === undefined || m.attrs.xmlns === 'jabber:client');
+  const inner = forwardedMessages(forwarded);
   if (inner.length !== 1) return undefined;
   const delayedAt = parseDelay(forwarded);
   return { archiveId, forwarded: inner[0]!, ...(delayedAt !== undefined ? { delayedAt } : {}) };

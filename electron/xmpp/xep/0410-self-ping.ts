@@ -1,11 +1,10 @@
 // XEP-0410: MUC Self-Ping (Schrödinger's Chat) — https://xmpp.org/extensions/xep-0410.html
 // A XEP-0199 ping to one's own occupant JID tells whether the room still knows the user.
-import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { occupantJid } from './0045-muc.js';
+import { buildPing } from './0199-ping.js';
 import { parseStanzaError } from '../rfc/6120-stanza-errors.js';
 
-export const NS_PING = 'urn:xmpp:ping';
 /** §3.3: rooms that answer self-pings themselves advertise this on the room JID. */
 export const FEATURE_SELF_PING_OPTIMIZATION = 'http://jabber.org/protocol/muc#self-ping-optimization';
 
@@ -16,7 +15,7 @@ export const FEATURE_SELF_PING_OPTIMIZATION = 'http://jabber.org/protocol/muc#se
  * before receiving the response", and with XEP-0198 hibernation it "should defer sending".
  */
 export function buildSelfPing(roomJid: string, nick: string): { to: string; ping: Element } {
-  return { to: occupantJid(roomJid, nick), ping: xml('ping', { xmlns: NS_PING }) };
+  return { to: occupantJid(roomJid, nick), ping: buildPing() };
 }
 
 /**

@@ -5,12 +5,12 @@
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import { parseJid } from '../jid.js';
+import { NS_HINTS } from './0334-hints.js';
 
 export const NS_RETRACT = 'urn:xmpp:message-retract:1';
 export const NS_RETRACT_0 = 'urn:xmpp:message-retract:0';
 export const NS_FASTEN = 'urn:xmpp:fasten:0';
 export const NS_FALLBACK = 'urn:xmpp:fallback:0';
-export const NS_HINTS = 'urn:xmpp:hints';
 export const NS_MODERATE = 'urn:xmpp:message-moderate:1';
 export const NS_MODERATE_0 = 'urn:xmpp:message-moderate:0';
 
