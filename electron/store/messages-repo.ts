@@ -43,6 +43,8 @@ export interface MessageRecord {
   retracted?: { by: 'sender' | 'moderator'; at: number; reason?: string };
 }
 export type NewMessage = Omit<MessageRecord, 'seq' | 'id' | 'sortKey' | 'error' | 'retracted'> & { sortKey?: number };
+/** One of our messages still in the outbox: it leaves (and leaves again) with its XEP-0359 origin-id. */
+export type PendingOutgoing = MessageRecord & { originId: string };
 
 interface ConvRow { id: string; account_id: string; peer: string; last_activity: number; unread: number; kind: string; encryption: string | null }
 interface MsgRow { seq: number; id: string; conversation_id: string; direction: string; body: string; timestamp: number; state: string; origin_id: string | null; stanza_id: string | null; from_resource: string | null; sort_key: number | null; error: string | null; sender_nick: string | null;
@@ -222,10 +224,14 @@ export function createMessagesRepo(db: Db) {
         WHERE c.account_id = ? AND m.direction = 'out' AND m.origin_id = ?`).get(accountId, originId);
       return r && msgFromRow(r);
     },
-    /** Outgoing messages still in the outbox for an account, oldest first. */
-    pendingOutgoing: (accountId: string): MessageRecord[] =>
+    /**
+     * Outgoing messages still in the outbox for an account, oldest first. Every one has an origin-id:
+     * the outbox writes it with one, and only a message found by its origin-id becomes failed or pending again.
+     */
+    pendingOutgoing: (accountId: string): PendingOutgoing[] =>
       db.prepare<[string], MsgRow>(`SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id
-        WHERE c.account_id = ? AND m.direction = 'out' AND m.state = 'pending' ORDER BY m.seq`).all(accountId).map(msgFromRow),
+        WHERE c.account_id = ? AND m.direction = 'out' AND m.state = 'pending' ORDER BY m.seq`).all(accountId)
+        .map(msgFromRow).filter((m): m is PendingOutgoing => m.originId !== undefined),
     get(id: string): MessageRecord | undefined {
       const r = getMsg.get(id);
       return r && msgFromRow(r);

@@ -340,7 +340,7 @@ export function createChatService(deps: ChatsDeps) {
         let ids = written.get(client);
         if (!ids) written.set(client, (ids = new Set(client.sm.unacked().map((el) => el.attrs.id as string))));
         for (const m of deps.repo.pendingOutgoing(accountId)) {
-          if (ids.has(m.originId!)) continue;
+          if (ids.has(m.originId)) continue;
           const conv = deps.repo.conversation(m.conversationId);
           if (!conv || deps.connections.client(accountId) !== client) break;
           if (conv.kind === 'room' && !deps.roomJoined?.(accountId, conv.peer)) continue;
@@ -369,19 +369,19 @@ export function createChatService(deps: ChatsDeps) {
             if (deps.connections.client(accountId) !== client || client.status !== 'online') break;
             await client.send(
               conv.kind === 'room'
-                ? buildGroupchatMessage({ to: conv.peer, body: m.body, id: m.originId! })
+                ? buildGroupchatMessage({ to: conv.peer, body: m.body, id: m.originId })
                 : encrypted
-                  ? buildChatMessage({ to: conv.peer, id: m.originId! }, [...encrypted, ...outgoingExtras.map((f) => f())])
-                  : buildChatMessage({ to: conv.peer, body: m.body, id: m.originId! }, [
+                  ? buildChatMessage({ to: conv.peer, id: m.originId }, [...encrypted, ...outgoingExtras.map((f) => f())])
+                  : buildChatMessage({ to: conv.peer, body: m.body, id: m.originId }, [
                     ...outgoingExtras.map((f) => f()),
                     // XEP-0045 §7.5: a private message carries <x xmlns='…muc#user'/>, so it is treated as one (XEP-0280 does not copy it).
                     ...(pmRoom ? [xml('x', { xmlns: NS_MUC_USER })] : []),
                   ]),
             );
-            ids.add(m.originId!);
+            ids.add(m.originId);
             if (!client.sm.tracking) {
               await client.iqCaller.request(xml('iq', { type: 'get', to: client.options.domain }, xml('ping', { xmlns: 'urn:xmpp:ping' })), 30_000);
-              markSent(accountId, m.originId!);
+              markSent(accountId, m.originId);
             }
           } catch (err) {
             // Still pending in the database: it goes out on the next stream, with the same id.
@@ -475,7 +475,7 @@ export function createChatService(deps: ChatsDeps) {
       // server has not acknowledged yet is still on its way: leave it.
       const client = deps.connections.client(conv.accountId);
       const inFlight = client?.sm.unacked().some((el) => el.attrs.id === m.originId);
-      if (client && !inFlight) written.get(client)?.delete(m.originId!);
+      if (client && !inFlight && m.originId) written.get(client)?.delete(m.originId);
       kick(conv.accountId);
       return ok(messageView(again, conv));
     },
