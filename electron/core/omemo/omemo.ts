@@ -28,7 +28,6 @@ import type { ConnectionService } from '../session/connections.js';
 import type { ChatEncryption, ChatService } from '../messages/chats.js';
 import type { EventBus } from '../kernel/events.js';
 import type { Logger } from '../../lib/log.js';
-import { migrateOmemo } from '../../omemo/migrations/index.js';
 import { createOmemoStore, type OmemoStore } from '../../omemo/signal-store.js';
 import { ensureOwnKeys, replenishPreKeys, rotateSignedPreKey } from '../../omemo/keys.js';
 import { createOmemoDevice, type OmemoDevice } from '../../omemo/legacy/device.js';
@@ -44,6 +43,7 @@ import { createOmemoPep, publishFailure, Unreachable } from './omemo-pep.js';
 import { createOmemoTrust } from './omemo-trust.js';
 
 export interface OmemoDeps {
+  /** The profile's database, its OMEMO schema migrated (openDatabase does it with the core's). */
   db: Database.Database;
   repo: MessagesRepo;
   chats: ChatService;
@@ -72,7 +72,6 @@ const storageKeyName = (jid: string) => `omemo-storage-key:${jid}`;
 const SEND_LOOKUP_MS = 3_000;
 
 export function createOmemoService(deps: OmemoDeps) {
-  migrateOmemo(deps.db);
   const lists = createDeviceLists(deps.db);
   const heartbeats = createHeartbeats(deps.db);
   const opened = new Map<AccountId, Promise<OwnDevice | undefined>>();
