@@ -82,4 +82,15 @@ export default tseslint.config(
       ]),
     },
   },
+  {
+    // SQL lives in store/ repos, which map columns to records in one place per table (CONTRIBUTING.md 6).
+    files: ['electron/core/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: "CallExpression[callee.property.name=/^(prepare|pragma)$/]", message: 'SQL belongs in a repo in electron/store/.' },
+        { selector: "CallExpression[callee.property.name='exec'][arguments.0.type=/^(Literal|TemplateLiteral)$/]", message: 'SQL belongs in a repo in electron/store/.' },
+      ],
+    },
+  },
 );
