@@ -1,4 +1,4 @@
-// Room notices are sentences the core writes around nicknames and a moderator's reason (rooms.ts): those
+// Room notices are sentences the core writes around nicknames and a moderator's reason (presence.ts): those
 // are the network's, and an override in them must end with them (issue #11 §6), or "was removed from
 // the room" and the closing quote would be shown reversed.
 import { describe, expect, it } from 'vitest';
