@@ -10,7 +10,7 @@
  * and `assertComplete()` (called when the core starts) fails for a name listed without a stage.
  */
 export const RECEIVE_STAGES = [
-  'unwrap', // messages/chats: carbons (XEP-0280) and archive results (XEP-0313) become the inner message
+  'unwrap', // messages/ingest: carbons (XEP-0280) and archive results (XEP-0313) become the inner message
   'read-sync', // messages/read-sync: displayed markers from the user's other devices (XEP-0490)
   'room-invitations', // rooms/room-invites: mediated and direct invitations (XEP-0045, XEP-0249)
   'receipts-errors', // messages/receipts: delivery receipts (XEP-0184) and bounced messages, before body-less ones are dropped
@@ -18,10 +18,10 @@ export const RECEIVE_STAGES = [
   'groupchat', // rooms/rooms: room messages, subjects and their archive results
   'room-private', // rooms/rooms: private messages through a room (XEP-0045 §7.5)
   'omemo-decrypt', // omemo/omemo-messages: decryption runs after the room stages
-  'parse', // messages/chats: a message with a body for a 1:1 chat or a room
+  'parse', // messages/ingest: a message with a body for a 1:1 chat or a room
   'omemo-plaintext-warning', // omemo/omemo-messages: plain text in an encrypted chat is flagged
   'retraction', // messages/retraction: a retraction request is recognised (XEP-0424)
-  'store', // messages/chats: first stage inside the batch's transaction
+  'store', // messages/ingest: first stage inside the batch's transaction
   'retraction-apply', // messages/retraction: applied after the retracted message may have been stored
   'chat-markers-stored', // messages/chat-markers: markers that point at messages just stored
   'archive-pointer', // sync/sync: the last archive id of the 1:1 archive
