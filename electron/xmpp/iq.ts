@@ -41,7 +41,7 @@ export const isStanzaError = (err: unknown): err is StanzaError => err instanceo
  * type='result' reply. Rejects with a {@link StanzaError} for a type='error' reply and with xmpp.js's
  * TimeoutError when nothing comes back within `timeoutMs` (default {@link IQ_TIMEOUT_MS}).
  */
-export async function requestIq(client: Pick<XmppClient, 'iqCaller'>, iq: Element, opts: { timeoutMs?: number } = {}): Promise<Element> {
+export async function requestIq(client: Pick<XmppClient, 'iqCaller'>, iq: Element, opts: { timeoutMs?: number | undefined } = {}): Promise<Element> {
   try {
     return await client.iqCaller.request(iq, opts.timeoutMs ?? IQ_TIMEOUT_MS);
   } catch (err) {

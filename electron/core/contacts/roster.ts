@@ -17,6 +17,7 @@ import {
 import { buildAvailability, buildSubscription, parsePresence, type Show } from '../../xmpp/rfc/6121-presence.js';
 import { bareOf } from '../../xmpp/jid.js';
 import { xml } from '@xmpp/client';
+import { requestIq } from '../../xmpp/iq.js';
 
 export interface RosterDeps {
   repo: RosterRepo;
@@ -77,7 +78,7 @@ export function createRosterService(deps: RosterDeps) {
     const account = deps.accounts.get(accountId);
     // RFC 6121 §2.6.1: a `ver` is sent only to a server that announces roster versioning.
     const versioning = !!client.features?.getChild('ver', 'urn:xmpp:features:rosterver');
-    const result = await client.iqCaller.request(xml('iq', { type: 'get' }, buildRosterGet(versioning ? account?.rosterVer ?? '' : undefined)), 15_000);
+    const result = await requestIq(client, xml('iq', { type: 'get' }, buildRosterGet(versioning ? account?.rosterVer ?? '' : undefined)));
     const parsed = parseRosterQuery(result.getChild('query', NS_ROSTER));
     if (!parsed.upToDate) {
       const records = parsed.items.filter((i) => i.subscription !== 'remove').map((i) => toRecord(accountId, i));
@@ -167,7 +168,7 @@ export function createRosterService(deps: RosterDeps) {
     }
   }
 
-  const rosterSet = (c: XmppClient, el: Element) => c.iqCaller.request(xml('iq', { type: 'set' }, el), 15_000);
+  const rosterSet = (c: XmppClient, el: Element) => requestIq(c, xml('iq', { type: 'set' }, el));
 
   return {
     installOn,

@@ -3,6 +3,7 @@
 // other devices get it pushed (we announce urn:xmpp:mds:displayed:0+notify in our caps) or fetch it
 // after signing in, and clear what was read there. Only our own account's notifications count.
 import { xml } from '@xmpp/client';
+import { requestIq } from '../../xmpp/iq.js';
 import type { AccountId } from '../../../shared/ids.js';
 import type { MessagesRepo } from '../../store/messages-repo.js';
 import type { ChatService } from './chats.js';
@@ -45,7 +46,7 @@ export function installReadSync(deps: ReadSyncDeps) {
     /** After sign-in: what was read elsewhere while we were away. */
     async onOnline(accountId: AccountId, client: XmppClient) {
       try {
-        const res = await client.iqCaller.request(xml('iq', { type: 'get' }, buildMdsFetch()), 15_000);
+        const res = await requestIq(client, xml('iq', { type: 'get' }, buildMdsFetch()));
         const own = bareOf(client.jid?.toString()) ?? '';
         apply(accountId, own, parseMdsItems(res, own));
       } catch {
@@ -60,7 +61,7 @@ export function installReadSync(deps: ReadSyncDeps) {
       // §4.2: a room's messages carry the room's stanza-id, so `by` names the room.
       const by = deps.repo.conversation(`${accountId}|${peer}`)?.kind === 'room' ? peer : own;
       try {
-        await client.iqCaller.request(xml('iq', { type: 'set' }, buildMdsPublish(peer, lastIncoming.stanzaId, by)), 15_000);
+        await requestIq(client, xml('iq', { type: 'set' }, buildMdsPublish(peer, lastIncoming.stanzaId, by)));
       } catch (err) {
         deps.log.info(`read state not published: ${(err as Error).message}`);
       }

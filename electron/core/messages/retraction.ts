@@ -9,6 +9,7 @@
 // message finds it). They are applied only when they come from whoever may make them, and only to a
 // message we have; then the body is cleared in the database and the message becomes a tombstone.
 import { xml } from '@xmpp/client';
+import { requestIq } from '../../xmpp/iq.js';
 import type { MessageView } from '../../../shared/views.js';
 import type { AccountId } from '../../../shared/ids.js';
 import { fail, ok, type Result } from '../../../shared/errors.js';
@@ -208,7 +209,7 @@ export function installRetraction(deps: RetractionDeps) {
       if (!client) return fail('not-connected');
       const why = reason?.trim() || undefined;
       try {
-        await client.iqCaller.request(xml('iq', { type: 'set', to: conv.peer }, buildModerateRequest(m.stanzaId, why, version)), 15_000);
+        await requestIq(client, xml('iq', { type: 'set', to: conv.peer }, buildModerateRequest(m.stanzaId, why, version)));
       } catch (err) {
         return moderationError(err);
       }

@@ -3,6 +3,7 @@
 // bundles. Apart from ./omemo.ts because it is all the network side of OMEMO, with its two caches:
 // how fresh each device list is, and which devices' bundles could not be used (./omemo-bundle-failures.ts).
 import { xml } from '@xmpp/client';
+import { requestIq } from '../../xmpp/iq.js';
 import type { Element } from '@xmpp/xml';
 import type { AccountId } from '../../../shared/ids.js';
 import type { DeviceLists } from '../../omemo/device-lists.js';
@@ -16,7 +17,6 @@ import type { Logger } from '../../lib/log.js';
 import type { OwnDevice } from './omemo.js';
 import { createBundleFailures, type BundleFailure, type BundleFailureReason } from './omemo-bundle-failures.js';
 
-const IQ_TIMEOUT = 15_000;
 /**
  * How long a device list read (fetched or pushed) is used without asking again. PEP pushes keep
  * contacts' lists current while we are online; a list is asked for again only when it is older than
@@ -66,7 +66,7 @@ export function createOmemoPep(deps: OmemoPepDeps) {
   const k = (accountId: string, jid: string) => `${accountId}|${jid}`;
 
   async function iq(client: XmppClient, type: 'get' | 'set', to: string | undefined, payload: Element): Promise<Element> {
-    return client.iqCaller.request(xml('iq', to ? { type, to } : { type }, payload), IQ_TIMEOUT);
+    return requestIq(client, xml('iq', to ? { type, to } : { type }, payload));
   }
 
   /**

@@ -11,6 +11,7 @@
 // announce urn:xmpp:bookmarks:1+notify and storage:bookmarks+notify) make the other devices join and leave live. Passwords in
 // bookmarks are used, never stored locally.
 import { xml } from '@xmpp/client';
+import { requestIq } from '../../xmpp/iq.js';
 import type { Element } from '@xmpp/xml';
 import type { AccountId } from '../../../shared/ids.js';
 import type { ConnectionService } from '../session/connections.js';
@@ -27,8 +28,6 @@ import {
   parseLegacyBookmarksEvent, parseLegacyBookmarksPepResult, type LegacyBookmarks,
 } from '../../xmpp/xep/0048-bookmarks.js';
 import { BOOKMARKS_CONVERSION_FEATURE } from '../../xmpp/xep/0411-bookmarks-conversion.js';
-
-const IQ_TIMEOUT_MS = 15_000;
 
 export interface BookmarksDeps {
   rooms: RoomService;
@@ -115,7 +114,7 @@ export function createBookmarkService(deps: BookmarksDeps) {
     const own = bareOf(client.jid?.toString());
     if (!own) return 'private';
     try {
-      const features = parseDiscoInfo(await client.iqCaller.request(buildDiscoInfo(own), IQ_TIMEOUT_MS), own)?.features ?? [];
+      const features = parseDiscoInfo(await requestIq(client, buildDiscoInfo(own)), own)?.features ?? [];
       if (features.includes(BOOKMARKS_COMPAT_FEATURE)) return 'pep';
       return features.includes(BOOKMARKS_CONVERSION_FEATURE) ? 'legacy-pep' : 'private';
     } catch {
@@ -130,7 +129,7 @@ export function createBookmarkService(deps: BookmarksDeps) {
     if (how === 'legacy-pep') {
       let doc: LegacyBookmarks | undefined;
       try {
-        doc = parseLegacyBookmarksPepResult(await client.iqCaller.request(xml('iq', { type: 'get' }, buildLegacyBookmarksPepRequest()), IQ_TIMEOUT_MS));
+        doc = parseLegacyBookmarksPepResult(await requestIq(client, xml('iq', { type: 'get' }, buildLegacyBookmarksPepRequest())));
       } catch (err) {
         if (!isItemNotFound(err)) throw err;
       }
@@ -139,9 +138,9 @@ export function createBookmarkService(deps: BookmarksDeps) {
     }
     try {
       if (how === 'pep') {
-        return { items: parseBookmarksResult(await client.iqCaller.request(xml('iq', { type: 'get' }, buildBookmarksRequest()), IQ_TIMEOUT_MS)), others: [] };
+        return { items: parseBookmarksResult(await requestIq(client, xml('iq', { type: 'get' }, buildBookmarksRequest()))), others: [] };
       }
-      const legacy = parseLegacyBookmarks(await client.iqCaller.request(xml('iq', { type: 'get' }, buildLegacyBookmarksRequest()), IQ_TIMEOUT_MS));
+      const legacy = parseLegacyBookmarks(await requestIq(client, xml('iq', { type: 'get' }, buildLegacyBookmarksRequest())));
       return legacy ? { items: legacy.bookmarks, others: legacy.others } : undefined;
     } catch (err) {
       // No node yet: the user has no bookmarks.
@@ -158,7 +157,7 @@ export function createBookmarkService(deps: BookmarksDeps) {
       const echo = essence(b);
       s.echoes.push(echo);
       try {
-        await client.iqCaller.request(xml('iq', { type: 'set' }, buildBookmarkPublish(b)), IQ_TIMEOUT_MS);
+        await requestIq(client, xml('iq', { type: 'set' }, buildBookmarkPublish(b)));
       } catch (err) {
         // Not published: no notification will come back for it.
         s.echoes.splice(s.echoes.lastIndexOf(echo), 1);
@@ -176,13 +175,13 @@ export function createBookmarkService(deps: BookmarksDeps) {
       const echo = documentEssence(items.values());
       s.echoes.push(echo);
       try {
-        await client.iqCaller.request(xml('iq', { type: 'set' }, buildLegacyBookmarksPepPublish([...items.values()], fresh.others)), IQ_TIMEOUT_MS);
+        await requestIq(client, xml('iq', { type: 'set' }, buildLegacyBookmarksPepPublish([...items.values()], fresh.others)));
       } catch (err) {
         s.echoes.splice(s.echoes.lastIndexOf(echo), 1);
         throw err;
       }
     } else {
-      await client.iqCaller.request(xml('iq', { type: 'set' }, buildLegacyBookmarksStore([...items.values()], fresh.others)), IQ_TIMEOUT_MS);
+      await requestIq(client, xml('iq', { type: 'set' }, buildLegacyBookmarksStore([...items.values()], fresh.others)));
     }
     s.items = items;
   }

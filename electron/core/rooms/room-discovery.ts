@@ -9,6 +9,7 @@ import type { RoomDirectoryView, RoomInfoView } from '../../../shared/views.js';
 import type { ConnectionService } from '../session/connections.js';
 import type { Logger } from '../../lib/log.js';
 import type { XmppClient } from '../../xmpp/client.js';
+import { requestIq } from '../../xmpp/iq.js';
 import { parseJid } from '../../xmpp/jid.js';
 import { buildDiscoInfo, buildDiscoItems, parseDiscoInfo, parseDiscoItems } from '../../xmpp/xep/0030-disco.js';
 import { parseRoomInfo, parseRoomList } from '../../xmpp/xep/0045-muc.js';
@@ -28,11 +29,10 @@ const isMucService = (info: ReturnType<typeof parseDiscoInfo>): boolean =>
   !!info?.identities.some((i) => i.category === 'conference' && i.type === 'text');
 
 export function createRoomDiscovery(deps: RoomDiscoveryDeps) {
-  const timeout = deps.timeoutMs ?? 15_000;
   /** The services found on a session (a new session asks again: the server may have changed). */
   const services = new Map<AccountId, { client: XmppClient; found: Promise<string[]> }>();
 
-  const ask = (client: XmppClient, iq: Element) => client.iqCaller.request(iq, timeout);
+  const ask = (client: XmppClient, iq: Element) => requestIq(client, iq, { timeoutMs: deps.timeoutMs });
 
   async function findServices(client: XmppClient): Promise<string[]> {
     const domain = parseJid(client.jid?.toString())?.domain;

@@ -8,6 +8,7 @@
 //   'not-joined'  → rejoin (rooms.join also catches up from the room's archive);
 //   'unreachable' → the room is marked so the UI says the connection to it is lost, and pinged again later.
 import { xml } from '@xmpp/client';
+import { isStanzaError, requestIq } from '../../xmpp/iq.js';
 import type { Element } from '@xmpp/xml';
 import type { AccountId } from '../../../shared/ids.js';
 import type { ConnectionService } from '../session/connections.js';
@@ -53,11 +54,10 @@ export function createSelfPing(deps: SelfPingDeps) {
       const { to, ping: payload } = buildSelfPing(jid, nick);
       let reply: Element | undefined;
       try {
-        reply = await client.iqCaller.request(xml('iq', { type: 'get', to }, payload), timeoutMs);
+        reply = await requestIq(client, xml('iq', { type: 'get', to }, payload), { timeoutMs });
       } catch (err) {
-        // @xmpp/iq rejects an error reply with its <error/>; a timeout has none.
-        const e = err as { name?: string; element?: Element };
-        reply = e.name === 'StanzaError' && e.element ? xml('iq', { type: 'error' }, e.element) : undefined;
+        // An error reply is classified by its <error/>; a timeout has none.
+        reply = isStanzaError(err) ? xml('iq', { type: 'error' }, err.element) : undefined;
       }
       // The room (or our server on its behalf) answered, or not: silence starts again from now.
       heard.set(k, Date.now());
