@@ -15,8 +15,8 @@ export const RECEIVE_STAGES = [
   'room-invitations', // rooms/room-invites: mediated and direct invitations (XEP-0045, XEP-0249)
   'receipts-errors', // messages/receipts: delivery receipts (XEP-0184) and bounced messages, before body-less ones are dropped
   'chat-markers', // messages/chat-markers: XEP-0333 markers from the contact
-  'groupchat', // rooms/rooms: room messages, subjects and their archive results
-  'room-private', // rooms/rooms: private messages through a room (XEP-0045 §7.5)
+  'groupchat', // rooms/message-stages: room messages, subjects and their archive results
+  'room-private', // rooms/message-stages: private messages through a room (XEP-0045 §7.5)
   'omemo-decrypt', // omemo/omemo-messages: decryption runs after the room stages
   'parse', // messages/ingest: a message with a body for a 1:1 chat or a room
   'omemo-plaintext-warning', // omemo/omemo-messages: plain text in an encrypted chat is flagged
@@ -25,7 +25,7 @@ export const RECEIVE_STAGES = [
   'retraction-apply', // messages/retraction: applied after the retracted message may have been stored
   'chat-markers-stored', // messages/chat-markers: markers that point at messages just stored
   'archive-pointer', // sync/sync: the last archive id of the 1:1 archive
-  'room-archive-pointer', // rooms/rooms: the last archive id of a room's archive
+  'room-archive-pointer', // rooms/message-stages: the last archive id of a room's archive
 ] as const;
 
 export type StageName = (typeof RECEIVE_STAGES)[number];
