@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
-import { migrate, MIGRATIONS } from '../migrate.js';
+import { migratedBefore, migrateTo } from './migrated-to.js';
 
 describe('migration 0006-room-invitations', () => {
   it('adds pending invitations, one per room, without a place for a password, removed with the account', () => {
-    const db = new Database(':memory:');
-    db.pragma('foreign_keys = ON');
-    migrate(db, MIGRATIONS.filter((m) => m.version < 6));
+    const db = migratedBefore(6);
     db.prepare(`INSERT INTO accounts (id, jid, display_name, secret_backend, resource, created_at) VALUES ('a', 'me@x.y', 'me', 'memory', 'r', 0)`).run();
-    expect(migrate(db, MIGRATIONS.filter((m) => m.version <= 6))).toBe(6);
+    expect(migrateTo(db, 6)).toBe(6);
     const insert = db.prepare(`INSERT INTO room_invitations (account_id, room, kind, inviter, reason, has_password, received_at) VALUES ('a', 'tea@muc.x.y', ?, 'you@x.y', 'come', 1, 5)`);
     insert.run('direct');
     expect(() => insert.run('mediated')).toThrow(/UNIQUE|PRIMARY/);

@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
-import { migrate, MIGRATIONS } from '../migrate.js';
+import { migratedBefore, migrateTo } from './migrated-to.js';
 
 describe('migration 0012-chat-markers', () => {
   it('adds the marker tables to an existing profile; they go with the messages, chats and accounts they belong to', () => {
-    const db = new Database(':memory:');
-    db.pragma('foreign_keys = ON');
-    migrate(db, MIGRATIONS.filter((m) => m.version < 12));
+    const db = migratedBefore(12);
     db.prepare(`INSERT INTO accounts (id, jid, display_name, secret_backend, resource, created_at) VALUES ('a', 'me@x.y', 'me', 'memory', 'r', 0)`).run();
     db.prepare(`INSERT INTO conversations (id, account_id, peer, last_activity) VALUES ('c', 'a', 'bob@x.y', 0)`).run();
     db.prepare(`INSERT INTO messages (id, conversation_id, direction, body, timestamp, state) VALUES ('m', 'c', 'in', 'hi', 0, 'received')`).run();
-    expect(migrate(db, MIGRATIONS.filter((m) => m.version <= 12))).toBe(12);
+    expect(migrateTo(db, 12)).toBe(12);
     expect(db.prepare('SELECT body FROM messages').get()).toEqual({ body: 'hi' });
     db.prepare(`INSERT INTO markable_messages (message_id, marker_id) VALUES ('m', 'their-id')`).run();
     db.prepare(`INSERT INTO sent_markers (conversation_id, message_id) VALUES ('c', 'm')`).run();
