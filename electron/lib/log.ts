@@ -4,6 +4,7 @@
 import { inspect } from 'node:util';
 import { createRedactor, type Redactor } from './redact.js';
 import { logFolderOf, openLogFile, type LogFileSink } from './log-file.js';
+import { errorMessage } from './error-message.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -57,7 +58,7 @@ function writeToFile(line: string, rest: unknown[]): void {
     // A full disk or a removed folder: the console still has it; stop trying the file.
     fileLog = undefined;
     log.sink.close();
-    console.error(`Vireo: the log file is off (${(err as Error).message})`);
+    console.error(`Vireo: the log file is off (${errorMessage(err)})`);
   }
 }
 

@@ -8,6 +8,7 @@
 import type { Element } from '@xmpp/xml';
 import { xml } from '@xmpp/client';
 import { NS_STREAM_ERRORS, NS_STREAMS } from './rfc/6120-streams.js';
+import { errorMessage } from '../lib/error-message.js';
 
 
 /**
@@ -33,7 +34,7 @@ export class StreamFault extends Error {
 /** A listener of a parsed element threw: a bug in Vireo, not the server's fault. */
 export class HandlerFailure extends Error {
   constructor(override readonly cause: unknown) {
-    super(`a handler failed: ${(cause as Error)?.message ?? String(cause)}`);
+    super(`a handler failed: ${errorMessage(cause)}`);
     this.name = 'HandlerFailure';
   }
 }
@@ -47,7 +48,7 @@ export class HandlerFailure extends Error {
 export function classifyParseError(err: unknown): StreamFault | undefined {
   if (err instanceof StreamFault) return err;
   if (err instanceof HandlerFailure) return undefined;
-  const message = (err as Error)?.message ?? String(err);
+  const message = errorMessage(err);
   if (/Illegal XML entity/.test(message)) return new StreamFault('restricted-xml', 'an entity that XMPP does not allow');
   return new StreamFault('not-well-formed', 'XML that is not well-formed');
 }
@@ -212,7 +213,7 @@ export function guardParser<T extends ParserClass>(Base: T, framed: boolean): T 
     }
 
     override emit(event: string | symbol, ...args: unknown[]): boolean {
-      if (event === 'error') throw new StreamFault('not-well-formed', (args[0] as Error)?.message ?? 'XML that is not well-formed');
+      if (event === 'error') throw new StreamFault('not-well-formed', errorMessage(args[0]) ?? 'XML that is not well-formed');
       if (event === 'end') this.ended = true;
       try {
         return super.emit(event, ...args);

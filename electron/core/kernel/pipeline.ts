@@ -4,6 +4,7 @@
 // synchronously inside ONE database transaction per batch — a live stanza is a batch of one, an archive
 // page is one batch — so a page is stored whole or not at all, and notification happens once per batch
 // after the commit.
+import { errorMessage } from '../../lib/error-message.js';
 
 /**
  * The receive pipeline's stages in the order they run. `use()` refuses a stage that is not listed here,
@@ -51,7 +52,7 @@ export interface Stage<Ctx, Name extends string = StageName> {
 /** Thrown when the batch's database transaction failed: nothing of the batch was stored. */
 export class CommitFailure extends Error {
   constructor(cause: unknown) {
-    super(`storing failed: ${(cause as Error)?.message ?? cause}`, { cause });
+    super(`storing failed: ${errorMessage(cause)}`, { cause });
     this.name = 'CommitFailure';
   }
 }

@@ -19,6 +19,7 @@ import type { EventBus } from '../kernel/events.js';
 import type { Logger } from '../../lib/log.js';
 import { asksForMarkers, buildDisplayed, buildMarkable, isMarkable, parseMarker } from '../../xmpp/xep/0333-chat-markers.js';
 import { bareOf } from '../../xmpp/jid.js';
+import { accountKey } from '../../lib/account-key.js';
 
 export interface ChatMarkersDeps {
   chats: ChatService;
@@ -49,7 +50,6 @@ export function installChatMarkers(deps: ChatMarkersDeps) {
    * the marker together, and the marker is looked at before the page is stored. Few and short-lived.
    */
   const ownAhead = new Set<string>();
-  const aheadKey = (accountId: string, peer: string, id: string) => `${accountId}|${peer}|${id}`;
 
   /** A marker our other device sent: the user read the chat there, up to that message. */
   function ownMarker(ctx: IncomingCtx, id: string): void {
@@ -60,7 +60,7 @@ export function installChatMarkers(deps: ChatMarkersDeps) {
     // Marked there: this device sends no marker for it (or anything before it) again.
     if (conv && marked) markers.advanceSentMarker(conv.id, marked);
     else {
-      ownAhead.add(aheadKey(ctx.accountId, peer, id));
+      ownAhead.add(accountKey(ctx.accountId, peer, id));
       if (ownAhead.size > 500) ownAhead.delete(ownAhead.values().next().value!);
     }
     if (!conv || ctx.source !== 'carbon' || conv.unread === 0) return;
@@ -115,7 +115,7 @@ export function installChatMarkers(deps: ChatMarkersDeps) {
         const markerId = room ? (asksForMarkers(ctx.stanza) ? m.stanzaId : undefined) : isMarkable(ctx.stanza) ? (ctx.stanza.attrs.id as string) : undefined;
         if (markerId) markers.setMarkable(m.id, markerId);
         // Already marked by our other device: this one sends no marker for it again.
-        if (markerId && !room && ctx.msg && ownAhead.delete(aheadKey(ctx.accountId, ctx.msg.peer, markerId))) markers.advanceSentMarker(m.conversationId, m.id);
+        if (markerId && !room && ctx.msg && ownAhead.delete(accountKey(ctx.accountId, ctx.msg.peer, markerId))) markers.advanceSentMarker(m.conversationId, m.id);
         return true;
       }
       const level = !room && m.originId && ctx.msg ? markers.takePending(ctx.accountId, ctx.msg.peer, m.originId) : undefined;

@@ -5,13 +5,14 @@
 import { xml } from '@xmpp/client';
 import { requestIq } from '../../xmpp/iq.js';
 import type { AccountId } from '../../../shared/ids.js';
-import type { MessagesRepo } from '../../store/messages-repo.js';
+import { conversationIdOf, type MessagesRepo } from '../../store/messages-repo.js';
 import type { ChatService } from './chats.js';
 import type { ConnectionService } from '../session/connections.js';
 import type { Logger } from '../../lib/log.js';
 import type { XmppClient } from '../../xmpp/client.js';
 import { bareOf } from '../../xmpp/jid.js';
 import { buildMdsFetch, buildMdsPublish, NS_PUBSUB_EVENT, parseMdsEvent, parseMdsItems, type MdsDisplayed } from '../../xmpp/xep/0490-mds.js';
+import { errorMessage } from '../../lib/error-message.js';
 
 export interface ReadSyncDeps {
   chats: ChatService;
@@ -23,7 +24,7 @@ export interface ReadSyncDeps {
 export function installReadSync(deps: ReadSyncDeps) {
   function apply(accountId: AccountId, ownBare: string, items: MdsDisplayed[]) {
     for (const d of items) {
-      const conv = deps.repo.conversation(`${accountId}|${d.peer}`);
+      const conv = deps.repo.conversation(conversationIdOf(accountId, d.peer));
       if (!conv || conv.unread === 0) continue;
       // XEP-0490 §4.2: in a room the id is the one the room assigned (`by` = the room), in a chat the one
       // our own server assigned (`by` = our bare JID); anything else names an id from another archive.
@@ -59,11 +60,11 @@ export function installReadSync(deps: ReadSyncDeps) {
       const own = bareOf(client?.jid?.toString());
       if (!client || !own || !lastIncoming?.stanzaId) return;
       // §4.2: a room's messages carry the room's stanza-id, so `by` names the room.
-      const by = deps.repo.conversation(`${accountId}|${peer}`)?.kind === 'room' ? peer : own;
+      const by = deps.repo.conversation(conversationIdOf(accountId, peer))?.kind === 'room' ? peer : own;
       try {
         await requestIq(client, xml('iq', { type: 'set' }, buildMdsPublish(peer, lastIncoming.stanzaId, by)));
       } catch (err) {
-        deps.log.info(`read state not published: ${(err as Error).message}`);
+        deps.log.info(`read state not published: ${errorMessage(err)}`);
       }
     },
   };

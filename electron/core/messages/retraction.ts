@@ -23,6 +23,7 @@ import { buildRetraction, parseRetractedTombstone, parseRetraction } from '../..
 import { buildModerateRequest, parseModeratedTombstone, parseModeration, type ModerationVersion } from '../../xmpp/xep/0425-moderation.js';
 import { newOriginId } from '../../xmpp/xep/0359-stable-ids.js';
 import { parseDelay } from '../../xmpp/rfc/6121-message.js';
+import { errorMessage } from '../../lib/error-message.js';
 
 export interface RetractionDeps {
   repo: MessagesRepo;
@@ -161,7 +162,7 @@ export function installRetraction(deps: RetractionDeps) {
     if (condition === 'item-not-found') return fail('not-found', 'the room no longer has this message');
     if (condition === 'feature-not-implemented' || condition === 'service-unavailable') return fail('room-moderation-unsupported', condition);
     if ((err as Error).name === 'TimeoutError') return fail('timeout');
-    return condition ? fail('server-error', condition) : fail('not-connected', (err as Error).message);
+    return condition ? fail('server-error', condition) : fail('not-connected', errorMessage(err));
   }
 
   return {
@@ -185,7 +186,7 @@ export function installRetraction(deps: RetractionDeps) {
       try {
         await client.send(buildRetraction({ to: conv.peer, type: inRoom ? 'groupchat' : 'chat', targetId, id: newOriginId() }));
       } catch (err) {
-        return fail('not-connected', (err as Error).message);
+        return fail('not-connected', errorMessage(err));
       }
       const rec = deps.repo.retract(m.id, { by: 'sender', at: Date.now() }) ?? deps.repo.get(m.id)!;
       return ok(tell(rec)!);

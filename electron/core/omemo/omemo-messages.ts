@@ -21,6 +21,7 @@ import type { ConnectionService } from '../session/connections.js';
 import type { Logger } from '../../lib/log.js';
 import type { OwnDevice } from './omemo.js';
 import type { BundleFailure } from './omemo-bundle-failures.js';
+import { accountKey } from '../../lib/account-key.js';
 
 /** Conversations sends an empty message after this many received without answering. */
 export const HEARTBEAT_AFTER = 53;
@@ -87,7 +88,6 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
   /** Devices whose session was repaired this run (once is enough; a loop would flood them). */
   const repaired = new Set<string>();
   const preKeyHooks: ((accountId: AccountId) => Promise<void>)[] = [];
-  const key = (accountId: string, jid: string, id: number) => `${accountId}|${jid}|${id}`;
 
   /** After the batch: work that needs the network or the lock (never inside the stage: the lock is held). */
   const later = (fn: () => Promise<void>) => setTimeout(() => void fn().catch((err: Error) => deps.log.warn(`OMEMO follow-up failed: ${err.message}`)), 0);
@@ -177,7 +177,7 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
 
   /** Inside the batch's transaction: the count is stored with the message that made it. */
   function countReceived(accountId: AccountId, jid: string, deviceId: number) {
-    const k = key(accountId, jid, deviceId);
+    const k = accountKey(accountId, jid, deviceId);
     if (deps.heartbeats.received(accountId, jid, deviceId) < HEARTBEAT_AFTER || beating.has(k)) return;
     beating.add(k);
     // Reset only once it left (sendKeyTransport): a heartbeat that could not go is tried on the next message.
@@ -185,7 +185,7 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
   }
 
   function scheduleRepair(accountId: AccountId, jid: string, deviceId: number) {
-    const k = key(accountId, jid, deviceId);
+    const k = accountKey(accountId, jid, deviceId);
     if (repaired.has(k)) return;
     repaired.add(k);
     later(async () => {

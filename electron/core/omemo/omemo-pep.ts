@@ -3,7 +3,7 @@
 // bundles. Apart from ./omemo.ts because it is all the network side of OMEMO, with its two caches:
 // how fresh each device list is, and which devices' bundles could not be used (./omemo-bundle-failures.ts).
 import { xml } from '@xmpp/client';
-import { requestIq } from '../../xmpp/iq.js';
+import { isStanzaError, requestIq } from '../../xmpp/iq.js';
 import type { Element } from '@xmpp/xml';
 import type { AccountId } from '../../../shared/ids.js';
 import type { DeviceLists } from '../../omemo/device-lists.js';
@@ -16,6 +16,8 @@ import type { ConnectionService } from '../session/connections.js';
 import type { Logger } from '../../lib/log.js';
 import type { OwnDevice } from './omemo.js';
 import { createBundleFailures, type BundleFailure, type BundleFailureReason } from './omemo-bundle-failures.js';
+import { accountKey } from '../../lib/account-key.js';
+import { errorMessage } from '../../lib/error-message.js';
 
 /**
  * How long a device list read (fetched or pushed) is used without asking again. PEP pushes keep
@@ -29,14 +31,13 @@ const FRESH_MS = 10 * 60_000;
 export class Unreachable extends Error {}
 
 const conditionOf = (err: unknown) => (err as { condition?: string })?.condition;
-const isStanzaError = (err: unknown) => (err as Error)?.name === 'StanzaError';
 
 /** Why a publish failed, briefly, for the sentence the user reads. */
 export function publishFailure(err: unknown): string {
   const condition = conditionOf(err);
   if (condition) return `it answered “${condition}”`;
-  if (err instanceof Unreachable || /timeout/i.test((err as Error)?.message ?? '')) return 'it did not answer';
-  return (err as Error)?.message ?? 'unknown reason';
+  if (err instanceof Unreachable || /timeout/i.test(errorMessage(err))) return 'it did not answer';
+  return errorMessage(err);
 }
 
 export interface OmemoPepDeps {
@@ -63,7 +64,6 @@ export function createOmemoPep(deps: OmemoPepDeps) {
    * Looking at the devices does not ask again before that.
    */
   const failures = createBundleFailures(deps.now);
-  const k = (accountId: string, jid: string) => `${accountId}|${jid}`;
 
   async function iq(client: XmppClient, type: 'get' | 'set', to: string | undefined, payload: Element): Promise<Element> {
     return requestIq(client, xml('iq', to ? { type, to } : { type }, payload));
@@ -111,7 +111,7 @@ export function createOmemoPep(deps: OmemoPepDeps) {
 
   /** A device list just read (fetched, or pushed by PEP). */
   function setList(accountId: AccountId, jid: string, ids: readonly number[]) {
-    fresh.set(k(accountId, jid), Date.now());
+    fresh.set(accountKey(accountId, jid), Date.now());
     if (!lists.replace(accountId, jid, ids)) return;
     // A bundle that failed is asked for again at once when its device publishes a new one
     // (bundleChanged). We are told of that only if the server pushes that node to us, and PEP pushes
@@ -126,7 +126,7 @@ export function createOmemoPep(deps: OmemoPepDeps) {
 
   /** The JID's published device ids: this session's copy, else asked; throws Unreachable when we cannot ask. */
   async function deviceIds(accountId: AccountId, jid: string, refresh = false): Promise<number[]> {
-    const readAt = fresh.get(k(accountId, jid));
+    const readAt = fresh.get(accountKey(accountId, jid));
     if (!refresh && readAt !== undefined && Date.now() - readAt < FRESH_MS) return lists.activeIds(accountId, jid);
     const client = deps.connections.client(accountId);
     if (!client) throw new Unreachable('not connected');
@@ -135,7 +135,7 @@ export function createOmemoPep(deps: OmemoPepDeps) {
       setList(accountId, jid, parseDeviceListStanza(res) ?? []);
     } catch (err) {
       // item-not-found: no OMEMO. forbidden etc.: keys not readable for us, which is the same for sending.
-      if (!isStanzaError(err)) throw new Unreachable((err as Error).message);
+      if (!isStanzaError(err)) throw new Unreachable(errorMessage(err));
       deps.log.info(`device list of a contact not readable: ${conditionOf(err)}`);
       setList(accountId, jid, []);
     }
@@ -165,7 +165,7 @@ export function createOmemoPep(deps: OmemoPepDeps) {
       try {
         res = await iq(client, 'get', jid, buildFetchItems(bundleNode(id), 1));
       } catch (err) {
-        if (!isStanzaError(err)) throw new Unreachable((err as Error).message);
+        if (!isStanzaError(err)) throw new Unreachable(errorMessage(err));
         // XEP-0060 §6.5.9.11: item-not-found is a node that does not exist; anything else is a refusal.
         const condition = conditionOf(err);
         if (condition === 'item-not-found') failed(d.accountId, jid, id, 'missing');

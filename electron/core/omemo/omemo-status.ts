@@ -7,6 +7,7 @@ import type { MessagesRepo } from '../../store/messages-repo.js';
 import type { ChatService } from '../messages/chats.js';
 import type { EventBus } from '../kernel/events.js';
 import type { Logger } from '../../lib/log.js';
+import { errorMessage } from '../../lib/error-message.js';
 
 /** A chat's lock while this device's keys are opened or made (CONTRIBUTING.md 10: key generation shows progress). */
 export const PREPARING =
@@ -56,7 +57,7 @@ export function createOmemoStatus(deps: OmemoStatusDeps) {
       }
     } catch (err) {
       // Shutting down (the database is closed): there is no window left to tell.
-      deps.log.info(`chats not told about the OMEMO state: ${(err as Error).message}`);
+      deps.log.info(`chats not told about the OMEMO state: ${errorMessage(err)}`);
     }
   }
   /** Publishing after a failure: per account, the timer and the next delay. */

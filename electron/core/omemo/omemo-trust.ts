@@ -8,7 +8,7 @@
 import type { AccountId, BareJid } from '../../../shared/ids.js';
 import { fail, ok, type Result } from '../../../shared/errors.js';
 import type { ChatEncryptionView, DeviceTrust, OmemoDeviceView } from '../../../shared/views.js';
-import type { ConversationRecord, MessagesRepo } from '../../store/messages-repo.js';
+import { conversationIdOf, type ConversationRecord, type MessagesRepo } from '../../store/messages-repo.js';
 import type { DeviceLists } from '../../omemo/device-lists.js';
 import { fingerprintHex } from '../../omemo/fingerprint.js';
 import type { ChatService } from '../messages/chats.js';
@@ -18,6 +18,7 @@ import type { Logger } from '../../lib/log.js';
 import type { OwnDevice } from './omemo.js';
 import { Unreachable, type OmemoPep } from './omemo-pep.js';
 import { PREPARING, type OmemoStatus } from './omemo-status.js';
+import { errorMessage } from '../../lib/error-message.js';
 
 export interface OmemoTrustDeps {
   repo: MessagesRepo;
@@ -72,7 +73,7 @@ export function createOmemoTrust(deps: OmemoTrustDeps) {
     void deps.own(accountId).then((d) => deps.events.emit('omemo:devices', { accountId, jid: jid as BareJid, devices: devicesOf(d, accountId, jid) }));
   }
   function emitConversation(accountId: AccountId, jid: string) {
-    if (deps.repo.conversation(`${accountId}|${jid}`)) deps.chats.emitConversation(`${accountId}|${jid}`);
+    if (deps.repo.conversation(conversationIdOf(accountId, jid))) deps.chats.emitConversation(conversationIdOf(accountId, jid));
   }
 
   function chatView(conv: ConversationRecord): ChatEncryptionView {
@@ -118,7 +119,7 @@ export function createOmemoTrust(deps: OmemoTrustDeps) {
         // fetched it again before): it waits its turn (omemo-pep.ts).
         await pep.ensureSessions(d, jid, ids.filter((id) => !(jid === d.jid && id === d.deviceId)));
       } catch (err) {
-        deps.log.info(`device refresh incomplete: ${(err as Error).message}`);
+        deps.log.info(`device refresh incomplete: ${errorMessage(err)}`);
       }
     }
     return ok(devicesOf(d, accountId, jid));
@@ -154,7 +155,7 @@ export function createOmemoTrust(deps: OmemoTrustDeps) {
       const condition = (err as { condition?: string }).condition;
       if (condition) return fail('server-error', condition);
       if (err instanceof Unreachable) return fail('not-connected', err.message);
-      if ((err as Error)?.name === 'TimeoutError') return fail('timeout', (err as Error).message);
+      if ((err as Error)?.name === 'TimeoutError') return fail('timeout', errorMessage(err));
       throw err;
     }
     emitDevices(accountId, d.jid);

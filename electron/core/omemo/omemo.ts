@@ -21,7 +21,7 @@ import type { AccountId, BareJid } from '../../../shared/ids.js';
 import { fail, ok, type Result } from '../../../shared/errors.js';
 import type { OmemoOwnView } from '../../../shared/views.js';
 import type { SecretStore } from '../../secrets/secret-store.js';
-import type { MessagesRepo } from '../../store/messages-repo.js';
+import { conversationIdOf, type MessagesRepo } from '../../store/messages-repo.js';
 import type { XmppClient } from '../../xmpp/client.js';
 import { bareOf } from '../../xmpp/jid.js';
 import type { ConnectionService } from '../session/connections.js';
@@ -41,6 +41,7 @@ import { installOmemoMessages } from './omemo-messages.js';
 import { createOmemoStatus, KEYS_FAILED, NO_KEY_STORE, UNPUBLISHED } from './omemo-status.js';
 import { createOmemoPep, publishFailure, Unreachable } from './omemo-pep.js';
 import { createOmemoTrust } from './omemo-trust.js';
+import { errorMessage } from '../../lib/error-message.js';
 
 export interface OmemoDeps {
   /** The profile's database, its OMEMO schema migrated (openDatabase does it with the core's). */
@@ -128,7 +129,7 @@ export function createOmemoService(deps: OmemoDeps) {
     try {
       store.hasIdentity();
     } catch (err) {
-      deps.log.warn(`the OMEMO keys cannot be opened (${(err as Error).message}): starting a new OMEMO device`);
+      deps.log.warn(`the OMEMO keys cannot be opened (${errorMessage(err)}): starting a new OMEMO device`);
       lists.forgetAccount(accountId);
       store = createOmemoStore(deps.db, { encryptionKey, accountId });
     }
@@ -168,7 +169,7 @@ export function createOmemoService(deps: OmemoDeps) {
     deviceIds: pep.deviceIds, ensureSessions: pep.ensureSessions, blindTrust: trust.blindTrust, bundleFailure: pep.bundleFailure,
     // Per incoming plain message: only what decides it (an automatic chat with devices is encrypted).
     isEncryptedChat(accountId, peer) {
-      const conv = deps.repo.conversation(`${accountId}|${peer}`);
+      const conv = deps.repo.conversation(conversationIdOf(accountId, peer));
       return !!conv && conv.kind === 'chat' && conv.encryption !== 'plain' && lists.activeIds(accountId, peer).length > 0;
     },
     Unreachable,
@@ -207,7 +208,7 @@ export function createOmemoService(deps: OmemoDeps) {
       status.resetRetry(accountId);
       status.set(accountId, 'ready');
     } catch (err) {
-      deps.log.warn(`publishing OMEMO keys failed: ${(err as Error).message}`);
+      deps.log.warn(`publishing OMEMO keys failed: ${errorMessage(err)}`);
       if (deps.connections.client(accountId) !== client || client.status !== 'online') return; // offline meanwhile: the next sign-in publishes
       status.set(accountId, 'unpublished', UNPUBLISHED(publishFailure(err)));
       status.retryLater(accountId, () => {

@@ -28,6 +28,8 @@ import {
   parseLegacyBookmarksEvent, parseLegacyBookmarksPepResult, type LegacyBookmarks,
 } from '../../xmpp/xep/0048-bookmarks.js';
 import { BOOKMARKS_CONVERSION_FEATURE } from '../../xmpp/xep/0411-bookmarks-conversion.js';
+import { accountKey } from '../../lib/account-key.js';
+import { errorMessage } from '../../lib/error-message.js';
 
 export interface BookmarksDeps {
   rooms: RoomService;
@@ -267,7 +269,7 @@ export function createBookmarkService(deps: BookmarksDeps) {
   }
 
   async function joinFromBookmark(accountId: AccountId, b: Bookmark) {
-    const k = `${accountId}|${b.jid}`;
+    const k = accountKey(accountId, b.jid);
     if (deps.rooms.isJoined(accountId, b.jid) || joining.has(k)) return;
     joining.add(k);
     try {
@@ -315,7 +317,7 @@ export function createBookmarkService(deps: BookmarksDeps) {
           plan = planAutojoin(deps.rooms.saved(accountId), items, defaultNick(accountId));
         }
       } catch (err) {
-        deps.log.info(`bookmarks not read: ${(err as Error).message}`);
+        deps.log.info(`bookmarks not read: ${errorMessage(err)}`);
       }
       await deps.rooms.onOnline(accountId, plan);
     },

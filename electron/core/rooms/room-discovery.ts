@@ -13,6 +13,7 @@ import { requestIq } from '../../xmpp/iq.js';
 import { parseJid } from '../../xmpp/jid.js';
 import { buildDiscoInfo, buildDiscoItems, parseDiscoInfo, parseDiscoItems } from '../../xmpp/xep/0030-disco.js';
 import { parseRoomInfo, parseRoomList } from '../../xmpp/xep/0045-muc.js';
+import { errorMessage } from '../../lib/error-message.js';
 
 export interface RoomDiscoveryDeps {
   connections: ConnectionService;
@@ -111,7 +112,7 @@ export function createRoomDiscovery(deps: RoomDiscoveryDeps) {
           .sort((a, b) => (a.name ?? a.jid).localeCompare(b.name ?? b.jid));
         return ok({ accountId, service: target, services: found.includes(target) ? found : [...found, target], rooms });
       } catch (err) {
-        deps.log.info(`rooms of ${target} not listed: ${(err as Error).message}`);
+        deps.log.info(`rooms of ${target} not listed: ${errorMessage(err)}`);
         return failure(err, 'rooms-no-service');
       }
     },

@@ -17,6 +17,7 @@ import type { RoomService } from './rooms.js';
 import type { XmppClient } from '../../xmpp/client.js';
 import { bareOf } from '../../xmpp/jid.js';
 import { buildSelfPing, classifySelfPingReply, type SelfPingOutcome } from '../../xmpp/xep/0410-self-ping.js';
+import { accountKey } from '../../lib/account-key.js';
 
 export interface SelfPingOptions {
   /** Silence from a room before it is pinged (default 5 minutes). */
@@ -37,7 +38,6 @@ export function createSelfPing(deps: SelfPingDeps) {
   const idleMs = deps.idleMs ?? 5 * 60_000;
   const timeoutMs = deps.timeoutMs ?? Math.min(30_000, idleMs * 4);
   const retryMs = deps.retryMs ?? Math.min(60_000, idleMs);
-  const key = (accountId: string, jid: string) => `${accountId}|${jid}`;
   /** When we last heard anything from each room. */
   const heard = new Map<string, number>();
   /** No ping before this time (set after an unanswered one). */
@@ -48,7 +48,7 @@ export function createSelfPing(deps: SelfPingDeps) {
   async function ping(accountId: AccountId, jid: string, nick: string): Promise<SelfPingOutcome | undefined> {
     const client = deps.connections.client(accountId);
     if (!client) return undefined;
-    const k = key(accountId, jid);
+    const k = accountKey(accountId, jid);
     inFlight.add(k);
     try {
       const { to, ping: payload } = buildSelfPing(jid, nick);
@@ -85,7 +85,7 @@ export function createSelfPing(deps: SelfPingDeps) {
   function tick() {
     const now = Date.now();
     for (const r of deps.rooms.joinedRooms()) {
-      const k = key(r.accountId, r.jid);
+      const k = accountKey(r.accountId, r.jid);
       const last = heard.get(k);
       // First seen joined now: the join itself was the last thing heard.
       if (last === undefined) {
@@ -102,7 +102,7 @@ export function createSelfPing(deps: SelfPingDeps) {
     installOn(accountId: AccountId, client: XmppClient) {
       client.middleware.use((ctx: { stanza: Element }, next: () => Promise<unknown>) => {
         const room = bareOf(ctx.stanza.attrs.from as string | undefined);
-        if (room && deps.rooms.isRoom(accountId, room)) heard.set(key(accountId, room), Date.now());
+        if (room && deps.rooms.isRoom(accountId, room)) heard.set(accountKey(accountId, room), Date.now());
         return next();
       });
     },

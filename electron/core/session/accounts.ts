@@ -13,6 +13,7 @@ import type { ConnectionService, LoginTarget } from './connections.js';
 import type { EventBus } from '../kernel/events.js';
 import { closeClient } from '../../xmpp/client.js';
 import { isWeakerThan } from '../../xmpp/rfc/6120-sasl.js';
+import { errorMessage } from '../../lib/error-message.js';
 
 export interface AccountsDeps {
   repo: AccountsRepo;
@@ -68,7 +69,7 @@ export function createAccountService(deps: AccountsDeps) {
       try {
         password = await store.get(passwordKey(a.jid));
       } catch (err) {
-        return fail('keychain-unavailable', (err as Error).message);
+        return fail('keychain-unavailable', errorMessage(err));
       }
       if (!password) return fail('password-required');
     }
@@ -102,7 +103,7 @@ export function createAccountService(deps: AccountsDeps) {
     try {
       await store.set(passwordKey(input.jid), input.password);
     } catch (err) {
-      return fail('keychain-unavailable', (err as Error).message);
+      return fail('keychain-unavailable', errorMessage(err));
     }
     const record: AccountRecord = {
       id: randomUUID() as AccountId,
@@ -143,7 +144,7 @@ export function createAccountService(deps: AccountsDeps) {
     try {
       await store.set(passwordKey(a.jid), password);
     } catch (err) {
-      return fail('keychain-unavailable', (err as Error).message);
+      return fail('keychain-unavailable', errorMessage(err));
     }
     void deps.connections().connect(id);
     return ok(null);

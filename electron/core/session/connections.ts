@@ -12,6 +12,7 @@ import { createDiscoveryDeps, discoverCandidates, type DiscoveryDeps, type Manua
 import { proxyLabel, type ProxyServer } from '../../xmpp/proxy.js';
 import { classifyConnectError } from '../../xmpp/errors.js';
 import type { SaltedPasswordCache } from '../../xmpp/sasl/scram.js';
+import { errorMessage } from '../../lib/error-message.js';
 
 export interface LoginTarget {
   jid: string;
@@ -132,7 +133,7 @@ export function createConnectionService(deps: ConnectionsDeps) {
         ...(target.saslFloor ? { saslFloor: target.saslFloor } : {}),
         ...(proxy ? { proxy } : {}),
       });
-      client.on('error', (err: unknown) => deps.log.debug(`client error: ${(err as Error)?.message}`));
+      client.on('error', (err: unknown) => deps.log.debug(`client error: ${errorMessage(err)}`));
       onClient?.(client);
       let timer: NodeJS.Timeout | undefined;
       try {
@@ -245,7 +246,7 @@ export function createConnectionService(deps: ConnectionsDeps) {
       try {
         await hook(id, client);
       } catch (err) {
-        deps.log.warn(`online hook failed: ${(err as Error).message}`);
+        deps.log.warn(`online hook failed: ${errorMessage(err)}`);
       }
     }
   }

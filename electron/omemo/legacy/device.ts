@@ -13,6 +13,7 @@ import { sessionCount } from './record-cache.js';
 import type { OmemoStore, Trust } from '../signal-store.js';
 import { decryptPayload, encryptPayload, PayloadError } from './payload.js';
 import { isDeviceId, keyForDevice, type EncryptedKey, type LegacyBundle, type LegacyEncrypted } from './wire.js';
+import { errorMessage } from '../../lib/error-message.js';
 
 export interface DeviceAddress {
   /** Bare JID. */
@@ -143,7 +144,7 @@ export function createOmemoDevice(opts: { store: OmemoStore; deviceId: number; f
         return plaintext;
       } catch (e) {
         // A message key already used: this is the right session and the message is a copy.
-        if ((e as Error)?.name === 'MessageCounterError' || /counter was repeated|Message key not found/i.test((e as Error)?.message ?? '')) throw e;
+        if ((e as Error)?.name === 'MessageCounterError' || /counter was repeated|Message key not found/i.test(errorMessage(e))) throw e;
         firstError ??= e;
       }
     }

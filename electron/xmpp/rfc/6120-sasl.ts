@@ -7,6 +7,7 @@ import type { Element } from '@xmpp/xml';
 import { createScramSession, SCRAM_MECHANISMS, type SaltedPasswordCache } from '../sasl/scram.js';
 import { saslprep } from '../sasl/saslprep.js';
 import { XmppFailure } from '../errors.js';
+import { errorMessage } from '../../lib/error-message.js';
 
 export const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 
@@ -85,7 +86,7 @@ export async function authenticate(entity: SaslEntity, offered: string[], creds:
   try {
     saslprep(creds.password);
   } catch (err) {
-    throw new XmppFailure('password-unusable', (err as Error).message);
+    throw new XmppFailure('password-unusable', errorMessage(err));
   }
   const scram = createScramSession(SCRAM_MECHANISMS[mechanism]!, creds.username, creds.password, undefined, creds.cache);
   let reply = await entity.sendReceive(xml('auth', { xmlns: NS_SASL, mechanism }, b64(scram.clientFirst())));
@@ -106,7 +107,7 @@ export async function authenticate(entity: SaslEntity, offered: string[], creds:
   try {
     scram.verifyServerFinal(serverFinal);
   } catch (err) {
-    throw new XmppFailure('auth-failed', (err as Error).message);
+    throw new XmppFailure('auth-failed', errorMessage(err));
   }
   return mechanism;
 }
