@@ -7,6 +7,7 @@
 // opening it again must change nothing.
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,8 @@ import { MIGRATIONS } from './migrate.js';
 import { OMEMO_MIGRATIONS } from '../omemo/migrations/index.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/profile-2026-12.sqlite', import.meta.url));
+/** The fixture as it was made: it is only read through copies, never regenerated. */
+const FIXTURE_SHA256 = 'c866086267d42a14fddca5839ca5438addbcf03a0125cb085e1eeb7f93f34676';
 
 type Rows = Map<string, string[]>;
 /** Every row of every table, each as JSON of the given columns (all of them by default), sorted. */
@@ -37,6 +40,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
+/** A copy of the fixture in a folder of its own: the profile is in WAL mode, and even reading it leaves files beside it. */
 function copyOfFixture(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vireo-profile-'));
   dirs.push(dir);
@@ -45,13 +49,17 @@ function copyOfFixture(): string {
 }
 
 describe('a profile written by the December 2026 code', () => {
-  const fixture = new Database(FIXTURE, { readonly: true, fileMustExist: true });
+  const original = fs.mkdtempSync(path.join(os.tmpdir(), 'vireo-fixture-'));
+  fs.copyFileSync(FIXTURE, path.join(original, 'profile.sqlite'));
+  const fixture = new Database(path.join(original, 'profile.sqlite'), { readonly: true, fileMustExist: true });
   const before = contents(fixture);
   const versions = { core: fixture.pragma('user_version', { simple: true }), omemo: fixture.prepare('SELECT version FROM omemo_schema').pluck().get() };
   const outbox = fixture.prepare(`SELECT count(*) FROM messages WHERE direction = 'out' AND state = 'pending'`).pluck().get();
   fixture.close();
+  fs.rmSync(original, { recursive: true, force: true });
 
-  it('is the fixture the note describes: schemas 12 and 102, with rows in every table of user data', () => {
+  it('is the fixture the note describes: unchanged since it was made, schemas 12 and 102, with rows in every table of user data', () => {
+    expect(createHash('sha256').update(fs.readFileSync(FIXTURE)).digest('hex')).toBe(FIXTURE_SHA256);
     expect(versions).toEqual({ core: 12, omemo: 102 });
     for (const t of ['accounts', 'contacts', 'subscription_requests', 'conversations', 'messages', 'archive_sync', 'rooms', 'room_invitations',
       'room_settings', 'markable_messages', 'sent_markers', 'pending_markers', 'omemo_identity', 'omemo_prekeys', 'omemo_signed_prekeys',
