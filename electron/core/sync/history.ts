@@ -8,6 +8,7 @@ import type { XmppClient } from '../../xmpp/client.js';
 import type { MessagesRepo } from '../../store/messages-repo.js';
 import type { ChatService } from '../messages/chats.js';
 import type { OlderResult, SyncService } from './sync.js';
+import { errorMessage } from '../../lib/error-message.js';
 
 export interface HistoryDeps {
   chats: Pick<ChatService, 'history'>;
@@ -31,7 +32,7 @@ export function createHistoryService(deps: HistoryDeps) {
         try {
           older = await deps.sync.fetchOlder(conv.accountId, client, conv, limit);
         } catch (err) {
-          deps.log.info(`older history not fetched: ${(err as Error).message}`);
+          deps.log.info(`older history not fetched: ${errorMessage(err)}`);
         }
       }
       const again = older.fetched > 0 ? deps.chats.history(conversationId, limit, beforeId) : page;
