@@ -5,8 +5,10 @@ export type Listener = <K extends EventName>(name: K, payload: Events[K]) => voi
 
 export interface EventBus {
   emit<K extends EventName>(name: K, payload: Events[K]): void;
-  /** Listen to every event; returns an unsubscribe function. */
+  /** Listen to every event (the IPC transports forward them all); returns an unsubscribe function. */
   subscribe(listener: Listener): () => void;
+  /** Listen to one event, with its payload typed; returns an unsubscribe function. */
+  on<K extends EventName>(name: K, cb: (payload: Events[K]) => void): () => void;
 }
 
 export function createEventBus(): EventBus {
@@ -16,6 +18,13 @@ export function createEventBus(): EventBus {
       for (const l of listeners) l(name, payload);
     },
     subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    on(name, cb) {
+      const listener: Listener = (n, payload) => {
+        if ((n as EventName) === name) cb(payload as unknown as Events[typeof name]);
+      };
       listeners.add(listener);
       return () => listeners.delete(listener);
     },

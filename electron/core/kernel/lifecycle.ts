@@ -1,7 +1,6 @@
 // What a feature does at each moment of an account's session and of the core's life, as one interface.
 // The composition root lists the parts in one ordered array; every hook runs in that order, so the order
 // is written once, where it can be read and tested (app-core.ts says why it is what it is).
-import type { Events } from '../../../shared/contract.js';
 import type { AccountId } from '../../../shared/ids.js';
 import type { XmppClient } from '../../xmpp/client.js';
 import type { EventBus } from './events.js';
@@ -47,13 +46,10 @@ export function wireLifecycle(parts: readonly Lifecycle[], connections: Lifecycl
     if (p.onOnline) connections.onOnline(p.onOnline);
     if (p.onResumed) connections.onResumed(p.onResumed);
   }
-  events.subscribe((name, payload) => {
-    if (name === 'sync:state') {
-      const state = payload as Events['sync:state'];
-      if (state.phase === 'synced') for (const p of parts) p.onSynced?.(state.accountId);
-    }
-    if (name !== 'connection:state') return;
-    const state = payload as Events['connection:state'];
+  events.on('sync:state', (state) => {
+    if (state.phase === 'synced') for (const p of parts) p.onSynced?.(state.accountId);
+  });
+  events.on('connection:state', (state) => {
     if (state.status === 'offline' || state.status === 'error' || state.status === 'waiting-to-retry') {
       for (const p of parts) p.onOffline?.(state.accountId);
     }

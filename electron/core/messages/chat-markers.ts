@@ -9,7 +9,6 @@
 //   it or anything before it (§7); only once the chat's history is caught up (§8.1); only to contacts
 //   allowed to see our presence (§9); in a room with the room's stanza-id (§8.6).
 import type { AccountId } from '../../../shared/ids.js';
-import type { Events } from '../../../shared/contract.js';
 import { conversationIdOf, type ConversationRecord, type MessagesRepo } from '../../store/messages-repo.js';
 import type { MarkersRepo } from '../../store/markers-repo.js';
 import type { RosterRepo } from '../../store/roster-repo.js';
@@ -169,8 +168,8 @@ export function installChatMarkers(deps: ChatMarkersDeps) {
       void send(conv, messageId);
     }
   }
-  deps.events.subscribe((name, payload) => {
-    if (name === 'sync:state' && (payload as Events['sync:state']).phase === 'synced') flush((payload as Events['sync:state']).accountId);
+  deps.events.on('sync:state', (state) => {
+    if (state.phase === 'synced') flush(state.accountId);
   });
 
   return {

@@ -117,9 +117,7 @@ export function createSyncService(deps: SyncDeps) {
   // yet online. What the connection said last, per account, and the end of a catch-up held back.
   const connection = new Map<AccountId, ConnectionStateView['status']>();
   const heldBack = new Map<AccountId, SyncStateView>();
-  deps.events.subscribe((name, payload) => {
-    if (name !== 'connection:state') return;
-    const { accountId, status } = payload as ConnectionStateView;
+  deps.events.on('connection:state', ({ accountId, status }) => {
     connection.set(accountId, status);
     const held = heldBack.get(accountId);
     if (status === 'online' && held) {
