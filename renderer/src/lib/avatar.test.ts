@@ -27,5 +27,7 @@ describe('avatar', () => {
     expect(initials('anna maria von berg')).toBe('AB');
     expect(initials('  ')).toBe('?');
     expect(initials('émile')).toBe('É');
+    expect(initials('Bob (demo)')).toBe('B');
+    expect(initials('(only brackets)')).toBe('OB');
   });
 });

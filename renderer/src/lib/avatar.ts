@@ -53,7 +53,9 @@ export function avatarColour(id: string): string {
  * punctuation or an emoji still shows a letter where it has one; "?" when none.
  */
 export function initials(name: string): string {
-  const base = name.includes('@') && !name.includes(' ') ? name.slice(0, name.indexOf('@')) : name;
+  // "Bob (work)" is Bob: what is in brackets describes the name rather than being part of it.
+  const bare = name.replace(/\([^)]*\)|\[[^\]]*\]/gu, ' ').trim() || name;
+  const base = bare.includes('@') && !bare.includes(' ') ? bare.slice(0, bare.indexOf('@')) : bare;
   const words = base.split(/[\s._-]+/u).map((w) => w.match(/[\p{L}\p{N}]/u)?.[0]).filter((c): c is string => !!c);
   if (words.length === 0) return '?';
   const picked = words.length === 1 ? words[0]! : words[0]! + words[words.length - 1]!;
