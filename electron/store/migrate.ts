@@ -18,11 +18,8 @@ import { migration0009 } from './migrations/0009-notices.js';
 import { migration0010 } from './migrations/0010-sign-in-mechanism.js';
 import { migration0012 } from './migrations/0012-chat-markers.js';
 
-export interface Migration {
-  version: number;
-  name: string;
-  up(db: Database.Database): void;
-}
+import type { Migration } from './migrations/types.js';
+export type { Migration };
 
 /** Where a schema records the version it has reached. */
 export interface SchemaVersion {

@@ -1,5 +1,5 @@
 // 0001: accounts, roster, subscription requests, conversations and messages.
-import type { Migration } from '../migrate.js';
+import type { Migration } from './types.js';
 
 export const migration0001: Migration = {
   version: 1,

@@ -1,6 +1,6 @@
 // 0002: what the archive catch-up needs to know where it stopped (XEP-0313), and per conversation
 // whether the archive has no older messages left.
-import type { Migration } from '../migrate.js';
+import type { Migration } from './types.js';
 
 export const migration0002: Migration = {
   version: 2,

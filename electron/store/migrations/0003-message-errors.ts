@@ -1,5 +1,5 @@
 // 0003: why one of our messages bounced (shown under it, with a retry).
-import type { Migration } from '../migrate.js';
+import type { Migration } from './types.js';
 
 export const migration0003: Migration = {
   version: 3,

@@ -1,6 +1,6 @@
 // 0004: group rooms (XEP-0045). A room is a conversation of kind 'room' (peer = the room's JID);
 // messages in it carry the sender's nickname; the rooms the user is in are rejoined after sign-in.
-import type { Migration } from '../migrate.js';
+import type { Migration } from './types.js';
 
 export const migration0004: Migration = {
   version: 4,

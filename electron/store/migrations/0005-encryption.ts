@@ -4,7 +4,7 @@
 //   must know about it, in words (could not be decrypted, unencrypted in an encrypted chat…).
 // - conversations.encryption: the user's choice for new messages: NULL = automatic (OMEMO when the
 //   contact has devices), 'omemo', or 'plain' (chosen explicitly; never a silent fallback).
-import type { Migration } from '../migrate.js';
+import type { Migration } from './types.js';
 
 export const migration0005: Migration = {
   version: 5,

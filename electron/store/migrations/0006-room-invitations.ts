@@ -2,7 +2,7 @@
 // not lose them. One per room and account (XEP-0249 §4: of several to the same room, "present only
 // one"). A password that came with an invitation is NOT a column: it is kept in the account's
 // SecretStore (or only in memory), never in this database in clear text (ARCHITECTURE.md "Secrets").
-import type { Migration } from '../migrate.js';
+import type { Migration } from './types.js';
 
 export const migration0006: Migration = {
   version: 6,

@@ -1,7 +1,7 @@
 // 0007: @mentions and notifications. A room message that mentions the user's nickname is flagged
 // when stored (highlighted in the UI, and it notifies by default); each room has the user's choice of
 // when its messages notify — on mentions (the default, no row), every message, or never.
-import type { Migration } from '../migrate.js';
+import type { Migration } from './types.js';
 
 export const migration0007: Migration = {
   version: 7,

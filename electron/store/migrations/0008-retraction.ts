@@ -6,7 +6,7 @@
 // - messages.retracted_at / retracted_by / retraction_reason: the message is a tombstone. Its body
 //   is cleared when this is set — keeping the text of a message its author took back would defeat
 //   the point — so only who removed it, when, and a moderator's reason remain.
-import type { Migration } from '../migrate.js';
+import type { Migration } from './types.js';
 
 export const migration0008: Migration = {
   version: 8,

@@ -2,7 +2,7 @@
 // (an occupant removed or banned, with the moderator's reason), stored with the messages so it stays
 // in the history in its place. Kept apart by this flag: never unread, never notified, never sent,
 // corrected or deleted.
-import type { Migration } from '../migrate.js';
+import type { Migration } from './types.js';
 
 export const migration0009: Migration = {
   version: 9,

@@ -3,7 +3,7 @@
 // anyone able to tamper with the stream before TLS is checked, or a misconfigured server, could make
 // Vireo send the password with PLAIN where SCRAM (RFC 5802) never lets the server see it.
 // NULL: not known yet (an account from before this migration learns it at its next sign-in).
-import type { Migration } from '../migrate.js';
+import type { Migration } from './types.js';
 
 export const migration0010: Migration = {
   version: 10,

@@ -7,7 +7,7 @@
 // - pending_markers: a contact's marker for a message of ours not stored yet (sent from another
 //   device, arriving later from a carbon or the archive). §7: "A client MAY store the Chat Marker in
 //   case the associated message is retrieved later."
-import type { Migration } from '../migrate.js';
+import type { Migration } from './types.js';
 
 export const migration0012: Migration = {
   version: 12,
