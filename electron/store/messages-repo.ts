@@ -104,6 +104,9 @@ export function createMessagesRepo(db: Db) {
     WHERE c.account_id = ? AND m.stanza_id = ?`);
   const sortKeyByOwnOriginId = db.prepare<[string, string], { sort_key: number }>(`SELECT m.sort_key FROM messages m JOIN conversations c ON c.id = m.conversation_id
     WHERE c.account_id = ? AND m.direction = 'out' AND m.origin_id = ?`);
+  // By the same (conversation, direction, origin-id) as the index that makes a second copy a duplicate.
+  const sortKeyByTheirOriginId = db.prepare<[string, string], { sort_key: number }>(`SELECT sort_key FROM messages
+    WHERE conversation_id = ? AND direction = 'in' AND origin_id = ?`);
   const getMsg = db.prepare<[string], MsgRow>('SELECT * FROM messages WHERE id = ?');
 
   /**
@@ -194,6 +197,8 @@ export function createMessagesRepo(db: Db) {
     sortKeyOfArchiveId: (accountId: string, stanzaId: string): number | undefined => sortKeyByStanzaId.get(accountId, stanzaId)?.sort_key,
     /** The sort key of our own message with this origin-id, if we have it. */
     sortKeyOfOwnOriginId: (accountId: string, originId: string): number | undefined => sortKeyByOwnOriginId.get(accountId, originId)?.sort_key,
+    /** The sort key of their message with this origin-id (XEP-0359, given by its sender) in a conversation, if we have it. */
+    sortKeyOfTheirOriginId: (conversationId: string, originId: string): number | undefined => sortKeyByTheirOriginId.get(conversationId, originId)?.sort_key,
     isArchiveComplete: (conversationId: string) =>
       (db.prepare<[string], { archive_complete: number }>('SELECT archive_complete FROM conversations WHERE id = ?').get(conversationId)?.archive_complete ?? 0) === 1,
     setArchiveComplete: (conversationId: string) => void db.prepare('UPDATE conversations SET archive_complete = 1 WHERE id = ?').run(conversationId),

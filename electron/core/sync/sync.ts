@@ -8,7 +8,7 @@ import { xml } from '@xmpp/client';
 import type { AccountId } from '../../../shared/ids.js';
 import type { ConnectionStateView, SyncStateView } from '../../../shared/views.js';
 import type { ArchiveSyncRepo } from '../../store/archive-sync-repo.js';
-import type { MessagesRepo } from '../../store/messages-repo.js';
+import { conversationIdOf, type MessagesRepo } from '../../store/messages-repo.js';
 import type { ChatService, IncomingCtx } from '../messages/chats.js';
 import type { EventBus } from '../kernel/events.js';
 import type { Logger } from '../../lib/log.js';
@@ -36,6 +36,25 @@ export interface SyncDeps {
 
 /** Older history of one conversation: what was stored, and whether anything older can be fetched. */
 export interface OlderResult { fetched: number; complete: boolean; noServerHistory?: true }
+
+/**
+ * Where each result goes: its stamp, and its place if we already have it (see archive-order.ts): by its
+ * archive id (seen live), our own message by its origin-id, and a message from the other side by the
+ * origin-id its sender gave it (XEP-0359), which is how the store stage knows it for a copy. The
+ * archive can hold two copies of one message (a sender that never saw the server's acknowledgement sends
+ * it again, and the copy gets a new archive id); when we have the later copy, the earlier one must be
+ * known too, or what follows it in the archive is placed before the message we have (seen as 0, 2, 1).
+ */
+export function placeResults(repo: Pick<MessagesRepo, 'sortKeyOfArchiveId' | 'sortKeyOfOwnOriginId' | 'sortKeyOfTheirOriginId'>, accountId: AccountId, results: readonly MamResult[]): Placed[] {
+  return results.map((r) => {
+    const originId = r.forwarded.getChild('origin-id', 'urn:xmpp:sid:0')?.attrs.id as string | undefined;
+    const from = bareOf(r.forwarded.attrs.from as string | undefined);
+    const known = repo.sortKeyOfArchiveId(accountId, r.archiveId)
+      ?? (originId ? repo.sortKeyOfOwnOriginId(accountId, originId) : undefined)
+      ?? (originId && from ? repo.sortKeyOfTheirOriginId(conversationIdOf(accountId, from), originId) : undefined);
+    return { ...(r.delayedAt !== undefined ? { stamp: r.delayedAt } : {}), ...(known !== undefined ? { known } : {}) };
+  });
+}
 
 export function createSyncService(deps: SyncDeps) {
   const open = new Map<string, { archiveJid: string; results: MamResult[] }>();
@@ -103,13 +122,7 @@ export function createSyncService(deps: SyncDeps) {
     ...(r.delayedAt !== undefined ? { forwardedAt: r.delayedAt } : {}), countUnread, sortKey,
   });
 
-  // Where each result goes: its stamp, and its place if we already have it (seen live, or our own
-  // message coming back by its origin-id). See archive-order.ts.
-  const placed = (accountId: AccountId, results: MamResult[]): Placed[] => results.map((r) => {
-    const originId = r.forwarded.getChild('origin-id', 'urn:xmpp:sid:0')?.attrs.id as string | undefined;
-    const known = deps.repo.sortKeyOfArchiveId(accountId, r.archiveId) ?? (originId ? deps.repo.sortKeyOfOwnOriginId(accountId, originId) : undefined);
-    return { ...(r.delayedAt !== undefined ? { stamp: r.delayedAt } : {}), ...(known !== undefined ? { known } : {}) };
-  });
+  const placed = (accountId: AccountId, results: MamResult[]): Placed[] => placeResults(deps.repo, accountId, results);
 
   const lastState = new Map<AccountId, SyncStateView>();
   // Catch-up runs while a new session is set up, before the connection reports 'online'; the end of it
