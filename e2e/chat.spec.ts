@@ -44,6 +44,12 @@ async function signIn(page: Page, user: string, password: string) {
   await expect(page.getByTestId('account-status')).toContainText('Online', { timeout: 20_000 });
 }
 
+/** The "+" (New) menu, then one of its entries. */
+async function newMenu(page: Page, item: 'new-chat' | 'new-contact' | 'new-join-room' | 'new-create-room' | 'new-browse-rooms' | 'new-contacts') {
+  await page.getByTestId('new-menu').click();
+  await page.getByTestId(item).click();
+}
+
 test('two people sign in, add each other and chat', async ({ browser }, testInfo) => {
   const alice = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
@@ -53,24 +59,46 @@ test('two people sign in, add each other and chat', async ({ browser }, testInfo
   await signIn(alice, 'alice', 'alice-pw');
   await signIn(bob, 'bob', 'bob-pw');
 
-  // Alice adds Bob; Bob sees the request and accepts.
-  await alice.getByTestId('add-contact-jid').fill(`bob@${server.domain}`);
-  await alice.getByTestId('add-contact-name').fill('Bob');
-  await alice.getByTestId('add-contact-submit').click();
+  // Alice adds Bob ("+" → Add contact); their chat opens and a toast says so. Bob sees the request
+  // as one row on top of his list, opens it and accepts.
+  await newMenu(alice, 'new-contact');
+  const add = alice.getByTestId('add-contact-dialog');
+  await expect(add.getByTestId('add-contact-jid')).toBeFocused();
+  await add.getByTestId('add-contact-jid').fill(`bob@${server.domain}`);
+  await add.getByTestId('add-contact-name').fill('Bob');
+  await add.getByTestId('add-contact-submit').click();
+  await expect(add).toHaveCount(0);
+  await expect(alice.getByTestId('toast')).toHaveText(/Bob added/);
+  await expect(alice.getByTestId('chat-view')).toBeVisible();
+  await expect(bob.getByTestId('pending-row')).toContainText('1 contact request', { timeout: 15_000 });
+  await bob.getByTestId('pending-row').click();
   const request = bob.locator(`[data-testid="request-item"][data-jid="alice@${server.domain}"]`);
   await expect(request).toBeVisible({ timeout: 15_000 });
+  for (const [width, scheme] of [[1280, 'light'], [1280, 'dark'], [400, 'light'], [400, 'dark']] as const) {
+    await bob.setViewportSize({ width, height: 720 });
+    await bob.emulateMedia({ colorScheme: scheme });
+    await bob.screenshot({ path: testInfo.outputPath(`pending-dialog-${width}-${scheme}.png`) });
+  }
+  await bob.setViewportSize({ width: 1280, height: 720 });
+  await bob.emulateMedia({ colorScheme: 'light' });
   await request.getByTestId('request-accept').click();
   await expect(request).toHaveCount(0);
+  await expect(bob.getByTestId('pending-row')).toHaveCount(0);
 
-  // Both see each other as contacts, online.
+  // Both see each other as contacts, online ("+" → Contacts).
+  await newMenu(alice, 'new-contacts');
   const bobInAlice = alice.locator(`[data-testid="contact-item"][data-jid="bob@${server.domain}"]`);
   await expect(bobInAlice).toContainText('Bob');
   await expect(bobInAlice).toContainText(/online/i, { timeout: 15_000 });
+  await newMenu(bob, 'new-contacts');
   const aliceInBob = bob.locator(`[data-testid="contact-item"][data-jid="alice@${server.domain}"]`);
   await expect(aliceInBob).toContainText(/online/i, { timeout: 15_000 });
+  await bob.keyboard.press('Escape');
+  await expect(bob.getByTestId('contacts-dialog')).toHaveCount(0);
 
   // Alice writes; text that looks like HTML stays text.
   await bobInAlice.click();
+  await expect(alice.getByTestId('contacts-dialog')).toHaveCount(0);
   await expect(alice.getByTestId('chat-view')).toBeVisible();
   await alice.getByTestId('composer').fill('Hello Bob <img src=x onerror=alert(1)>');
   await alice.getByTestId('composer').press('Enter');
@@ -89,7 +117,10 @@ test('two people sign in, add each other and chat', async ({ browser }, testInfo
   await expect(chatInBob.getByTestId('chat-unread')).toHaveCount(0);
   // Bob has read it: Alice sees that (XEP-0333 displayed marker), and the chat says it is up to date.
   await expect(sent).toHaveAttribute('data-state', 'read', { timeout: 15_000 });
-  await expect(alice.getByTestId('sync-status')).toContainText('Up to date');
+  // Caught up: the account's details say so (the account row stays quiet).
+  await alice.getByTestId('account-button').click();
+  await expect(alice.getByTestId('account-details').getByTestId('sync-status')).toContainText('Up to date');
+  await alice.getByTestId('account-button').click();
   await bob.getByTestId('composer').fill('Hi Alice!');
   await bob.getByTestId('send-button').click();
   await expect(alice.locator('[data-testid="message-item"][data-direction="in"]').getByTestId('message-body')).toHaveText('Hi Alice!', { timeout: 15_000 });

@@ -27,6 +27,8 @@ test('the demo opens signed in, and Bob answers', async ({ page }) => {
 
   await page.goto(url);
   await expect(page.getByTestId('account-status')).toContainText('Online', { timeout: 20_000 });
+  await page.getByTestId('new-menu').click();
+  await page.getByTestId('new-contacts').click();
   const bob = page.locator('[data-testid="contact-item"][data-jid="bob@example.test"]');
   await expect(bob).toContainText('Bob (demo)');
   await bob.click();
@@ -35,7 +37,7 @@ test('the demo opens signed in, and Bob answers', async ({ page }) => {
   await expect(page.locator('[data-testid="message-item"][data-direction="in"]').getByTestId('message-body')).toHaveText('Bob here. You said: “Is this thing on?”', { timeout: 15_000 });
 
   // The demo room is there, with its history from the room's archive.
-  const lounge = page.locator('[data-testid="room-item"][data-room="lounge@rooms.example.test"]');
+  const lounge = page.locator('[data-testid="chat-item"][data-room="lounge@rooms.example.test"]');
   await expect(lounge).toBeVisible();
   await lounge.click();
   await expect(page.locator('[data-testid="message-item"]').getByTestId('message-body')).toContainText(['Welcome to the demo room!'], { timeout: 15_000 });

@@ -103,6 +103,8 @@ test('Bob verifies Alice’s device by holding her QR code up to the camera', as
   });
   await page.goto(bobHost.url);
   await expect(page.getByTestId('account-status')).toContainText('Online', { timeout: 30_000 });
+  await page.getByTestId('new-menu').click();
+  await page.getByTestId('new-contacts').click();
   await page.locator(`[data-testid="contact-item"][data-jid="${ALICE()}"]`).click();
   await page.getByTestId('devices-button').click();
   const panel = page.getByTestId('devices-panel');

@@ -59,6 +59,9 @@ test.afterAll(async () => {
 
 async function openChat(page: Page, peer: string) {
   await expect(page.getByTestId('account-status')).toContainText('Online', { timeout: 30_000 });
+  // "+" → Contacts, then the contact: the dialog closes and their chat opens.
+  await page.getByTestId('new-menu').click();
+  await page.getByTestId('new-contacts').click();
   await page.locator(`[data-testid="contact-item"][data-jid="${peer}"]`).click();
   await expect(page.getByTestId('chat-view')).toBeVisible();
 }

@@ -52,19 +52,33 @@ async function open(browser: Browser, user: User): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   await page.goto(hosts.get(user)!.url);
   await expect(page.getByTestId('account-status')).toContainText('Online', { timeout: 20_000 });
-  // Even when the catch-up finished before this page opened, it says so.
-  await expect(page.getByTestId('sync-status')).toContainText('Up to date');
+  // Even when the catch-up finished before this page opened, the account's details say so.
+  await page.getByTestId('account-button').click();
+  await expect(page.getByTestId('account-details').getByTestId('sync-status')).toContainText('Up to date');
+  await page.getByTestId('account-button').click();
   return page;
 }
 
+/** "+" → Join a room: the dialog, which closes once the room is joined. */
 async function joinRoom(page: Page, room: string, nick: string, opts: { setUpFirst?: boolean } = {}) {
-  await page.getByTestId('room-join-jid').fill(room);
-  await page.getByTestId('room-join-nick').fill(nick);
-  if (opts.setUpFirst) await page.getByTestId('room-join-configure').check();
-  await page.getByTestId('room-join-submit').click();
-  const item = page.locator(`[data-testid="room-item"][data-room="${room}"]`);
+  await page.getByTestId('new-menu').click();
+  await page.getByTestId('new-join-room').click();
+  const dialog = page.getByTestId('join-room-dialog');
+  await expect(dialog.getByTestId('room-join-jid')).toBeFocused();
+  await dialog.getByTestId('room-join-jid').fill(room);
+  await dialog.getByTestId('room-join-nick').fill(nick);
+  if (opts.setUpFirst) await dialog.getByTestId('room-join-configure').check();
+  await dialog.getByTestId('room-join-submit').click();
+  await expect(dialog).toHaveCount(0, { timeout: 15_000 });
+  const item = page.locator(`[data-testid="chat-item"][data-room="${room}"]`);
   await expect(item).toBeVisible({ timeout: 15_000 });
   await item.click();
+}
+
+/** The one row on top of the list that opens pending requests and invitations. */
+async function openPending(page: Page) {
+  await page.getByTestId('pending-row').click({ timeout: 15_000 });
+  await expect(page.getByTestId('pending-dialog')).toBeVisible();
 }
 
 const occupant = (page: Page, nick: string) => page.locator(`[data-testid="occupant-item"][data-nick="${nick}"]`);
@@ -139,6 +153,7 @@ test('an owner sets up a room, invites, talks and removes someone', async ({ bro
   await alice.getByTestId('room-invite-reason').fill('Come and sit in the sun');
   await alice.getByTestId('room-invite-submit').click();
   await expect(alice.getByTestId('room-invite-sent')).toHaveText(`Invitation sent to bob@${server.domain}.`);
+  await openPending(bob);
   const invitation = bob.locator(`[data-testid="invitation"][data-room="${room}"]`);
   await expect(invitation).toBeVisible({ timeout: 15_000 });
   // The invitation comes through the room, which names Alice by her nickname there.
@@ -235,6 +250,7 @@ test('a subject or invitation with U+202E cannot reorder the window around it', 
   await alice.getByTestId('room-invite-jid').fill(`carol@${server.domain}`);
   await alice.getByTestId('room-invite-reason').fill(tricky);
   await alice.getByTestId('room-invite-submit').click();
+  await openPending(carol);
   const reason = carol.locator(`[data-testid="invitation"][data-room="${room}"]`).getByTestId('invitation-reason');
   await expect(reason).toContainText('Invoice', { timeout: 15_000 });
   const quotes = await reason.evaluate((p) => {

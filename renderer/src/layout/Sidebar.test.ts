@@ -1,5 +1,5 @@
-// The sidebar as a person sees it: chats by last activity with unread badges, contacts, requests,
-// and the Ctrl+K jump field — driven through the real stores over a fake bridge.
+// The sidebar as a person sees it: conversations by last activity with unread badges, the account, the
+// New menu and the pending row, and the Ctrl+K filter — driven through the real stores over a fake bridge.
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
@@ -69,56 +69,30 @@ describe('Sidebar', () => {
     expect(fake.callsOf('accounts:connect')).toEqual([{ accountId: ACCOUNT_ID }]);
   });
 
-  it('lists contacts with presence and subscription hints, and opens a chat on click', async () => {
+  it('holds the New menu on top and one row for what waits for an answer', async () => {
+    await setup();
+    await fireEvent.click(screen.getByRole('button', { name: 'New chat, contact or room' }));
+    expect(screen.getAllByRole('menuitem').map((i) => i.textContent)).toContain('Start a chat');
+    // Dave's request is one row over the list, not a permanent section; contacts are in the New menu.
+    expect(screen.getByRole('navigation', { name: 'Conversations' }).textContent).toContain('1 contact request');
+    expect(screen.queryAllByTestId('contact-item')).toHaveLength(0);
+    expect(screen.queryByTestId('add-contact-jid')).toBeNull();
+    expect(screen.queryByTestId('room-join-jid')).toBeNull();
+  });
+
+  it('Ctrl+K focuses the filter; Enter opens the first match, or the chat with a matching contact', async () => {
     const { fake, app } = await setup();
     fake.handlers['chat:open'] = ({ peer }) => ok(conversation(peer, { title: 'Bob' }));
-    const carol = screen.getAllByTestId('contact-item').find((el) => el.dataset.jid === 'carol@example.org')!;
-    expect(carol.textContent).toContain('Offline');
-    expect(carol.textContent).toContain('Waiting for them to accept');
-    const bob = screen.getAllByTestId('contact-item').find((el) => el.dataset.jid === 'bob@example.org')!;
-    await fireEvent.click(within(bob).getByRole('button', { name: /^Bob/ }));
-    await vi.waitFor(() => expect(app.selected).toBe(conversation('bob@example.org').id));
-    expect(fake.callsOf('chat:open')).toEqual([{ accountId: ACCOUNT_ID, peer: 'bob@example.org' }]);
-  });
-
-  it('accepts a request, renames and removes (after confirming) a contact, adds a contact', async () => {
-    const { fake } = await setup();
-    const request = screen.getByTestId('request-item');
-    expect(request.dataset.jid).toBe('dave@example.org');
-    await fireEvent.click(within(request).getByTestId('request-accept'));
-    expect(fake.callsOf('roster:accept')).toEqual([{ accountId: ACCOUNT_ID, jid: 'dave@example.org' }]);
-
-    const bob = () => screen.getAllByTestId('contact-item').find((el) => el.dataset.jid === 'bob@example.org')!;
-    await fireEvent.click(within(bob()).getByTestId('contact-rename'));
-    const input = within(bob()).getByTestId('contact-rename-input');
-    await fireEvent.input(input, { target: { value: 'Bobby' } });
-    await fireEvent.submit(input.closest('form')!);
-    expect(fake.callsOf('roster:rename')).toEqual([{ accountId: ACCOUNT_ID, jid: 'bob@example.org', name: 'Bobby' }]);
-    await vi.waitFor(() => expect(within(bob()).queryByTestId('contact-rename-input')).toBeNull());
-
-    await fireEvent.click(within(bob()).getByTestId('contact-remove'));
-    expect(fake.callsOf('roster:remove')).toHaveLength(0);
-    await fireEvent.click(within(bob()).getByTestId('contact-remove-confirm'));
-    expect(fake.callsOf('roster:remove')).toEqual([{ accountId: ACCOUNT_ID, jid: 'bob@example.org' }]);
-    // Main answers with the change; the contact goes away.
-    fake.emit('roster:changed', { accountId: ACCOUNT_ID, contacts: [], removed: ['bob@example.org' as BareJid] });
-    await vi.waitFor(() => expect(screen.getAllByTestId('contact-item').map((el) => el.dataset.jid)).toEqual(['carol@example.org']));
-
-    await fireEvent.input(screen.getByTestId('add-contact-jid'), { target: { value: 'erin@example.org' } });
-    await fireEvent.input(screen.getByTestId('add-contact-name'), { target: { value: 'Erin' } });
-    await fireEvent.click(screen.getByTestId('add-contact-submit'));
-    expect(fake.callsOf('roster:add')).toEqual([{ accountId: ACCOUNT_ID, jid: 'erin@example.org', name: 'Erin' }]);
-  });
-
-  it('Ctrl+K focuses the jump field, which filters chats and contacts', async () => {
-    await setup();
     await fireEvent.keyDown(window, { key: 'k', ctrlKey: true });
     const jump = screen.getByTestId<HTMLInputElement>('jump');
     expect(document.activeElement).toBe(jump);
     await fireEvent.input(jump, { target: { value: 'mi' } });
     expect(peers()).toEqual(['mid@example.org']);
-    expect(screen.queryAllByTestId('contact-item')).toHaveLength(0);
     await fireEvent.input(jump, { target: { value: 'bob' } });
-    expect(screen.getAllByTestId('contact-item').map((el) => el.dataset.jid)).toEqual(['bob@example.org']);
+    expect(screen.queryAllByTestId('chat-item')).toHaveLength(0);
+    expect(screen.getByTestId('list-empty').textContent).toContain('No conversation matches');
+    await fireEvent.keyDown(jump, { key: 'Enter' });
+    await vi.waitFor(() => expect(app.selected).toBe(conversation('bob@example.org').id));
+    expect(fake.callsOf('chat:open')).toEqual([{ accountId: ACCOUNT_ID, peer: 'bob@example.org' }]);
   });
 });

@@ -37,8 +37,24 @@ async function setup(over: Partial<AccountView> = {}) {
 afterEach(() => vi.useRealTimers());
 
 describe('AccountStatus: how the account is connected', () => {
-  it('names the address, and the proxy when the connection goes through one', async () => {
+  it('says the connection state only when it matters: online is quiet, a retry counts down', async () => {
+    vi.useFakeTimers();
     const { fake } = await setup();
+    fake.emit('connection:state', { accountId: ACCOUNT_ID, status: 'online' });
+    flushSync();
+    expect(screen.getByTestId('account-status').classList.contains('visually-hidden')).toBe(true);
+    fake.emit('connection:state', { accountId: ACCOUNT_ID, status: 'waiting-to-retry', retryAt: Date.now() + 5000 });
+    flushSync();
+    const status = screen.getByTestId('account-status');
+    expect(status.textContent).toBe('Offline — retrying in 5 s');
+    expect(status.classList.contains('visually-hidden')).toBe(false);
+  });
+
+  it('names the address, and the proxy when the connection goes through one, in the account’s details', async () => {
+    const { fake } = await setup();
+    expect(screen.getByTestId('account-button').getAttribute('aria-expanded')).toBe('false');
+    await fireEvent.click(screen.getByTestId('account-button'));
+    expect(screen.getByTestId('account-button').getAttribute('aria-expanded')).toBe('true');
     fake.emit('connection:state', { accountId: ACCOUNT_ID, status: 'online', endpoint: { transport: 'websocket', address: 'wss://chat.example.org/xmpp-websocket', source: 'host-meta' } });
     flushSync();
     expect(screen.getByText(/^via /).textContent).toBe('via wss://chat.example.org/xmpp-websocket');
@@ -57,7 +73,7 @@ describe('AccountStatus: how the account is connected', () => {
 });
 
 describe('AccountStatus: archive catch-up', () => {
-  it('says nothing before the core reports, then progress, then "Up to date"', async () => {
+  it('says nothing before the core reports, then progress, then "Up to date" in the details only', async () => {
     const { fake } = await setup();
     expect(screen.queryByTestId('sync-status')).toBeNull();
 
@@ -73,6 +89,9 @@ describe('AccountStatus: archive catch-up', () => {
 
     fake.emit('sync:state', { accountId: ACCOUNT_ID, phase: 'synced', fetched: 120 });
     flushSync();
+    // Once caught up, the account row is quiet; its details say so.
+    expect(screen.queryByTestId('sync-status')).toBeNull();
+    await fireEvent.click(screen.getByTestId('account-button'));
     expect(screen.getByTestId('sync-status').textContent).toBe('Up to date');
     expect(screen.queryByTestId('sync-retry')).toBeNull();
   });

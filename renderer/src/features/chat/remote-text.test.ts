@@ -13,6 +13,7 @@ import {
 } from '../../test/fake-bridge.js';
 import ChatView from './ChatView.svelte';
 import ChatList from './ChatList.svelte';
+import { conversationRows } from '../../stores/conversations.svelte.js';
 import MessageItem from './MessageItem.svelte';
 
 const TEAM = 'team@conference.example.org';
@@ -66,7 +67,10 @@ describe('remote text in a conversation', () => {
     const body = hostile('see the ');
     const { container } = render(ChatList, {
       props: {
-        conversations: [conversation(BOB, { title, lastMessage: { direction: 'out', body } })],
+        rows: conversationRows({
+          conversations: [conversation(BOB, { title, lastMessage: { direction: 'out', body } })],
+          rooms: [], contact: () => undefined, messages: () => [], roomState: () => '',
+        }),
         now: Date.now(), onopen: () => {},
       },
     });

@@ -10,6 +10,8 @@ import type { Handlers } from '../../test/fake-bridge.js';
 import type { BareJid } from '$shared/ids.js';
 import type { RoomInfoView, RoomListingView } from '$shared/views.js';
 import Sidebar from '../../layout/Sidebar.svelte';
+import RoomBrowser from './RoomBrowser.svelte';
+import type { AccountId } from '$shared/ids.js';
 
 const SERVICE = 'conference.example.org';
 const listing = (local: string, name?: string): RoomListingView => ({ jid: `${local}@${SERVICE}` as BareJid, ...(name ? { name } : {}) });
@@ -31,7 +33,7 @@ async function setup(over: Handlers = {}) {
   setBridgeForTests(fake.bridge);
   const app = new AppState(api);
   await app.start();
-  const r = render(Sidebar, { context: appContext(app) });
+  const r = renderWithForm(app);
   await fireEvent.click(screen.getByTestId('room-browser-open'));
   return { fake, app, ...r };
 }
@@ -112,3 +114,13 @@ describe('RoomBrowser', () => {
     expect(screen.queryByTestId('room-browser-more')).toBeNull();
   });
 });
+
+/** The sidebar (the conversation list) and the form that the New menu's dialog holds, wired as the dialog wires it. */
+function renderWithForm(app: AppState) {
+  const r = render(Sidebar, { context: appContext(app) });
+  render(RoomBrowser, {
+    props: { accounts: app.accounts.list, onjoin: (a: AccountId, room: string, nick: string, pw: string | undefined) => app.joinRoom(a, room as BareJid, nick, pw) },
+    context: appContext(app),
+  });
+  return r;
+}

@@ -9,6 +9,9 @@ import { AppState, appContext } from '../../stores/app.svelte.js';
 import { ACCOUNT_ID, account, convId, createFakeBridge, ok, room, roomConversation } from '../../test/fake-bridge.js';
 import type { Handlers } from '../../test/fake-bridge.js';
 import Sidebar from '../../layout/Sidebar.svelte';
+import RoomJoin from './RoomJoin.svelte';
+import type { BareJid } from '$shared/ids.js';
+import type { AccountId } from '$shared/ids.js';
 
 const TEAM = 'team@conference.example.org';
 
@@ -17,7 +20,7 @@ async function setup(over: Handlers = {}) {
   setBridgeForTests(fake.bridge);
   const app = new AppState(api);
   await app.start();
-  const r = render(Sidebar, { context: appContext(app) });
+  const r = renderWithForm(app);
   return { fake, app, ...r };
 }
 
@@ -35,9 +38,10 @@ describe('Joining a room', () => {
     await vi.waitFor(() => expect(app.selected).toBe(convId(TEAM)));
     expect(fake.callsOf('rooms:join')).toEqual([{ accountId: ACCOUNT_ID, room: TEAM, nick: 'Ally' }]);
 
-    const item = screen.getByTestId('room-item');
+    // The room is in the conversation list, joined.
+    const item = screen.getByTestId('chat-item');
     expect(item.dataset.room).toBe(TEAM);
-    expect(item.textContent).toContain('Joined');
+    expect(item.dataset.state).toBe('joined');
     expect(input('room-join-jid').value).toBe('');
   });
 
@@ -90,7 +94,8 @@ describe('Joining a room', () => {
       'rooms:list': () => ok([room(TEAM, { state: 'joining', occupants: [] })]),
       'chats:list': () => ok([roomConversation(TEAM)]),
     });
-    const item = () => screen.getByTestId('room-item');
+    // The room's conversation is listed once, as a room, with its state in words.
+    const item = () => screen.getByTestId('chat-item');
     expect(item().dataset.state).toBe('joining');
     expect(item().textContent).toContain('Joining…');
     fake.emit('room:updated', room(TEAM, { state: 'error', error: { code: 'room-banned' } }));
@@ -99,9 +104,17 @@ describe('Joining a room', () => {
 
     await fireEvent.click(within(item()).getByRole('button'));
     expect(app.selected).toBe(convId(TEAM));
-    // The room's conversation is in the chat list too, marked as a room.
-    const chat = screen.getAllByTestId('chat-item').find((el) => el.dataset.peer === TEAM)!;
-    expect(chat.dataset.kind).toBe('room');
-    expect(within(chat).getByTestId('chat-room-label')).toBeTruthy();
+    expect(item().dataset.kind).toBe('room');
+    expect(within(item()).getByTestId('chat-title').textContent).toBe(`Room:${TEAM}`);
   });
 });
+
+/** The sidebar (the conversation list) and the form that the New menu's dialog holds, wired as the dialog wires it. */
+function renderWithForm(app: AppState) {
+  const r = render(Sidebar, { context: appContext(app) });
+  render(RoomJoin, {
+    props: { accounts: app.accounts.list, onjoin: (a: AccountId, room: string, nick: string, pw: string | undefined) => app.joinRoom(a, room as BareJid, nick, pw) },
+    context: appContext(app),
+  });
+  return r;
+}

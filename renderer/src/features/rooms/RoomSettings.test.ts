@@ -14,6 +14,8 @@ import { ACCOUNT_ID, account, convId, createFakeBridge, occupant, ok, room, room
 import type { Handlers } from '../../test/fake-bridge.js';
 import ChatView from '../chat/ChatView.svelte';
 import Sidebar from '../../layout/Sidebar.svelte';
+import RoomJoin from './RoomJoin.svelte';
+import type { AccountId } from '$shared/ids.js';
 
 const TEAM = 'team@conference.example.org';
 const ID = convId(TEAM);
@@ -165,7 +167,7 @@ describe('Creating a room set up first, from the sidebar', () => {
     setBridgeForTests(fake.bridge);
     const app = new AppState(api);
     await app.start();
-    render(Sidebar, { context: appContext(app) });
+    renderWithForm(app);
     await fireEvent.input(screen.getByTestId('room-join-jid'), { target: { value: TEAM } });
     await fireEvent.click(screen.getByTestId('room-join-configure'));
     await fireEvent.click(screen.getByTestId('room-join-submit'));
@@ -176,3 +178,13 @@ describe('Creating a room set up first, from the sidebar', () => {
     expect(screen.getByTestId<HTMLInputElement>('room-join-configure').checked).toBe(false);
   });
 });
+
+/** The sidebar (the conversation list) and the form that the New menu's dialog holds, wired as the dialog wires it. */
+function renderWithForm(app: AppState) {
+  const r = render(Sidebar, { context: appContext(app) });
+  render(RoomJoin, {
+    props: { accounts: app.accounts.list, onjoin: (a: AccountId, room: string, nick: string, pw: string | undefined) => app.joinRoom(a, room as BareJid, nick, pw) },
+    context: appContext(app),
+  });
+  return r;
+}

@@ -13,10 +13,14 @@ import type { BareJid } from '$shared/ids.js';
 import InvitationList from './InvitationList.svelte';
 import OccupantList from './OccupantList.svelte';
 import RoomInfo from './RoomInfo.svelte';
-import RoomList from './RoomList.svelte';
+import ChatList from '../chat/ChatList.svelte';
+import { conversationRows } from '../../stores/conversations.svelte.js';
+import { roomStateText } from '$lib/format.js';
 import RoomSettings from './RoomSettings.svelte';
 import RoomStatus from './RoomStatus.svelte';
 import Sidebar from '../../layout/Sidebar.svelte';
+import RoomBrowser from './RoomBrowser.svelte';
+import type { AccountId } from '$shared/ids.js';
 
 const TEAM = 'team@conference.example.org';
 const jid = (s: string) => s as BareJid;
@@ -30,11 +34,14 @@ async function appWith(handlers: Handlers = {}) {
 }
 
 describe('remote text in rooms', () => {
-  it('room names: isolated in the list of rooms, with the state in words outside', () => {
+  it('room names: isolated in the conversation list, with the state in words outside', () => {
     const name = hostile('Team ');
-    const { container } = render(RoomList, { props: { rooms: [room(TEAM, { name })], onopen: () => {} } });
-    expectIsolated(screen.getByTestId('room-name'), name);
-    expectIsolated(screen.getByTestId('room-address'), TEAM);
+    const rows = conversationRows({
+      conversations: [], rooms: [room(TEAM, { name, state: 'joining' })], contact: () => undefined, messages: () => [], roomState: roomStateText,
+    });
+    const { container } = render(ChatList, { props: { rows, now: Date.now(), onopen: () => {} } });
+    expectIsolated(screen.getByTestId('chat-title'), name, 'Room:');
+    expect(screen.getByTestId('room-state').textContent).toBe('Joining…');
     expectNoLeak(container);
   });
 
@@ -60,7 +67,7 @@ describe('remote text in rooms', () => {
     const { app } = await appWith({
       'rooms:browse': () => ok({ accountId: ACCOUNT_ID, service, services: [service], rooms: [{ jid: jid(`lounge@${service}`), name }] }),
     });
-    const { container } = render(Sidebar, { context: appContext(app) });
+    const { container } = renderWithForm(app);
     await fireEvent.click(screen.getByTestId('room-browser-open'));
     await vi.waitFor(() => expect(screen.getAllByTestId('room-browser-item')).toHaveLength(1));
     expectIsolated(screen.getByTestId('room-browser-item'), name);
@@ -144,3 +151,13 @@ describe('remote text in rooms', () => {
     expectNoLeak(container);
   });
 });
+
+/** The sidebar (the conversation list) and the form that the New menu's dialog holds, wired as the dialog wires it. */
+function renderWithForm(app: AppState) {
+  const r = render(Sidebar, { context: appContext(app) });
+  render(RoomBrowser, {
+    props: { accounts: app.accounts.list, onjoin: (a: AccountId, room: string, nick: string, pw: string | undefined) => app.joinRoom(a, room as BareJid, nick, pw) },
+    context: appContext(app),
+  });
+  return r;
+}
