@@ -1,6 +1,7 @@
 // DTOs that cross the IPC boundary. Plain data only: never XML, keys or passwords.
 import type { AccountId, BareJid, ConversationId, MessageId, Timestamp } from './ids.js';
 import type { VireoError } from './errors.js';
+import type { MessageWarning, RoomNotice } from './notices.js';
 
 export type TransportKind = 'starttls' | 'direct-tls' | 'websocket';
 
@@ -117,14 +118,14 @@ export interface MessageView {
   /** Received encrypted: the OMEMO device id of the sender's device that encrypted it. */
   senderDevice?: number;
   /**
-   * Something the user must know about this message, in words: it could not be decrypted, it came
-   * unencrypted into an encrypted chat, it came from a device that is not trusted…
+   * Something the user must know about this message: it could not be decrypted, it came unencrypted
+   * into an encrypted chat, it came from a device that is not trusted… A value; the window words it.
    */
-  warning?: string;
+  warning?: MessageWarning;
   /** A room message that mentions the user's nickname in that room (highlighted, and it notifies). */
   mentionsMe?: boolean;
-  /** Not a message but what happened in the room, in words (someone removed or banned, and why). */
-  notice?: true;
+  /** Not a message but what happened in the room (someone removed or banned, and why): a value the window words; the body is ''. */
+  notice?: RoomNotice;
   /**
    * Deleted for everyone: by its author (XEP-0424) or by a room moderator (XEP-0425). The body is
    * gone (''); show a tombstone. `reason` is the moderator's own words: render as text.

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from './db.js';
 import type { AccountId, BareJid, ConversationId, MessageId } from '../../shared/ids.js';
 import type { DeliveryState, DeviceTrust, MessageDirection } from '../../shared/views.js';
+import { readMessageWarning, readRoomNotice, type MessageWarning, type RoomNotice } from '../../shared/notices.js';
 
 export interface ConversationRecord {
   id: ConversationId; accountId: AccountId; peer: BareJid; lastActivity: number; unread: number; kind: 'chat' | 'room';
@@ -31,14 +32,17 @@ export interface MessageRecord {
   /** OMEMO device of the sender, and its trust when the message arrived. */
   senderDevice?: number;
   senderTrust?: DeviceTrust;
-  /** What the user must know about this message, in words. */
-  warning?: string;
+  /** What the user must know about this message (migration 0013: a value, worded by the window). */
+  warning?: MessageWarning;
   /** A room message mentioning the user's nickname (migration 0007). */
   mentionsMe?: boolean;
   /** XEP-0421 id of a room message's author, when the room vouches for it (migration 0008). */
   occupantId?: string;
-  /** Not a message but what happened in a room, in words (migration 0009): never unread or notified. */
-  notice?: boolean;
+  /**
+   * Not a message but what happened in a room (migration 0009; a value worded by the window since 0013,
+   * the body is ''): never unread or notified.
+   */
+  notice?: RoomNotice;
   /** Deleted for everyone (XEP-0424/0425, migration 0008): the body is ''. */
   retracted?: { by: 'sender' | 'moderator'; at: number; reason?: string };
 }
@@ -48,7 +52,7 @@ export type PendingOutgoing = MessageRecord & { originId: string };
 
 interface ConvRow { id: string; account_id: string; peer: string; last_activity: number; unread: number; kind: string; encryption: string | null }
 interface MsgRow { seq: number; id: string; conversation_id: string; direction: string; body: string; timestamp: number; state: string; origin_id: string | null; stanza_id: string | null; from_resource: string | null; sort_key: number | null; error: string | null; sender_nick: string | null;
-  encrypted: number; sender_device: number | null; sender_trust: string | null; warning: string | null; mentions_me?: number; notice?: number;
+  encrypted: number; sender_device: number | null; sender_trust: string | null; warning_data: string | null; mentions_me?: number; notice?: number; notice_data?: string | null;
   occupant_id?: string | null; retracted_at?: number | null; retracted_by?: string | null; retraction_reason?: string | null }
 
 const convFromRow = (r: ConvRow): ConversationRecord => ({
@@ -66,9 +70,9 @@ const msgFromRow = (r: MsgRow): MessageRecord => ({
   ...(r.encrypted ? { encrypted: true } : {}),
   ...(r.sender_device !== null ? { senderDevice: r.sender_device } : {}),
   ...(r.sender_trust ? { senderTrust: r.sender_trust as DeviceTrust } : {}),
-  ...(r.warning ? { warning: r.warning } : {}),
+  ...(r.warning_data ? { warning: readMessageWarning(r.warning_data) } : {}),
   ...(r.mentions_me ? { mentionsMe: true } : {}),
-  ...(r.notice ? { notice: true } : {}),
+  ...(r.notice ? { notice: readRoomNotice(r.notice_data ?? '') } : {}),
   ...(r.occupant_id ? { occupantId: r.occupant_id } : {}),
   ...(r.retracted_at != null
     ? { retracted: { by: r.retracted_by === 'moderator' ? 'moderator' as const : 'sender' as const, at: r.retracted_at, ...(r.retraction_reason ? { reason: r.retraction_reason } : {}) } }
@@ -95,9 +99,9 @@ export function createMessagesRepo(db: Db) {
   const insertConv = db.prepare(`INSERT INTO conversations (id, account_id, peer, last_activity, unread, kind) VALUES (?, ?, ?, ?, 0, ?)
     ON CONFLICT (id) DO UPDATE SET kind = excluded.kind WHERE excluded.kind = 'room'`);
   const insertMsg = db.prepare(`INSERT OR IGNORE INTO messages (id, conversation_id, direction, body, timestamp, state, origin_id, stanza_id, from_resource, sort_key, sender_nick,
-      encrypted, sender_device, sender_trust, warning, mentions_me, notice)
+      encrypted, sender_device, sender_trust, warning_data, mentions_me, notice, notice_data)
     VALUES (@id, @conversation_id, @direction, @body, @timestamp, @state, @origin_id, @stanza_id, @from_resource, @sort_key, @sender_nick,
-      @encrypted, @sender_device, @sender_trust, @warning, @mentions_me, @notice)`);
+      @encrypted, @sender_device, @sender_trust, @warning_data, @mentions_me, @notice, @notice_data)`);
   const setOccupantId = db.prepare('UPDATE messages SET occupant_id = ? WHERE id = ?');
   const maxSortKey = db.prepare<[string], { k: number | null }>('SELECT max(sort_key) AS k FROM messages WHERE conversation_id = ?');
   const sortKeyByStanzaId = db.prepare<[string, string], { sort_key: number }>(`SELECT m.sort_key FROM messages m JOIN conversations c ON c.id = m.conversation_id
@@ -137,8 +141,9 @@ export function createMessagesRepo(db: Db) {
     conversation: (id: string) => { const r = getConv.get(id); return r && convFromRow(r); },
     setEncryption: (id: string, mode: 'omemo' | 'plain' | undefined) => void db.prepare('UPDATE conversations SET encryption = ? WHERE id = ?').run(mode ?? null, id),
     conversations: (): ConversationRecord[] => db.prepare<[], ConvRow>('SELECT * FROM conversations ORDER BY last_activity DESC').all().map(convFromRow),
+    /** The newest message in a conversation for its preview: what someone wrote (a notice has no text of its own). */
     lastMessage(conversationId: string): MessageRecord | undefined {
-      const r = db.prepare<[string], MsgRow>('SELECT * FROM messages WHERE conversation_id = ? ORDER BY sort_key DESC, seq DESC LIMIT 1').get(conversationId);
+      const r = db.prepare<[string], MsgRow>('SELECT * FROM messages WHERE conversation_id = ? AND notice = 0 ORDER BY sort_key DESC, seq DESC LIMIT 1').get(conversationId);
       return r && msgFromRow(r);
     },
     /**
@@ -159,9 +164,9 @@ export function createMessagesRepo(db: Db) {
         origin_id: m.originId ?? null, stanza_id: m.stanzaId ?? null, from_resource: m.fromResource ?? null,
         sort_key: sortKey,
         sender_nick: m.senderNick ?? null,
-        encrypted: m.encrypted ? 1 : 0, sender_device: m.senderDevice ?? null, sender_trust: m.senderTrust ?? null, warning: m.warning ?? null,
+        encrypted: m.encrypted ? 1 : 0, sender_device: m.senderDevice ?? null, sender_trust: m.senderTrust ?? null, warning_data: m.warning ? JSON.stringify(m.warning) : null,
         mentions_me: m.mentionsMe ? 1 : 0,
-        notice: m.notice ? 1 : 0,
+        notice: m.notice ? 1 : 0, notice_data: m.notice ? JSON.stringify(m.notice) : null,
       });
       if (res.changes === 0) return undefined;
       if (m.occupantId) setOccupantId.run(m.occupantId, id);

@@ -25,9 +25,12 @@ describe('room notices in the message store', () => {
     const conversationId = conversationIdOf('acc', room);
     const base: Omit<NewMessage, 'body' | 'timestamp'> = { conversationId, direction: 'in', state: 'received' };
     repo.add('acc', room, { ...base, body: 'hello all', timestamp: 1000, stanzaId: 'arch-1', senderNick: 'Bob' }, { kind: 'room' });
-    repo.add('acc', room, { ...base, body: 'Carol was removed from the room by Alice.', timestamp: 2000, notice: true }, { kind: 'room', countUnread: false });
+    const notice = { kind: 'removed', nick: 'Carol', cause: 'kicked', actor: 'Alice' } as const;
+    repo.add('acc', room, { ...base, body: '', timestamp: 2000, notice }, { kind: 'room', countUnread: false });
     const page = repo.history(conversationId, 10);
-    expect(page.messages.map((m) => [m.body, !!m.notice])).toEqual([['hello all', false], ['Carol was removed from the room by Alice.', true]]);
+    expect(page.messages.map((m) => [m.body, m.notice])).toEqual([['hello all', undefined], ['', notice]]);
+    // The room's preview in the chat list is what someone wrote: a notice has no text of its own.
+    expect(repo.lastMessage(conversationId)?.body).toBe('hello all');
     expect(repo.conversation(conversationId)?.unread).toBe(1);
     expect(repo.lastIncoming(conversationId)?.stanzaId).toBe('arch-1');
     // Read on another device up to an earlier message: what counts as unread after it is Bob's

@@ -27,7 +27,10 @@ type Rows = Map<string, string[]>;
  * What a later migration deliberately rewrites in the fixture's rows, per table: the fixture row as it
  * must read afterwards (in the fixture's columns). Every other row must come back exactly as it was.
  */
-const REWRITTEN: Record<string, (row: Row) => Row> = {};
+const REWRITTEN: Record<string, (row: Row) => Row> = {
+  // 0013: a notice's sentence and a message's warning move, as values, to notice_data and warning_data.
+  messages: (row) => (row.notice ? { ...row, body: '' } : row.warning ? { ...row, warning: null } : row),
+};
 
 /** Every row of every table, each as JSON of the given columns (all of them by default), sorted; `expect` maps a row first. */
 function contents(db: Database.Database, columnsOf?: Map<string, string[]>, expect?: Record<string, (row: Row) => Row>): { rows: Rows; columns: Map<string, string[]> } {
@@ -87,6 +90,11 @@ describe('a profile written by the December 2026 code', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     expect(db.prepare('SELECT version FROM omemo_schema').pluck().get()).toBe(OMEMO_MIGRATIONS.at(-1)!.version);
     const everything = contents(db);
+    // What 0013 moved is still there, worded as before: sentences it does not know are kept as they were.
+    expect(db.prepare('SELECT notice_data FROM messages WHERE notice_data IS NOT NULL').pluck().all())
+      .toEqual([JSON.stringify({ kind: 'legacy', text: 'bob joined' })]);
+    expect(db.prepare('SELECT warning_data FROM messages WHERE warning_data IS NOT NULL').pluck().all())
+      .toEqual([JSON.stringify({ kind: 'legacy', text: 'Could not be decrypted: no session' })]);
     const schema = db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all();
     db.close();
     for (const [table, rows] of expected.rows) expect(after.rows.get(table), table).toEqual(rows);

@@ -7,6 +7,7 @@
 import type { Element } from '@xmpp/xml';
 import type { AccountId, ConversationId } from '../../../shared/ids.js';
 import type { DeviceTrust, MessageView } from '../../../shared/views.js';
+import type { MessageWarning, RoomNotice } from '../../../shared/notices.js';
 import { conversationIdOf, type MessageRecord, type MessagesRepo } from '../../store/messages-repo.js';
 import type { EventBus } from '../kernel/events.js';
 import type { Logger } from '../../lib/log.js';
@@ -52,7 +53,7 @@ export interface IncomingCtx {
   /** An existing message this stanza changed (e.g. retracted): the UI is told after the commit. */
   changed?: MessageRecord;
   /** Set by the decrypt stage: the text of an end-to-end encrypted message ('' if it could not be read). */
-  decrypted?: { body: string; senderDevice: number; trust?: DeviceTrust; warning?: string };
+  decrypted?: { body: string; senderDevice: number; trust?: DeviceTrust; warning?: MessageWarning };
   stored?: MessageRecord;
   /** An outgoing message of ours that this stanza confirmed (state changed). */
   confirmed?: MessageRecord;
@@ -229,11 +230,11 @@ export function createIngest(deps: IngestDeps, views: Views) {
     onStored: (hook: (ctx: IncomingCtx) => void) => void storedHooks.push(hook),
     /**
      * Something that happened in a room, as a line of its history (a notice: not unread, not notified,
-     * nothing anyone can answer, correct or delete).
+     * nothing anyone can answer, correct or delete). Stored as what happened; the window words it.
      */
-    notice(accountId: AccountId, roomJid: string, text: string, at = Date.now()): void {
+    notice(accountId: AccountId, roomJid: string, notice: RoomNotice, at = Date.now()): void {
       const stored = deps.repo.add(accountId, roomJid, {
-        conversationId: conversationIdOf(accountId, roomJid), direction: 'in', body: text, timestamp: at, state: 'received', notice: true,
+        conversationId: conversationIdOf(accountId, roomJid), direction: 'in', body: '', timestamp: at, state: 'received', notice,
       }, { countUnread: false, kind: 'room' });
       const conv = stored && deps.repo.conversation(stored.conversationId);
       if (!stored || !conv) return;

@@ -40,7 +40,7 @@ export function createViews(deps: ViewsDeps) {
       ...(m.encrypted && m.direction === 'in' && m.senderDevice ? { senderDevice: m.senderDevice } : {}),
       ...(m.warning ? { warning: m.warning } : {}),
       ...(m.mentionsMe ? { mentionsMe: true } : {}),
-      ...(m.notice ? { notice: true } : {}),
+      ...(m.notice ? { notice: m.notice } : {}),
       ...(m.retracted ? { retracted: { by: m.retracted.by, at: m.retracted.at, ...(m.retracted.reason ? { reason: m.retracted.reason } : {}) } } : {}),
     };
   }

@@ -1,9 +1,9 @@
 // OMEMO in the message pipelines (ARCHITECTURE.md: "dedupe → decrypt → … → store" and "build → encrypt →
 // outbox → send"). Incoming: a decrypt stage before parsing, whose ratchet step is committed in the
-// same transaction as the message; a message that cannot be read is stored with a warning in words,
-// never dropped. Outgoing: the outbox asks for the encrypted children of a message, for every
-// trusted device of the contact and every other device of the user; if that is impossible the
-// message waits or fails in words, never leaves in plain text.
+// same transaction as the message; a message that cannot be read is stored with a warning saying why
+// (shared/notices.ts, worded by the window), never dropped. Outgoing: the outbox asks for the encrypted
+// children of a message, for every trusted device of the contact and every other device of the user;
+// if that is impossible the message waits or fails in words, never leaves in plain text.
 // Also: heartbeats (XEP-0384 v0.3 §4.6 "empty OMEMO message" after 53 received messages without a
 // reply, as Conversations does; counted on disk, ../omemo/heartbeats.ts), and repairing a broken
 // session with a fresh one from the bundle.
@@ -13,7 +13,8 @@ import type { DeviceTrust } from '../../../shared/views.js';
 import type { MessagesRepo } from '../../store/messages-repo.js';
 import { bareOf } from '../../xmpp/jid.js';
 import { newOriginId } from '../../xmpp/xep/0359-stable-ids.js';
-import { DECRYPT_ERROR_TEXT, type DecryptResult } from '../../omemo/legacy/device.js';
+import type { DecryptResult } from '../../omemo/legacy/device.js';
+import type { MessageWarning, UndecryptableReason } from '../../../shared/notices.js';
 import { buildEncryptedMessageChildren, NS_AXOLOTL, parseEncrypted } from '../../omemo/legacy/wire.js';
 import type { Heartbeats } from '../../omemo/heartbeats.js';
 import type { ChatService, EncryptOutcome, IncomingCtx } from '../messages/chats.js';
@@ -47,11 +48,7 @@ export interface OmemoMessagesDeps {
   Unreachable: new (message: string) => Error;
 }
 
-const SENT_PLAIN =
-  'This message was not encrypted: the servers it passed through could read it. Ask your contact to turn encryption (OMEMO) on.';
-const SENT_PLAIN_BY_US = 'This message was sent unencrypted from another of your devices: the servers it passed through could read it.';
-const UNVERIFIED = 'This message came from a device you have not verified. Compare fingerprints in the contact’s devices to be sure it is theirs.';
-const NOT_READABLE = 'This message could not be decrypted. ';
+const notReadable = (reason: UndecryptableReason): MessageWarning => ({ kind: 'undecryptable', reason });
 
 /**
  * Why no session could be started with any of a contact's devices, as what is true (CONTRIBUTING.md 5):
@@ -100,14 +97,14 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
       const from = bareOf(el.attrs.from) ?? ctx.ownBare;
       const encrypted = parseEncrypted(el);
       if (!encrypted) {
-        ctx.decrypted = { body: '', senderDevice: 0, warning: NOT_READABLE + DECRYPT_ERROR_TEXT['invalid-message'] };
+        ctx.decrypted = { body: '', senderDevice: 0, warning: notReadable('invalid-message') };
         return true;
       }
       const keyTransport = !encrypted.payload;
       const d = await deps.own(ctx.accountId);
       if (!d) {
         if (keyTransport) return false;
-        ctx.decrypted = { body: '', senderDevice: encrypted.sid, warning: NOT_READABLE + (deps.problem(ctx.accountId) ?? 'Encryption does not work on this device: its keys could not be opened.') };
+        ctx.decrypted = { body: '', senderDevice: encrypted.sid, warning: notReadable('keys-unavailable') };
         return true;
       }
       const cap = await d.store.capture(() => d.device.decrypt({ from, encrypted }, ctx.ownBare));
@@ -129,7 +126,7 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
       if (r.error === 'sent-by-this-device') {
         if (keyTransport) return false;
         // Our own message coming back from the archive: the store stage recognises it by its origin-id.
-        ctx.decrypted = { body: '', senderDevice: encrypted.sid, warning: DECRYPT_ERROR_TEXT['sent-by-this-device'] };
+        ctx.decrypted = { body: '', senderDevice: encrypted.sid, warning: { kind: 'sent-by-this-device' } };
         return true;
       }
       deps.log.info(`OMEMO decrypt failed: ${r.error}${r.detail ? ` (${r.detail})` : ''} (${ctx.source})`);
@@ -137,7 +134,7 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
         scheduleRepair(ctx.accountId, from, encrypted.sid);
       }
       if (keyTransport) return false;
-      ctx.decrypted = { body: '', senderDevice: encrypted.sid, warning: NOT_READABLE + r.message };
+      ctx.decrypted = { body: '', senderDevice: encrypted.sid, warning: notReadable(r.error) };
       return true;
     },
     commit(ctx) {
@@ -151,7 +148,7 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
         const trust = deps.blindTrust(h.d, h.sender.jid, h.sender.deviceId);
         if (ctx.msg?.direction === 'in') {
           ctx.msg.senderTrust = trust;
-          if (trust === 'undecided') ctx.msg.warning ??= UNVERIFIED;
+          if (trust === 'undecided') ctx.msg.warning ??= { kind: 'unverified-device' };
         }
       }
     },
@@ -169,7 +166,7 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
       const fresh = ctx.source !== 'archive' || ctx.countUnread !== false;
       if (m && !ctx.decrypted && !m.kind && !m.peer.includes('/') && fresh && deps.isEncryptedChat(ctx.accountId, m.peer)) {
         // Theirs, or ours written on another device (a carbon or the archive) that did not encrypt it.
-        m.warning = m.direction === 'in' ? SENT_PLAIN : SENT_PLAIN_BY_US;
+        m.warning = { kind: 'plaintext-in-encrypted-chat', sender: m.direction === 'in' ? 'contact' : 'own-other-device' };
       }
       return true;
     },

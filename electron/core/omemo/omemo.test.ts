@@ -123,7 +123,7 @@ describe('OMEMO between Vireo devices', () => {
       await received(desk, 'only for verified', mDesk);
       const atTablet = await tablet.waitForEvent('message:added', (ms) => ms.some((m) => m.direction === 'in' && !!m.warning), 15_000, mTablet);
       expect(atTablet[0]!.body).toBe('');
-      expect(atTablet[0]!.warning).toMatch(/not encrypted for this device/);
+      expect(atTablet[0]!.warning).toEqual({ kind: 'undecryptable', reason: 'not-for-this-device' });
 
       // The user trusts it: from now on it reads along.
       await phone.must('omemo:set-trust', { accountId: phoneAcc.id, jid: BOB(), deviceId: t.deviceId, trust: 'trusted' });
@@ -166,7 +166,7 @@ describe('OMEMO between Vireo devices', () => {
     const atDesk = await received(desk, 'plain on purpose', mDesk);
     expect(atDesk.encrypted).toBeUndefined();
     // Bob keeps the chat encrypted: the plain-text message is flagged there.
-    expect(atDesk.warning).toMatch(/not encrypted/);
+    expect(atDesk.warning).toEqual({ kind: 'plaintext-in-encrypted-chat', sender: 'contact' });
     for (const d of bobDevices) await laptop.must('omemo:set-trust', { accountId: laptopAcc.id, jid: BOB(), deviceId: d.deviceId, trust: 'trusted' });
     await laptop.must('chat:set-encryption', { conversationId: c.id, mode: 'omemo' });
   }, 60_000);
@@ -176,9 +176,9 @@ describe('OMEMO between Vireo devices', () => {
     await wire.send(xml('message', { type: 'chat', to: ALICE(), id: 'wire-plain-1' }, xml('body', {}, 'typed on a device without OMEMO')));
     const copy = await received(desk, 'typed on a device without OMEMO', m);
     expect(copy).toMatchObject({ direction: 'out' });
-    expect(copy.warning).toMatch(/sent unencrypted from another of your devices/);
+    expect(copy.warning).toEqual({ kind: 'plaintext-in-encrypted-chat', sender: 'own-other-device' });
     const atPhone = await received(phone, 'typed on a device without OMEMO');
-    expect(atPhone.warning).toMatch(/not encrypted/);
+    expect(atPhone.warning).toEqual({ kind: 'plaintext-in-encrypted-chat', sender: 'contact' });
   });
 
   it('a stranger’s unencrypted or unreadable message in an encrypted chat is shown with a warning, never dropped', async () => {
@@ -200,14 +200,14 @@ describe('OMEMO between Vireo devices', () => {
       const m = phone.mark();
       await mallory.send(xml('message', { type: 'chat', to: ALICE(), id: 'plain-1' }, xml('body', {}, 'psst, plain text')));
       const plain = await received(phone, 'psst, plain text', m);
-      expect(plain.warning).toMatch(/not encrypted/);
+      expect(plain.warning).toEqual({ kind: 'plaintext-in-encrypted-chat', sender: 'contact' });
       // Encrypted, but not for any of alice's devices.
       const m2 = phone.mark();
       await mallory.send(xml('message', { type: 'chat', to: ALICE(), id: 'enc-1' },
         xml('encrypted', { xmlns: NS_AXOLOTL }, xml('header', { sid: '4242' }, xml('key', { rid: '1' }, 'AAAA'), xml('iv', {}, 'AAAAAAAAAAAAAAAA')), xml('payload', {}, 'AAAA')),
         xml('body', {}, FALLBACK_BODY)));
       const unreadable = await phone.waitForEvent('message:added', (ms) => ms.some((x) => x.peer === malloryJid && !!x.warning && x.body === ''), 15_000, m2);
-      expect(unreadable[0]!.warning).toMatch(/could not be decrypted.*not encrypted for this device/i);
+      expect(unreadable[0]!.warning).toEqual({ kind: 'undecryptable', reason: 'not-for-this-device' });
     } finally {
       await closeClient(mallory);
     }

@@ -8,7 +8,7 @@ import type { Element } from '@xmpp/xml';
 import { xml } from '@xmpp/client';
 import type { AccountId, BareJid } from '../../../shared/ids.js';
 import { fail, ok, type Result } from '../../../shared/errors.js';
-import { isolate } from '../../../shared/bidi.js';
+import type { RoomNotice } from '../../../shared/notices.js';
 import type { PresenceShow, RoomView } from '../../../shared/views.js';
 import type { ChatService } from '../messages/chats.js';
 import type { ConnectionService } from '../session/connections.js';
@@ -23,32 +23,29 @@ import { JOIN_ERRORS, REFUSED_FOR_GOOD, removalError } from './room-errors.js';
 import type { Room, RoomState, RoomToJoin } from './state.js';
 
 /**
- * The notice for another occupant's removal, in words; undefined for an ordinary leave. The nicknames and
- * the reason are the network's: each is isolated (shared/bidi.ts), so that an override in one cannot turn
- * the rest of the sentence around.
+ * The notice for another occupant's removal (the window words it, renderer/src/lib/notice-text.ts);
+ * undefined for an ordinary leave. The moderator and the reason count only for a kick or a ban.
  */
-export function removalNotice(nickname: string, why: ReturnType<typeof removalReason>, actor?: string, reason?: string): string | undefined {
-  const nick = isolate(nickname);
-  const by = actor ? ` by ${isolate(actor)}` : '';
-  const because = reason ? `: “${isolate(reason)}”` : '.';
+export function removalNotice(nick: string, why: ReturnType<typeof removalReason>, actor?: string, reason?: string): RoomNotice | undefined {
   switch (why) {
-    case 'kicked': return `${nick} was removed from the room${by}${because}`;
-    case 'banned': return `${nick} was banned from the room${by}${because}`;
-    case 'affiliation': return `${nick} was removed from the room: they are no longer a member.`;
-    case 'members-only': return `${nick} was removed from the room: it is now for members only.`;
+    case 'kicked':
+    case 'banned':
+      return { kind: 'removed', nick, cause: why, ...(actor ? { actor } : {}), ...(reason ? { reason } : {}) };
+    case 'affiliation':
+    case 'members-only':
+      return { kind: 'removed', nick, cause: why };
     default: return undefined;
   }
 }
 
 /** The notice for a role change (XEP-0045 §5.1); `nick` undefined means the user. Undefined when nothing to say. */
-export function roleNotice(nick: string | undefined, before: MucRole, after: MucRole): string | undefined {
+export function roleNotice(nick: string | undefined, before: MucRole, after: MucRole): RoomNotice | undefined {
   if (before === after) return undefined;
-  const who = nick === undefined ? 'You' : isolate(nick);
-  const be = nick ? 'is' : 'are';
-  if (after === 'visitor') return `${who} can no longer speak in this room (a moderator took the voice away).`;
-  if (after === 'moderator') return `${who} ${be} now a moderator.`;
-  if (before === 'moderator' && after === 'participant') return `${who} ${be} no longer a moderator.`;
-  if (before === 'visitor' && after === 'participant') return `${who} may speak in this room again.`;
+  const who = nick === undefined ? {} : { nick };
+  if (after === 'visitor') return { kind: 'role', ...who, change: 'voice-taken' };
+  if (after === 'moderator') return { kind: 'role', ...who, change: 'moderator' };
+  if (before === 'moderator' && after === 'participant') return { kind: 'role', ...who, change: 'moderator-taken' };
+  if (before === 'visitor' && after === 'participant') return { kind: 'role', ...who, change: 'voice-given' };
   return undefined;
 }
 
@@ -109,8 +106,8 @@ export function createRoomPresence(deps: RoomPresenceDeps, state: RoomState) {
       if (!p.isSelf && !p.newNick) {
         // §8.2, §9.1, §9.8, §10.x: someone else was removed; everyone in the room is told, with the
         // moderator's reason. A line in the room's history says so (Gajim and Conversations do too).
-        const text = removalNotice(p.nick, removalReason(p), p.actor?.nick, p.reason);
-        if (text) deps.chats.notice(accountId, r.jid, text);
+        const notice = removalNotice(p.nick, removalReason(p), p.actor?.nick, p.reason);
+        if (notice) deps.chats.notice(accountId, r.jid, notice);
       }
       if (p.isSelf && !p.newNick) {
         // We were removed (kicked, banned, room destroyed…) or our leave was confirmed.
@@ -130,8 +127,8 @@ export function createRoomPresence(deps: RoomPresenceDeps, state: RoomState) {
       // §5.1: a role given or taken (voice in a moderated room, moderator) is said in the history,
       // for the user in the second person. Not at a join (no earlier presence), nor when unchanged.
       const earlier = r.occupants.get(p.nick);
-      const roleText = earlier && r.state === 'joined' ? roleNotice(p.isSelf ? undefined : p.nick, earlier.role, p.role) : undefined;
-      if (roleText) deps.chats.notice(accountId, r.jid, roleText);
+      const notice = earlier && r.state === 'joined' ? roleNotice(p.isSelf ? undefined : p.nick, earlier.role, p.role) : undefined;
+      if (notice) deps.chats.notice(accountId, r.jid, notice);
       r.occupants.set(p.nick, {
         nick: p.nick, role: p.role, affiliation: p.affiliation, ...(p.realJid ? { jid: bareOf(p.realJid) as BareJid } : {}),
         presence: (['chat', 'away', 'xa', 'dnd'].includes(p.show ?? '') ? p.show : 'online') as PresenceShow, isSelf: p.isSelf,

@@ -66,7 +66,7 @@ describe('ChatView', () => {
   it('a notice that arrives while shown marks nothing again (it is nobody’s message)', async () => {
     const { fake } = await setup();
     await vi.waitFor(() => expect(fake.callsOf('chat:mark-read')).toHaveLength(1));
-    fake.emit('message:added', [message(BOB, { body: 'Carol was removed from the room.', notice: true })]);
+    fake.emit('message:added', [message(BOB, { body: '', notice: { kind: 'removed', nick: 'Carol', cause: 'kicked' } })]);
     flushSync();
     await vi.waitFor(() => expect(screen.getByTestId('room-notice')).toBeTruthy());
     await new Promise((r) => setTimeout(r, 50));

@@ -1,5 +1,6 @@
 // A room notice (someone removed or banned, and why) is a line of the history, not a message: no
-// sender, no delivery state, nothing to delete or remove, and its words shown as text.
+// sender, no delivery state, nothing to delete or remove, and its words (made here from what happened,
+// lib/notice-text.ts) shown as text.
 import '@testing-library/svelte/vitest';
 import { render, screen } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
@@ -13,7 +14,7 @@ describe('MessageItem: a room notice', () => {
     const body = 'Carol was removed from the room by Alice: “<b>Too</b> loud”';
     render(MessageItem, {
       props: {
-        message: message(ROOM, { notice: true, body, senderNick: undefined }),
+        message: message(ROOM, { notice: { kind: 'removed', nick: 'Carol', cause: 'kicked', actor: 'Alice', reason: '<b>Too</b> loud' }, body: '', senderNick: undefined }),
         ondelete: vi.fn(async () => undefined), onremove: vi.fn(async () => undefined),
       },
     });
@@ -24,5 +25,10 @@ describe('MessageItem: a room notice', () => {
     expect(note.querySelector('time')).toBeTruthy();
     expect(screen.queryByTestId('message-item')).toBeNull();
     expect(screen.queryAllByRole('button')).toEqual([]);
+  });
+
+  it('keeps a nickname’s override inside the nickname, so the window’s words after it read in order', () => {
+    render(MessageItem, { props: { message: message(ROOM, { notice: { kind: 'role', nick: 'eve\u202E', change: 'moderator' }, body: '' }) } });
+    expect(screen.getByTestId('room-notice').querySelector('span')!.textContent).toBe('\u2068eve\u202E\u202C\u2069 is now a moderator.');
   });
 });

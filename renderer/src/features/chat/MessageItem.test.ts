@@ -83,10 +83,10 @@ describe('MessageItem encryption (OMEMO)', () => {
     expect(screen.queryByTestId('message-lock')).toBeNull();
   });
 
-  it('shows the message’s warning under it, as text', () => {
+  it('shows the message’s warning under it, as text (one an older Vireo stored as a sentence too)', () => {
     const warning = 'This message came unencrypted into an encrypted chat. <b>Careful</b>';
     const { container } = render(MessageItem, {
-      props: { message: message('bob@example.org', { body: 'hi <i>there</i>', warning }) },
+      props: { message: message('bob@example.org', { body: 'hi <i>there</i>', warning: { kind: 'legacy', text: warning } }) },
     });
     const note = screen.getByTestId('message-warning');
     expect(note.getAttribute('role')).toBe('note');
@@ -107,15 +107,17 @@ describe('MessageItem encryption (OMEMO)', () => {
     expect(screen.getByTestId('message-warning').textContent).toContain('device you distrusted');
     second.unmount();
     render(MessageItem, {
-      props: { message: message('bob@example.org', { encrypted: true, senderTrust: 'undecided', warning: 'Bob’s new device is not verified.' }) },
+      props: { message: message('bob@example.org', { encrypted: true, senderTrust: 'undecided', warning: { kind: 'unverified-device' } }) },
     });
-    expect(screen.getAllByTestId('message-warning').map((el) => el.textContent?.trim())).toEqual(['⚠ Bob’s new device is not verified.']);
+    expect(screen.getAllByTestId('message-warning').map((el) => el.textContent?.trim()))
+      .toEqual(['⚠ This message came from a device you have not verified. Compare fingerprints in the contact’s devices to be sure it is theirs.']);
   });
 
   it('shows the warning of a message that could not be decrypted', () => {
     render(MessageItem, {
-      props: { message: message('bob@example.org', { body: '', encrypted: true, warning: 'This message could not be decrypted.' }) },
+      props: { message: message('bob@example.org', { body: '', encrypted: true, warning: { kind: 'undecryptable', reason: 'no-session' } }) },
     });
-    expect(screen.getByTestId('message-warning').textContent).toContain('could not be decrypted');
+    expect(screen.getByTestId('message-warning').textContent)
+      .toContain('This message could not be decrypted. There is no encrypted session with the sender’s device yet, so this message cannot be read.');
   });
 });

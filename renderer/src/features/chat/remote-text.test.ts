@@ -116,7 +116,7 @@ describe('remote text in a conversation', () => {
     expectNoLeak(item.container);
     item.unmount();
     const notice = hostile('eve was removed from the room: ');
-    const n = render(MessageItem, { props: { message: message(TEAM, { body: notice, notice: true }) } });
+    const n = render(MessageItem, { props: { message: message(TEAM, { body: '', notice: { kind: 'legacy', text: notice } }) } });
     expectIsolated(screen.getByTestId('room-notice'), notice);
     expectNoLeak(n.container);
   });
