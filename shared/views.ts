@@ -206,7 +206,8 @@ export interface ConversationView {
   /** Contact name if known, else the JID. */
   title: string;
   lastActivity: Timestamp;
-  lastMessage?: { body: string; direction: MessageDirection };
+  /** The newest message for the row's preview; in a room, `senderNick` is who wrote it (render as text). */
+  lastMessage?: { body: string; direction: MessageDirection; senderNick?: string };
   unread: number;
   /** One-to-one chats only. */
   encryption?: ChatEncryptionView;

@@ -56,7 +56,16 @@ export function createViews(deps: ViewsDeps) {
         ? `${pm!.resource} (private, in ${deps.roomName?.(c.accountId, pm!.bare) ?? pm!.bare})`
         : (c.kind === 'room' ? deps.roomName?.(c.accountId, c.peer) : undefined) ?? deps.contactName(c.accountId, c.peer) ?? c.peer,
       lastActivity: c.lastActivity, unread: c.unread,
-      ...(last ? { lastMessage: { body: last.body.slice(0, 200), direction: last.direction } } : {}),
+      ...(last
+        ? {
+            lastMessage: {
+              body: last.body.slice(0, 200),
+              direction: last.direction,
+              // In a room the list says who wrote it ("Bob: …").
+              ...(c.kind === 'room' && last.direction === 'in' && last.senderNick ? { senderNick: last.senderNick } : {}),
+            },
+          }
+        : {}),
       ...(c.kind === 'chat' && !c.peer.includes('/') && deps.encryption?.() ? { encryption: deps.encryption()!.view(c) } : {}),
     };
   }

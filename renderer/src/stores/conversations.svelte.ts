@@ -81,6 +81,8 @@ export function conversationRows(src: RowSources): ConversationRow[] {
     const out = (c.lastMessage?.direction ?? last?.direction) === 'out';
     let sender: string | undefined;
     if (out && body !== undefined) sender = 'You';
+    else if (c.kind === 'room' && c.lastMessage?.senderNick) sender = c.lastMessage.senderNick;
+    // A room message that came after the list was loaded: its sender is in the loaded messages.
     else if (c.kind === 'room' && last && last.direction === 'in' && last.senderNick && (!c.lastMessage || c.lastMessage.body.startsWith(last.body.slice(0, 200))))
       sender = last.senderNick;
     const unreadIn = c.unread > 0 ? loaded.filter((m) => m.direction === 'in' && !m.notice).slice(-c.unread) : [];

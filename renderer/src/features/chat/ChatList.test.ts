@@ -62,7 +62,12 @@ describe('the conversation list', () => {
     });
     expect(preview(BOB)).toBe(', You: see you');
     expect(preview(TEAM)).toBe(', lunch?');
-    // Once the room's message is known, its sender is named.
+    // The core names who wrote a room's last message; else, once the message is loaded, its sender is named.
+    fake.emit('conversation:updated', roomConversation(TEAM, { lastMessage: { body: 'tea?', direction: 'in', senderNick: 'Dan' } }));
+    flushSync();
+    expect(preview(TEAM)).toBe(', Dan: tea?');
+    fake.emit('conversation:updated', roomConversation(TEAM, { lastMessage: { body: 'lunch?', direction: 'in' } }));
+    flushSync();
     fake.emit('message:added', [message(TEAM, { body: 'lunch?', senderNick: 'Carol' })]);
     flushSync();
     expect(preview(TEAM)).toBe(', Carol: lunch?');
