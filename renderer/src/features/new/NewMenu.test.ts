@@ -9,7 +9,7 @@ import { AppState, appContext } from '../../stores/app.svelte.js';
 import { toasts } from '../../stores/toasts.svelte.js';
 import { ACCOUNT_ID, account, contact, conversation, convId, createFakeBridge, ok, room } from '../../test/fake-bridge.js';
 import type { Handlers } from '../../test/fake-bridge.js';
-import type { BareJid } from '$shared/ids.js';
+import type { BareJid, Timestamp } from '$shared/ids.js';
 import NewMenu from './NewMenu.svelte';
 import PendingRow from './PendingRow.svelte';
 
@@ -119,13 +119,14 @@ describe('the New menu', () => {
 describe('the pending row', () => {
   it('says how many wait, opens them in a dialog, and goes once all are answered', async () => {
     const { fake } = await setup({
-      'roster:snapshot': () => ok({ contacts: [], requests: [{ accountId: ACCOUNT_ID, jid: 'dave@example.org' as BareJid, receivedAt: 1 }] }),
-      'rooms:invitations': () => ok([{ accountId: ACCOUNT_ID, room: 'team@conference.example.org' as BareJid, kind: 'direct', receivedAt: 2, inviter: 'eve@example.org' as BareJid }]),
+      'roster:snapshot': () => ok({ contacts: [], requests: [{ accountId: ACCOUNT_ID, jid: 'dave@example.org' as BareJid, receivedAt: 1 as Timestamp }] }),
+      'rooms:invitations': () => ok([{ accountId: ACCOUNT_ID, room: 'team@conference.example.org' as BareJid, kind: 'direct' as const, hasPassword: false, receivedAt: 2 as Timestamp, inviter: 'eve@example.org' }]),
     }, PendingRow);
     const row = await screen.findByTestId('pending-row');
     await vi.waitFor(() => expect(row.textContent).toContain('1 contact request · 1 room invitation'));
     await fireEvent.click(row);
     const dialog = screen.getByRole('dialog', { name: 'Requests and invitations' });
+    expect(within(dialog).getByRole('heading', { name: 'Contact requests' })).toBeTruthy();
     expect(within(dialog).getByTestId('invitation').dataset.room).toBe('team@conference.example.org');
     await fireEvent.click(within(dialog).getByTestId('request-accept'));
     await vi.waitFor(() => expect(fake.callsOf('roster:accept')).toEqual([{ accountId: ACCOUNT_ID, jid: 'dave@example.org' }]));
