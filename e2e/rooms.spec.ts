@@ -202,6 +202,8 @@ test('an owner sets up a room, invites, talks and removes someone', async ({ bro
   await expect(carol.getByTestId('room-rejoin')).toBeVisible();
   await expect(occupant(alice, 'Carol')).toHaveCount(0, { timeout: 15_000 });
   await expect(occupant(bob, 'Carol')).toHaveCount(0, { timeout: 15_000 });
+  // Bob's history says what happened, by whom and why: a line of the room's history, not a message.
+  await expect(bob.getByTestId('room-notice')).toContainText('Carol was removed from the room by Alice: “Please keep it quiet”');
   await expect(actions).toHaveCount(0);
   await expect(occupant(alice, 'bob')).toBeVisible();
 
