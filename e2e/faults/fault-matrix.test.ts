@@ -44,20 +44,31 @@ interface World {
 }
 
 async function setUp(prosodyOpts: { smacksHibernation?: number } = {}, opts: { encrypted?: boolean } = {}): Promise<World> {
-  const server = await startProsody(prosodyOpts);
-  await server.register('alice', 'a-pw');
-  await server.register('bob', 'b-pw');
-  const proxy = await startFaultProxy({ host: '127.0.0.1', port: server.c2sPort });
+  // Prosody and the two cores start together, and each step below runs for both sides at once. Every
+  // core is a Node process that loads all of Vireo through tsx (about 2 s of CPU): one after the other,
+  // on a busy 2-core machine, the set-up took 30 to 50 s of the scenario's time limit, which covers it
+  // too, and "Prosody killed and restarted" timed out with every message delivered and nothing hanging.
   const aliceProfile = await mkdtemp(path.join(os.tmpdir(), 'vireo-fault-a-'));
   const bobProfile = await mkdtemp(path.join(os.tmpdir(), 'vireo-fault-b-'));
-  const world = { server, proxy, aliceProfile, bobProfile, encrypted: opts.encrypted !== false, started: Date.now() } as World;
-  world.alice = await startCoreProcess(aliceProfile);
-  world.bob = await startCoreProcess(bobProfile);
+  const startedAt = Date.now();
+  const parts = await Promise.allSettled([startProsody(prosodyOpts), startCoreProcess(aliceProfile), startCoreProcess(bobProfile)] as const);
+  if (parts.some((p) => p.status === 'rejected')) {
+    for (const p of parts) if (p.status === 'fulfilled') await p.value.stop();
+    throw (parts.find((p) => p.status === 'rejected') as PromiseRejectedResult).reason;
+  }
+  const [server, alice, bob] = parts.map((p) => (p as PromiseFulfilledResult<unknown>).value) as [ProsodyServer, CoreProcess, CoreProcess];
+  await Promise.all([server.register('alice', 'a-pw'), server.register('bob', 'b-pw')]);
+  const proxy = await startFaultProxy({ host: '127.0.0.1', port: server.c2sPort });
+  const world = { server, proxy, aliceProfile, bobProfile, alice, bob, encrypted: opts.encrypted !== false, started: startedAt } as World;
   const pin = server.cert.fingerprint256;
-  const a = await world.alice.must('accounts:add', { jid: `alice@${server.domain}`, password: 'a-pw', manual: { host: '127.0.0.1', port: proxy.port }, pinnedCertificate: pin });
-  const b = await world.bob.must('accounts:add', { jid: `bob@${server.domain}`, password: 'b-pw', manual: { host: '127.0.0.1', port: server.c2sPort }, pinnedCertificate: pin });
-  await world.alice.waitForEvent('sync:state', (s) => s.phase === 'synced');
-  await world.bob.waitForEvent('sync:state', (s) => s.phase === 'synced');
+  const [a, b] = await Promise.all([
+    world.alice.must('accounts:add', { jid: `alice@${server.domain}`, password: 'a-pw', manual: { host: '127.0.0.1', port: proxy.port }, pinnedCertificate: pin }),
+    world.bob.must('accounts:add', { jid: `bob@${server.domain}`, password: 'b-pw', manual: { host: '127.0.0.1', port: server.c2sPort }, pinnedCertificate: pin }),
+  ]);
+  await Promise.all([
+    world.alice.waitForEvent('sync:state', (s) => s.phase === 'synced'),
+    world.bob.waitForEvent('sync:state', (s) => s.phase === 'synced'),
+  ]);
   world.aliceConv = (await world.alice.must('chat:open', { accountId: a.id, peer: `bob@${server.domain}` })).id;
   world.bobConv = (await world.bob.must('chat:open', { accountId: b.id, peer: `alice@${server.domain}` })).id;
   if (!world.encrypted) {
@@ -66,8 +77,10 @@ async function setUp(prosodyOpts: { smacksHibernation?: number } = {}, opts: { e
   }
   // Each side sees the other's OMEMO device before the burst, so every message of it is encrypted.
   if (world.encrypted) {
-    await untilOmemoDevice(world.alice, a.id, `bob@${server.domain}`);
-    await untilOmemoDevice(world.bob, b.id, `alice@${server.domain}`);
+    await Promise.all([
+      untilOmemoDevice(world.alice, a.id, `bob@${server.domain}`),
+      untilOmemoDevice(world.bob, b.id, `alice@${server.domain}`),
+    ]);
   }
   world.restartAlice = async () => {
     world.alice = await startCoreProcess(aliceProfile);
