@@ -166,7 +166,7 @@ async function benchVireo(fastCurve: boolean, sync: Sync = 'FULL'): Promise<Figu
     await alice.device.processBundle(bob.jid, 2, bundle);
     const start = await alice.device.encryptFor([{ jid: bob.jid, deviceId: 2 }], 'hello');
     const got = await bob.device.decrypt({ from: alice.jid, encrypted: start.encrypted }, bob.jid);
-    if (!got.ok) throw new Error(got.message);
+    if (!got.ok) throw new Error(`could not decrypt: ${got.error}`);
     for (let i = -WARMUP; i < MESSAGES; i++) {
       if (i === 0) t0 = process.hrtime.bigint();
       const [from, to] = i % 2 ? [alice, bob] : [bob, alice];

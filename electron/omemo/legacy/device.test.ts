@@ -114,13 +114,12 @@ describe('legacy OMEMO sessions (two devices in memory)', () => {
     expect(await recv(bob, alice, unflagged)).toMatchObject({ ok: true, plaintext: 'no flag', usedPreKey: true });
   });
 
-  it('reports failures in words', async () => {
+  it('reports why a message could not be decrypted', async () => {
     const { alice, bob } = await pair();
     const carol = await party('carol@example.test', 3333);
     const e = await send(alice, [{ jid: bob.jid, deviceId: 2222 }], 'secret');
     const notForUs = await recv(carol, alice, e);
     expect(notForUs).toMatchObject({ ok: false, error: 'not-for-this-device' });
-    expect(!notForUs.ok && notForUs.message).toMatch(/not encrypted for this device/);
 
     // A key addressed to Carol's device id that was made for Bob's session: it cannot verify.
     const misaddressed = { ...e, keys: [{ ...e.keys[0]!, rid: 3333 }] };
@@ -138,7 +137,6 @@ describe('legacy OMEMO sessions (two devices in memory)', () => {
     const badPayload = { ...next, payload: Uint8Array.from(next.payload!, (b, i) => (i === 0 ? b ^ 1 : b)) };
     const r = await recv(alice, bob, badPayload);
     expect(r).toMatchObject({ ok: false, error: 'bad-payload' });
-    expect(!r.ok && r.message).toMatch(/could not be decrypted/);
 
     // Our own message reflected back (carbon / archive).
     const own = await send(alice, [{ jid: bob.jid, deviceId: 2222 }], 'mine');

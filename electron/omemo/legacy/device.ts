@@ -31,18 +31,6 @@ export type DecryptErrorCode =
   | 'bad-payload'
   | 'invalid-message';
 
-/** Each code as a sentence a person understands (CONTRIBUTING.md 5). */
-export const DECRYPT_ERROR_TEXT: Record<DecryptErrorCode, string> = {
-  'not-for-this-device': 'This message was not encrypted for this device. The sender’s app may not know this device yet.',
-  'sent-by-this-device': 'This message was sent from this device; its text is in the local history.',
-  'no-session': 'There is no encrypted session with the sender’s device yet, so this message cannot be read.',
-  'bad-mac': 'This message could not be verified: it was altered, or the encrypted session is out of step.',
-  duplicate: 'This message was already decrypted (a copy, for example from the archive).',
-  'untrusted-identity': 'The sender’s device key is one you marked as not trusted.',
-  'bad-payload': 'The message key was received but the message body could not be decrypted.',
-  'invalid-message': 'The encrypted message is malformed.',
-};
-
 export type DecryptResult =
   | {
       ok: true;
@@ -56,7 +44,8 @@ export type DecryptResult =
       /** The message started a session (PreKeyWhisperMessage): one of our prekeys was used; replenish and republish the bundle. */
       usedPreKey: boolean;
     }
-  | { ok: false; error: DecryptErrorCode; message: string; sender: DeviceAddress; detail?: string };
+  /** The window says why in words (shared/notices.ts, renderer/src/lib/notice-text.ts). */
+  | { ok: false; error: DecryptErrorCode; sender: DeviceAddress; detail?: string };
 
 export interface EncryptResult {
   encrypted: LegacyEncrypted;
@@ -88,7 +77,7 @@ export function createOmemoDevice(opts: { store: OmemoStore; deviceId: number; f
   const addr = (jid: string, id: number) => new SignalProtocolAddress(jid, id);
 
   function fail(error: DecryptErrorCode, sender: DeviceAddress, detail?: string): DecryptResult {
-    return { ok: false, error, message: DECRYPT_ERROR_TEXT[error], sender, ...(detail ? { detail } : {}) };
+    return { ok: false, error, sender, ...(detail ? { detail } : {}) };
   }
 
   function classify(e: unknown): DecryptErrorCode {
