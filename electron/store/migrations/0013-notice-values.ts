@@ -5,7 +5,7 @@
 // The sentences older versions stored are read back into values where they are Vireo's own (the
 // wording below is frozen here, as it was written); anything else becomes { kind: 'legacy', text }, shown
 // as it was. The old `warning` column is emptied, not dropped: dropping it would rewrite the whole table.
-import type { Migration } from '../migrate.js';
+import type { Migration } from './types.js';
 import type { MessageWarning, RoomNotice, UndecryptableReason } from '../../../shared/notices.js';
 
 const FSI = '\u2068';
