@@ -26,6 +26,18 @@ describe('Dialog', () => {
     expect(document.activeElement).toBe(opener);
   });
 
+  it('closes on Escape even when the focus was lost to the page (a button that disabled itself)', async () => {
+    render(DialogHarness);
+    await fireEvent.click(screen.getByRole('button', { name: 'Open it' }));
+    (document.activeElement as HTMLElement).blur();
+    expect(document.activeElement).toBe(document.body);
+    await fireEvent.keyDown(document.body, { key: 'Tab' });
+    expect(screen.getByRole('dialog').contains(document.activeElement)).toBe(true);
+    (document.activeElement as HTMLElement).blur();
+    await fireEvent.keyDown(document.body, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
   it('keeps Tab inside, both ways', async () => {
     render(DialogHarness);
     await fireEvent.click(screen.getByRole('button', { name: 'Open it' }));
