@@ -1,5 +1,6 @@
 // Day separators, the "New messages" line and groups, as a person sees them in a conversation.
 import { describe, expect, it } from 'vitest';
+import type { MessageView } from '$shared/views.js';
 import { message } from '../test/fake-bridge.js';
 import { dayLabel, firstUnreadId, layoutMessages } from './message-groups.js';
 
@@ -7,6 +8,8 @@ const BOB = 'bob@example.org';
 const ROOM = 'team@conference.example.org';
 const at = (y: number, mo: number, d: number, h = 12, mi = 0) => new Date(y, mo - 1, d, h, mi).getTime();
 const NOW = at(2026, 12, 10, 15); // a Thursday
+/** A room notice: only that it is one matters here. */
+const NOTICE = true as unknown as MessageView['notice'];
 
 describe('dayLabel (local time)', () => {
   it('says Today, Yesterday, a weekday within the week, then the date', () => {
@@ -50,7 +53,7 @@ describe('layoutMessages', () => {
       message(ROOM, { senderNick: 'Carol', timestamp: t + 1 }),
       message(ROOM, { direction: 'out', state: 'sent', timestamp: t + 2 }),
       message(ROOM, { direction: 'out', state: 'sent', timestamp: t + 3 }),
-      message(ROOM, { notice: true, timestamp: t + 4 }),
+      message(ROOM, { notice: NOTICE, timestamp: t + 4 }),
       message(ROOM, { senderNick: 'Carol', timestamp: t + 5 }),
       message(ROOM, { senderNick: 'Carol', timestamp: t + 6 }),
     ];
@@ -82,7 +85,7 @@ describe('layoutMessages', () => {
 
 describe('firstUnreadId', () => {
   it('is the first of the last N incoming messages, notices and own messages not counted', () => {
-    const list = [message(BOB), message(BOB), message(BOB, { notice: true }), message(BOB, { direction: 'out' }), message(BOB)];
+    const list = [message(BOB), message(BOB), message(BOB, { notice: NOTICE }), message(BOB, { direction: 'out' }), message(BOB)];
     expect(firstUnreadId(list, 2)).toBe(list[1]!.id);
     expect(firstUnreadId(list, 0)).toBeUndefined();
     expect(firstUnreadId(list, 9)).toBeUndefined();

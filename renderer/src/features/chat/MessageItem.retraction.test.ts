@@ -13,6 +13,21 @@ import ChatView from './ChatView.svelte';
 
 const TEAM = 'team@conference.example.org';
 
+/** The message's actions are in its menu ("⋯"): open it and pick one. */
+async function choose(testid: 'message-delete' | 'message-remove') {
+  await fireEvent.click(screen.getByTestId('message-menu'));
+  await fireEvent.click(screen.getByTestId(testid));
+}
+/** Whether the message's menu offers an action. */
+async function offers(testid: string): Promise<boolean> {
+  const button = screen.queryByTestId('message-menu');
+  if (!button) return false;
+  await fireEvent.click(button);
+  const found = !!screen.queryByTestId(testid);
+  await fireEvent.keyDown(screen.getByRole('menu'), { key: 'Escape' });
+  return found;
+}
+
 describe('MessageItem tombstones', () => {
   it('says who deleted a message, in words, without its text', () => {
     const { unmount } = render(MessageItem, {
@@ -34,20 +49,20 @@ describe('MessageItem tombstones', () => {
     expect(container.querySelector('img')).toBeNull();
   });
 
-  it('offers no action on a tombstone', () => {
+  it('offers no action on a tombstone', async () => {
     render(MessageItem, {
       props: {
         message: message(TEAM, { direction: 'out', state: 'sent', body: '', retracted: { by: 'moderator', at: 1 } }),
         ondelete: vi.fn(), onremove: vi.fn(),
       },
     });
-    expect(screen.queryByTestId('message-delete')).toBeNull();
-    expect(screen.queryByTestId('message-remove')).toBeNull();
+    expect(await offers('message-delete')).toBe(false);
+    expect(await offers('message-remove')).toBe(false);
   });
 });
 
 describe('MessageItem: Delete for everyone', () => {
-  it('is offered on the user’s own messages that reached the server, not on others’ or unsent ones', () => {
+  it('is offered on the user’s own messages that reached the server, not on others’ or unsent ones', async () => {
     const ondelete = vi.fn();
     const cases: [Partial<MessageView>, boolean][] = [
       [{ direction: 'out', state: 'sent' }, true],
@@ -58,7 +73,7 @@ describe('MessageItem: Delete for everyone', () => {
     ];
     for (const [over, shown] of cases) {
       const { unmount } = render(MessageItem, { props: { message: message('bob@example.org', over), ondelete } });
-      expect(!!screen.queryByTestId('message-delete')).toBe(shown);
+      expect(await offers('message-delete')).toBe(shown);
       unmount();
     }
   });
@@ -67,14 +82,14 @@ describe('MessageItem: Delete for everyone', () => {
     const mine = message('bob@example.org', { direction: 'out', state: 'delivered', body: 'oops' });
     const ondelete = vi.fn(async () => undefined);
     render(MessageItem, { props: { message: mine, ondelete } });
-    await fireEvent.click(screen.getByTestId('message-delete'));
+    await choose('message-delete');
     const confirm = screen.getByTestId('message-confirm');
     expect(confirm.textContent).toContain('Delete this message for everyone?');
     await fireEvent.click(screen.getByTestId('message-confirm-no'));
     expect(screen.queryByTestId('message-confirm')).toBeNull();
     expect(ondelete).not.toHaveBeenCalled();
 
-    await fireEvent.click(screen.getByTestId('message-delete'));
+    await choose('message-delete');
     await fireEvent.click(screen.getByTestId('message-confirm-yes'));
     await vi.waitFor(() => expect(screen.queryByTestId('message-confirm')).toBeNull());
     expect(ondelete).toHaveBeenCalledTimes(1);
@@ -84,7 +99,7 @@ describe('MessageItem: Delete for everyone', () => {
   it('says in words why it could not be deleted, and keeps the choice open', async () => {
     const ondelete = vi.fn(async () => ({ code: 'not-connected' as const }));
     render(MessageItem, { props: { message: message('bob@example.org', { direction: 'out', state: 'sent' }), ondelete } });
-    await fireEvent.click(screen.getByTestId('message-delete'));
+    await choose('message-delete');
     await fireEvent.click(screen.getByTestId('message-confirm-yes'));
     const confirm = screen.getByTestId('message-confirm');
     await vi.waitFor(() => expect(within(confirm).getByRole('alert').textContent).toContain('This account is not connected right now.'));
@@ -95,11 +110,11 @@ describe('MessageItem: Remove (room moderators)', () => {
   it('is offered on others’ messages only, and sends the reason typed', async () => {
     const onremove = vi.fn(async () => undefined);
     const { unmount } = render(MessageItem, { props: { message: message(TEAM, { direction: 'out', state: 'sent' }), onremove } });
-    expect(screen.queryByTestId('message-remove')).toBeNull();
+    expect(await offers('message-remove')).toBe(false);
     unmount();
     const spam = message(TEAM, { senderNick: 'Carol', body: 'buy cheap watches' });
     render(MessageItem, { props: { message: spam, onremove } });
-    await fireEvent.click(screen.getByTestId('message-remove'));
+    await choose('message-remove');
     expect(screen.getByTestId('message-confirm').textContent).toContain('Remove Carol’s message for everyone in this room?');
     await fireEvent.input(screen.getByTestId('message-remove-reason'), { target: { value: '  spam  ' } });
     await fireEvent.click(screen.getByTestId('message-confirm-yes'));
@@ -131,7 +146,7 @@ describe('ChatView in a room: deleting and removing', () => {
     const fake = await setup('moderator', [spam]);
     const tomb: MessageView = { ...spam, body: '', retracted: { by: 'moderator', at: 2, reason: 'spam' } };
     fake.handlers['rooms:moderate'] = () => ok(tomb);
-    await fireEvent.click(screen.getByTestId('message-remove'));
+    await choose('message-remove');
     await fireEvent.input(screen.getByTestId('message-remove-reason'), { target: { value: 'spam' } });
     await fireEvent.click(screen.getByTestId('message-confirm-yes'));
     await vi.waitFor(() => expect(screen.getByTestId('message-tombstone').textContent).toBe('Removed by a moderator: spam'));
@@ -142,7 +157,7 @@ describe('ChatView in a room: deleting and removing', () => {
   it('offers Remove to moderators only; anyone sees a message deleted elsewhere become a tombstone', async () => {
     const theirs = message(TEAM, { senderNick: 'Carol', body: 'wrong room, sorry' });
     const fake = await setup('participant', [theirs]);
-    expect(screen.queryByTestId('message-remove')).toBeNull();
+    expect(await offers('message-remove')).toBe(false);
     fake.emit('message:updated', { ...theirs, body: '', retracted: { by: 'sender', at: 3 } });
     flushSync();
     expect(screen.getByTestId('message-tombstone').textContent).toBe('Carol deleted this message');

@@ -24,7 +24,8 @@ function setup(messages = many(400), hasMore = false) {
   return { onloadolder, update, thread };
 }
 
-describe('MessageList', () => {
+// Hundreds of messages rendered in jsdom: slow on a loaded machine, as the node project allows for.
+describe('MessageList', { timeout: 30_000 }, () => {
   it('renders the newest messages of a long thread, at most WINDOW of them', () => {
     setup();
     const list = shown();
@@ -57,7 +58,7 @@ describe('MessageList', () => {
   it('a reader who scrolled up keeps the messages they read while new ones arrive', async () => {
     const { update, thread } = setup();
     const first = shown()[0];
-    await fireEvent.wheel(screen.getByRole('log'), { deltaY: -120 });
+    await fireEvent.wheel(screen.getByRole('feed'), { deltaY: -120 });
     update({ messages: [...thread.messages, ...many(300, 400)] });
     expect(shown()[0]).toBe(first);
     expect(shown().at(-1)).toBe('say 699');

@@ -111,6 +111,7 @@ describe('remote text in a conversation', () => {
     const item = render(MessageItem, {
       props: { message: message(TEAM, { senderNick: nick }), onremove: async () => undefined },
     });
+    await fireEvent.click(screen.getByTestId('message-menu'));
     await fireEvent.click(screen.getByTestId('message-remove'));
     expectIsolated(screen.getByTestId('message-confirm'), nick, '’s message for everyone in this room?');
     expectNoLeak(item.container);
