@@ -1,6 +1,7 @@
 // Expected failures travel as values with a code (ARCHITECTURE.md: "Expected failures are values").
 // Every code has a sentence for people in the renderer (renderer/src/lib/error-text.ts) — the
 // exhaustive Record there makes a missing sentence a compile error.
+import type { OmemoProblem } from './notices.js';
 export const ERROR_CODES = [
   'invalid-input',          // the IPC input did not match the contract schema
   'forbidden-sender',       // IPC call from a frame that is not Vireo's own window
@@ -67,6 +68,8 @@ export interface VireoError {
   /** Technical detail for logs and a "details" disclosure; never a secret. */
   detail?: string;
   certificate?: CertificateView;
+  /** 'omemo-unavailable': why this device's OMEMO does not work, when known (a value the window words). */
+  omemo?: OmemoProblem;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: VireoError };

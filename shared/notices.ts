@@ -67,3 +67,26 @@ function readStored<T>(schema: z.ZodType<T>, stored: string): T | { kind: 'legac
 }
 export const readRoomNotice = (stored: string): RoomNotice => readStored(roomNoticeSchema, stored);
 export const readMessageWarning = (stored: string): MessageWarning => readStored(messageWarningSchema, stored);
+
+/**
+ * Why OMEMO does not work for an account on this device (OmemoStatusView, OmemoOwnView, a chat's lock,
+ * the detail of 'omemo-unavailable'). `reason` is technical (an exception's or the server's words).
+ */
+export const omemoProblemSchema = z.discriminatedUnion('kind', [
+  /** No safe place to keep the account's encryption keys (no keychain, no password file). */
+  z.object({ kind: z.literal('no-key-store') }),
+  /** The keys could not be opened or made. */
+  z.object({ kind: z.literal('keys-failed'), reason: z.string().optional() }),
+  /** The keys are open, but the server did not take them: contacts cannot encrypt for this device. */
+  z.object({ kind: z.literal('unpublished'), reason: z.string().optional() }),
+]);
+export type OmemoProblem = z.infer<typeof omemoProblemSchema>;
+
+/** What stops a one-to-one chat's encrypted messages reaching the contact (`peer`: their address). */
+export type PeerWarning =
+  /** The contact has no device that can receive encrypted messages. */
+  | { kind: 'no-devices'; peer: string }
+  /** A device of theirs nobody decided on yet: it does not receive messages until verified or trusted. */
+  | { kind: 'unverified-device'; peer: string }
+  /** The user distrusted every device of theirs. */
+  | { kind: 'all-distrusted'; peer: string };

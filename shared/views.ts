@@ -1,7 +1,7 @@
 // DTOs that cross the IPC boundary. Plain data only: never XML, keys or passwords.
 import type { AccountId, BareJid, ConversationId, MessageId, Timestamp } from './ids.js';
 import type { VireoError } from './errors.js';
-import type { MessageWarning, RoomNotice } from './notices.js';
+import type { MessageWarning, OmemoProblem, PeerWarning, RoomNotice } from './notices.js';
 
 export type TransportKind = 'starttls' | 'direct-tls' | 'websocket';
 
@@ -161,11 +161,11 @@ export interface OmemoOwnView {
   fingerprint: string;
   /** `xmpp:user@domain?omemo-sid-<id>=<fingerprint>`: what the QR code holds (Conversations' format). */
   uri: string;
-  /** The keys exist but the server has not taken them (contacts cannot encrypt for this device yet), in words. */
-  problem?: string;
+  /** The keys exist but the server has not taken them (contacts cannot encrypt for this device yet): a value the window words. */
+  problem?: OmemoProblem & { kind: 'unpublished' };
 }
 
-/** Whether OMEMO works for an account on this Vireo, and if not, why in words (pushed as 'omemo:status'). */
+/** Whether OMEMO works for an account on this Vireo, and if not, why (pushed as 'omemo:status'). */
 export interface OmemoStatusView {
   accountId: AccountId;
   /**
@@ -176,8 +176,8 @@ export interface OmemoStatusView {
    * place to keep them, or they could not be made): nothing can be encrypted or decrypted here.
    */
   state: 'preparing' | 'ready' | 'unpublished' | 'unavailable';
-  /** What it means and what happens next, in words; absent when preparing or ready. */
-  problem?: string;
+  /** Why, as a value the window words (with what happens next); absent when preparing or ready. */
+  problem?: OmemoProblem;
 }
 
 /** The encryption of a one-to-one chat. */
@@ -186,12 +186,15 @@ export interface ChatEncryptionView {
   mode: 'omemo' | 'plain';
   /** The contact has published OMEMO devices (unknown until looked up: then false). */
   available: boolean;
-  /** A state the user must act on, in words (a new unverified device, no trusted device…). */
-  warning?: string;
-  /** This account's OMEMO does not work on this device (see OmemoStatusView), in words; absent when it does. */
-  notReady?: string;
-  /** This device's encryption keys are being prepared (OmemoStatusView 'preparing'), in words: encrypted messages wait. */
-  preparing?: string;
+  /**
+   * A state the user must act on: this device's own problem in an encrypted chat (it comes first), else
+   * the contact's (a new unverified device, no device that can receive…). A value the window words.
+   */
+  warning?: OmemoProblem | PeerWarning;
+  /** This account's OMEMO does not work on this device (see OmemoStatusView); absent when it does. */
+  notReady?: OmemoProblem;
+  /** This device's encryption keys are being prepared (OmemoStatusView 'preparing'): encrypted messages wait. */
+  preparing?: true;
 }
 
 export interface ConversationView {

@@ -14,7 +14,7 @@ import type { MessagesRepo } from '../../store/messages-repo.js';
 import { bareOf } from '../../xmpp/jid.js';
 import { newOriginId } from '../../xmpp/xep/0359-stable-ids.js';
 import type { DecryptResult } from '../../omemo/legacy/device.js';
-import type { MessageWarning, UndecryptableReason } from '../../../shared/notices.js';
+import type { MessageWarning, OmemoProblem, UndecryptableReason } from '../../../shared/notices.js';
 import { buildEncryptedMessageChildren, NS_AXOLOTL, parseEncrypted } from '../../omemo/legacy/wire.js';
 import type { Heartbeats } from '../../omemo/heartbeats.js';
 import type { ChatService, EncryptOutcome, IncomingCtx } from '../messages/chats.js';
@@ -34,8 +34,8 @@ export interface OmemoMessagesDeps {
   log: Logger;
   heartbeats: Heartbeats;
   own(accountId: AccountId): Promise<OwnDevice | undefined>;
-  /** Why this device's OMEMO does not work, in words (OmemoStatusView.problem), when it does not. */
-  problem(accountId: AccountId): string | undefined;
+  /** Why this device's OMEMO does not work (OmemoStatusView.problem), when it does not. */
+  problem(accountId: AccountId): OmemoProblem | undefined;
   exclusive<T>(accountId: AccountId, fn: () => Promise<T>): Promise<T>;
   deviceIds(accountId: AccountId, jid: string, refresh?: boolean): Promise<number[]>;
   ensureSessions(d: OwnDevice, jid: string, ids: readonly number[], rebuild?: boolean): Promise<void>;
@@ -71,6 +71,19 @@ export function noSessionText(peer: string, failures: readonly (BundleFailure | 
   }
   if (of('missing')) return `Not sent: ${peer}’s devices have not published their encryption keys. Their app publishes them when it is opened; retry after that.`;
   return `Not sent: there is no encrypted session with ${peer}’s devices yet. Retry in a moment.`;
+}
+
+/** A failed message's reason is still stored in words (until it is a value too): this device's problem. */
+function problemSentence(problem: OmemoProblem | undefined): string {
+  const either = 'Encrypted messages can neither be sent nor read here. Vireo tries again at the next sign-in.';
+  switch (problem?.kind) {
+    case 'no-key-store':
+      return `Encryption does not work on this device: Vireo has no safe place to keep this account’s encryption keys (the keychain or the password file is not available). ${either}`;
+    case 'keys-failed':
+      return `Encryption does not work on this device: its encryption keys could not be prepared (${problem.reason ?? 'no reason given'}). ${either}`;
+    default:
+      return 'Encryption does not work on this device: its keys could not be opened.';
+  }
 }
 
 export function installOmemoMessages(deps: OmemoMessagesDeps) {
@@ -213,7 +226,7 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
 
   async function encrypt(accountId: AccountId, peer: string, body: string): Promise<EncryptOutcome> {
     const d = await deps.own(accountId);
-    if (!d) return { ok: false, transient: false, error: `Not sent. ${deps.problem(accountId) ?? 'Encryption does not work on this device: its keys could not be opened.'}` };
+    if (!d) return { ok: false, transient: false, error: `Not sent. ${problemSentence(deps.problem(accountId))}` };
     let peerIds: number[];
     let ownIds: number[];
     try {

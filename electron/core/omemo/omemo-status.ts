@@ -1,23 +1,15 @@
 // Whether this device's OMEMO works, for the user ('omemo:status' and every one-to-one chat's lock), and
 // when to try publishing its keys again after the server refused them. Apart from ./omemo.ts because
-// it is the one place that decides what the user is told about this device, in words, and when.
+// it is the one place that decides what the user is told about this device, and when. What it tells is a
+// value (shared/notices.ts OmemoProblem); the window words it (renderer/src/lib/omemo-text.ts).
 import type { AccountId } from '../../../shared/ids.js';
 import type { OmemoStatusView } from '../../../shared/views.js';
+import type { OmemoProblem } from '../../../shared/notices.js';
 import type { MessagesRepo } from '../../store/messages-repo.js';
 import type { ChatService } from '../messages/chats.js';
 import type { EventBus } from '../kernel/events.js';
 import type { Logger } from '../../lib/log.js';
 import { errorMessage } from '../../lib/error-message.js';
-
-/** A chat's lock while this device's keys are opened or made (CONTRIBUTING.md 10: key generation shows progress). */
-export const PREPARING =
-  'Encryption is being prepared: Vireo is opening this device’s encryption keys, or making them if this is the first time. Encrypted messages wait and are sent as soon as the keys are ready.';
-export const NO_KEY_STORE =
-  'Encryption does not work on this device: Vireo has no safe place to keep this account’s encryption keys (the keychain or the password file is not available). Encrypted messages can neither be sent nor read here. Vireo tries again at the next sign-in.';
-export const KEYS_FAILED = (why: string) =>
-  `Encryption does not work on this device: its encryption keys could not be prepared (${why}). Encrypted messages can neither be sent nor read here. Vireo tries again at the next sign-in.`;
-export const UNPUBLISHED = (why: string) =>
-  `Your contacts cannot send encrypted messages to this device yet: the server did not accept its encryption keys (${why}). Vireo keeps trying while you are signed in.`;
 
 /** After a failed publish, tried again while online: after 1 min, then twice as long each time, up to this. */
 const REPUBLISH_FIRST_MS = 60_000;
@@ -43,10 +35,11 @@ export function createOmemoStatus(deps: OmemoStatusDeps) {
   const preparingShown = new Set<AccountId>();
   const preparingTimers = new Map<AccountId, NodeJS.Timeout>();
   /** What a chat's lock shows of this device's state: its problem, or (after a while) that keys are being prepared. */
-  const lock = (accountId: AccountId) => {
+  const lock = (accountId: AccountId): OmemoProblem | 'preparing' | undefined => {
     const view = status.get(accountId);
-    return view?.problem ?? (view?.state === 'preparing' && preparingShown.has(accountId) ? PREPARING : undefined);
+    return view?.problem ?? (view?.state === 'preparing' && preparingShown.has(accountId) ? 'preparing' : undefined);
   };
+  const sameLock = (a: ReturnType<typeof lock>, b: ReturnType<typeof lock>) => JSON.stringify(a) === JSON.stringify(b);
 
   function tellChats(accountId: AccountId) {
     // Every one-to-one chat's lock says it (ChatEncryptionView.notReady or .preparing); this changes
@@ -63,9 +56,9 @@ export function createOmemoStatus(deps: OmemoStatusDeps) {
   /** Publishing after a failure: per account, the timer and the next delay. */
   const republish = new Map<AccountId, { timer?: NodeJS.Timeout; delay: number }>();
 
-  function set(accountId: AccountId, state: OmemoStatusView['state'], problem?: string) {
+  function set(accountId: AccountId, state: OmemoStatusView['state'], problem?: OmemoProblem) {
     const before = status.get(accountId);
-    if (before?.state === state && before.problem === problem) return;
+    if (before?.state === state && JSON.stringify(before.problem) === JSON.stringify(problem)) return;
     const shownBefore = lock(accountId);
     const view: OmemoStatusView = { accountId, state, ...(problem ? { problem } : {}) };
     status.set(accountId, view);
@@ -83,12 +76,12 @@ export function createOmemoStatus(deps: OmemoStatusDeps) {
       preparingTimers.set(accountId, timer);
     }
     deps.events.emit('omemo:status', view);
-    if (lock(accountId) !== shownBefore) tellChats(accountId);
+    if (!sameLock(lock(accountId), shownBefore)) tellChats(accountId);
   }
 
   return {
     get: (accountId: AccountId): OmemoStatusView | undefined => status.get(accountId),
-    /** What one-to-one chats' locks say about this device, in words (undefined when all is well). */
+    /** What one-to-one chats' locks say about this device (undefined when all is well). */
     lock,
     set,
     /** Publishing failed while online: `again` runs after this account's next delay (1 min, doubling up to 30). */

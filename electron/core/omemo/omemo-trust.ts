@@ -8,6 +8,7 @@
 import type { AccountId, BareJid } from '../../../shared/ids.js';
 import { fail, ok, type Result } from '../../../shared/errors.js';
 import type { ChatEncryptionView, DeviceTrust, OmemoDeviceView } from '../../../shared/views.js';
+import type { PeerWarning } from '../../../shared/notices.js';
 import { conversationIdOf, type ConversationRecord, type MessagesRepo } from '../../store/messages-repo.js';
 import type { DeviceLists } from '../../omemo/device-lists.js';
 import { fingerprintHex } from '../../omemo/fingerprint.js';
@@ -17,7 +18,7 @@ import type { EventBus } from '../kernel/events.js';
 import type { Logger } from '../../lib/log.js';
 import type { OwnDevice } from './omemo.js';
 import { Unreachable, type OmemoPep } from './omemo-pep.js';
-import { PREPARING, type OmemoStatus } from './omemo-status.js';
+import type { OmemoStatus } from './omemo-status.js';
 import { errorMessage } from '../../lib/error-message.js';
 
 export interface OmemoTrustDeps {
@@ -86,25 +87,20 @@ export function createOmemoTrust(deps: OmemoTrustDeps) {
     const notReady = now?.problem;
     // Not a warning: nothing for the user to do, the keys are on their way (messages wait for them).
     // Said only once preparing has lasted a while (omemo-status.ts), not for the few ms of every start.
-    const preparing = deps.status.lock(conv.accountId) === PREPARING ? PREPARING : undefined;
+    const preparing = deps.status.lock(conv.accountId) === 'preparing';
     // This device's own trouble comes first in an encrypted chat: it is what stops it working.
     const warning = (mode === 'omemo' ? notReady : undefined) ?? peerWarning(conv, mode, known, available);
-    return { mode, available, ...(warning ? { warning } : {}), ...(notReady ? { notReady } : {}), ...(preparing ? { preparing } : {}) };
+    return { mode, available, ...(warning ? { warning } : {}), ...(notReady ? { notReady } : {}), ...(preparing ? { preparing: true as const } : {}) };
   }
 
-  function peerWarning(conv: ConversationRecord, mode: 'omemo' | 'plain', known: boolean, available: boolean): string | undefined {
+  function peerWarning(conv: ConversationRecord, mode: 'omemo' | 'plain', known: boolean, available: boolean): PeerWarning | undefined {
     if (mode !== 'omemo') return undefined;
-    if (known && !available) {
-      return `${conv.peer} has no app that can receive encrypted messages. Messages will wait until you turn encryption off for this chat.`;
-    }
+    const peer = conv.peer;
+    if (known && !available) return { kind: 'no-devices', peer };
     if (!available) return undefined;
     const active = devicesOf(deps.loaded(conv.accountId), conv.accountId, conv.peer).filter((x) => x.active);
-    if (active.some((x) => x.trust === 'undecided' && x.fingerprint)) {
-      return `${conv.peer} has a device you have not verified. It will not receive your messages until you verify or trust it.`;
-    }
-    if (active.length > 0 && active.every((x) => x.trust === 'distrusted')) {
-      return `You distrusted every device of ${conv.peer}: encrypted messages cannot reach them.`;
-    }
+    if (active.some((x) => x.trust === 'undecided' && x.fingerprint)) return { kind: 'unverified-device', peer };
+    if (active.length > 0 && active.every((x) => x.trust === 'distrusted')) return { kind: 'all-distrusted', peer };
     return undefined;
   }
 
@@ -143,7 +139,8 @@ export function createOmemoTrust(deps: OmemoTrustDeps) {
    */
   async function removeOwnDevice(accountId: AccountId, deviceId: number): Promise<Result<OmemoDeviceView[]>> {
     const d = await deps.own(accountId);
-    if (!d) return fail('omemo-unavailable', deps.status.get(accountId)?.problem);
+    const problem = deps.status.get(accountId)?.problem;
+    if (!d) return fail('omemo-unavailable', undefined, problem ? { omemo: problem } : {});
     if (deviceId === d.deviceId) return fail('invalid-input', 'This is the device you are using; it cannot be removed from here.');
     const client = deps.connections.client(accountId);
     if (!client || client.status !== 'online') return fail('not-connected');

@@ -115,7 +115,7 @@ describe('OMEMO between Vireo devices', () => {
       const devices = await phone.must('omemo:devices', { accountId: phoneAcc.id, jid: BOB() });
       expect(devices.find((d) => d.deviceId === t.deviceId)).toMatchObject({ trust: 'undecided', fingerprint: t.fingerprint });
       const c = await conv(phone, phoneAcc, BOB());
-      expect(c.encryption?.warning).toMatch(/not verified/);
+      expect(c.encryption?.warning).toMatchObject({ kind: 'unverified-device' });
 
       const mTablet = tablet.mark();
       const mDesk = desk.mark();

@@ -38,7 +38,7 @@ import { fingerprintHex } from '../../omemo/fingerprint.js';
 import { NS_PUBSUB_EVENT } from '../../omemo/pep.js';
 import { deviceOfBundleNode, NODE_DEVICELIST, parseDeviceListStanza } from '../../omemo/legacy/wire.js';
 import { installOmemoMessages } from './omemo-messages.js';
-import { createOmemoStatus, KEYS_FAILED, NO_KEY_STORE, UNPUBLISHED } from './omemo-status.js';
+import { createOmemoStatus } from './omemo-status.js';
 import { createOmemoPep, publishFailure, Unreachable } from './omemo-pep.js';
 import { createOmemoTrust } from './omemo-trust.js';
 import { errorMessage } from '../../lib/error-message.js';
@@ -109,7 +109,7 @@ export function createOmemoService(deps: OmemoDeps) {
     const secrets = deps.secretsOf(accountId);
     if (!jid || !secrets) {
       deps.log.warn('OMEMO is unavailable: no place to keep its storage key for this account');
-      if (jid) status.set(accountId, 'unavailable', NO_KEY_STORE);
+      if (jid) status.set(accountId, 'unavailable', { kind: 'no-key-store' });
       return undefined;
     }
     // From here on it can take a while: a keychain may be slow to answer, and the first time the keys
@@ -154,7 +154,7 @@ export function createOmemoService(deps: OmemoDeps) {
         (err: Error) => {
           deps.log.error('OMEMO keys could not be prepared', err);
           opened.delete(accountId);
-          status.set(accountId, 'unavailable', KEYS_FAILED(err.message));
+          status.set(accountId, 'unavailable', { kind: 'keys-failed', reason: err.message });
           return undefined;
         },
       );
@@ -210,7 +210,7 @@ export function createOmemoService(deps: OmemoDeps) {
     } catch (err) {
       deps.log.warn(`publishing OMEMO keys failed: ${errorMessage(err)}`);
       if (deps.connections.client(accountId) !== client || client.status !== 'online') return; // offline meanwhile: the next sign-in publishes
-      status.set(accountId, 'unpublished', UNPUBLISHED(publishFailure(err)));
+      status.set(accountId, 'unpublished', { kind: 'unpublished', reason: publishFailure(err) });
       status.retryLater(accountId, () => {
         if (deps.connections.client(accountId) === client && client.status === 'online') void onOnline(accountId, client);
       });
@@ -258,13 +258,14 @@ export function createOmemoService(deps: OmemoDeps) {
   // ---- commands ----
   async function ownView(accountId: AccountId): Promise<Result<OmemoOwnView>> {
     const d = await own(accountId);
-    // The reason in words travels as the detail (the renderer also has it from 'omemo:status').
-    if (!d) return fail('omemo-unavailable', status.get(accountId)?.problem);
+    // The reason travels with the error, as a value (the renderer also has it from 'omemo:status').
+    const problem = status.get(accountId)?.problem;
+    if (!d) return fail('omemo-unavailable', undefined, problem ? { omemo: problem } : {});
     const now = status.get(accountId);
     // Conversations' verification link (its QR code): xmpp:jid?omemo-sid-<device id>=<fingerprint>.
     return ok({
       accountId, jid: d.jid as BareJid, deviceId: d.deviceId, fingerprint: d.fingerprint, uri: `xmpp:${d.jid}?omemo-sid-${d.deviceId}=${d.fingerprint}`,
-      ...(now?.state === 'unpublished' && now.problem ? { problem: now.problem } : {}),
+      ...(now?.problem?.kind === 'unpublished' ? { problem: now.problem } : {}),
     });
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '$shared/errors.js';
-import { ERROR_TEXT, accountErrorText, errorText } from './error-text.js';
+import { ERROR_TEXT, accountErrorText, errorDetail, errorText } from './error-text.js';
 
 describe('ERROR_TEXT', () => {
   it.each(ERROR_CODES.map((code) => [code]))('%s has a sentence a person understands', (code) => {
@@ -35,5 +35,13 @@ describe('ERROR_TEXT', () => {
     });
     expect(accountErrorText({ code: 'keychain-unavailable' }).action).toContain('then press Retry');
     expect(accountErrorText({ code: 'server-unreachable' })).toBe(ERROR_TEXT['server-unreachable']);
+  });
+});
+
+describe('errorDetail', () => {
+  it('shows the core’s technical detail, or words why OMEMO does not work on this device', () => {
+    expect(errorDetail({ detail: 'item-not-found' })).toBe('item-not-found');
+    expect(errorDetail({})).toBeUndefined();
+    expect(errorDetail({ omemo: { kind: 'no-key-store' } })).toMatch(/^Encryption does not work on this device: Vireo has no safe place to keep this account’s encryption keys/);
   });
 });

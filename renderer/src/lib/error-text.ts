@@ -1,6 +1,7 @@
 // One sentence a person understands for every error code, plus the way out (CONTRIBUTING.md convention 5).
 // The Record is exhaustive over ErrorCode: a new code without a sentence does not compile.
 import type { ErrorCode, VireoError } from '$shared/errors.js';
+import { omemoProblemText } from './omemo-text.js';
 
 export interface ErrorText {
   title: string;
@@ -184,6 +185,14 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
 /** The text for an error, tolerating a code from a newer core that this window does not know. */
 export function errorText(error: Pick<VireoError, 'code'>): ErrorText {
   return ERROR_TEXT[error.code] ?? ERROR_TEXT.internal;
+}
+
+/**
+ * What an error's "Details" disclosure shows: the core's technical detail, or for 'omemo-unavailable'
+ * why this device's OMEMO does not work (a value the core sends, worded like the devices panel does).
+ */
+export function errorDetail(error: Pick<VireoError, 'detail' | 'omemo'>): string | undefined {
+  return error.omemo ? omemoProblemText(error.omemo) : error.detail;
 }
 
 // The sign-in sentences assume a new account; for a saved one, some ways out are different (there is

@@ -1,12 +1,14 @@
 // OMEMO (XEP-0384) devices per (account, JID) and this Vireo's own device per account. Loaded on
 // demand ('omemo:devices', 'omemo:own'), then kept current by 'omemo:devices' events, which always carry
-// the whole list of one JID, and 'omemo:status' (whether OMEMO works here at all, in words). Trust
+// the whole list of one JID, and 'omemo:status' (whether OMEMO works here at all, and why not: a value
+// worded by lib/omemo-text.ts). Trust
 // decisions are made in main; this store only asks and shows.
 import type { Api } from '$lib/api.js';
 import type { AccountId, BareJid } from '$shared/ids.js';
 import type { Events } from '$shared/contract.js';
 import type { Result, VireoError } from '$shared/errors.js';
 import type { OmemoDeviceView, OmemoOwnView, OmemoStatusView } from '$shared/views.js';
+import type { OmemoProblem } from '$shared/notices.js';
 
 export const deviceListKey = (accountId: AccountId, jid: BareJid): string => `${accountId}\u0000${jid}`;
 
@@ -47,15 +49,15 @@ export class OmemoStore {
   }
 
   /**
-   * Why OMEMO does not work for this account on this device, in words (no safe place for its keys,
-   * keys the server did not take); undefined when it works or nothing is known yet. The latest
-   * 'omemo:status' wins; before one arrived, what 'omemo:own' answered.
+   * Why OMEMO does not work for this account on this device (no safe place for its keys, keys the
+   * server did not take); undefined when it works or nothing is known yet. The latest 'omemo:status'
+   * wins; before one arrived, what 'omemo:own' answered.
    */
-  problem(accountId: AccountId): string | undefined {
+  problem(accountId: AccountId): OmemoProblem | undefined {
     const status = this.#status[accountId];
     if (status) return status.problem;
     const error = this.#ownErrors[accountId];
-    return this.#own[accountId]?.problem ?? (error?.code === 'omemo-unavailable' ? error.detail : undefined);
+    return this.#own[accountId]?.problem ?? (error?.code === 'omemo-unavailable' ? error.omemo : undefined);
   }
 
   /** This device's keys are being opened or made for this account (the latest 'omemo:status' says so). */
@@ -69,7 +71,7 @@ export class OmemoStore {
     const before = this.#status[accountId];
     this.#status = { ...this.#status, [accountId]: status };
     const shown = accountId in this.#own || accountId in this.#ownErrors;
-    if (shown && (before?.state !== status.state || before.problem !== status.problem)) void this.loadOwn(accountId);
+    if (shown && (before?.state !== status.state || JSON.stringify(before.problem) !== JSON.stringify(status.problem))) void this.loadOwn(accountId);
   }
 
   #patch(key: string, patch: Partial<DeviceList>): void {

@@ -82,9 +82,9 @@ describe('ChatView encryption', () => {
   });
 
   it('shows the chat’s warning with a way to the devices, which lists them', async () => {
-    const { fake } = await setup({ mode: 'omemo', available: true, warning: 'Bob has a new device that you have not verified.' });
+    const { fake } = await setup({ mode: 'omemo', available: true, warning: { kind: 'unverified-device', peer: BOB } });
     const warning = screen.getByTestId('chat-encryption-warning');
-    expect(warning.textContent).toContain('Bob has a new device that you have not verified.');
+    expect(warning.textContent).toContain(`${BOB} has a device you have not verified. It will not receive your messages until you verify or trust it.`);
     expect(screen.queryByTestId('devices-panel')).toBeNull();
     await fireEvent.click(within(warning).getByRole('button', { name: 'Show devices' }));
     const panel = screen.getByTestId('devices-panel');

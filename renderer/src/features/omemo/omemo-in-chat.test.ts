@@ -13,7 +13,9 @@ import type { ChatEncryptionView, MessageView } from '$shared/views.js';
 import ChatView from '../chat/ChatView.svelte';
 
 const BOB = 'bob@example.org';
-const NO_KEYS = 'Encryption does not work on this device: Vireo has no safe place to keep this account’s encryption keys.';
+/** What main sends when this device has no safe place for its keys, and the sentence the window makes of it. */
+const NO_KEY_STORE = { kind: 'no-key-store' } as const;
+const NO_KEYS = 'Encryption does not work on this device: Vireo has no safe place to keep this account’s encryption keys (the keychain or the password file is not available). Encrypted messages can neither be sent nor read here. Vireo tries again at the next sign-in.';
 
 async function setup(encryption: ChatEncryptionView, messages: MessageView[] = [], handlers: Handlers = {}) {
   const chat = conversation(BOB, { title: 'Bob', encryption });
@@ -99,8 +101,8 @@ describe('a message’s lock', () => {
 
 describe('OMEMO not ready on this device', () => {
   it('says it on the lock and in the chat, and in the panel’s own section instead of a fingerprint', async () => {
-    const { fake, chat } = await setup({ mode: 'omemo', available: true, notReady: NO_KEYS, warning: NO_KEYS }, [], {
-      'omemo:own': () => ({ ok: false, error: { code: 'omemo-unavailable', detail: NO_KEYS } }),
+    const { fake, chat } = await setup({ mode: 'omemo', available: true, notReady: NO_KEY_STORE, warning: NO_KEY_STORE }, [], {
+      'omemo:own': () => ({ ok: false, error: { code: 'omemo-unavailable', omemo: NO_KEY_STORE } }),
     });
     const toggle = screen.getByTestId('encryption-toggle');
     expect(toggle.textContent?.trim()).toBe('Encryption not ready');
@@ -134,9 +136,10 @@ describe('OMEMO not ready on this device', () => {
     await screen.findByTestId('own-fingerprint');
     expect(screen.queryByTestId('own-problem')).toBeNull();
 
-    const refused = 'Your contacts cannot send encrypted messages to this device yet: the server did not accept its encryption keys.';
-    fake.handlers['omemo:own'] = () => ok(omemoOwn({ problem: refused }));
-    fake.emit('omemo:status', { accountId: ACCOUNT_ID, state: 'unpublished', problem: refused });
+    const unpublished = { kind: 'unpublished', reason: 'forbidden' } as const;
+    const refused = 'Your contacts cannot send encrypted messages to this device yet: the server did not accept its encryption keys (forbidden). Vireo keeps trying while you are signed in.';
+    fake.handlers['omemo:own'] = () => ok(omemoOwn({ problem: unpublished }));
+    fake.emit('omemo:status', { accountId: ACCOUNT_ID, state: 'unpublished', problem: unpublished });
     flushSync();
     expect((await screen.findByTestId('own-problem')).textContent).toContain(refused);
     expect(screen.getByTestId('own-fingerprint')).toBeTruthy();
@@ -144,7 +147,7 @@ describe('OMEMO not ready on this device', () => {
   });
 
   it('in a chat the user keeps in plain text, the lock explains only in its tooltip', async () => {
-    await setup({ mode: 'plain', available: true, notReady: NO_KEYS });
+    await setup({ mode: 'plain', available: true, notReady: NO_KEY_STORE });
     const toggle = screen.getByTestId('encryption-toggle');
     expect(toggle.textContent?.trim()).toBe('Not encrypted');
     expect(toggle.getAttribute('title')).toBe(`Messages are sent in plain text. ${NO_KEYS}`);

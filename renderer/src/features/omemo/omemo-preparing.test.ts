@@ -38,7 +38,7 @@ describe('OMEMO keys being prepared on this device', () => {
     // Main answers 'omemo:own' only once the keys are open.
     let keysOpen: () => void = () => {};
     const opened = new Promise<void>((r) => (keysOpen = r));
-    const { fake, chat } = await setup({ mode: 'omemo', available: true, preparing: PREPARING }, {
+    const { fake, chat } = await setup({ mode: 'omemo', available: true, preparing: true }, {
       'omemo:own': async () => (await opened, ok(omemoOwn())),
     });
     const toggle = screen.getByTestId('encryption-toggle');
@@ -71,13 +71,13 @@ describe('OMEMO keys being prepared on this device', () => {
   });
 
   it('the panel says the keys are being prepared again rather than the error of an earlier try', async () => {
-    const { fake } = await setup({ mode: 'omemo', available: true, preparing: PREPARING }, {
+    const { fake } = await setup({ mode: 'omemo', available: true, preparing: true }, {
       'omemo:own': () => ({ ok: false, error: { code: 'omemo-unavailable' } }),
     });
-    fake.emit('omemo:status', { accountId: ACCOUNT_ID, state: 'unavailable', problem: 'Encryption does not work on this device.' });
+    fake.emit('omemo:status', { accountId: ACCOUNT_ID, state: 'unavailable', problem: { kind: 'keys-failed', reason: 'keychain locked' } });
     await fireEvent.click(screen.getByTestId('devices-button'));
     await vi.waitFor(() => expect(fake.callsOf('omemo:own').length).toBeGreaterThan(0));
-    expect((await screen.findByTestId('own-problem')).textContent).toContain('Encryption does not work on this device.');
+    expect((await screen.findByTestId('own-problem')).textContent).toContain('Encryption does not work on this device: its encryption keys could not be prepared (keychain locked).');
     expect(screen.queryByTestId('own-preparing')).toBeNull();
 
     // The next sign-in opens the keys again.
@@ -89,7 +89,7 @@ describe('OMEMO keys being prepared on this device', () => {
   });
 
   it('in a chat the user keeps in plain text, the lock does not mention it: nothing there waits for the keys', async () => {
-    await setup({ mode: 'plain', available: true, preparing: PREPARING });
+    await setup({ mode: 'plain', available: true, preparing: true });
     const toggle = screen.getByTestId('encryption-toggle');
     expect(toggle.textContent?.trim()).toBe('Not encrypted');
     expect(toggle.getAttribute('title')).toBe('Messages are sent in plain text. Click to encrypt them with OMEMO.');
