@@ -45,6 +45,15 @@ describe('the New menu', () => {
     expect(document.activeElement).toBe(within(dialog).getByLabelText('Room address'));
   });
 
+  it('offers Create a room from Browse rooms, for when the wanted room is not listed', async () => {
+    await setup({ 'rooms:browse': () => ok({ accountId: ACCOUNT_ID, service: 'conference.example.org', services: [], rooms: [] }) });
+    await choose('Browse rooms');
+    await vi.waitFor(() => expect(screen.getByText('This service lists no public rooms.')).toBeTruthy());
+    await fireEvent.click(screen.getByTestId('browse-rooms-create'));
+    expect(screen.queryByRole('dialog', { name: 'Browse rooms' })).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('dialog', { name: 'Create a room' }).querySelector('#create-room-name'));
+  });
+
   it('adds a contact, opens their chat and says so', async () => {
     const { fake, app } = await setup({ 'chat:open': ({ peer }) => ok(conversation(peer)) });
     await choose('Add contact');
