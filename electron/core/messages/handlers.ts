@@ -1,17 +1,22 @@
 // The conversations' commands: the chat list, one conversation's history, sending, reading, retrying,
 // retracting, its encryption, and which conversation the window shows (for notifications).
-import { ok } from '../../../shared/errors.js';
+import { ok, type Result } from '../../../shared/errors.js';
+import type { HistoryPageView } from '../../../shared/views.js';
 import type { CommandsOf, Handlers } from '../../ipc/handlers.js';
-import type { HistoryService } from '../sync/history.js';
 import type { ChatActions } from './chat-actions.js';
 import type { ChatService } from './chats.js';
 import type { NotificationService } from './notifications.js';
 import type { RetractionService } from './retraction.js';
 
+/** A page of a conversation's history (the sync feature's history service, which builds on the message path). */
+export interface HistoryPager {
+  history(conversationId: string, limit: number, beforeId?: string): Promise<Result<HistoryPageView>>;
+}
+
 export interface MessagesHandlersDeps {
   chats: ChatService;
   actions: ChatActions;
-  history: HistoryService;
+  history: HistoryPager;
   retraction: RetractionService;
   notifications: NotificationService;
 }

@@ -17,7 +17,7 @@ import { conversationIdOf, type MessageRecord, type MessagesRepo } from '../../s
 import type { ChatService, IncomingCtx } from './chats.js';
 import type { ConnectionService } from '../session/connections.js';
 import type { Logger } from '../../lib/log.js';
-import type { RoomService } from '../rooms/rooms.js';
+import type { RoomLookup } from './room-lookup.js';
 import { MucFeature } from '../../xmpp/xep/0045-muc.js';
 import { buildRetraction, parseRetractedTombstone, parseRetraction } from '../../xmpp/xep/0424-retraction.js';
 import { buildModerateRequest, parseModeratedTombstone, parseModeration, type ModerationVersion } from '../../xmpp/xep/0425-moderation.js';
@@ -28,7 +28,7 @@ import { errorMessage } from '../../lib/error-message.js';
 export interface RetractionDeps {
   repo: MessagesRepo;
   chats: ChatService;
-  rooms: Pick<RoomService, 'isJoined' | 'moderationFacts'>;
+  rooms: Pick<RoomLookup, 'isJoined' | 'moderationFacts'>;
   connections: ConnectionService;
   log: Logger;
 }
