@@ -1,7 +1,8 @@
-// What happened, not how to say it: room notices and message warnings travel and are stored as these
-// values (kind, who, why), and the window words them (renderer/src/lib/notice-text.ts), as it words
-// error codes. A sentence frozen into the database could never be worded better or translated later.
-// Stored as JSON in the messages table (migration 0013); the schemas check what is read back, and what
+// What happened, not how to say it: room notices, message warnings, why a message was not sent and this
+// device's OMEMO state travel (and are stored) as these values (kind, who, why), and the window words them
+// (renderer/src/lib/notice-text.ts, omemo-text.ts), as it words error codes. A sentence frozen into the
+// database could never be worded better or translated later.
+// Stored as JSON in the messages table (migrations 0013, 0014); the schemas check what is read back, and what
 // they do not recognise is shown as `legacy` text rather than lost.
 import { z } from 'zod';
 
@@ -90,3 +91,36 @@ export type PeerWarning =
   | { kind: 'unverified-device'; peer: string }
   /** The user distrusted every device of theirs. */
   | { kind: 'all-distrusted'; peer: string };
+
+/**
+ * Why one of the user's messages was not sent (state 'failed'). Stored as JSON in the messages table
+ * (migration 0014, `error_data`) and worded by the window. `peer` is the contact's address; `detail`
+ * and `reason` are technical words (the server's, or an exception's).
+ */
+export const sendFailureSchema = z.discriminatedUnion('kind', [
+  /**
+   * The server sent it back (RFC 6120 §8.3): its error condition; `domain` is the recipient's domain,
+   * named in the sentence for the conditions about reaching it.
+   */
+  z.object({ kind: z.literal('bounced'), condition: z.string(), domain: z.string().optional() }),
+  /** OMEMO does not work on this device: why, when known (OmemoStatusView.problem). */
+  z.object({ kind: z.literal('omemo-unavailable'), problem: omemoProblemSchema.optional() }),
+  /** The contact has no device that can receive encrypted messages. */
+  z.object({ kind: z.literal('no-devices'), peer: z.string() }),
+  /** Sessions exist, but none of the contact's devices is trusted. */
+  z.object({ kind: z.literal('none-trusted'), peer: z.string() }),
+  /**
+   * No session with any of the contact's devices, and why (omemo-pep.ts bundle failures, the one that
+   * matters most): Vireo could not read their keys, could not use them, their server refused them, none
+   * are published; absent: no session yet, for no known reason.
+   */
+  z.object({
+    kind: z.literal('no-session'), peer: z.string(),
+    cause: z.enum(['unreadable', 'rejected', 'refused', 'missing']).optional(), detail: z.string().optional(),
+  }),
+  /** Encrypting for the contact's devices failed. */
+  z.object({ kind: z.literal('encrypt-failed'), peer: z.string(), reason: z.string().optional() }),
+  z.object({ kind: z.literal('legacy'), text: z.string() }),
+]);
+export type SendFailure = z.infer<typeof sendFailureSchema>;
+export const readSendFailure = (stored: string): SendFailure => readStored(sendFailureSchema, stored);

@@ -1,7 +1,7 @@
 // DTOs that cross the IPC boundary. Plain data only: never XML, keys or passwords.
 import type { AccountId, BareJid, ConversationId, MessageId, Timestamp } from './ids.js';
 import type { VireoError } from './errors.js';
-import type { MessageWarning, OmemoProblem, PeerWarning, RoomNotice } from './notices.js';
+import type { MessageWarning, OmemoProblem, PeerWarning, RoomNotice, SendFailure } from './notices.js';
 
 export type TransportKind = 'starttls' | 'direct-tls' | 'websocket';
 
@@ -107,8 +107,8 @@ export interface MessageView {
   state: DeliveryState;
   /** XEP-0359 origin-id of our own messages / the sender's id for received ones. */
   originId?: string;
-  /** Why a 'failed' message bounced, in words. */
-  error?: string;
+  /** Why a 'failed' message was not sent: a value the window words. */
+  error?: SendFailure;
   /** In a room: the nickname of whoever wrote it. */
   senderNick?: string;
   /** End-to-end encrypted with OMEMO (XEP-0384). Absent: sent or received in plain text. */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from './db.js';
 import type { AccountId, BareJid, ConversationId, MessageId } from '../../shared/ids.js';
 import type { DeliveryState, DeviceTrust, MessageDirection } from '../../shared/views.js';
-import { readMessageWarning, readRoomNotice, type MessageWarning, type RoomNotice } from '../../shared/notices.js';
+import { readMessageWarning, readRoomNotice, readSendFailure, type MessageWarning, type RoomNotice, type SendFailure } from '../../shared/notices.js';
 
 export interface ConversationRecord {
   id: ConversationId; accountId: AccountId; peer: BareJid; lastActivity: number; unread: number; kind: 'chat' | 'room';
@@ -23,8 +23,8 @@ export interface MessageRecord {
   fromResource?: string;
   /** Display order (see migration 0002); defaults to the timestamp. */
   sortKey: number;
-  /** Why it bounced (our messages in state 'failed'). */
-  error?: string;
+  /** Why it was not sent (our messages in state 'failed'; migration 0014: a value, worded by the window). */
+  error?: SendFailure;
   /** In a room: who wrote it. */
   senderNick?: string;
   /** Travelled end-to-end encrypted (OMEMO). */
@@ -51,7 +51,7 @@ export type NewMessage = Omit<MessageRecord, 'seq' | 'id' | 'sortKey' | 'error' 
 export type PendingOutgoing = MessageRecord & { originId: string };
 
 interface ConvRow { id: string; account_id: string; peer: string; last_activity: number; unread: number; kind: string; encryption: string | null }
-interface MsgRow { seq: number; id: string; conversation_id: string; direction: string; body: string; timestamp: number; state: string; origin_id: string | null; stanza_id: string | null; from_resource: string | null; sort_key: number | null; error: string | null; sender_nick: string | null;
+interface MsgRow { seq: number; id: string; conversation_id: string; direction: string; body: string; timestamp: number; state: string; origin_id: string | null; stanza_id: string | null; from_resource: string | null; sort_key: number | null; error: string | null; error_data?: string | null; sender_nick: string | null;
   encrypted: number; sender_device: number | null; sender_trust: string | null; warning_data: string | null; mentions_me?: number; notice?: number; notice_data?: string | null;
   occupant_id?: string | null; retracted_at?: number | null; retracted_by?: string | null; retraction_reason?: string | null }
 
@@ -65,7 +65,7 @@ const msgFromRow = (r: MsgRow): MessageRecord => ({
   body: r.body, timestamp: r.timestamp, state: r.state as DeliveryState,
   ...(r.origin_id ? { originId: r.origin_id } : {}), ...(r.stanza_id ? { stanzaId: r.stanza_id } : {}), ...(r.from_resource ? { fromResource: r.from_resource } : {}),
   sortKey: r.sort_key ?? r.timestamp,
-  ...(r.error ? { error: r.error } : {}),
+  ...(r.error_data ? { error: readSendFailure(r.error_data) } : r.error ? { error: { kind: 'legacy' as const, text: r.error } } : {}),
   ...(r.sender_nick ? { senderNick: r.sender_nick } : {}),
   ...(r.encrypted ? { encrypted: true } : {}),
   ...(r.sender_device !== null ? { senderDevice: r.sender_device } : {}),
@@ -207,8 +207,8 @@ export function createMessagesRepo(db: Db) {
     isArchiveComplete: (conversationId: string) =>
       (db.prepare<[string], { archive_complete: number }>('SELECT archive_complete FROM conversations WHERE id = ?').get(conversationId)?.archive_complete ?? 0) === 1,
     setArchiveComplete: (conversationId: string) => void db.prepare('UPDATE conversations SET archive_complete = 1 WHERE id = ?').run(conversationId),
-    setState(id: string, state: DeliveryState, error?: string): MessageRecord | undefined {
-      db.prepare('UPDATE messages SET state = ?, error = ? WHERE id = ?').run(state, error ?? null, id);
+    setState(id: string, state: DeliveryState, error?: SendFailure): MessageRecord | undefined {
+      db.prepare('UPDATE messages SET state = ?, error = NULL, error_data = ? WHERE id = ?').run(state, error ? JSON.stringify(error) : null, id);
       const r = getMsg.get(id);
       return r && msgFromRow(r);
     },

@@ -18,6 +18,7 @@ import { migration0009 } from './migrations/0009-notices.js';
 import { migration0010 } from './migrations/0010-sign-in-mechanism.js';
 import { migration0012 } from './migrations/0012-chat-markers.js';
 import { migration0013 } from './migrations/0013-notice-values.js';
+import { migration0014 } from './migrations/0014-send-failure-values.js';
 
 import type { Migration } from './migrations/types.js';
 export type { Migration };
@@ -60,7 +61,7 @@ export class SchemaTooNewError extends Error {
   }
 }
 
-export const MIGRATIONS: Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0012, migration0013];
+export const MIGRATIONS: Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0012, migration0013, migration0014];
 
 /** Brings one schema up to its last migration; returns the version reached. */
 export function runMigrations(db: Database.Database, migrations: readonly Migration[], where: SchemaVersion): number {

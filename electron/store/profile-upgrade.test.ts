@@ -28,8 +28,12 @@ type Rows = Map<string, string[]>;
  * must read afterwards (in the fixture's columns). Every other row must come back exactly as it was.
  */
 const REWRITTEN: Record<string, (row: Row) => Row> = {
-  // 0013: a notice's sentence and a message's warning move, as values, to notice_data and warning_data.
-  messages: (row) => (row.notice ? { ...row, body: '' } : row.warning ? { ...row, warning: null } : row),
+  // 0013: a notice's sentence and a message's warning move, as values, to notice_data and warning_data;
+  // 0014: why a message failed moves, as a value, to error_data.
+  messages: (row) => {
+    const moved = row.notice ? { ...row, body: '' } : row.warning ? { ...row, warning: null } : row;
+    return moved.error ? { ...moved, error: null } : moved;
+  },
 };
 
 /** Every row of every table, each as JSON of the given columns (all of them by default), sorted; `expect` maps a row first. */
@@ -95,6 +99,9 @@ describe('a profile written by the December 2026 code', () => {
       .toEqual([JSON.stringify({ kind: 'legacy', text: 'bob joined' })]);
     expect(db.prepare('SELECT warning_data FROM messages WHERE warning_data IS NOT NULL').pluck().all())
       .toEqual([JSON.stringify({ kind: 'legacy', text: 'Could not be decrypted: no session' })]);
+    // What 0014 moved: a reason it does not recognise (here a bare condition) is kept as it was.
+    expect(db.prepare('SELECT error_data FROM messages WHERE error_data IS NOT NULL').pluck().all())
+      .toEqual([JSON.stringify({ kind: 'legacy', text: 'service-unavailable' })]);
     const schema = db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all();
     db.close();
     for (const [table, rows] of expected.rows) expect(after.rows.get(table), table).toEqual(rows);

@@ -10,6 +10,7 @@ import { xml } from '@xmpp/client';
 import type { AccountId } from '../../../shared/ids.js';
 import { fail, ok, type Result } from '../../../shared/errors.js';
 import type { MessageView } from '../../../shared/views.js';
+import type { SendFailure } from '../../../shared/notices.js';
 import type { ConversationRecord, MessagesRepo } from '../../store/messages-repo.js';
 import type { ConnectionService } from '../session/connections.js';
 import type { EventBus } from '../kernel/events.js';
@@ -23,8 +24,10 @@ import type { Views } from './views.js';
 
 export type EncryptOutcome =
   | { ok: true; children: Element[] }
-  /** transient: try again later (offline, a timeout); otherwise the message fails with `error` in words. */
-  | { ok: false; transient: boolean; error: string };
+  /** Try again later (offline, a timeout): `reason` is for the log. */
+  | { ok: false; transient: true; reason: string }
+  /** The message fails: why, as a value the window words (shared/notices.ts). */
+  | { ok: false; transient: false; error: SendFailure };
 
 /** What sending needs from end-to-end encryption (part of ChatEncryption in chats.ts). */
 export interface OutboxEncryption {
@@ -103,10 +106,10 @@ export function createOutbox(deps: OutboxDeps, views: Views) {
             if (m.encrypted) {
               // Never plain text in its place (ARCHITECTURE.md): it waits, or fails in words.
               const e2e = deps.encryption?.();
-              const out: EncryptOutcome = e2e ? await e2e.encrypt(accountId, conv.peer, m.body) : { ok: false, transient: true, error: 'encryption is not available' };
+              const out: EncryptOutcome = e2e ? await e2e.encrypt(accountId, conv.peer, m.body) : { ok: false, transient: true, reason: 'encryption is not available' };
               if (!out.ok) {
                 if (out.transient) {
-                  deps.log.info(`encrypted send deferred: ${out.error}`);
+                  deps.log.info(`encrypted send deferred: ${out.reason}`);
                   break;
                 }
                 updated(deps.repo.setState(m.id, 'failed', out.error));

@@ -2,11 +2,12 @@
 // markers: chat-markers.ts):
 // - an XEP-0184 receipt from the peer moves that one message of ours forward (sent → delivered;
 //   never backwards), and only a message in a chat with that peer;
-// - a bounced message (RFC 6120 §8.3 error) becomes 'failed' with the reason in words;
+// - a bounced message (RFC 6120 §8.3 error) becomes 'failed' with its condition (the window words it);
 // - we answer receipt requests, but only to contacts allowed to see our presence (XEP-0184 §8).
 import type { Element } from '@xmpp/xml';
 import type { AccountId } from '../../../shared/ids.js';
 import type { DeliveryState } from '../../../shared/views.js';
+import type { SendFailure } from '../../../shared/notices.js';
 import type { MessagesRepo } from '../../store/messages-repo.js';
 import type { RosterRepo } from '../../store/roster-repo.js';
 import type { ConnectionService } from '../session/connections.js';
@@ -18,19 +19,8 @@ import { bareOf } from '../../xmpp/jid.js';
 
 const RANK: Record<DeliveryState, number> = { failed: 0, pending: 1, sent: 2, delivered: 3, read: 4, received: 0 };
 
-const ERROR_WORDS: Record<string, string | ((domain: string) => string)> = {
-  'service-unavailable': 'The recipient cannot receive messages (the address may not exist).',
-  'item-not-found': 'This address does not exist.',
-  // RFC 6120 §8.3.3.16/17: our server could not reach the recipient's domain at all. Say which domain,
-  // and that it is about reaching it, not about permission.
-  'remote-server-not-found': (domain) => `Could not reach ${domain}: no server was found for it. Check the address.`,
-  'remote-server-timeout': (domain) => `Could not reach ${domain}: its server did not answer. Try again later.`,
-  'not-acceptable': 'The server refused this message.',
-  'policy-violation': "The server refused this message because of its rules (it may be too long or sent too fast).",
-  'forbidden': 'You are not allowed to send messages to this address.',
-  'not-allowed': 'You are not allowed to send messages to this address.',
-  'resource-constraint': 'The server is too busy to take this message now.',
-};
+/** RFC 6120 §8.3.3.16/17: our server could not reach the recipient's domain at all; the window names it. */
+const ABOUT_THE_DOMAIN = new Set(['remote-server-not-found', 'remote-server-timeout']);
 
 export interface ReceiptsDeps {
   chats: ChatService;
@@ -44,7 +34,7 @@ export function installReceipts(deps: ReceiptsDeps) {
   const { chats, repo } = deps;
 
   /** Move our message with this origin-id in the chat with `peer` forward to `state`. */
-  function advance(accountId: AccountId, peer: string, originId: string, state: DeliveryState, error?: string) {
+  function advance(accountId: AccountId, peer: string, originId: string, state: DeliveryState, error?: SendFailure) {
     const m = repo.outgoingByOriginId(accountId, originId);
     const conv = m && repo.conversation(m.conversationId);
     if (!m || !conv || conv.peer !== peer) return; // a receipt from someone else is ignored
@@ -62,10 +52,9 @@ export function installReceipts(deps: ReceiptsDeps) {
       const el = ctx.stanza;
       const bounced = ctx.source === 'live' ? parseMessageError(el) : undefined;
       if (bounced) {
-        const known = ERROR_WORDS[bounced.condition];
+        const { condition } = bounced;
         const domain = bounced.from.slice(bounced.from.indexOf('@') + 1);
-        const words = typeof known === 'function' ? known(domain) : known ?? `The server could not deliver it (${bounced.condition}).`;
-        advance(ctx.accountId, bounced.from, bounced.id, 'failed', words);
+        advance(ctx.accountId, bounced.from, bounced.id, 'failed', { kind: 'bounced', condition, ...(ABOUT_THE_DOMAIN.has(condition) ? { domain } : {}) });
         return false;
       }
       if (ctx.source === 'archive') return true; // no state changes from history

@@ -3,7 +3,7 @@
 // same transaction as the message; a message that cannot be read is stored with a warning saying why
 // (shared/notices.ts, worded by the window), never dropped. Outgoing: the outbox asks for the encrypted
 // children of a message, for every trusted device of the contact and every other device of the user;
-// if that is impossible the message waits or fails in words, never leaves in plain text.
+// if that is impossible the message waits or fails with why (a SendFailure), never leaves in plain text.
 // Also: heartbeats (XEP-0384 v0.3 §4.6 "empty OMEMO message" after 53 received messages without a
 // reply, as Conversations does; counted on disk, ../omemo/heartbeats.ts), and repairing a broken
 // session with a fresh one from the bundle.
@@ -14,7 +14,7 @@ import type { MessagesRepo } from '../../store/messages-repo.js';
 import { bareOf } from '../../xmpp/jid.js';
 import { newOriginId } from '../../xmpp/xep/0359-stable-ids.js';
 import type { DecryptResult } from '../../omemo/legacy/device.js';
-import type { MessageWarning, OmemoProblem, UndecryptableReason } from '../../../shared/notices.js';
+import type { MessageWarning, OmemoProblem, SendFailure, UndecryptableReason } from '../../../shared/notices.js';
 import { buildEncryptedMessageChildren, NS_AXOLOTL, parseEncrypted } from '../../omemo/legacy/wire.js';
 import type { Heartbeats } from '../../omemo/heartbeats.js';
 import type { ChatService, EncryptOutcome, IncomingCtx } from '../messages/chats.js';
@@ -55,35 +55,12 @@ const notReadable = (reason: UndecryptableReason): MessageWarning => ({ kind: 'u
  * the contact is asked to do something only when their side is why. Vireo's own trouble first: when
  * one device's keys could not be read or used by Vireo, that is what the user must hear.
  */
-export function noSessionText(peer: string, failures: readonly (BundleFailure | undefined)[]): string {
-  const of = (reason: BundleFailure['reason']) => failures.find((f) => f?.reason === reason);
-  const unreadable = of('unreadable');
-  const rejected = of('rejected');
-  const refused = of('refused');
-  const retry = 'Vireo asks for them again in a while; to send now, turn encryption off for this chat, then retry.';
-  if (unreadable) return `Not sent: Vireo could not read the encryption keys that ${peer}’s devices published. ${retry}`;
-  if (rejected) return `Not sent: Vireo could not start an encrypted session with the keys of ${peer}’s devices (${rejected.detail ?? 'no reason given'}). ${retry}`;
-  if (refused) {
-    // Prosody also answers "forbidden" for a node that does not exist when the asker is no contact (it
-    // does not tell strangers what exists): both cases are said.
-    return `Not sent: the server of ${peer} does not let you read the encryption keys of their devices (it answered “${refused.detail ?? 'refused'}”). ` +
-      'They may share their keys with contacts only, or have published none: once you are in each other’s contacts, retry.';
+export function noSessionFailure(peer: string, failures: readonly (BundleFailure | undefined)[]): SendFailure {
+  for (const cause of ['unreadable', 'rejected', 'refused', 'missing'] as const) {
+    const f = failures.find((x) => x?.reason === cause);
+    if (f) return { kind: 'no-session', peer, cause, ...(f.detail && (cause === 'rejected' || cause === 'refused') ? { detail: f.detail } : {}) };
   }
-  if (of('missing')) return `Not sent: ${peer}’s devices have not published their encryption keys. Their app publishes them when it is opened; retry after that.`;
-  return `Not sent: there is no encrypted session with ${peer}’s devices yet. Retry in a moment.`;
-}
-
-/** A failed message's reason is still stored in words (until it is a value too): this device's problem. */
-function problemSentence(problem: OmemoProblem | undefined): string {
-  const either = 'Encrypted messages can neither be sent nor read here. Vireo tries again at the next sign-in.';
-  switch (problem?.kind) {
-    case 'no-key-store':
-      return `Encryption does not work on this device: Vireo has no safe place to keep this account’s encryption keys (the keychain or the password file is not available). ${either}`;
-    case 'keys-failed':
-      return `Encryption does not work on this device: its encryption keys could not be prepared (${problem.reason ?? 'no reason given'}). ${either}`;
-    default:
-      return 'Encryption does not work on this device: its keys could not be opened.';
-  }
+  return { kind: 'no-session', peer };
 }
 
 export function installOmemoMessages(deps: OmemoMessagesDeps) {
@@ -226,19 +203,22 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
 
   async function encrypt(accountId: AccountId, peer: string, body: string): Promise<EncryptOutcome> {
     const d = await deps.own(accountId);
-    if (!d) return { ok: false, transient: false, error: `Not sent. ${problemSentence(deps.problem(accountId))}` };
+    if (!d) {
+      const problem = deps.problem(accountId);
+      return { ok: false, transient: false, error: { kind: 'omemo-unavailable', ...(problem ? { problem } : {}) } };
+    }
     let peerIds: number[];
     let ownIds: number[];
     try {
       peerIds = await deps.deviceIds(accountId, peer);
       if (!peerIds.length) {
-        return { ok: false, transient: false, error: `Not sent: ${peer} has no app that can receive encrypted messages. Turn encryption off for this chat to send it in plain text, then retry.` };
+        return { ok: false, transient: false, error: { kind: 'no-devices', peer } };
       }
       ownIds = (await deps.deviceIds(accountId, d.jid)).filter((id) => id !== d.deviceId);
       await deps.ensureSessions(d, peer, peerIds);
       await deps.ensureSessions(d, d.jid, ownIds);
     } catch (err) {
-      if (err instanceof deps.Unreachable) return { ok: false, transient: true, error: err.message };
+      if (err instanceof deps.Unreachable) return { ok: false, transient: true, reason: err.message };
       throw err;
     }
     const theirs = usable(d, peer, peerIds);
@@ -247,15 +227,16 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
       return {
         ok: false, transient: false,
         error: withKeys.length
-          ? `Not sent: none of ${peer}’s devices is trusted. Open their devices, compare fingerprints and verify or trust one, then retry.`
-          : noSessionText(peer, peerIds.map((id) => deps.bundleFailure(accountId, peer, id))),
+          ? { kind: 'none-trusted', peer }
+          : noSessionFailure(peer, peerIds.map((id) => deps.bundleFailure(accountId, peer, id))),
       };
     }
     const mine = usable(d, d.jid, ownIds);
     const recipients = [...theirs.map((deviceId) => ({ jid: peer, deviceId })), ...mine.map((deviceId) => ({ jid: d.jid, deviceId }))];
     const r = await deps.exclusive(accountId, () => d.device.encryptFor(recipients, body));
     if (!r.encrypted.keys.some((k) => theirs.includes(k.rid))) {
-      return { ok: false, transient: false, error: `Not sent: encrypting for ${peer}’s devices failed (${r.skipped[0]?.reason ?? 'unknown reason'}).` };
+      const reason = r.skipped[0]?.reason;
+      return { ok: false, transient: false, error: { kind: 'encrypt-failed', peer, ...(reason ? { reason } : {}) } };
     }
     deps.heartbeats.answered(accountId, peer, theirs);
     return { ok: true, children: buildEncryptedMessageChildren(r.encrypted) };

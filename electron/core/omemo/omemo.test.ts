@@ -156,7 +156,7 @@ describe('OMEMO between Vireo devices', () => {
     const m = laptop.mark();
     const sent = await laptop.must('chat:send', { conversationId: c.id, body: 'must not leak' });
     const failed = await laptop.waitForEvent('message:updated', (u) => u.id === sent.id && u.state === 'failed', 15_000, m);
-    expect(failed.error).toMatch(/none of .* devices is trusted/i);
+    expect(failed.error).toEqual({ kind: 'none-trusted', peer: BOB() });
     expect(wireSeen.map((el) => el.toString()).join('\n')).not.toContain('must not leak');
 
     const plain = await laptop.must('chat:set-encryption', { conversationId: c.id, mode: 'plain' });

@@ -103,13 +103,13 @@ describe('ChatView', () => {
 
   it('retries a failed message: shows why it failed, calls chat:retry, then follows the updates', async () => {
     const failed = message(BOB, {
-      id: 'f-1' as MessageId, direction: 'out', state: 'failed', body: 'lost?', error: 'The server says bob@example.org does not exist.',
+      id: 'f-1' as MessageId, direction: 'out', state: 'failed', body: 'lost?', error: { kind: 'bounced', condition: 'item-not-found' },
     });
     const { fake } = await setup([failed]);
     fake.handlers['chat:retry'] = () => ok({ ...failed, state: 'pending', error: undefined });
     const item = () => screen.getAllByTestId('message-item').find((el) => el.textContent?.includes('lost?'))!;
     expect(item().dataset.state).toBe('failed');
-    expect(screen.getByTestId('message-error').textContent).toBe('The server says bob@example.org does not exist.');
+    expect(screen.getByTestId('message-error').textContent).toBe('This address does not exist.');
 
     await fireEvent.click(screen.getByTestId('message-retry'));
     await vi.waitFor(() => expect(item().dataset.state).toBe('pending'));

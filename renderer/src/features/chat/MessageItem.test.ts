@@ -53,9 +53,9 @@ describe('MessageItem', () => {
 
   it('says why a message failed and offers Retry', async () => {
     const onretry = vi.fn(async () => undefined);
-    const failed = message('bob@example.org', { direction: 'out', state: 'failed', error: 'Bob’s server is not reachable.' });
+    const failed = message('bob@example.org', { direction: 'out', state: 'failed', error: { kind: 'bounced', condition: 'remote-server-timeout', domain: 'example.org' } });
     render(MessageItem, { props: { message: failed, onretry } });
-    expect(screen.getByTestId('message-error').textContent).toBe('Bob’s server is not reachable.');
+    expect(screen.getByTestId('message-error').textContent).toBe('Could not reach example.org: its server did not answer. Try again later.');
     const retry = screen.getByTestId('message-retry');
     expect(retry.textContent?.trim()).toBe('Retry');
     expect(retry.getAttribute('aria-describedby')).toBe(screen.getByTestId('message-error').id);
