@@ -104,7 +104,7 @@ export function createOutbox(deps: OutboxDeps, views: Views) {
           try {
             let encrypted: Element[] | undefined;
             if (m.encrypted) {
-              // Never plain text in its place (ARCHITECTURE.md): it waits, or fails in words.
+              // Never plain text in its place (ARCHITECTURE.md): it waits, or fails saying why.
               const e2e = deps.encryption?.();
               const out: EncryptOutcome = e2e ? await e2e.encrypt(accountId, conv.peer, m.body) : { ok: false, transient: true, reason: 'encryption is not available' };
               if (!out.ok) {

@@ -2,18 +2,18 @@
 // device's keys, publishing them, everyone's device lists, trust, and the two places where messages
 // are encrypted and decrypted. The crypto and the wire format are electron/omemo/. This file opens this
 // device's keys and wires the parts, each in its own file:
-// - ./omemo-status.ts: whether this device's OMEMO works, in words, and retrying a refused publish;
+// - ./omemo-status.ts: whether this device's OMEMO works (and why not), and retrying a refused publish;
 // - ./omemo-pep.ts: publishing our keys, reading contacts' device lists and bundles (PEP);
 // - ./omemo-trust.ts: trust (blind trust before verification), device views, a chat's lock;
 // - ./omemo-messages.ts: the decrypt and encrypt stages of the message pipelines.
 // Rules it keeps (ARCHITECTURE.md):
 // - private keys are sealed under a key held in the SecretStore; nothing secret leaves main;
-// - a chat that is encrypted never falls back to plain text silently (the outbox waits or fails in words);
+// - a chat that is encrypted never falls back to plain text silently (the outbox waits or fails, saying why);
 // - a decrypted message and the ratchet step that decrypted it are stored in one transaction;
 // - a prekey used by an incoming message stays until archive catch-up has finished.
 // When this device's OMEMO does not work (no safe place for its keys, keys the server would not
-// take), or while its keys are being prepared, the user is told up front, in words: 'omemo:status',
-// and in every chat's lock.
+// take), or while its keys are being prepared, the user is told up front: 'omemo:status' and every
+// chat's lock carry it as a value (shared/notices.ts), which the window words.
 import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
