@@ -17,10 +17,13 @@ import type { SyncService } from '../sync/sync.js';
 import type { XmppClient } from '../../xmpp/client.js';
 import { bareOf } from '../../xmpp/jid.js';
 import { buildJoinPresence, buildLeavePresence, isRoomCreated, parseMucPresence, removalReason, type MucRole } from '../../xmpp/xep/0045-muc.js';
-import { NS_DISCO_INFO, parseRoomInfo } from '../../xmpp/xep/0045-muc.js';
+import { parseRoomInfo } from '../../xmpp/xep/0045-muc.js';
+import { buildDiscoInfo } from '../../xmpp/xep/0030-disco.js';
+import { requestIq } from '../../xmpp/iq.js';
 import { buildInstantRoom } from '../../xmpp/xep/0045-muc-admin.js';
 import { JOIN_ERRORS, REFUSED_FOR_GOOD, removalError } from './room-errors.js';
 import type { Room, RoomState, RoomToJoin } from './state.js';
+import { errorMessage } from '../../lib/error-message.js';
 
 /**
  * The notice for another occupant's removal (the window words it, renderer/src/lib/notice-text.ts);
@@ -64,7 +67,7 @@ export function createRoomPresence(deps: RoomPresenceDeps, state: RoomState) {
   /** A room's disco#info (XEP-0045 §6.4): its features and name, or undefined when it does not answer. */
   async function roomInfo(client: XmppClient, jid: string): Promise<{ features: Set<string>; name?: string } | undefined> {
     try {
-      const iq = await client.iqCaller.request(xml('iq', { type: 'get', to: jid }, xml('query', { xmlns: NS_DISCO_INFO })), 5_000);
+      const iq = await requestIq(client, buildDiscoInfo(jid), { timeoutMs: 5_000 });
       const info = parseRoomInfo(iq, jid);
       return info ? { features: new Set(info.features), ...(info.name ? { name: info.name } : {}) } : undefined;
     } catch {
@@ -162,11 +165,11 @@ export function createRoomPresence(deps: RoomPresenceDeps, state: RoomState) {
     try {
       const client = deps.connections.client(accountId);
       if (!client) throw new Error('not connected');
-      await client.iqCaller.request(xml('iq', { type: 'set', to: r.jid }, buildInstantRoom()), 15_000);
+      await requestIq(client, xml('iq', { type: 'set', to: r.jid }, buildInstantRoom()));
     } catch (err) {
-      deps.log.warn(`a new room's default configuration was not accepted: ${(err as Error).message}`);
+      deps.log.warn(`a new room's default configuration was not accepted: ${errorMessage(err)}`);
       r.locked = true;
-      r.error = { code: 'room-config-failed', detail: (err as Error).message };
+      r.error = { code: 'room-config-failed', detail: errorMessage(err) };
       emit(r);
     }
   }

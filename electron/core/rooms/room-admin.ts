@@ -25,6 +25,8 @@ import {
   parseAffiliationList, parseConfigForm,
 } from '../../xmpp/xep/0045-muc-admin.js';
 import { parseMessageError } from '../../xmpp/rfc/6121-message.js';
+import { accountKey } from '../../lib/account-key.js';
+import { requestIq } from '../../xmpp/iq.js';
 
 /**
  * Refusals of admin and owner requests. §8–§10: a request beyond the user's privileges gets
@@ -97,7 +99,6 @@ export function createRoomAdminService(deps: RoomAdminDeps) {
   const timeoutMs = deps.timeoutMs ?? 15_000;
   /** The configuration form fetched last per room: submitted answers are checked against it (§10.2). */
   const forms = new Map<string, ParsedForm>();
-  const key = (accountId: string, room: string) => `${accountId}|${room}`;
   const roomView = (accountId: string, room: string): RoomView | undefined =>
     deps.rooms.list().find((r) => r.accountId === accountId && r.jid === room);
 
@@ -105,7 +106,7 @@ export function createRoomAdminService(deps: RoomAdminDeps) {
     const client = deps.connections.client(accountId);
     if (!client) return fail('not-connected');
     try {
-      return ok(await client.iqCaller.request(xml('iq', { type, to: room }, payload), timeoutMs));
+      return ok(await requestIq(client, xml('iq', { type, to: room }, payload), { timeoutMs }));
     } catch (err) {
       return fromThrown(err);
     }
@@ -127,7 +128,7 @@ export function createRoomAdminService(deps: RoomAdminDeps) {
     if (!res.ok) return res;
     const form = parseConfigForm(res.value);
     if (!form) return fail('server-error', 'the room sent no configuration form');
-    forms.set(key(accountId, room), form);
+    forms.set(accountKey(accountId, room), form);
     return ok(dataFormView(form));
   }
 
@@ -147,17 +148,17 @@ export function createRoomAdminService(deps: RoomAdminDeps) {
   }
 
   async function configure(accountId: AccountId, room: BareJid, values: Record<string, DataFormValue>): Promise<Result<RoomView>> {
-    let form = forms.get(key(accountId, room));
+    let form = forms.get(accountKey(accountId, room));
     if (!form) {
       const fetched = await getConfig(accountId, room);
       if (!fetched.ok) return fetched;
-      form = forms.get(key(accountId, room))!;
+      form = forms.get(accountKey(accountId, room))!;
     }
     const current = form;
     // Fields the user left alone keep the form's values — among them a password not retyped.
     const res = await request(accountId, room, 'set', () => buildConfigSubmit(buildSubmitFromFields(current, answersFor(current, values))));
     if (!res.ok) return res;
-    forms.delete(key(accountId, room));
+    forms.delete(accountKey(accountId, room));
     // Submitting the first configuration unlocks a new room (§10.1.3). Its name may have changed.
     deps.rooms.unlocked(accountId, room);
     await deps.rooms.refreshInfo(accountId, room);
@@ -166,7 +167,7 @@ export function createRoomAdminService(deps: RoomAdminDeps) {
   }
 
   async function cancelConfig(accountId: AccountId, room: BareJid): Promise<Result<null>> {
-    forms.delete(key(accountId, room));
+    forms.delete(accountKey(accountId, room));
     const wasNew = roomView(accountId, room)?.locked === true;
     // §10.1.3 / §10.2: "the owner MAY cancel the configuration process" with a form of type 'cancel';
     // an existing room then keeps its configuration.

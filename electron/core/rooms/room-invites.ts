@@ -22,6 +22,10 @@ import { bareOf, parseJid } from '../../xmpp/jid.js';
 import { buildDeclineInvite, buildMediatedInvite, parseMucUserMessage, parseRoomInfo } from '../../xmpp/xep/0045-muc.js';
 import { buildDirectInvite, parseDirectInvite } from '../../xmpp/xep/0249-direct-invitation.js';
 import { buildDiscoInfo } from '../../xmpp/xep/0030-disco.js';
+import { accountKey } from '../../lib/account-key.js';
+import { errorMessage } from '../../lib/error-message.js';
+import { parseStanzaError } from '../../xmpp/rfc/6120-stanza-errors.js';
+import { requestIq } from '../../xmpp/iq.js';
 
 /** A flood of invitations (spam) must not grow the database without bound: the oldest go first. */
 const MAX_PENDING = 200;
@@ -57,7 +61,6 @@ const secretName = (accountId: string, room: string) => `room-invitation-passwor
 const clip = (s: string | undefined) => (s === undefined ? undefined : s.slice(0, MAX_TEXT));
 
 export function createRoomInvites(deps: RoomInvitesDeps) {
-  const key = (accountId: string, room: string) => `${accountId}|${room}`;
   /** Invitation passwords of this run; the SecretStore keeps them across restarts. */
   const passwords = new Map<string, string>();
   /** Per session: is this bare JID a group-chat room? (XEP-0045 §6.4 disco#info, identity 'conference'). */
@@ -98,7 +101,7 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
     try {
       return await fn(store);
     } catch (err) {
-      deps.log.warn(`the room password could not be kept in the secret store: ${(err as Error).message}`);
+      deps.log.warn(`the room password could not be kept in the secret store: ${errorMessage(err)}`);
       return undefined;
     }
   }
@@ -107,7 +110,7 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
     // XEP-0249 §4: "If a client receives an invitation to a room in which the user is already an
     // occupant, the client SHOULD silently discard the invitation."
     if (deps.rooms.isJoined(accountId, inv.room)) return;
-    const k = key(accountId, inv.room);
+    const k = accountKey(accountId, inv.room);
     const password = inv.password ? clip(inv.password) : undefined;
     // Of a mediated and a direct one to the same room, "present only one" (§4): the latest.
     deps.invitations.put({
@@ -128,13 +131,13 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
 
   async function forget(accountId: AccountId, room: string) {
     deps.invitations.remove(accountId, room);
-    passwords.delete(key(accountId, room));
+    passwords.delete(accountKey(accountId, room));
     await secrets(accountId, (s) => s.delete(secretName(accountId, room)));
   }
 
   async function passwordFor(accountId: AccountId, r: RoomInvitationRecord): Promise<string | undefined> {
     if (!r.hasPassword) return undefined;
-    return passwords.get(key(accountId, r.room)) ?? (await secrets(accountId, (s) => s.get(secretName(accountId, r.room))));
+    return passwords.get(accountKey(accountId, r.room)) ?? (await secrets(accountId, (s) => s.get(secretName(accountId, r.room))));
   }
 
   /**
@@ -144,11 +147,10 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
    * address (a server even lets a user send from their bare JID); only a room can vouch for who invited.
    */
   function isRoom(accountId: AccountId, client: XmppClient, jid: string): Promise<boolean> {
-    const k = key(accountId, jid);
+    const k = accountKey(accountId, jid);
     let check = roomCheck.get(k);
     if (!check) {
-      check = client.iqCaller
-        .request(buildDiscoInfo(jid), 10_000)
+      check = requestIq(client, buildDiscoInfo(jid), { timeoutMs: 10_000 })
         .then((iq) => parseRoomInfo(iq, jid) !== undefined)
         .catch(() => false);
       roomCheck.set(k, check);
@@ -283,10 +285,10 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
         await client.send(stanza);
         const error = await refusal;
         if (!error) return ok(null);
-        const condition = error.getChild('error')?.children.find((c): c is Element => typeof c !== 'string' && c.name !== 'text')?.name ?? 'undefined-condition';
+        const condition = parseStanzaError(error)?.condition ?? 'undefined-condition';
         return fail(condition === 'forbidden' || condition === 'not-allowed' ? 'room-forbidden' : 'server-error', condition);
       } catch (err) {
-        return fail('connection-lost', (err as Error).message);
+        return fail('connection-lost', errorMessage(err));
       } finally {
         client.off('stanza', onStanza);
       }
@@ -318,7 +320,7 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
         try {
           await client.send(buildDeclineInvite(room, r.inviter, reason || undefined));
         } catch (err) {
-          return fail('connection-lost', (err as Error).message);
+          return fail('connection-lost', errorMessage(err));
         }
       }
       await forget(accountId, room);

@@ -16,6 +16,8 @@ import type { ChatService } from '../messages/chats.js';
 import type { EventBus } from '../kernel/events.js';
 import type { Logger } from '../../lib/log.js';
 import type { RemovalReason } from './room-errors.js';
+import { accountKey } from '../../lib/account-key.js';
+import { errorMessage } from '../../lib/error-message.js';
 
 export interface Room {
   accountId: AccountId;
@@ -63,7 +65,7 @@ export interface RoomStateDeps {
 
 export function createRoomState(deps: RoomStateDeps, store: RoomsRepo) {
   const rooms = new Map<string, Room>();
-  const key = (accountId: string, jid: string) => `${accountId}|${jid}`;
+  const key = accountKey;
   const { saved } = store;
 
   function view(r: Room): RoomView {
@@ -104,7 +106,7 @@ export function createRoomState(deps: RoomStateDeps, store: RoomsRepo) {
             deps.chats.emitConversation(v.conversationId);
           }
         } catch (err) {
-          deps.log.warn(`room update not sent: ${(err as Error).message}`);
+          deps.log.warn(`room update not sent: ${errorMessage(err)}`);
         }
       }
     });

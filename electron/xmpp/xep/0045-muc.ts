@@ -16,8 +16,6 @@ import { NS_MODERATE, NS_MODERATE_0 } from './0424-retraction.js';
 export const NS_MUC = 'http://jabber.org/protocol/muc';
 export const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
 export const NS_OCCUPANT_ID = 'urn:xmpp:occupant-id:0';
-// Re-exported for rooms/rooms.ts until its disco#info request goes through 0030-disco.ts.
-export { NS_DISCO_INFO, NS_DISCO_ITEMS };
 
 export type MucRole = 'moderator' | 'participant' | 'visitor' | 'none';
 export type MucAffiliation = 'owner' | 'admin' | 'member' | 'outcast' | 'none';
