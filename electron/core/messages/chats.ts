@@ -22,6 +22,7 @@ import { PersistFailure } from '../../xmpp/stream-management.js';
 import { createViews, type ViewsEncryption } from './views.js';
 import { createIngest, type IngestEncryption } from './ingest.js';
 import { createOutbox, type OutboxEncryption } from './outbox.js';
+import { NS_MAM } from '../../xmpp/xep/0313-mam.js';
 
 export type { IncomingCtx, MessageSource } from './ingest.js';
 export type { EncryptOutcome } from './outbox.js';
@@ -67,7 +68,7 @@ export function createChatService(deps: ChatsDeps) {
     client.middleware.use(async (ctx: { stanza: Element }, next: () => Promise<unknown>) => {
       const el = ctx.stanza;
       // Archive results are collected by the sync service (they carry a <result/>, no body).
-      if (el.is('message') && !el.getChild('result', 'urn:xmpp:mam:2')) {
+      if (el.is('message') && !el.getChild('result', NS_MAM)) {
         const ownBare = bareOf(client.jid?.toString()) ?? '';
         try {
           await ingest([{ accountId, ownBare, source: 'live', stanza: el }]);

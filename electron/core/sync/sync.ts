@@ -17,6 +17,10 @@ import { bareOf } from '../../xmpp/jid.js';
 import { buildMamQuery, NS_MAM, parseMamFin, parseMamResult, type MamQuery, type MamResult } from '../../xmpp/xep/0313-mam.js';
 import { buildEnableCarbons } from '../../xmpp/xep/0280-carbons.js';
 import { keysBefore, keysInArchiveOrder, type Placed } from './archive-order.js';
+import { errorMessage } from '../../lib/error-message.js';
+import { requestIq } from '../../xmpp/iq.js';
+import { buildDiscoInfo, parseDiscoInfo } from '../../xmpp/xep/0030-disco.js';
+import { NS_SID } from '../../xmpp/xep/0359-stable-ids.js';
 
 export const PAGE_SIZE = 250;
 
@@ -47,7 +51,7 @@ export interface OlderResult { fetched: number; complete: boolean; noServerHisto
  */
 export function placeResults(repo: Pick<MessagesRepo, 'sortKeyOfArchiveId' | 'sortKeyOfOwnOriginId' | 'sortKeyOfTheirOriginId'>, accountId: AccountId, results: readonly MamResult[]): Placed[] {
   return results.map((r) => {
-    const originId = r.forwarded.getChild('origin-id', 'urn:xmpp:sid:0')?.attrs.id as string | undefined;
+    const originId = r.forwarded.getChild('origin-id', NS_SID)?.attrs.id as string | undefined;
     const from = bareOf(r.forwarded.attrs.from as string | undefined);
     const known = repo.sortKeyOfArchiveId(accountId, r.archiveId)
       ?? (originId ? repo.sortKeyOfOwnOriginId(accountId, originId) : undefined)
@@ -105,10 +109,9 @@ export function createSyncService(deps: SyncDeps) {
     const entry = { archiveJid, results: [] as MamResult[] };
     open.set(queryId, entry);
     try {
-      const iq = await client.iqCaller.request(
-        xml('iq', { type: 'set', ...(archiveJid !== own ? { to: archiveJid } : {}) }, buildMamQuery({ ...q, queryId })),
-        60_000,
-      );
+      const iq = await requestIq(client, xml('iq', { type: 'set', ...(archiveJid !== own ? { to: archiveJid } : {}) }, buildMamQuery({ ...q, queryId })), {
+        timeoutMs: 60_000,
+      });
       // Only the archive's own <fin complete='true'/> says there is nothing more (§4.3.2); an answer
       // without <fin/> is not taken as that.
       return { results: entry.results, fin: parseMamFin(iq) ?? { complete: false, stable: false } };
@@ -211,8 +214,8 @@ export function createSyncService(deps: SyncDeps) {
       synced.add(accountId);
       emit(accountId, 'synced', fetched);
     } catch (err) {
-      deps.log.warn(`archive catch-up failed: ${(err as Error).message}`);
-      emit(accountId, 'failed', fetched, (err as Error).message);
+      deps.log.warn(`archive catch-up failed: ${errorMessage(err)}`);
+      emit(accountId, 'failed', fetched, errorMessage(err));
     }
   }
 
@@ -220,9 +223,8 @@ export function createSyncService(deps: SyncDeps) {
   async function accountFeatures(client: XmppClient): Promise<Set<string>> {
     const own = bareOf(client.jid?.toString());
     try {
-      const res = await client.iqCaller.request(xml('iq', { type: 'get', to: own }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })), 15_000);
-      const query = res.getChild('query', 'http://jabber.org/protocol/disco#info');
-      return new Set((query?.getChildren('feature') ?? []).map((f) => f.attrs.var as string));
+      // Without a bound JID there is no session to ask on.
+      return new Set(own ? parseDiscoInfo(await requestIq(client, buildDiscoInfo(own)), own)?.features : []);
     } catch {
       return new Set();
     }
@@ -259,13 +261,13 @@ export function createSyncService(deps: SyncDeps) {
    */
   async function beforePresence(accountId: AccountId, client: XmppClient) {
     try {
-      await client.iqCaller.request(xml('iq', { type: 'set' }, buildEnableCarbons()), 15_000);
+      await requestIq(client, xml('iq', { type: 'set' }, buildEnableCarbons()));
     } catch (err) {
-      deps.log.info(`carbons not enabled: ${(err as Error).message}`);
+      deps.log.info(`carbons not enabled: ${errorMessage(err)}`);
     }
     const features = await accountFeatures(client);
     archives.set(accountId, features.has(NS_MAM));
-    deps.chats.setTrustStanzaIds(accountId, features.has(NS_MAM) || features.has('urn:xmpp:sid:0'));
+    deps.chats.setTrustStanzaIds(accountId, features.has(NS_MAM) || features.has(NS_SID));
   }
 
   /** New session, after presence: catch up from the archive. */
