@@ -21,6 +21,9 @@ import { newOriginId } from '../../xmpp/xep/0359-stable-ids.js';
 import { bareOf } from '../../xmpp/jid.js';
 import { NS_MUC_USER } from '../../xmpp/xep/0045-muc.js';
 import type { Views } from './views.js';
+import { errorMessage } from '../../lib/error-message.js';
+import { requestIq } from '../../xmpp/iq.js';
+import { buildPing } from '../../xmpp/xep/0199-ping.js';
 
 export type EncryptOutcome =
   | { ok: true; children: Element[] }
@@ -134,12 +137,12 @@ export function createOutbox(deps: OutboxDeps, views: Views) {
             );
             ids.add(m.originId);
             if (!client.sm.tracking) {
-              await client.iqCaller.request(xml('iq', { type: 'get', to: client.options.domain }, xml('ping', { xmlns: 'urn:xmpp:ping' })), 30_000);
+              await requestIq(client, xml('iq', { type: 'get', to: client.options.domain }, buildPing()), { timeoutMs: 30_000 });
               markSent(accountId, m.originId);
             }
           } catch (err) {
             // Still pending in the database: it goes out on the next stream, with the same id.
-            deps.log.info(`send deferred: ${(err as Error).message}`);
+            deps.log.info(`send deferred: ${errorMessage(err)}`);
             break;
           }
         }
