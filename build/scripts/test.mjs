@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every suite in order — types, lint, unit + integration (real Prosody, real SQLite), the core
 // paths against a real ejabberd, the keychain against a real Secret Service and without D-Bus, then end
-// to end in Chromium.
+// to end in Chromium, then the accessibility tour.
 // Each step runs even if an earlier one failed, so one run shows everything; the last line is
 // "tests: N passed, N failed" over all suites, and the exit code is non-zero if anything failed.
 import { spawn } from 'node:child_process';
@@ -16,6 +16,8 @@ const steps = [
   { name: 'electron-smoke', cmd: 'npm', args: ['run', '--silent', 'test:electron-smoke'] },
   { name: 'keychain', cmd: 'bash', args: ['electron/secrets/run-keychain-tests.sh'] },
   { name: 'end-to-end', cmd: 'npm', args: ['run', '--silent', 'test:e2e'] },
+  // The accessibility tour (e2e/a11y.tour.ts): axe-core on every screen, light and dark, and the keyboard.
+  { name: 'a11y', cmd: 'npm', args: ['run', '--silent', 'test:a11y'] },
 ];
 
 const only = process.argv.slice(2);
