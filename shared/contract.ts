@@ -98,6 +98,8 @@ export const commands = {
       conversationId,
       /** Messages strictly older than this stored message (by its position); omit for the newest. */
       beforeId: z.string().max(200).optional(),
+      /** Messages strictly newer than this stored message, the oldest first; then `hasMore` says newer ones exist. */
+      afterId: z.string().max(200).optional(),
       limit: z.number().int().min(1).max(500).default(50),
     }),
   ),

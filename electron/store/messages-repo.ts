@@ -174,8 +174,20 @@ export function createMessagesRepo(db: Db) {
         .run(m.timestamp, m.direction === 'in' && opts?.countUnread !== false ? 1 : 0, conv.id);
       return msgFromRow(getMsg.get(id)!);
     }),
-    /** A page of history in display order, strictly before `beforeId` (by sort key, then arrival). */
-    history(conversationId: string, limit: number, beforeId?: string): { messages: MessageRecord[]; hasMore: boolean } {
+    /**
+     * A page of history in display order, strictly before `beforeId` (by sort key, then arrival); with
+     * `afterId`, the page strictly after it, and `hasMore` says whether newer messages follow.
+     */
+    history(conversationId: string, limit: number, beforeId?: string, afterId?: string): { messages: MessageRecord[]; hasMore: boolean } {
+      const after = afterId ? getMsg.get(afterId) : undefined;
+      if (after) {
+        const at = after.sort_key ?? after.timestamp;
+        const newer = db
+          .prepare<[string, number, number, number, number], MsgRow>(`SELECT * FROM messages WHERE conversation_id = ?
+            AND (sort_key > ? OR (sort_key = ? AND seq > ?)) ORDER BY sort_key ASC, seq ASC LIMIT ?`)
+          .all(conversationId, at, at, after.seq, limit + 1);
+        return { messages: newer.slice(0, limit).map(msgFromRow), hasMore: newer.length > limit };
+      }
       const anchor = beforeId ? getMsg.get(beforeId) : undefined;
       const t = anchor ? anchor.sort_key ?? anchor.timestamp : Number.MAX_VALUE;
       const seq = anchor?.seq ?? Number.MAX_SAFE_INTEGER;

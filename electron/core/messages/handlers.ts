@@ -10,7 +10,7 @@ import type { RetractionService } from './retraction.js';
 
 /** A page of a conversation's history (the sync feature's history service, which builds on the message path). */
 export interface HistoryPager {
-  history(conversationId: string, limit: number, beforeId?: string): Promise<Result<HistoryPageView>>;
+  history(conversationId: string, limit: number, beforeId?: string, afterId?: string): Promise<Result<HistoryPageView>>;
 }
 
 export interface MessagesHandlersDeps {
@@ -26,7 +26,7 @@ export function messagesHandlers(deps: MessagesHandlersDeps) {
   return {
     'chats:list': async () => ok(chats.list()),
     'chat:open': async ({ accountId, peer }) => actions.open(accountId, peer),
-    'chat:history': ({ conversationId, beforeId, limit }) => history.history(conversationId, limit, beforeId),
+    'chat:history': ({ conversationId, beforeId, afterId, limit }) => history.history(conversationId, limit, beforeId, afterId),
     'chat:send': ({ conversationId, body }) => chats.send(conversationId, body),
     'chat:mark-read': ({ conversationId }) => actions.markRead(conversationId),
     'chat:retry': ({ messageId }) => chats.retry(messageId),

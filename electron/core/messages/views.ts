@@ -92,10 +92,10 @@ export function createViews(deps: ViewsDeps) {
       return conv && messageView(rec, conv);
     },
     list: (): ConversationView[] => deps.repo.conversations().map(conversationView),
-    history(conversationId: string, limit: number, beforeId?: string): Result<HistoryPageView> {
+    history(conversationId: string, limit: number, beforeId?: string, afterId?: string): Result<HistoryPageView> {
       const conv = deps.repo.conversation(conversationId);
       if (!conv) return fail('not-found', 'conversation');
-      const page = deps.repo.history(conversationId, limit, beforeId);
+      const page = deps.repo.history(conversationId, limit, beforeId, afterId);
       return ok({ messages: page.messages.map((m) => messageView(m, conv)), hasMore: page.hasMore });
     },
   };

@@ -20,7 +20,9 @@ export interface HistoryDeps {
 
 export function createHistoryService(deps: HistoryDeps) {
   return {
-    async history(conversationId: string, limit: number, beforeId?: string): Promise<Result<HistoryPageView>> {
+    async history(conversationId: string, limit: number, beforeId?: string, afterId?: string): Promise<Result<HistoryPageView>> {
+      // Newer messages (the window dropped them while the reader was far up): all stored already.
+      if (afterId !== undefined) return deps.chats.history(conversationId, limit, undefined, afterId);
       const page = deps.chats.history(conversationId, limit, beforeId);
       const conv = deps.repo.conversation(conversationId);
       if (!page.ok || !conv) return page;

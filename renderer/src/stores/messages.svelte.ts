@@ -12,6 +12,13 @@ export interface Thread {
   noServerHistory?: boolean;
   /** The newest page has been loaded. */
   loaded: boolean;
+  /**
+   * Newer messages are stored but not loaded: the reader went far up and the newest pages were dropped
+   * to keep the thread bounded (MAX_LOADED). They come back with loadNewer() or jumpToNewest().
+   */
+  hasNewer?: boolean;
+  /** Incoming messages that arrived live (a counter: the list shows those that came while scrolled up). */
+  arrived?: number;
   loading: boolean;
   error?: VireoError;
 }
@@ -21,6 +28,19 @@ const PAST_PENDING = new Set<DeliveryState>(['sent', 'delivered', 'read']);
 
 const EMPTY: Thread = { messages: [], hasMore: false, loaded: false, loading: false };
 const PAGE = 50;
+/**
+ * The most messages a thread keeps loaded while the reader pages through it (issue #13: a history of
+ * 10,000 must not grow the page without bound). Pages far from what is read are dropped and asked
+ * again from the database when the reader comes back. (Live messages are all kept: the list shows a
+ * window of them.)
+ */
+export const MAX_LOADED = 250;
+
+/** Where the reader was in a conversation they left: the message at the top of the view and its offset. */
+export interface ReadingPosition {
+  id: string;
+  offset: number;
+}
 
 /**
  * The ids in a thread's message list, kept beside it so that a live message (a burst brings
@@ -79,6 +99,8 @@ function merge(existing: MessageView[], incoming: MessageView[]): MessageView[] 
 export class MessagesStore {
   #threads = $state.raw<Record<string, Thread>>({});
   #api: Api;
+  /** Per conversation, where its reader left it scrolled up (none: at the newest). */
+  #positions = new Map<string, ReadingPosition>();
 
   constructor(api: Api) {
     this.#api = api;
@@ -99,7 +121,30 @@ export class MessagesStore {
       if (list) list.push(m);
       else groups.set(m.conversationId, [m]);
     }
-    for (const [id, list] of groups) this.#patch(id, { messages: merge(this.thread(id).messages, list) });
+    for (const [id, list] of groups) {
+      const t = this.thread(id);
+      const known = ids(t.messages);
+      const fresh = list.filter((m) => !known.has(m.id));
+      const arrived = fresh.filter((m) => m.direction === 'in' && !m.notice).length;
+      let incoming = list;
+      // The newest pages are not loaded: a new message would sit after a gap; it comes with them.
+      if (t.hasNewer) {
+        const last = t.messages.at(-1)?.order ?? Infinity;
+        incoming = list.filter((m) => known.has(m.id) || m.order < last);
+      }
+      const messages = incoming.length ? merge(t.messages, incoming) : t.messages;
+      this.#patch(id, { messages, ...(arrived ? { arrived: (t.arrived ?? 0) + arrived } : {}) });
+    }
+  }
+
+  /** Where the reader left this conversation (undefined: at the newest). */
+  position(id: ConversationId): ReadingPosition | undefined {
+    return this.#positions.get(id);
+  }
+
+  keepPosition(id: ConversationId, position: ReadingPosition | undefined): void {
+    if (position) this.#positions.set(id, position);
+    else this.#positions.delete(id);
   }
 
   update(message: MessageView): void {
@@ -123,11 +168,38 @@ export class MessagesStore {
     await this.#load(id, undefined);
   }
 
-  /** Loads the page before the oldest message shown. */
+  /** Loads the page before the oldest message shown; the newest pages beyond MAX_LOADED are dropped. */
   async loadOlder(id: ConversationId): Promise<void> {
     const t = this.thread(id);
     if (!t.loaded || !t.hasMore || t.loading) return;
     await this.#load(id, t.messages[0]?.id);
+  }
+
+  /** Loads the page after the newest message loaded (dropped earlier); the oldest beyond MAX_LOADED go. */
+  async loadNewer(id: ConversationId): Promise<void> {
+    const t = this.thread(id);
+    const last = t.messages.at(-1)?.id;
+    if (!t.loaded || !t.hasNewer || t.loading || last === undefined) return;
+    this.#patch(id, { loading: true, error: undefined });
+    const r = await this.#api.call('chat:history', { conversationId: id, afterId: last, limit: PAGE });
+    const now = this.thread(id);
+    if (!r.ok) return this.#patch(id, { loading: false, error: r.error });
+    const messages = merge(now.messages, r.value.messages);
+    const drop = Math.max(0, messages.length - MAX_LOADED);
+    this.#patch(id, {
+      messages: drop ? messages.slice(drop) : messages,
+      hasMore: now.hasMore || drop > 0,
+      hasNewer: r.value.hasMore,
+      loading: false,
+    });
+  }
+
+  /** Back to the newest page (the reader asked for it from far up): the loaded pages are replaced. */
+  async jumpToNewest(id: ConversationId): Promise<void> {
+    const t = this.thread(id);
+    if (!t.hasNewer) return;
+    this.#patch(id, { messages: [], hasNewer: false, loaded: false, loading: false });
+    await this.#load(id, undefined);
   }
 
   async #load(id: ConversationId, beforeId: string | undefined): Promise<void> {
@@ -136,12 +208,20 @@ export class MessagesStore {
     const r = await this.#api.call('chat:history', input);
     if (r.ok) {
       const t = this.thread(id);
+      let messages = merge(t.messages, r.value.messages);
+      let hasNewer = t.hasNewer;
+      // An older page: the newest ones beyond the bound go (stored; loadNewer brings them back).
+      if (beforeId !== undefined && messages.length > MAX_LOADED) {
+        messages = messages.slice(0, MAX_LOADED);
+        hasNewer = true;
+      }
       this.#patch(id, {
-        messages: merge(t.messages, r.value.messages),
+        messages,
         hasMore: r.value.hasMore,
         noServerHistory: !!r.value.noServerHistory,
         loaded: true,
         loading: false,
+        ...(hasNewer ? { hasNewer } : {}),
       });
     } else {
       this.#patch(id, { loading: false, error: r.error });

@@ -2,7 +2,8 @@
 // burst of live messages is appended without re-sorting the thread.
 import { describe, expect, it } from 'vitest';
 import { api, setBridgeForTests } from '$lib/api.js';
-import { MessagesStore } from './messages.svelte.js';
+import { ok } from '$shared/errors.js';
+import { MAX_LOADED, MessagesStore } from './messages.svelte.js';
 import { convId, createFakeBridge, message } from '../test/fake-bridge.js';
 
 const BOB = 'bob@example.org';
@@ -59,5 +60,62 @@ describe('MessagesStore.add', () => {
     expect(list).toHaveLength(2000);
     expect(list[0]?.body).toBe('b0');
     expect(list[1999]?.body).toBe('b1999');
+  });
+});
+
+describe('MessagesStore windowing (issue #13)', () => {
+  // A stored history of 2,000 messages, served as the core does: pages before or after a message.
+  const history = Array.from({ length: 2000 }, (_, i) => message(BOB, { body: `h${i}`, timestamp: 1000 + i }));
+  const at = (id: string | undefined) => history.findIndex((m) => m.id === id);
+  function windowed() {
+    const { bridge } = createFakeBridge({
+      'chat:history': (input) => {
+        const { beforeId, afterId, limit = 50 } = input as { beforeId?: string; afterId?: string; limit?: number };
+        if (afterId !== undefined) {
+          const from = at(afterId) + 1;
+          return ok({ messages: history.slice(from, from + limit), hasMore: from + limit < history.length });
+        }
+        const to = beforeId === undefined ? history.length : at(beforeId);
+        return ok({ messages: history.slice(Math.max(0, to - limit), to), hasMore: to - limit > 0 });
+      },
+    });
+    setBridgeForTests(bridge);
+    return new MessagesStore(api);
+  }
+  const id = convId(BOB);
+
+  it('keeps at most MAX_LOADED messages while paging up, and brings the newest back on the way down', async () => {
+    const s = windowed();
+    await s.loadLatest(id);
+    for (let i = 0; i < 30; i++) {
+      await s.loadOlder(id);
+      expect(s.thread(id).messages.length).toBeLessThanOrEqual(MAX_LOADED);
+    }
+    const t = s.thread(id);
+    expect(t.hasNewer).toBe(true);
+    expect(t.messages.at(0)?.body).toBe(`h${2000 - 31 * 50}`);
+    // A live message meanwhile waits for the newest pages instead of sitting after a gap.
+    s.add([message(BOB, { body: 'live', timestamp: 999_999 })]);
+    expect(bodies(s)).not.toContain('live');
+    expect(s.thread(id).arrived).toBe(1);
+    while (s.thread(id).hasNewer) {
+      await s.loadNewer(id);
+      expect(s.thread(id).messages.length).toBeLessThanOrEqual(MAX_LOADED);
+    }
+    expect(bodies(s).at(-1)).toBe('h1999');
+    // In order, none twice.
+    const b = bodies(s);
+    expect(new Set(b).size).toBe(b.length);
+  });
+
+  it('jumps back to the newest page from far up', async () => {
+    const s = windowed();
+    await s.loadLatest(id);
+    for (let i = 0; i < 10; i++) await s.loadOlder(id);
+    expect(s.thread(id).hasNewer).toBe(true);
+    await s.jumpToNewest(id);
+    expect(s.thread(id).hasNewer).toBeFalsy();
+    expect(bodies(s).at(-1)).toBe('h1999');
+    expect(bodies(s)).toHaveLength(50);
   });
 });

@@ -6,7 +6,7 @@ import { flushSync } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
 import type { Thread } from '../../stores/messages.svelte.js';
 import { message } from '../../test/fake-bridge.js';
-import MessageList, { STEP, WINDOW } from './MessageList.svelte';
+import MessageList, { MAX_SHOWN, STEP, WINDOW } from './MessageList.svelte';
 
 const ROOM = 'team@conference.example.org';
 const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => message(ROOM, { body: `say ${from + i}`, timestamp: 1000 + from + i }));
@@ -59,8 +59,32 @@ describe('MessageList', { timeout: 30_000 }, () => {
     const { update, thread } = setup();
     const first = shown()[0];
     await fireEvent.wheel(screen.getByRole('feed'), { deltaY: -120 });
-    update({ messages: [...thread.messages, ...many(300, 400)] });
+    update({ messages: [...thread.messages, ...many(300, 400)], arrived: 300 });
     expect(shown()[0]).toBe(first);
+    // The DOM stays bounded; "Jump to newest" says how many came and goes there.
+    expect(shown().length).toBeLessThanOrEqual(MAX_SHOWN);
+    const jump = screen.getByTestId('jump-to-newest');
+    expect(jump.textContent).toContain('300 new');
+    await fireEvent.click(jump);
     expect(shown().at(-1)).toBe('say 699');
+    expect(shown().length).toBeLessThanOrEqual(WINDOW);
+    expect(screen.queryByTestId('jump-to-newest')).toBeNull();
+  });
+
+  it('a reader far up in a thread the store windowed asks for the newer pages, and jumps to the newest', async () => {
+    const onjumpnewest = vi.fn();
+    const onloadnewer = vi.fn();
+    const thread: Thread = { messages: many(250), hasMore: true, hasNewer: true, loaded: true, loading: false };
+    render(MessageList, { props: { thread, onloadolder: vi.fn(), onloadnewer, onjumpnewest } });
+    flushSync();
+    expect(shown().length).toBeLessThanOrEqual(MAX_SHOWN);
+    // Down past the last message shown: the next page is asked for.
+    const articles = screen.getByRole('feed').querySelectorAll('article');
+    const last = articles[articles.length - 1]!;
+    last.focus();
+    await fireEvent.keyDown(last, { key: 'ArrowDown' });
+    expect(onloadnewer).toHaveBeenCalled();
+    await fireEvent.click(screen.getByTestId('jump-to-newest'));
+    expect(onjumpnewest).toHaveBeenCalledTimes(1);
   });
 });
