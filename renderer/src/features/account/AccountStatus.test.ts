@@ -48,6 +48,17 @@ describe('AccountStatus: how the account is connected', () => {
     const status = screen.getByTestId('account-status');
     expect(status.textContent).toBe('Offline — retrying in 5 s');
     expect(status.classList.contains('visually-hidden')).toBe(false);
+    // Screen readers are told politely, once: the live region does not count down with the screen.
+    const live = screen.getByRole('status');
+    expect(live.getAttribute('aria-live')).toBe('polite');
+    expect(live.textContent).toBe('Offline — retrying in 5 s');
+    vi.advanceTimersByTime(2000);
+    flushSync();
+    expect(status.textContent).toBe('Offline — retrying in 3 s');
+    expect(live.textContent).toBe('Offline — retrying in 5 s');
+    fake.emit('connection:state', { accountId: ACCOUNT_ID, status: 'online' });
+    flushSync();
+    expect(live.textContent).toBe('Online');
   });
 
   it('names the address, and the proxy when the connection goes through one, in the account’s details', async () => {
