@@ -34,6 +34,11 @@ async function fillAndSubmit() {
 }
 
 describe('SignIn', () => {
+  it('opens with the cursor in the chat address', () => {
+    render(SignIn, { props: { onsignedin: () => {} }, context });
+    expect(document.activeElement).toBe(screen.getByTestId('signin-jid'));
+  });
+
   it('shows the certificate with its fingerprint, and trusting it signs in again with the pin', async () => {
     const onsignedin = vi.fn();
     let attempts = 0;
