@@ -1,7 +1,7 @@
 // The window and the keyboard (issue #13 "Keyboard and accessibility"): the window's title carries the
 // unread count; with a conversation open the first Tab stop is a skip link that puts the cursor in the
 // composer; in a narrow window Escape in a conversation goes back to the list (but not past an open dialog);
-// Escape in a room's side panels closes them and gives the focus back to their button.
+// Escape in a room's side panels (people, About, settings) closes them and gives the focus back to their button.
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { tick } from 'svelte';
@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, setBridgeForTests } from '$lib/api.js';
 import { windowTitle } from '$lib/window-title.js';
 import { AppState, appContext } from '../stores/app.svelte.js';
-import { account, conversation, convId, createFakeBridge, ok, room, roomConversation, type Handlers } from '../test/fake-bridge.js';
+import { account, conversation, convId, createFakeBridge, occupant, ok, room, roomConversation, type Handlers } from '../test/fake-bridge.js';
 import MainScreen from './MainScreen.svelte';
 import ChatView from '../features/chat/ChatView.svelte';
 
@@ -111,5 +111,27 @@ describe('Escape', () => {
     await tick();
     expect(document.getElementById('room-about')).toBeNull();
     expect(document.activeElement).toBe(about);
+  });
+
+  it('closes the room settings and gives the focus back to their button', async () => {
+    const TEAM = 'team@conference.example.org';
+    const fake = createFakeBridge({
+      'accounts:list': () => ok([account()]),
+      'chats:list': () => ok([roomConversation(TEAM, { title: 'Team' })]),
+      'rooms:list': () => ok([room(TEAM, { occupants: [occupant('alice', { isSelf: true, role: 'moderator', affiliation: 'owner' })] })]),
+      'chat:history': () => ok({ messages: [], hasMore: false }),
+    });
+    setBridgeForTests(fake.bridge);
+    const app = new AppState(api);
+    await app.start();
+    app.selected = convId(TEAM);
+    render(ChatView, { props: { conversationId: convId(TEAM) }, context: appContext(app) });
+    const toggle = screen.getByTestId('room-settings-toggle');
+    await fireEvent.click(toggle);
+    await fireEvent.keyDown(screen.getByTestId('room-settings-close'), { key: 'Escape' });
+    await tick();
+    await tick();
+    expect(screen.queryByTestId('room-settings')).toBeNull();
+    expect(document.activeElement).toBe(toggle);
   });
 });
