@@ -79,6 +79,30 @@ export default tseslint.config(
     },
   },
   {
+    // A feature imports another only through its index.ts, its public surface, and the composition root imports
+    // the features so too (issue #12 §1); inside a feature, files import each other freely; tests may reach in.
+    files: ['electron/core/*/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict([
+        { group: ['electron'], message: 'Core code runs under plain Node: only the Electron shell imports electron.' },
+        { group: ['**/renderer/**'], message: 'main never imports the renderer.' },
+        { regex: '^\\.\\./[^./][^/]*/(?!index\\.js$)', message: 'Another feature is imported through its index.ts: ../<feature>/index.js.' },
+      ]),
+    },
+  },
+  {
+    files: ['electron/core/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict([
+        { group: ['electron'], message: 'Core code runs under plain Node: only the Electron shell imports electron.' },
+        { group: ['**/renderer/**'], message: 'main never imports the renderer.' },
+        { regex: '^\\./[^./][^/]*/(?!index\\.js$)', message: 'The composition root imports a feature through its index.ts: ./<feature>/index.js.' },
+      ]),
+    },
+  },
+  {
     // The layers under the core know nothing of it (ARCHITECTURE.md "Process model").
     files: ['electron/xmpp/**/*.ts', 'electron/omemo/**/*.ts', 'electron/store/**/*.ts', 'electron/lib/**/*.ts'],
     ignores: ['**/*.test.ts'],

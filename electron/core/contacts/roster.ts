@@ -6,8 +6,8 @@ import { fail, ok, type Result } from '../../../shared/errors.js';
 import type { ContactView, PresenceShow, RosterSnapshotView, SubscriptionRequestView } from '../../../shared/views.js';
 import type { ContactRecord, RosterRepo } from '../../store/roster-repo.js';
 import type { AccountsRepo } from '../../store/accounts-repo.js';
-import type { ConnectionService } from '../session/connections.js';
-import type { EventBus } from '../kernel/events.js';
+import type { ConnectionService } from '../session/index.js';
+import type { EventBus } from '../kernel/index.js';
 import type { Logger } from '../../lib/log.js';
 import { clientCaps, type XmppClient } from '../../xmpp/client.js';
 import {

@@ -13,8 +13,8 @@ import { conversationIdOf, type ConversationRecord, type MessagesRepo } from '..
 import type { MarkersRepo } from '../../store/markers-repo.js';
 import type { RosterRepo } from '../../store/roster-repo.js';
 import type { ChatService, IncomingCtx } from './chats.js';
-import type { ConnectionService } from '../session/connections.js';
-import type { EventBus } from '../kernel/events.js';
+import type { ConnectionService } from '../session/index.js';
+import type { EventBus } from '../kernel/index.js';
 import type { Logger } from '../../lib/log.js';
 import { asksForMarkers, buildDisplayed, buildMarkable, isMarkable, parseMarker } from '../../xmpp/xep/0333-chat-markers.js';
 import { bareOf } from '../../xmpp/jid.js';

@@ -9,12 +9,12 @@ import type { AccountId, ConversationId } from '../../../shared/ids.js';
 import type { DeviceTrust, MessageView } from '../../../shared/views.js';
 import type { MessageWarning, RoomNotice } from '../../../shared/notices.js';
 import { conversationIdOf, type MessageRecord, type MessagesRepo } from '../../store/messages-repo.js';
-import type { EventBus } from '../kernel/events.js';
+import type { EventBus } from '../kernel/index.js';
 import type { Logger } from '../../lib/log.js';
 import { parseChatMessage } from '../../xmpp/rfc/6121-message.js';
 import { parseCarbon } from '../../xmpp/xep/0280-carbons.js';
 import { parseJid } from '../../xmpp/jid.js';
-import { CommitFailure, createPipeline } from '../kernel/pipeline.js';
+import { CommitFailure, createPipeline } from '../kernel/index.js';
 import { PersistFailure } from '../../xmpp/stream-management.js';
 import type { Views } from './views.js';
 

@@ -11,7 +11,7 @@ import type { NotificationView, RoomNotifyMode } from '../../../shared/views.js'
 import type { RoomSettingsRepo } from '../../store/room-settings-repo.js';
 import type { MessagesRepo } from '../../store/messages-repo.js';
 import type { ChatService, IncomingCtx } from './chats.js';
-import type { EventBus } from '../kernel/events.js';
+import type { EventBus } from '../kernel/index.js';
 import { parseJid } from '../../xmpp/jid.js';
 import { isolate } from '../../../shared/bidi.js';
 

@@ -7,7 +7,7 @@ import { requestIq } from '../../xmpp/iq.js';
 import type { AccountId } from '../../../shared/ids.js';
 import { conversationIdOf, type MessagesRepo } from '../../store/messages-repo.js';
 import type { ChatService } from './chats.js';
-import type { ConnectionService } from '../session/connections.js';
+import type { ConnectionService } from '../session/index.js';
 import type { Logger } from '../../lib/log.js';
 import type { XmppClient } from '../../xmpp/client.js';
 import { bareOf } from '../../xmpp/jid.js';

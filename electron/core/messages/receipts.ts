@@ -10,7 +10,7 @@ import type { DeliveryState } from '../../../shared/views.js';
 import type { SendFailure } from '../../../shared/notices.js';
 import type { MessagesRepo } from '../../store/messages-repo.js';
 import type { RosterRepo } from '../../store/roster-repo.js';
-import type { ConnectionService } from '../session/connections.js';
+import type { ConnectionService } from '../session/index.js';
 import type { ChatService } from './chats.js';
 import type { Logger } from '../../lib/log.js';
 import { parseMessageError } from '../../xmpp/rfc/6121-message.js';

@@ -15,7 +15,7 @@ import type { AccountId } from '../../../shared/ids.js';
 import { fail, ok, type Result } from '../../../shared/errors.js';
 import { conversationIdOf, type MessageRecord, type MessagesRepo } from '../../store/messages-repo.js';
 import type { ChatService, IncomingCtx } from './chats.js';
-import type { ConnectionService } from '../session/connections.js';
+import type { ConnectionService } from '../session/index.js';
 import type { Logger } from '../../lib/log.js';
 import type { RoomLookup } from './room-lookup.js';
 import { MucFeature } from '../../xmpp/xep/0045-muc.js';

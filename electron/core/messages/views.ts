@@ -7,7 +7,7 @@ import { fail, ok, type Result } from '../../../shared/errors.js';
 import type { ChatEncryptionView, ConversationView, HistoryPageView, MessageView } from '../../../shared/views.js';
 import type { AccountId } from '../../../shared/ids.js';
 import type { ConversationRecord, MessageRecord, MessagesRepo } from '../../store/messages-repo.js';
-import type { EventBus } from '../kernel/events.js';
+import type { EventBus } from '../kernel/index.js';
 import { parseJid } from '../../xmpp/jid.js';
 
 /** What the views need from end-to-end encryption (part of ChatEncryption in chats.ts). */

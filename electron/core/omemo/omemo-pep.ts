@@ -12,7 +12,7 @@ import {
   bundleNode, buildBundlePublish, buildDeviceListPublish, NODE_DEVICELIST, NS_AXOLOTL, parseBundleStanza, parseDeviceListStanza,
 } from '../../omemo/legacy/wire.js';
 import type { XmppClient } from '../../xmpp/client.js';
-import type { ConnectionService } from '../session/connections.js';
+import type { ConnectionService } from '../session/index.js';
 import type { Logger } from '../../lib/log.js';
 import type { OwnDevice } from './omemo.js';
 import { createBundleFailures, type BundleFailure, type BundleFailureReason } from './omemo-bundle-failures.js';

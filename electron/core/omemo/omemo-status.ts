@@ -6,8 +6,8 @@ import type { AccountId } from '../../../shared/ids.js';
 import type { OmemoStatusView } from '../../../shared/views.js';
 import type { OmemoProblem } from '../../../shared/notices.js';
 import type { MessagesRepo } from '../../store/messages-repo.js';
-import type { ChatService } from '../messages/chats.js';
-import type { EventBus } from '../kernel/events.js';
+import type { ChatService } from '../messages/index.js';
+import type { EventBus } from '../kernel/index.js';
 import type { Logger } from '../../lib/log.js';
 import { errorMessage } from '../../lib/error-message.js';
 

@@ -14,7 +14,7 @@ import { xml } from '@xmpp/client';
 import { requestIq } from '../../xmpp/iq.js';
 import type { Element } from '@xmpp/xml';
 import type { AccountId } from '../../../shared/ids.js';
-import type { ConnectionService } from '../session/connections.js';
+import type { ConnectionService } from '../session/index.js';
 import type { Logger } from '../../lib/log.js';
 import type { RemovalReason, RoomService, RoomToJoin } from './rooms.js';
 import type { XmppClient } from '../../xmpp/client.js';

@@ -2,9 +2,7 @@
 // moderation, and whether a room notifies.
 import { ok } from '../../../shared/errors.js';
 import type { CommandsOf, Handlers } from '../../ipc/handlers.js';
-import type { ChatService } from '../messages/chats.js';
-import type { NotificationService } from '../messages/notifications.js';
-import type { RetractionService } from '../messages/retraction.js';
+import type { ChatService, NotificationService, RetractionService } from '../messages/index.js';
 import { openPrivateChat } from './private-chat.js';
 import type { RoomAdminService } from './room-admin.js';
 import type { RoomDiscovery } from './room-discovery.js';

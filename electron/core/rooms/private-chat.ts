@@ -3,7 +3,7 @@
 import type { AccountId } from '../../../shared/ids.js';
 import { fail, type Result } from '../../../shared/errors.js';
 import type { ConversationView } from '../../../shared/views.js';
-import type { ChatService } from '../messages/chats.js';
+import type { ChatService } from '../messages/index.js';
 import type { RoomService } from './rooms.js';
 
 export function openPrivateChat(

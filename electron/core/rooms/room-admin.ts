@@ -14,7 +14,7 @@ import { fail, ok, type ErrorCode, type Result, type VireoError } from '../../..
 import type {
   DataFieldView, DataFormValue, DataFormView, RoomAffiliation, RoomAffiliationView, RoomCreateView, RoomRole, RoomView,
 } from '../../../shared/views.js';
-import type { ConnectionService } from '../session/connections.js';
+import type { ConnectionService } from '../session/index.js';
 import type { Logger } from '../../lib/log.js';
 import type { RoomService } from './rooms.js';
 import { bareOf, parseJid } from '../../xmpp/jid.js';

@@ -6,7 +6,7 @@ import type { Element } from '@xmpp/xml';
 import type { AccountId, BareJid } from '../../../shared/ids.js';
 import { fail, ok, type ErrorCode, type Result } from '../../../shared/errors.js';
 import type { RoomDirectoryView, RoomInfoView } from '../../../shared/views.js';
-import type { ConnectionService } from '../session/connections.js';
+import type { ConnectionService } from '../session/index.js';
 import type { Logger } from '../../lib/log.js';
 import type { XmppClient } from '../../xmpp/client.js';
 import { requestIq } from '../../xmpp/iq.js';

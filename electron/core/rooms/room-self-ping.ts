@@ -11,7 +11,7 @@ import { xml } from '@xmpp/client';
 import { isStanzaError, requestIq } from '../../xmpp/iq.js';
 import type { Element } from '@xmpp/xml';
 import type { AccountId } from '../../../shared/ids.js';
-import type { ConnectionService } from '../session/connections.js';
+import type { ConnectionService } from '../session/index.js';
 import type { Logger } from '../../lib/log.js';
 import type { RoomService } from './rooms.js';
 import type { XmppClient } from '../../xmpp/client.js';

@@ -10,7 +10,7 @@ import type { SecretStore } from '../../secrets/secret-store.js';
 import type { ChosenSecretStore } from '../../secrets/choose.js';
 import { createFallbackStore } from '../../secrets/choose.js';
 import type { ConnectionService, LoginTarget } from './connections.js';
-import type { EventBus } from '../kernel/events.js';
+import type { EventBus } from '../kernel/index.js';
 import { closeClient } from '../../xmpp/client.js';
 import { isWeakerThan } from '../../xmpp/rfc/6120-sasl.js';
 import { errorMessage } from '../../lib/error-message.js';

@@ -5,7 +5,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AccountId } from '../../../shared/ids.js';
 import type { ConnectionStateView, EndpointView } from '../../../shared/views.js';
 import type { VireoError } from '../../../shared/errors.js';
-import type { EventBus } from '../kernel/events.js';
+import type { EventBus } from '../kernel/index.js';
 import type { Logger } from '../../lib/log.js';
 import { closeClient, createXmppClient, startClient, type XmppClient } from '../../xmpp/client.js';
 import { createDiscoveryDeps, discoverCandidates, type DiscoveryDeps, type ManualEndpoint } from '../../xmpp/discovery.js';

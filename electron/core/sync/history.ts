@@ -6,7 +6,7 @@ import type { HistoryPageView } from '../../../shared/views.js';
 import type { Logger } from '../../lib/log.js';
 import type { XmppClient } from '../../xmpp/client.js';
 import type { MessagesRepo } from '../../store/messages-repo.js';
-import type { ChatService } from '../messages/chats.js';
+import type { ChatService } from '../messages/index.js';
 import type { OlderResult, SyncService } from './sync.js';
 import { errorMessage } from '../../lib/error-message.js';
 
