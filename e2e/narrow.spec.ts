@@ -41,8 +41,8 @@ async function signIn(page: Page) {
 
 /** Nothing scrolls sideways: the page is no wider than the window. */
 async function expectNoSideways(page: Page) {
-  const { scrollWidth, clientWidth } = await page.evaluate(() => {
-    const el = document.scrollingElement!;
+  const { scrollWidth, clientWidth } = await page.locator('html').evaluate((html) => {
+    const el = html.ownerDocument.scrollingElement!;
     return { scrollWidth: el.scrollWidth, clientWidth: el.clientWidth };
   });
   expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
@@ -124,7 +124,7 @@ test('at 400 × 600 (dark): open the room from the list, write, see its people a
   await page.goto(host.url);
   await expect(page.getByTestId('account-status')).toContainText('Online', { timeout: 20_000 });
   // The dark theme is the one in use.
-  expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe('rgb(255, 255, 255)');
+  expect(await page.locator('body').evaluate((b) => b.ownerDocument.defaultView!.getComputedStyle(b).backgroundColor)).not.toBe('rgb(255, 255, 255)');
   const item = page.locator(`[data-testid="chat-item"][data-room="${room}"]`);
   await expect(item).toBeVisible({ timeout: 15_000 });
   await expectNoSideways(page);
