@@ -71,6 +71,25 @@ describe('MessageList', { timeout: 30_000 }, () => {
     expect(screen.queryByTestId('jump-to-newest')).toBeNull();
   });
 
+  it('a chat left scrolled up opens again where its reader was', async () => {
+    const onleave = vi.fn();
+    const thread: Thread = { messages: many(400), hasMore: false, loaded: true, loading: false };
+    const first = render(MessageList, { props: { thread, onloadolder: vi.fn(), onleave } });
+    flushSync();
+    await fireEvent.wheel(screen.getByRole('feed'), { deltaY: -120 });
+    await fireEvent.click(screen.getByRole('button', { name: 'Load older messages' }));
+    const before = shown();
+    first.unmount();
+    // (jsdom lays nothing out: which shown message is at the top is the browser's to say.)
+    const position = onleave.mock.calls[0]?.[0] as { id: string; offset: number };
+    const top = thread.messages.find((m) => m.id === position.id)?.body;
+    expect(before).toContain(top);
+    render(MessageList, { props: { thread, onloadolder: vi.fn(), position } });
+    flushSync();
+    expect(shown()).toContain(top);
+    expect(screen.getByTestId('jump-to-newest')).toBeTruthy();
+  });
+
   it('a reader far up in a thread the store windowed asks for the newer pages, and jumps to the newest', async () => {
     const onjumpnewest = vi.fn();
     const onloadnewer = vi.fn();
