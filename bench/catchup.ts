@@ -22,7 +22,12 @@ try {
 
   // Alice signs in once (so her archive pointer is set), then goes offline.
   let alice = await startTestCore();
-  const acc = await alice.must('accounts:add', { jid: `alice@${server.domain}`, password: 'a-pw', manual: { host: '127.0.0.1', port: server.c2sPort }, pinnedCertificate: pin });
+  const acc = await alice.must('accounts:add', {
+    jid: `alice@${server.domain}`,
+    password: 'a-pw',
+    manual: { host: '127.0.0.1', port: server.c2sPort },
+    pinnedCertificate: pin,
+  });
   await alice.waitForEvent('sync:state', (s) => s.phase === 'synced', 20_000);
   const profileDir = alice.profileDir;
   await alice.stop({ keepProfile: true });
@@ -33,8 +38,16 @@ try {
   await startClient(bob);
   const fillStart = Date.now();
   for (let i = 0; i < N; i++) {
-    await bob.send(xml('message', { to: `alice@${server.domain}`, type: 'chat', id: `m${i}` }, xml('body', {}, `message ${i}`), xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: `m${i}` })));
-    if (i % 500 === 499) await bob.iqCaller.request(xml('iq', { type: 'get', to: server.domain }, xml('ping', { xmlns: 'urn:xmpp:ping' })), 60_000);
+    await bob.send(
+      xml(
+        'message',
+        { to: `alice@${server.domain}`, type: 'chat', id: `m${i}` },
+        xml('body', {}, `message ${i}`),
+        xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: `m${i}` }),
+      ),
+    );
+    if (i % 500 === 499)
+      await bob.iqCaller.request(xml('iq', { type: 'get', to: server.domain }, xml('ping', { xmlns: 'urn:xmpp:ping' })), 60_000);
   }
   await bob.iqCaller.request(xml('iq', { type: 'get', to: server.domain }, xml('ping', { xmlns: 'urn:xmpp:ping' })), 60_000);
   await closeClient(bob);
@@ -58,7 +71,10 @@ try {
       }
     };
     bare.on('stanza', onStanza);
-    const iq = await bare.iqCaller.request(xml('iq', { type: 'set' }, buildMamQuery({ queryId, max: 250, ...(after ? { after } : { start: fillStart - 1000 }) })), 60_000);
+    const iq = await bare.iqCaller.request(
+      xml('iq', { type: 'set' }, buildMamQuery({ queryId, max: 250, ...(after ? { after } : { start: fillStart - 1000 }) })),
+      60_000,
+    );
     bare.off('stanza', onStanza);
     after = last;
     if (parseMamFin(iq)?.complete || !last) break;
@@ -82,7 +98,9 @@ try {
   await alice.stop();
 
   console.log(`bare: ${bareCount} results paged in ${bareS.toFixed(2)} s`);
-  console.log(`vireo: ${synced.fetched} fetched, ${stored} stored and announced in ${vireoS.toFixed(2)} s (chat shows ${conv?.unread ?? 0} unread); sign-in and set-up before the catch-up started: ${catchUpStartS.toFixed(2)} s`);
+  console.log(
+    `vireo: ${synced.fetched} fetched, ${stored} stored and announced in ${vireoS.toFixed(2)} s (chat shows ${conv?.unread ?? 0} unread); sign-in and set-up before the catch-up started: ${catchUpStartS.toFixed(2)} s`,
+  );
   if (stored !== N || bareCount !== N) console.log(`WARNING: expected ${N} messages, vireo stored ${stored}, bare paged ${bareCount}`);
   console.log(`catchup messages=${N} vireo_s=${vireoS.toFixed(2)} bare_s=${bareS.toFixed(2)} ratio=${(vireoS / bareS).toFixed(2)}`);
 } finally {

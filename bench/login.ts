@@ -16,7 +16,14 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 // One account, one password: the cache a Vireo core keeps per account (reconnects skip PBKDF2).
 const scramCache = new Map<string, Buffer>();
 async function vireoLogin(service: string, pinned: string, i: number) {
-  const c = createXmppClient({ jid: 'bench@example.test', password: 'bench-password', resource: `vireo-${i}`, service, pinned, scramCache });
+  const c = createXmppClient({
+    jid: 'bench@example.test',
+    password: 'bench-password',
+    resource: `vireo-${i}`,
+    service,
+    pinned,
+    scramCache,
+  });
   c.on('error', () => {});
   const before = process.cpuUsage();
   await c.start();
@@ -49,18 +56,37 @@ try {
   const caFile = path.join(server.dataDir, 'bench-ca.pem');
   await writeFile(caFile, server.cert.pem);
   const stock = await new Promise<number[]>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'login-stock.ts'), service, server.domain, 'bench', 'bench-password', String(Math.max(3, Math.min(N, 10)))], {
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(here, 'login-stock.ts'),
+        service,
+        server.domain,
+        'bench',
+        'bench-password',
+        String(Math.max(3, Math.min(N, 10))),
+      ],
+      {
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve((JSON.parse(out.trim().split('\n').pop()!) as { cpuMs: number[] }).cpuMs) : reject(new Error(`stock login exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve((JSON.parse(out.trim().split('\n').pop()!) as { cpuMs: number[] }).cpuMs)
+        : reject(new Error(`stock login exited ${code}`)),
+    );
   });
 
   const v = median(vireo);
   const s = median(stock.slice(1)); // the first stock login also pays for module loading
-  console.log(`vireo: ${N} logins with ${mechanism}, median ${v.toFixed(1)} ms CPU (min ${Math.min(...vireo).toFixed(1)}, max ${Math.max(...vireo).toFixed(1)})`);
+  console.log(
+    `vireo: ${N} logins with ${mechanism}, median ${v.toFixed(1)} ms CPU (min ${Math.min(...vireo).toFixed(1)}, max ${Math.max(...vireo).toFixed(1)})`,
+  );
   console.log(`vireo cold first login (PBKDF2 + module loading): ${cold.toFixed(1)} ms CPU`);
   console.log(`stock: ${stock.length} logins with @xmpp/client SCRAM-SHA-1, median ${s.toFixed(1)} ms CPU`);
   console.log(`login cpu_ms=${v.toFixed(1)} stock_cpu_ms=${s.toFixed(1)} speedup=${(s / v).toFixed(1)} round_trips=${roundTrips}`);

@@ -94,7 +94,8 @@ async function benchLibrary(): Promise<Figures> {
   const alice = await libraryPeer('alice');
   const bob = await libraryPeer('bob');
   let t0 = process.hrtime.bigint();
-  for (let i = 0; i < SETUPS; i++) await new SessionBuilder(alice.store, new SignalProtocolAddress(`bob${i}`, 1)).processPreKey(bob.device(i));
+  for (let i = 0; i < SETUPS; i++)
+    await new SessionBuilder(alice.store, new SignalProtocolAddress(`bob${i}`, 1)).processPreKey(bob.device(i));
   const setup = ms(t0) / SETUPS;
 
   const toBob = new SessionCipher(alice.store, new SignalProtocolAddress('bob', 1));
@@ -142,7 +143,14 @@ function openDb(file: string, sync: Sync): Database.Database {
   return db;
 }
 
-async function vireoPeer(dir: string, jid: string, deviceId: number, fastCurve: boolean, preKeyCount: number, sync: Sync): Promise<{ jid: string; deviceId: number; device: OmemoDevice; db: Database.Database }> {
+async function vireoPeer(
+  dir: string,
+  jid: string,
+  deviceId: number,
+  fastCurve: boolean,
+  preKeyCount: number,
+  sync: Sync,
+): Promise<{ jid: string; deviceId: number; device: OmemoDevice; db: Database.Database }> {
   const db = openDb(path.join(dir, `${jid}-${deviceId}-${fastCurve}-${sync}.sqlite`), sync);
   migrateOmemo(db);
   const store = createOmemoStore(db, { encryptionKey: randomBytes(32), accountId: jid });

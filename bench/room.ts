@@ -39,9 +39,21 @@ const here = fileURLToPath(import.meta.url);
 // The crowd (child process).
 // ---------------------------------------------------------------------------------------------------
 
-interface Login { user: string; password: string }
+interface Login {
+  user: string;
+  password: string;
+}
 /** `owner` creates the room (session 0); the others are `crowd`, one account with one resource each. */
-interface CrowdConfig { host: string; port: number; domain: string; ca: string; owner: Login; crowd: Login; room: string; sessions: number }
+interface CrowdConfig {
+  host: string;
+  port: number;
+  domain: string;
+  ca: string;
+  owner: Login;
+  crowd: Login;
+  room: string;
+  sessions: number;
+}
 type ToCrowd = { cmd: 'open'; config: CrowdConfig } | { cmd: 'join' } | { cmd: 'burst'; messages: number };
 type FromCrowd = { opened: number } | { joined: number } | { burstStart: number } | { witnessedAt: number } | { error: string };
 
@@ -57,7 +69,10 @@ class RawSession {
   #drain: { marker: string; count: number; carry: string; onCount?: (n: number) => void } | undefined;
   readonly sock: tls.TLSSocket;
 
-  constructor(private cfg: CrowdConfig, private login: Login) {
+  constructor(
+    private cfg: CrowdConfig,
+    private login: Login,
+  ) {
     this.sock = tls.connect({ host: cfg.host, port: cfg.port, servername: cfg.domain, ca: cfg.ca });
     this.sock.setNoDelay(true);
     this.sock.setEncoding('utf8');
@@ -81,7 +96,10 @@ class RawSession {
   #fail(e: Error) {
     const w = this.#waiter;
     this.#waiter = undefined;
-    if (w) { clearTimeout(w.timer); w.reject(e); }
+    if (w) {
+      clearTimeout(w.timer);
+      w.reject(e);
+    }
   }
 
   // A join receives every other occupant's presence before its own: search only what is new (with an
@@ -133,10 +151,16 @@ class RawSession {
     const header = `<?xml version='1.0'?><stream:stream to='${this.cfg.domain}' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>`;
     await this.expect(/<\/stream:features>/, header);
     const plain = Buffer.from(`\0${this.login.user}\0${this.login.password}`).toString('base64');
-    const sasl = await this.expect(/<success[^>]*\/>|<success[\s\S]*?<\/success>|<failure[\s\S]*?<\/failure>/, `<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${plain}</auth>`);
+    const sasl = await this.expect(
+      /<success[^>]*\/>|<success[\s\S]*?<\/success>|<failure[\s\S]*?<\/failure>/,
+      `<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${plain}</auth>`,
+    );
     if (sasl.startsWith('<failure')) throw new Error(`SASL failed: ${sasl}`);
     await this.expect(/<\/stream:features>/, header);
-    const bound = await this.expect(/<iq[^>]*id=['"]bind['"][^>]*>/, `<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>${xmlEscape(resource)}</resource></bind></iq>`);
+    const bound = await this.expect(
+      /<iq[^>]*id=['"]bind['"][^>]*>/,
+      `<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>${xmlEscape(resource)}</resource></bind></iq>`,
+    );
     if (!/type=['"]result['"]/.test(bound)) throw new Error(`bind failed: ${bound}`);
   }
 
@@ -152,19 +176,23 @@ class RawSession {
 
   /** A new room is locked until its owner accepts the default configuration (XEP-0045 §10.1.2). */
   async instantRoom(room: string): Promise<void> {
-    const r = await this.expect(/<iq[^>]*id=['"]instant['"][^>]*>/, `<iq type='set' id='instant' to='${xmlEscape(room)}'><query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' type='submit'>` +
-      `<field var='FORM_TYPE'><value>http://jabber.org/protocol/muc#roomconfig</value></field>` +
-      `<field var='muc#roomconfig_enablearchiving'><value>${process.env.BENCH_ARCHIVE ?? 0}</value></field></x></query></iq>`);
+    const r = await this.expect(
+      /<iq[^>]*id=['"]instant['"][^>]*>/,
+      `<iq type='set' id='instant' to='${xmlEscape(room)}'><query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' type='submit'>` +
+        `<field var='FORM_TYPE'><value>http://jabber.org/protocol/muc#roomconfig</value></field>` +
+        `<field var='muc#roomconfig_enablearchiving'><value>${process.env.BENCH_ARCHIVE ?? 0}</value></field></x></query></iq>`,
+    );
     if (!/type=['"]result['"]/.test(r)) throw new Error(`room configuration failed: ${r}`);
   }
-
 }
 
 async function inParallel<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 async function runCrowd(): Promise<void> {
@@ -178,7 +206,9 @@ async function runCrowd(): Promise<void> {
       if (m.cmd === 'open') {
         const c = (cfg = m.config);
         crowd = new Array<RawSession>(c.sessions);
-        await inParallel([...crowd.keys()], 16, async (i) => { crowd[i] = await RawSession.open(c, i === 0 ? c.owner : c.crowd, `occupant${i}`); });
+        await inParallel([...crowd.keys()], 16, async (i) => {
+          crowd[i] = await RawSession.open(c, i === 0 ? c.owner : c.crowd, `occupant${i}`);
+        });
         // The first one creates the room.
         const first = await crowd[0]!.join(c.room, nickOf(0));
         if (first.created) await crowd[0]!.instantRoom(c.room);
@@ -186,20 +216,28 @@ async function runCrowd(): Promise<void> {
         send({ opened: crowd.length });
       } else if (m.cmd === 'join' && cfg) {
         const room = cfg.room;
-        await inParallel(crowd.slice(1).map((s, i) => [s, i + 1] as const), 16, async ([s, i]) => {
-          await s.join(room, nickOf(i));
-          s.drain();
-        });
+        await inParallel(
+          crowd.slice(1).map((s, i) => [s, i + 1] as const),
+          16,
+          async ([s, i]) => {
+            await s.join(room, nickOf(i));
+            s.drain();
+          },
+        );
         send({ joined: crowd.length });
       } else if (m.cmd === 'burst' && cfg) {
         // The last session (a bare one, nothing parsed) notes when the room has sent it everything: how
         // long the server itself takes to deliver the burst, the floor for any client.
         const total = m.messages;
-        crowd[crowd.length - 1]!.drain('<body>burst message ', (n) => { if (n === total) send({ witnessedAt: Date.now() }); });
+        crowd[crowd.length - 1]!.drain('<body>burst message ', (n) => {
+          if (n === total) send({ witnessedAt: Date.now() });
+        });
         // Round robin over the live sessions, as fast as the sockets take it.
         const burstStart = Date.now();
         for (let k = 0; k < total; k++) {
-          crowd[k % crowd.length]!.sock.write(`<message type='groupchat' to='${xmlEscape(cfg.room)}' id='b${k}'><body>burst message ${k}</body></message>`);
+          crowd[k % crowd.length]!.sock.write(
+            `<message type='groupchat' to='${xmlEscape(cfg.room)}' id='b${k}'><body>burst message ${k}</body></message>`,
+          );
         }
         send({ burstStart });
       }
@@ -270,7 +308,13 @@ const PROBE = `(() => {
     },
   };
 })()`;
-interface ProbeReport { maxGap: number; longTasks: number; longestTask: number; domNodes: number; atBottom: boolean }
+interface ProbeReport {
+  maxGap: number;
+  longTasks: number;
+  longestTask: number;
+  domNodes: number;
+  atBottom: boolean;
+}
 
 async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms: number, every = 50): Promise<T> {
   const deadline = Date.now() + ms;
@@ -288,7 +332,8 @@ async function runBench(): Promise<void> {
   // Live sessions: they join for real, speak the burst and receive all of it. The rest are idle.
   const LIVE = Math.max(1, Math.min(OCCUPANTS, Number(process.env.BENCH_LIVE ?? 20)));
   const rendererDir = process.env.VIREO_RENDERER_DIR ?? fileURLToPath(new URL('../dist/renderer', import.meta.url));
-  if (!existsSync(path.join(rendererDir, 'index.html'))) throw new Error(`no renderer build in ${rendererDir}: run \`npm run build:renderer\``);
+  if (!existsSync(path.join(rendererDir, 'index.html')))
+    throw new Error(`no renderer build in ${rendererDir}: run \`npm run build:renderer\``);
 
   // Imported here so that the crowd process loads none of it.
   const { startProsody } = await import('../e2e/fixtures/prosody.js');
@@ -310,17 +355,33 @@ async function runBench(): Promise<void> {
     const room = `big@${server.mucDomain}`;
 
     // The crowd fills the room.
-    crowd = fork(here, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_ROOM_CROWD: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    crowd = fork(here, [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, BENCH_ROOM_CROWD: '1' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const fromCrowd: FromCrowd[] = [];
     crowd.on('message', (m: FromCrowd) => fromCrowd.push(m));
     const crowdSays = <T extends FromCrowd>(what: string, pick: (m: FromCrowd) => m is T, ms: number) =>
-      until(what, () => {
-        const err = fromCrowd.find((m): m is { error: string } => 'error' in m);
-        if (err) throw new Error(`the crowd failed: ${err.error}`);
-        return fromCrowd.find(pick);
-      }, ms);
-    const c2sCrowd = { host: server.host, port: server.directTlsPort, domain: server.domain, ca: server.cert.pem,
-      owner: { user: 'owner', password: 'owner-pw' }, crowd: { user: 'crowd', password: 'crowd-pw' }, room, sessions: LIVE };
+      until(
+        what,
+        () => {
+          const err = fromCrowd.find((m): m is { error: string } => 'error' in m);
+          if (err) throw new Error(`the crowd failed: ${err.error}`);
+          return fromCrowd.find(pick);
+        },
+        ms,
+      );
+    const c2sCrowd = {
+      host: server.host,
+      port: server.directTlsPort,
+      domain: server.domain,
+      ca: server.cert.pem,
+      owner: { user: 'owner', password: 'owner-pw' },
+      crowd: { user: 'crowd', password: 'crowd-pw' },
+      room,
+      sessions: LIVE,
+    };
     crowd.send({ cmd: 'open', config: c2sCrowd } satisfies ToCrowd);
     await crowdSays('the room to be created', (m): m is { opened: number } => 'opened' in m, 30_000 + LIVE * 200);
     if (OCCUPANTS > LIVE) {
@@ -348,21 +409,37 @@ async function runBench(): Promise<void> {
     }
     crowd.send({ cmd: 'join' } satisfies ToCrowd);
     await crowdSays('the room to fill', (m): m is { joined: number } => 'joined' in m, 30_000 + LIVE * 500);
-    console.log(`${OCCUPANTS} occupants in ${room} (${LIVE} live sessions, ${OCCUPANTS - LIVE} idle) after ${((Date.now() - setupStart) / 1000).toFixed(1)} s`);
+    console.log(
+      `${OCCUPANTS} occupants in ${room} (${LIVE} live sessions, ${OCCUPANTS - LIVE} idle) after ${((Date.now() - setupStart) / 1000).toFixed(1)} s`,
+    );
 
     // Vireo: the reader's account on a fresh profile, served to Chromium by the browser host.
     const profileDir = await mkdtemp(path.join(os.tmpdir(), 'vireo-bench-room-'));
     cleanups.push(() => rm(profileDir, { recursive: true, force: true }));
     const vireo = await startTestCore({ profileDir });
     cleanups.push(() => vireo.stop({ keepProfile: true }));
-    await vireo.must('accounts:add', { jid: `reader@${server.domain}`, password: 'reader-pw', manual: { host: server.host, port: server.c2sPort }, pinnedCertificate: server.cert.fingerprint256 });
+    await vireo.must('accounts:add', {
+      jid: `reader@${server.domain}`,
+      password: 'reader-pw',
+      manual: { host: server.host, port: server.c2sPort },
+      pinnedCertificate: server.cert.fingerprint256,
+    });
     await vireo.waitForEvent('sync:state', (s) => s.phase === 'synced', 20_000);
     const host = await startBrowserHost({ router: createIpcRouter(vireo.core.handlers), events: vireo.core.events, rendererDir });
     cleanups.push(() => host.close());
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+        '--disable-dev-shm-usage',
+      ],
     });
     cleanups.push(() => browser.close());
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -382,24 +459,43 @@ async function runBench(): Promise<void> {
     // When the core knows everyone (its 'room:updated' with all of them), to tell its part from the page's.
     let coreKnewAt = 0;
     const offJoin = vireo.core.events.subscribe((name, payload) => {
-      if (name === 'room:updated' && !coreKnewAt && (payload as RoomView).jid === room && (payload as RoomView).occupants.length === everyone) coreKnewAt = Date.now();
+      if (
+        name === 'room:updated' &&
+        !coreKnewAt &&
+        (payload as RoomView).jid === room &&
+        (payload as RoomView).occupants.length === everyone
+      )
+        coreKnewAt = Date.now();
     });
     cleanups.push(async () => offJoin());
     const joinMark = vireo.mark();
     const joinStart = Date.now();
     await page.getByTestId('room-join-submit').click();
-    const occupantsAt = await until('the occupant list to show everyone', () => page.evaluate<number | undefined>('benchProbe.occupantsAt()'), 120_000, 100);
+    const occupantsAt = await until(
+      'the occupant list to show everyone',
+      () => page.evaluate<number | undefined>('benchProbe.occupantsAt()'),
+      120_000,
+      100,
+    );
     const join = await page.evaluate<ProbeReport>('benchProbe.report()');
     const occupantsMs = Math.round(occupantsAt - joinStart);
-    console.log(`occupant list: the core had all ${everyone} people ${coreKnewAt - joinStart} ms after Join, the page showed them after ${occupantsMs} ms; ` +
-      `longest frame gap meanwhile ${join.maxGap.toFixed(0)} ms, ` +
-      `${join.longTasks} long tasks (longest ${join.longestTask.toFixed(0)} ms)`);
+    console.log(
+      `occupant list: the core had all ${everyone} people ${coreKnewAt - joinStart} ms after Join, the page showed them after ${occupantsMs} ms; ` +
+        `longest frame gap meanwhile ${join.maxGap.toFixed(0)} ms, ` +
+        `${join.longTasks} long tasks (longest ${join.longestTask.toFixed(0)} ms)`,
+    );
     const updates = vireo.events.slice(joinMark).filter((e) => e.name === 'room:updated');
     const updateBytes = updates.reduce((n, e) => n + JSON.stringify(e.payload).length, 0);
-    console.log(`the core told the page about the room ${updates.length} times while it filled (${(updateBytes / 1e6).toFixed(1)} MB of JSON)`);
+    console.log(
+      `the core told the page about the room ${updates.length} times while it filled (${(updateBytes / 1e6).toFixed(1)} MB of JSON)`,
+    );
 
     // Let the join settle (history page, catch-up), then the burst.
-    const conv = await until('the room conversation', async () => (await vireo.must('chats:list', {})).find((c) => c.peer === room), 10_000);
+    const conv = await until(
+      'the room conversation',
+      async () => (await vireo.must('chats:list', {})).find((c) => c.peer === room),
+      10_000,
+    );
     await new Promise((r) => setTimeout(r, 1500));
     let stored = 0;
     let storedAt = 0;
@@ -418,21 +514,36 @@ async function runBench(): Promise<void> {
     crowd.send({ cmd: 'burst', messages: MESSAGES } satisfies ToCrowd);
     const { burstStart } = await crowdSays('the burst to be sent', (m): m is { burstStart: number } => 'burstStart' in m, 30_000);
     const storeTimeout = 60_000 + MESSAGES * 100;
-    await until(`Vireo to store ${MESSAGES} messages`, () => (storedAt ? storedAt : undefined), storeTimeout, 20)
-      .catch((e: Error) => { throw new Error(`${e.message} (it stored ${stored})`); });
-    const { witnessedAt } = await crowdSays('a bare occupant to receive the burst', (m): m is { witnessedAt: number } => 'witnessedAt' in m, storeTimeout);
-    const shownAt = await until('the page to show the last message', () =>
-      page.evaluate<number | undefined>(`benchProbe.shownAt(${JSON.stringify(lastBody)})`), 120_000, 100);
+    await until(`Vireo to store ${MESSAGES} messages`, () => (storedAt ? storedAt : undefined), storeTimeout, 20).catch((e: Error) => {
+      throw new Error(`${e.message} (it stored ${stored})`);
+    });
+    const { witnessedAt } = await crowdSays(
+      'a bare occupant to receive the burst',
+      (m): m is { witnessedAt: number } => 'witnessedAt' in m,
+      storeTimeout,
+    );
+    const shownAt = await until(
+      'the page to show the last message',
+      () => page.evaluate<number | undefined>(`benchProbe.shownAt(${JSON.stringify(lastBody)})`),
+      120_000,
+      100,
+    );
     const end = await page.evaluate<ProbeReport>('benchProbe.report()');
     const storeMs = storedAt - burstStart;
     const renderMs = Math.round(shownAt - burstStart);
-    console.log(`burst: the room delivered all ${MESSAGES} to a bare occupant in ${witnessedAt - burstStart} ms; ` +
-      `Vireo's core stored and announced them in ${storeMs} ms, the page showed the last one ("${lastBody}") after ${renderMs} ms` +
-      `${end.atBottom ? '' : ' (WARNING: the message list is not scrolled to the bottom)'}`);
-    console.log(`page during the burst: longest frame gap ${end.maxGap.toFixed(0)} ms, ${end.longTasks} long tasks (longest ${end.longestTask.toFixed(0)} ms); ${end.domNodes} elements at the end`);
+    console.log(
+      `burst: the room delivered all ${MESSAGES} to a bare occupant in ${witnessedAt - burstStart} ms; ` +
+        `Vireo's core stored and announced them in ${storeMs} ms, the page showed the last one ("${lastBody}") after ${renderMs} ms` +
+        `${end.atBottom ? '' : ' (WARNING: the message list is not scrolled to the bottom)'}`,
+    );
+    console.log(
+      `page during the burst: longest frame gap ${end.maxGap.toFixed(0)} ms, ${end.longTasks} long tasks (longest ${end.longestTask.toFixed(0)} ms); ${end.domNodes} elements at the end`,
+    );
     if (pageErrors.length) console.log(`WARNING: page errors: ${pageErrors.join(' | ')}`);
-    console.log(`room occupants=${OCCUPANTS} messages=${MESSAGES} setup_s=${setupS.toFixed(1)} occupants_render_ms=${occupantsMs} join_frame_gap_ms=${join.maxGap.toFixed(0)} ` +
-      `burst_store_ms=${storeMs} burst_render_ms=${renderMs} max_frame_gap_ms=${end.maxGap.toFixed(0)} dom_nodes=${end.domNodes}`);
+    console.log(
+      `room occupants=${OCCUPANTS} messages=${MESSAGES} setup_s=${setupS.toFixed(1)} occupants_render_ms=${occupantsMs} join_frame_gap_ms=${join.maxGap.toFixed(0)} ` +
+        `burst_store_ms=${storeMs} burst_render_ms=${renderMs} max_frame_gap_ms=${end.maxGap.toFixed(0)} dom_nodes=${end.domNodes}`,
+    );
   } finally {
     for (const c of cleanups.reverse()) await c().catch(() => {});
     // 500 sessions leaving one by one would make the room announce each departure to everyone left:

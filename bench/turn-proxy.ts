@@ -35,9 +35,10 @@ export async function startTurnProxy(target: { host: string; port: number }) {
       turns = 0;
       lastFrom = undefined;
     },
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }

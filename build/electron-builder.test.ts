@@ -37,9 +37,7 @@ function targets(platform: 'linux' | 'win' | 'mac'): string[] {
 
 describe('build/electron-builder.yml', () => {
   it('passes electron-builder’s own schema validation', async () => {
-    await expect(
-      validateConfiguration(structuredClone(config), { isEnabled: false, add() {} }),
-    ).resolves.toBeUndefined();
+    await expect(validateConfiguration(structuredClone(config), { isEnabled: false, add() {} })).resolves.toBeUndefined();
   });
 
   it('names the app', () => {
@@ -113,7 +111,11 @@ describe('build/electron-builder.yml', () => {
     expect(existsSync(file)).toBe(true);
     const plist = readFileSync(file, 'utf8').replace(/<!--[\s\S]*?-->/gu, '');
     const keys = [...plist.matchAll(/<key>([^<]+)<\/key>\s*<true\/>/gu)].map((m) => m[1]);
-    expect(keys.sort()).toEqual(['com.apple.security.cs.allow-jit', 'com.apple.security.device.camera', 'com.apple.security.network.client']);
+    expect(keys.sort()).toEqual([
+      'com.apple.security.cs.allow-jit',
+      'com.apple.security.device.camera',
+      'com.apple.security.network.client',
+    ]);
     // The camera (QR scanning) comes with the sentence macOS shows when it asks; no microphone.
     expect(String((config.mac?.extendInfo as Record<string, unknown> | undefined)?.NSCameraUsageDescription)).toMatch(/camera.*QR code/);
     expect(plist).not.toContain('audio-input');

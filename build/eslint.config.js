@@ -5,15 +5,45 @@ import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import svelteParser from 'svelte-eslint-parser';
 
-const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'net', 'tls', 'crypto', 'child_process', 'http', 'https', 'events', 'url', 'stream', 'util'];
+const NODE_BUILTINS = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'net',
+  'tls',
+  'crypto',
+  'child_process',
+  'http',
+  'https',
+  'events',
+  'url',
+  'stream',
+  'util',
+];
 const restrict = (patterns) => ['error', { patterns }];
 // One of each helper (issue #12 §4): what used to be written out by hand in many places has one home.
 const ONE_OF_EACH = [
-  { selector: "CallExpression[callee.property.name='request'][callee.object.property.name='iqCaller']", message: 'Ask with requestIq() (electron/xmpp/iq.ts): one default timeout, a StanzaError for an error reply.' },
-  { selector: "CallExpression[callee.property.name='getChild'][arguments.0.value='error']", message: 'Read stanza errors with parseStanzaError() (electron/xmpp/rfc/6120-stanza-errors.ts).' },
-  { selector: "Literal[value='urn:ietf:params:xml:ns:xmpp-stanzas']", message: 'Use NS_STANZAS from electron/xmpp/rfc/6120-stanza-errors.ts.' },
-  { selector: "MemberExpression[property.name='message'][object.type='TSAsExpression'][object.typeAnnotation.typeName.name='Error']", message: 'Use errorMessage(err) (electron/lib/error-message.ts): what is thrown need not be an Error.' },
-  { selector: "TemplateLiteral[quasis.length=3][quasis.0.value.raw=''][quasis.1.value.raw='|'][quasis.2.value.raw='']", message: 'Use accountKey() (electron/lib/account-key.ts) or conversationIdOf() (electron/store/messages-repo.ts).' },
+  {
+    selector: "CallExpression[callee.property.name='request'][callee.object.property.name='iqCaller']",
+    message: 'Ask with requestIq() (electron/xmpp/iq.ts): one default timeout, a StanzaError for an error reply.',
+  },
+  {
+    selector: "CallExpression[callee.property.name='getChild'][arguments.0.value='error']",
+    message: 'Read stanza errors with parseStanzaError() (electron/xmpp/rfc/6120-stanza-errors.ts).',
+  },
+  {
+    selector: "Literal[value='urn:ietf:params:xml:ns:xmpp-stanzas']",
+    message: 'Use NS_STANZAS from electron/xmpp/rfc/6120-stanza-errors.ts.',
+  },
+  {
+    selector: "MemberExpression[property.name='message'][object.type='TSAsExpression'][object.typeAnnotation.typeName.name='Error']",
+    message: 'Use errorMessage(err) (electron/lib/error-message.ts): what is thrown need not be an Error.',
+  },
+  {
+    selector: "TemplateLiteral[quasis.length=3][quasis.0.value.raw=''][quasis.1.value.raw='|'][quasis.2.value.raw='']",
+    message: 'Use accountKey() (electron/lib/account-key.ts) or conversationIdOf() (electron/store/messages-repo.ts).',
+  },
 ];
 const RENDERER = [
   { group: ['electron', ...NODE_BUILTINS], message: 'The renderer is sandboxed: no Node or Electron.' },
@@ -70,7 +100,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/core/**/*.ts', 'electron/lib/**/*.ts', 'electron/xmpp/**/*.ts', 'electron/omemo/**/*.ts', 'electron/store/**/*.ts', 'electron/secrets/**/*.ts', 'electron/host-web/**/*.ts', 'electron/ipc/router.ts'],
+    files: [
+      'electron/core/**/*.ts',
+      'electron/lib/**/*.ts',
+      'electron/xmpp/**/*.ts',
+      'electron/omemo/**/*.ts',
+      'electron/store/**/*.ts',
+      'electron/secrets/**/*.ts',
+      'electron/host-web/**/*.ts',
+      'electron/ipc/router.ts',
+    ],
     rules: {
       '@typescript-eslint/no-restricted-imports': restrict([
         { group: ['electron'], message: 'Core code runs under plain Node: only the Electron shell imports electron.' },
@@ -87,7 +126,10 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': restrict([
         { group: ['electron'], message: 'Core code runs under plain Node: only the Electron shell imports electron.' },
         { group: ['**/renderer/**'], message: 'main never imports the renderer.' },
-        { regex: '^\\.\\./[^./][^/]*/(?!index\\.js$)', message: 'Another feature is imported through its index.ts: ../<feature>/index.js.' },
+        {
+          regex: '^\\.\\./[^./][^/]*/(?!index\\.js$)',
+          message: 'Another feature is imported through its index.ts: ../<feature>/index.js.',
+        },
       ]),
     },
   },
@@ -98,7 +140,10 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': restrict([
         { group: ['electron'], message: 'Core code runs under plain Node: only the Electron shell imports electron.' },
         { group: ['**/renderer/**'], message: 'main never imports the renderer.' },
-        { regex: '^\\./[^./][^/]*/(?!index\\.js$)', message: 'The composition root imports a feature through its index.ts: ./<feature>/index.js.' },
+        {
+          regex: '^\\./[^./][^/]*/(?!index\\.js$)',
+          message: 'The composition root imports a feature through its index.ts: ./<feature>/index.js.',
+        },
       ]),
     },
   },
@@ -110,7 +155,10 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': restrict([
         { group: ['electron'], message: 'Core code runs under plain Node: only the Electron shell imports electron.' },
         { group: ['**/renderer/**'], message: 'main never imports the renderer.' },
-        { group: ['**/core/**', '**/electron/core/**'], message: 'xmpp/, omemo/, store/ and lib/ are used by the core and never import it.' },
+        {
+          group: ['**/core/**', '**/electron/core/**'],
+          message: 'xmpp/, omemo/, store/ and lib/ are used by the core and never import it.',
+        },
       ]),
     },
   },
@@ -119,16 +167,28 @@ export default tseslint.config(
     files: ['electron/core/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-syntax': ['error',
-        { selector: "CallExpression[callee.property.name=/^(prepare|pragma)$/]", message: 'SQL belongs in a repo in electron/store/.' },
-        { selector: "CallExpression[callee.property.name='exec'][arguments.0.type=/^(Literal|TemplateLiteral)$/]", message: 'SQL belongs in a repo in electron/store/.' },
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'CallExpression[callee.property.name=/^(prepare|pragma)$/]', message: 'SQL belongs in a repo in electron/store/.' },
+        {
+          selector: "CallExpression[callee.property.name='exec'][arguments.0.type=/^(Literal|TemplateLiteral)$/]",
+          message: 'SQL belongs in a repo in electron/store/.',
+        },
         ...ONE_OF_EACH,
       ],
     },
   },
   {
     files: ['electron/**/*.ts'],
-    ignores: ['electron/core/**', '**/*.test.ts', 'electron/xmpp/iq.ts', 'electron/xmpp/rfc/6120-stanza-errors.ts', 'electron/lib/account-key.ts', 'electron/lib/error-message.ts', 'electron/store/messages-repo.ts'],
+    ignores: [
+      'electron/core/**',
+      '**/*.test.ts',
+      'electron/xmpp/iq.ts',
+      'electron/xmpp/rfc/6120-stanza-errors.ts',
+      'electron/lib/account-key.ts',
+      'electron/lib/error-message.ts',
+      'electron/store/messages-repo.ts',
+    ],
     rules: { 'no-restricted-syntax': ['error', ...ONE_OF_EACH] },
   },
 );

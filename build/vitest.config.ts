@@ -19,7 +19,16 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'e2e/fixtures/**/*.test.ts', 'e2e/faults/**/*.test.ts', 'e2e/fuzz/**/*.test.ts', 'e2e/interop/**/*.test.ts', 'build/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: [
+            'electron/**/*.test.ts',
+            'shared/**/*.test.ts',
+            'e2e/fixtures/**/*.test.ts',
+            'e2e/faults/**/*.test.ts',
+            'e2e/fuzz/**/*.test.ts',
+            'e2e/interop/**/*.test.ts',
+            'build/**/*.test.ts',
+            'bench/**/*.test.ts',
+          ],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

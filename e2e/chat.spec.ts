@@ -45,7 +45,10 @@ async function signIn(page: Page, user: string, password: string) {
 }
 
 /** The "+" (New) menu, then one of its entries. */
-async function newMenu(page: Page, item: 'new-chat' | 'new-contact' | 'new-join-room' | 'new-create-room' | 'new-browse-rooms' | 'new-contacts') {
+async function newMenu(
+  page: Page,
+  item: 'new-chat' | 'new-contact' | 'new-join-room' | 'new-create-room' | 'new-browse-rooms' | 'new-contacts',
+) {
   await page.getByTestId('new-menu').click();
   await page.getByTestId(item).click();
 }
@@ -74,7 +77,12 @@ test('two people sign in, add each other and chat', async ({ browser }, testInfo
   await bob.getByTestId('pending-row').click();
   const request = bob.locator(`[data-testid="request-item"][data-jid="alice@${server.domain}"]`);
   await expect(request).toBeVisible({ timeout: 15_000 });
-  for (const [width, scheme] of [[1280, 'light'], [1280, 'dark'], [400, 'light'], [400, 'dark']] as const) {
+  for (const [width, scheme] of [
+    [1280, 'light'],
+    [1280, 'dark'],
+    [400, 'light'],
+    [400, 'dark'],
+  ] as const) {
     await bob.setViewportSize({ width, height: 720 });
     await bob.emulateMedia({ colorScheme: scheme });
     await bob.screenshot({ path: testInfo.outputPath(`pending-dialog-${width}-${scheme}.png`) });
@@ -123,7 +131,9 @@ test('two people sign in, add each other and chat', async ({ browser }, testInfo
   await alice.getByTestId('account-button').click();
   await bob.getByTestId('composer').fill('Hi Alice!');
   await bob.getByTestId('send-button').click();
-  await expect(alice.locator('[data-testid="message-item"][data-direction="in"]').getByTestId('message-body')).toHaveText('Hi Alice!', { timeout: 15_000 });
+  await expect(alice.locator('[data-testid="message-item"][data-direction="in"]').getByTestId('message-body')).toHaveText('Hi Alice!', {
+    timeout: 15_000,
+  });
 
   await alice.screenshot({ path: testInfo.outputPath('chat-alice.png'), fullPage: true });
   await bob.screenshot({ path: testInfo.outputPath('chat-bob.png'), fullPage: true });
@@ -133,7 +143,12 @@ test('two people sign in, add each other and chat', async ({ browser }, testInfo
   await alice.getByTestId('composer').fill('x'.repeat(100_050));
   await expect(alice.getByTestId('composer-length')).toContainText('Shorten it by 50 characters');
   await expect(alice.getByTestId('send-button')).toBeDisabled();
-  for (const [width, scheme] of [[1280, 'light'], [1280, 'dark'], [400, 'light'], [400, 'dark']] as const) {
+  for (const [width, scheme] of [
+    [1280, 'light'],
+    [1280, 'dark'],
+    [400, 'light'],
+    [400, 'dark'],
+  ] as const) {
     await alice.setViewportSize({ width, height: 720 });
     await alice.emulateMedia({ colorScheme: scheme });
     await alice.screenshot({ path: testInfo.outputPath(`composer-too-long-${width}-${scheme}.png`) });
@@ -155,6 +170,9 @@ test('history is shown from the database after a restart', async ({ browser }) =
   const chat = page.locator(`[data-testid="chat-item"][data-peer="bob@${server.domain}"]`);
   await expect(chat).toBeVisible();
   await chat.click();
-  await expect(page.locator('[data-testid="message-item"]').getByTestId('message-body')).toHaveText(['Hello Bob <img src=x onerror=alert(1)>', 'Hi Alice!']);
+  await expect(page.locator('[data-testid="message-item"]').getByTestId('message-body')).toHaveText([
+    'Hello Bob <img src=x onerror=alert(1)>',
+    'Hi Alice!',
+  ]);
   await expect(page.getByTestId('account-status')).toContainText('Online', { timeout: 20_000 });
 });

@@ -19,7 +19,11 @@ test.afterAll(async () => {
 });
 
 test('the demo opens signed in, and Bob answers', async ({ page }) => {
-  demo = spawn(process.execPath, ['--import', 'tsx', 'e2e/demo.ts'], { cwd: root, env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  demo = spawn(process.execPath, ['--import', 'tsx', 'e2e/demo.ts'], {
+    cwd: root,
+    env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   demo.stdout!.on('data', (d) => (output += d));
   demo.stderr!.on('data', (d) => (output += d));
   await expect.poll(() => output, { timeout: 30_000 }).toMatch(/Open: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/);
@@ -34,13 +38,18 @@ test('the demo opens signed in, and Bob answers', async ({ page }) => {
   await bob.click();
   await page.getByTestId('composer').fill('Is this thing on?');
   await page.getByTestId('composer').press('Enter');
-  await expect(page.locator('[data-testid="message-item"][data-direction="in"]').getByTestId('message-body')).toHaveText('Bob here. You said: “Is this thing on?”', { timeout: 15_000 });
+  await expect(page.locator('[data-testid="message-item"][data-direction="in"]').getByTestId('message-body')).toHaveText(
+    'Bob here. You said: “Is this thing on?”',
+    { timeout: 15_000 },
+  );
 
   // The demo room is there, with its history from the room's archive.
   const lounge = page.locator('[data-testid="chat-item"][data-room="lounge@rooms.example.test"]');
   await expect(lounge).toBeVisible();
   await lounge.click();
-  await expect(page.locator('[data-testid="message-item"]').getByTestId('message-body')).toContainText(['Welcome to the demo room!'], { timeout: 15_000 });
+  await expect(page.locator('[data-testid="message-item"]').getByTestId('message-body')).toContainText(['Welcome to the demo room!'], {
+    timeout: 15_000,
+  });
 
   const profile = output.match(/Profile: (\S+)/)?.[1];
   expect(profile).toBeTruthy();

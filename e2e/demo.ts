@@ -21,7 +21,8 @@ const bobAccount = await bob.must('accounts:add', { jid: `bob@${server.domain}`,
 await bob.waitForEvent('connection:state', (s) => s.status === 'online');
 bob.core.events.subscribe((name, payload) => {
   if (name === 'roster:requests') {
-    for (const r of (payload as { requests: { jid: string }[] }).requests) void bob.call('roster:accept', { accountId: bobAccount.id, jid: r.jid });
+    for (const r of (payload as { requests: { jid: string }[] }).requests)
+      void bob.call('roster:accept', { accountId: bobAccount.id, jid: r.jid });
   }
   if (name === 'message:added') {
     for (const m of payload as MessageView[]) {
@@ -54,7 +55,9 @@ Vireo demo is running on this machine only.
   Profile: ${profileDir}
 Press Ctrl+C to stop; the demo server and profile are removed.`);
 if (process.env.DISPLAY || process.env.WAYLAND_DISPLAY) {
-  spawn('xdg-open', [host.url], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+  spawn('xdg-open', [host.url], { stdio: 'ignore', detached: true })
+    .on('error', () => {})
+    .unref();
 }
 
 const stop = async () => {

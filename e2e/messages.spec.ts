@@ -20,7 +20,11 @@ test.afterAll(async () => {
 });
 
 test('messages: links, styling, keys and the menu', async ({ page }, testInfo) => {
-  demo = spawn(process.execPath, ['--import', 'tsx', 'e2e/demo.ts'], { cwd: root, env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  demo = spawn(process.execPath, ['--import', 'tsx', 'e2e/demo.ts'], {
+    cwd: root,
+    env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   demo.stdout!.on('data', (d) => (output += d));
   demo.stderr!.on('data', (d) => (output += d));
   await expect.poll(() => output, { timeout: 30_000 }).toMatch(/Open: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/);

@@ -124,7 +124,9 @@ test('at 400 × 600 (dark): open the room from the list, write, see its people a
   await page.goto(host.url);
   await expect(page.getByTestId('account-status')).toContainText('Online', { timeout: 20_000 });
   // The dark theme is the one in use.
-  expect(await page.locator('body').evaluate((b) => b.ownerDocument.defaultView!.getComputedStyle(b).backgroundColor)).not.toBe('rgb(255, 255, 255)');
+  expect(await page.locator('body').evaluate((b) => b.ownerDocument.defaultView!.getComputedStyle(b).backgroundColor)).not.toBe(
+    'rgb(255, 255, 255)',
+  );
   const item = page.locator(`[data-testid="chat-item"][data-room="${room}"]`);
   await expect(item).toBeVisible({ timeout: 15_000 });
   await expectNoSideways(page);

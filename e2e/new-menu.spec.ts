@@ -26,8 +26,10 @@ async function startHost(user: User): Promise<Host> {
   const profileDir = await mkdtemp(path.join(os.tmpdir(), 'vireo-e2e-new-'));
   const setup = await startTestCore({ profileDir });
   await setup.must('accounts:add', {
-    jid: `${user}@${server.domain}`, password,
-    manual: { host: '127.0.0.1', port: server.c2sPort }, pinnedCertificate: server.cert.fingerprint256,
+    jid: `${user}@${server.domain}`,
+    password,
+    manual: { host: '127.0.0.1', port: server.c2sPort },
+    pinnedCertificate: server.cert.fingerprint256,
   });
   await setup.stop({ keepProfile: true });
   return runBrowserHost({ profileDir, secretBackend: 'plain-file' });
@@ -80,7 +82,12 @@ async function about(page: Page) {
 }
 
 async function shots(page: Page, name: string, testInfo: TestInfo) {
-  for (const [width, scheme] of [[1280, 'light'], [1280, 'dark'], [400, 'light'], [400, 'dark']] as const) {
+  for (const [width, scheme] of [
+    [1280, 'light'],
+    [1280, 'dark'],
+    [400, 'light'],
+    [400, 'dark'],
+  ] as const) {
     await page.setViewportSize({ width, height: 720 });
     await page.emulateMedia({ colorScheme: scheme });
     await page.screenshot({ path: testInfo.outputPath(`${name}-${width}-${scheme}.png`) });

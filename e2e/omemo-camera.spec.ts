@@ -92,7 +92,12 @@ test('Bob verifies Alice’s device by holding her QR code up to the camera', as
   const base = config.use?.launchOptions ?? {};
   browser = await chromium.launch({
     ...base,
-    args: [...(base.args ?? []), '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`, '--use-fake-ui-for-media-stream'],
+    args: [
+      ...(base.args ?? []),
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+      '--use-fake-ui-for-media-stream',
+    ],
   });
   const context = await browser.newContext();
   await context.grantPermissions(['camera'], { origin: new URL(bobHost.url).origin });

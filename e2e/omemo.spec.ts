@@ -30,14 +30,22 @@ test.beforeAll(async () => {
   // Accounts and the mutual subscription are set up through the core (sign-in and adding a contact
   // through the UI are covered by chat.spec.ts).
   const setups: { t: TestCore; acc: AccountView }[] = [];
-  for (const [user, pw] of [['alice', 'alice-pw'], ['bob', 'bob-pw']] as const) {
+  for (const [user, pw] of [
+    ['alice', 'alice-pw'],
+    ['bob', 'bob-pw'],
+  ] as const) {
     await server.register(user, pw);
     const t = await startTestCore({ profileDir: await mkdtemp(path.join(os.tmpdir(), 'vireo-e2e-omemo-')) });
-    const acc = await t.must('accounts:add', { jid: `${user}@${server.domain}`, password: pw, manual: { host: '127.0.0.1', port: server.c2sPort }, pinnedCertificate: server.cert.fingerprint256 });
+    const acc = await t.must('accounts:add', {
+      jid: `${user}@${server.domain}`,
+      password: pw,
+      manual: { host: '127.0.0.1', port: server.c2sPort },
+      pinnedCertificate: server.cert.fingerprint256,
+    });
     await t.waitForEvent('sync:state', (s) => s.accountId === acc.id && s.phase === 'synced', 30_000);
     setups.push({ t, acc });
   }
-  const [a, b] = setups as [typeof setups[0], typeof setups[0]];
+  const [a, b] = setups as [(typeof setups)[0], (typeof setups)[0]];
   const mark = b.t.mark();
   await a.t.must('roster:add', { accountId: a.acc.id, jid: BOB(), name: 'Bob' });
   await b.t.waitForEvent('roster:requests', (r) => r.requests.some((q) => q.jid === ALICE()), 30_000, mark);
@@ -143,7 +151,9 @@ test('Alice and Bob chat encrypted, verify each other, and see a plain-text mess
   const bobRowInAlice = alice.locator(`[data-testid="device-row"][data-device-id="${bobDeviceId}"]`);
   await expect(async () => {
     const panel = await reopenDevices(alice);
-    await expect(panel.locator(`[data-testid="device-row"][data-device-id="${bobDeviceId}"]`).getByTestId('device-fingerprint')).toBeVisible({ timeout: 3_000 });
+    await expect(
+      panel.locator(`[data-testid="device-row"][data-device-id="${bobDeviceId}"]`).getByTestId('device-fingerprint'),
+    ).toBeVisible({ timeout: 3_000 });
   }).toPass({ timeout: 60_000, intervals: [1_000, 2_000, 3_000] });
   await expect(alice.getByTestId('encryption-toggle')).toHaveAttribute('data-mode', 'omemo');
   await expect(alice.getByTestId('encryption-toggle')).toContainText('Encrypted');
@@ -168,7 +178,10 @@ test('Alice and Bob chat encrypted, verify each other, and see a plain-text mess
   // was trusted blindly (BTBV, electron/core/omemo/omemo-trust.ts) — trusted, not verified. Hers names no device.
   const firstLock = inBob.getByRole('button', { name: lockOf(aliceDeviceId, 'trusted, not verified'), exact: true });
   await expect(firstLock).toBeVisible();
-  await expect(firstLock).toHaveAttribute('title', `Encrypted by device ${aliceDeviceId} (trusted, not verified). Click to show this device.`);
+  await expect(firstLock).toHaveAttribute(
+    'title',
+    `Encrypted by device ${aliceDeviceId} (trusted, not verified). Click to show this device.`,
+  );
   await expectOwnLocks(alice, 1);
 
   // Bob clicks the lock (his devices panel closed): it opens Alice's devices on the one that sent it.
@@ -205,7 +218,9 @@ test('Alice and Bob chat encrypted, verify each other, and see a plain-text mess
 
   await bobPanel.getByTestId('verify-uri-input').fill(aliceUri);
   await bobPanel.getByTestId('verify-uri-submit').click();
-  await expect(bobPanel.getByTestId('verify-uri-result')).toContainText(`Verified 1 device: device ${aliceDeviceId} of ${ALICE()}`, { timeout: 30_000 });
+  await expect(bobPanel.getByTestId('verify-uri-result')).toContainText(`Verified 1 device: device ${aliceDeviceId} of ${ALICE()}`, {
+    timeout: 30_000,
+  });
   await expect(bobPanel.getByTestId('verify-uri-error')).toHaveCount(0);
   const aliceRowInBob = bobPanel.locator(`[data-testid="device-row"][data-device-id="${aliceDeviceId}"]`);
   await expect(aliceRowInBob).toHaveAttribute('data-trust', 'verified', { timeout: 15_000 });
@@ -237,7 +252,13 @@ test('Alice and Bob chat encrypted, verify each other, and see a plain-text mess
 
   // (4) A plain-text message arrives in the encrypted chat (Bob's account, another client without
   // OMEMO): Alice sees it, flagged as not encrypted, without the lock.
-  const raw = createXmppClient({ jid: BOB(), password: 'bob-pw', resource: 'plain-client', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+  const raw = createXmppClient({
+    jid: BOB(),
+    password: 'bob-pw',
+    resource: 'plain-client',
+    service: `xmpp://127.0.0.1:${server.c2sPort}`,
+    pinned: server.cert.fingerprint256,
+  });
   raw.on('error', () => {});
   await raw.start();
   try {

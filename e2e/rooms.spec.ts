@@ -27,8 +27,10 @@ async function startHost(user: User): Promise<Host> {
   const profileDir = await mkdtemp(path.join(os.tmpdir(), 'vireo-e2e-rooms-'));
   const setup = await startTestCore({ profileDir });
   await setup.must('accounts:add', {
-    jid: `${user}@${server.domain}`, password,
-    manual: { host: '127.0.0.1', port: server.c2sPort }, pinnedCertificate: server.cert.fingerprint256,
+    jid: `${user}@${server.domain}`,
+    password,
+    manual: { host: '127.0.0.1', port: server.c2sPort },
+    pinnedCertificate: server.cert.fingerprint256,
   });
   await setup.stop({ keepProfile: true });
   return runBrowserHost({ profileDir, secretBackend: 'plain-file' });
@@ -184,7 +186,9 @@ test('an owner sets up a room, invites, talks and removes someone', async ({ bro
   await joinRoom(carol, room, 'Carol');
   await expect(occupant(alice, 'Carol')).toBeVisible({ timeout: 15_000 });
   await expect(occupant(bob, 'Carol')).toBeVisible({ timeout: 15_000 });
-  await expect(messages(carol, 'in').getByTestId('message-body')).toHaveText(['Hello Bob, welcome!', 'Nice spot, thanks.'], { timeout: 15_000 });
+  await expect(messages(carol, 'in').getByTestId('message-body')).toHaveText(['Hello Bob, welcome!', 'Nice spot, thanks.'], {
+    timeout: 15_000,
+  });
 
   // Alice, the room's owner and a moderator, removes Carol with a reason, and confirms.
   await occupant(alice, 'Carol').getByTestId('occupant-manage').click();
@@ -239,9 +243,17 @@ test('a subject or invitation with U+202E cannot reorder the window around it', 
   // The header keeps its order: the room's address, the separator, then the subject.
   const order = await bob.locator('header .sub').evaluate((p) => {
     // (In the page: no DOM types here, so the document is reached through the element, 3 is a text node.)
-    const box = (n: typeof p.firstChild & object) => { const r = p.ownerDocument.createRange(); r.selectNodeContents(n); return r.getBoundingClientRect(); };
+    const box = (n: typeof p.firstChild & object) => {
+      const r = p.ownerDocument.createRange();
+      r.selectNodeContents(n);
+      return r.getBoundingClientRect();
+    };
     const separator = [...p.childNodes].find((n) => n.nodeType === 3 && n.textContent!.includes('·'))!;
-    const [a, s, t] = [box(p.querySelector('[data-testid="chat-address"]')!), box(separator), box(p.querySelector('[data-testid="room-subject"]')!)];
+    const [a, s, t] = [
+      box(p.querySelector('[data-testid="chat-address"]')!),
+      box(separator),
+      box(p.querySelector('[data-testid="room-subject"]')!),
+    ];
     return { separatorAfterAddress: s.left >= a.right - 1, subjectAfterSeparator: t.left >= s.right - 1 };
   });
   expect(order).toEqual({ separatorAfterAddress: true, subjectAfterSeparator: true });
@@ -262,7 +274,11 @@ test('a subject or invitation with U+202E cannot reorder the window around it', 
     r.setEnd(text, text.textContent!.length);
     const words = p.ownerDocument.createRange();
     words.selectNodeContents(p);
-    return { closing: text.textContent!.slice(-1), closingLeft: r.getBoundingClientRect().left, right: words.getBoundingClientRect().right };
+    return {
+      closing: text.textContent!.slice(-1),
+      closingLeft: r.getBoundingClientRect().left,
+      right: words.getBoundingClientRect().right,
+    };
   });
   expect(quotes.closing).toBe('”');
   // The closing quote is the rightmost thing of the line.

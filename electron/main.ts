@@ -1,7 +1,19 @@
 // Composition root of the desktop app (ARCHITECTURE.md "Process model", "Security of the shell"). Thin on
 // purpose: policy lives in windows/, os/ and ipc/ (unit-tested with fakes); services live in core/.
 // Bundled to dist/electron/main.cjs by build/scripts/build-electron.mjs, so `__dirname` is dist/electron.
-import { app, BrowserWindow, ipcMain, Menu, Notification, powerMonitor, protocol, safeStorage, session, shell, systemPreferences } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  Notification,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+  systemPreferences,
+} from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createAppCore } from './core/app-core.js';
@@ -38,8 +50,8 @@ process.on('unhandledRejection', (reason) => log.error('unexpected error (please
 // The profile folder is fixed before anything reads it: Chromium's single-instance lock lives in
 // userData, and so does everything Vireo stores. Named explicitly, so `electron .`, a file path
 // and the packaged app all share one profile.
-const userData = portableDataDir({ env: process.env, execPath: process.execPath, exists: existsSync })
-  ?? path.join(app.getPath('appData'), 'Vireo');
+const userData =
+  portableDataDir({ env: process.env, execPath: process.execPath, exists: existsSync }) ?? path.join(app.getPath('appData'), 'Vireo');
 app.setPath('userData', userData);
 app.setPath('sessionData', userData);
 
@@ -83,7 +95,11 @@ function run(): void {
   const showWindow = (): void => {
     if (mainWindow === undefined || mainWindow.isDestroyed()) {
       mainWindow = createMainWindow({
-        BrowserWindow, shell, session: session.defaultSession, preloadPath, indexUrl,
+        BrowserWindow,
+        shell,
+        session: session.defaultSession,
+        preloadPath,
+        indexUrl,
         devTools: !app.isPackaged,
         // macOS keeps its own list of apps allowed to use the camera (scanning a QR code); it asks once.
         ...(process.platform === 'darwin' ? { askCamera: () => systemPreferences.askForMediaAccess('camera') } : {}),
@@ -123,7 +139,16 @@ function run(): void {
     .then(async () => {
       // The window's session (the default one) serves the renderer; Vireo's menu replaces Electron's.
       serveAppScheme(session.defaultSession.protocol, rendererDir);
-      Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, isPackaged: app.isPackaged, appName: 'Vireo', openLogFolder: () => void showLogFolder().catch((err: unknown) => log.warn('could not open the log folder', err)) })));
+      Menu.setApplicationMenu(
+        Menu.buildFromTemplate(
+          appMenuTemplate({
+            platform: process.platform,
+            isPackaged: app.isPackaged,
+            appName: 'Vireo',
+            openLogFolder: () => void showLogFolder().catch((err: unknown) => log.warn('could not open the log folder', err)),
+          }),
+        ),
+      );
       const profileDir = app.getPath('userData');
       // safeStorage is usable only after 'ready' (on Linux it asks the desktop's secret service).
       const secrets = await chooseSecretStore({
@@ -132,10 +157,13 @@ function run(): void {
         forced: forcedSecretBackend(process.env.VIREO_SECRET_BACKEND),
       });
       core = await createAppCore({
-        profileDir, secrets, host: 'electron',
+        profileDir,
+        secrets,
+        host: 'electron',
         // HTTPS_PROXY / ALL_PROXY first (what the user set for this program), else the system's proxy
         // settings as Chromium reads them (GNOME/KDE, Windows, macOS, a PAC file).
-        proxyFor: async (url) => (proxyEnvSet() ? proxyFromEnv(new URL(url).hostname) : parseProxyRules(await session.defaultSession.resolveProxy(url))),
+        proxyFor: async (url) =>
+          proxyEnvSet() ? proxyFromEnv(new URL(url).hostname) : parseProxyRules(await session.defaultSession.resolveProxy(url)),
       });
       bindIpc({
         ipcMain,
@@ -147,7 +175,10 @@ function run(): void {
       // New messages the core decided to tell about; a click opens that conversation.
       const running = core;
       showNotifications({
-        Notification, events: running.events, platform: process.platform, showWindow,
+        Notification,
+        events: running.events,
+        platform: process.platform,
+        showWindow,
         openConversation: (id) => running.showConversation(id),
       });
       await core.start();

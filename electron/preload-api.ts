@@ -3,8 +3,13 @@
 // here, apart from preload.ts, so it runs under plain Node in tests (preload.ts needs 'electron').
 import type { IpcRenderer, IpcRendererEvent } from 'electron';
 import {
-  COMMAND_NAMES, EVENT_NAMES,
-  type CommandInput, type CommandName, type CommandOutput, type EventName, type Events,
+  COMMAND_NAMES,
+  EVENT_NAMES,
+  type CommandInput,
+  type CommandName,
+  type CommandOutput,
+  type EventName,
+  type Events,
 } from '../shared/contract.js';
 import type { Result } from '../shared/errors.js';
 

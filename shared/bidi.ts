@@ -55,7 +55,8 @@ export function balanceBidi(text: string): string {
  * the other scripts of UAX #9 classes R and AL, with their presentation forms), Arabic digits, the
  * right-to-left and Arabic marks, and the explicit controls.
  */
-const MOVES_TEXT = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF\u200F\u061C\u202A-\u202E\u2066-\u2069]|[\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
+const MOVES_TEXT =
+  /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF\u200F\u061C\u202A-\u202E\u2066-\u2069]|[\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
 
 /**
  * Remote text for where no element can isolate it — an attribute shown as a placeholder or tooltip, an

@@ -6,8 +6,20 @@ import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH } from './limits.js';
 import type { AccountId, BareJid, ConversationId } from './ids.js';
 import type {
-  AccountView, AppInfoView, ConnectionStateView, ContactView, ConversationView, HistoryPageView,
-  MessageView, OmemoDeviceView, OmemoOwnView, OmemoStatusView, RoomView, RosterSnapshotView, SubscriptionRequestView, SyncStateView,
+  AccountView,
+  AppInfoView,
+  ConnectionStateView,
+  ContactView,
+  ConversationView,
+  HistoryPageView,
+  MessageView,
+  OmemoDeviceView,
+  OmemoOwnView,
+  OmemoStatusView,
+  RoomView,
+  RosterSnapshotView,
+  SubscriptionRequestView,
+  SyncStateView,
 } from './views.js';
 import type { DataFormView, RoomAffiliationView, RoomCreateView } from './views.js';
 import type { NotificationView, RoomDirectoryView, RoomInfoView } from './views.js';
@@ -29,8 +41,16 @@ export function normalizeBareJid(jid: string): string {
   return jid.trim().toLowerCase();
 }
 
-const accountId = z.string().min(1).max(200).transform((s) => s as AccountId);
-const conversationId = z.string().min(1).max(2300).transform((s) => s as ConversationId);
+const accountId = z
+  .string()
+  .min(1)
+  .max(200)
+  .transform((s) => s as AccountId);
+const conversationId = z
+  .string()
+  .min(1)
+  .max(2300)
+  .transform((s) => s as ConversationId);
 const fingerprint256 = z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'expected a SHA-256 fingerprint');
 const transport = z.enum(['starttls', 'direct-tls', 'websocket']);
 const manualSchema = z.strictObject({
@@ -38,21 +58,25 @@ const manualSchema = z.strictObject({
   port: z.number().int().min(1).max(65535).optional(),
   transport: transport.optional(),
   // Only wss://: Vireo never signs in over an unencrypted connection.
-  websocketUrl: z.string().trim().regex(/^wss:\/\/\S+$/, 'expected a wss:// URL (an encrypted WebSocket)').max(2000).optional(),
+  websocketUrl: z
+    .string()
+    .trim()
+    .regex(/^wss:\/\/\S+$/, 'expected a wss:// URL (an encrypted WebSocket)')
+    .max(2000)
+    .optional(),
 });
 const empty = z.strictObject({});
 /** A moderator's optional reason (kick, ban, voice), shown to the people concerned. */
 const roomReason = z.string().trim().max(1000);
 /** Answers to a data form (XEP-0004) by field name: text, yes/no, or several values. */
 const dataFormValues = z
-  .record(
-    z.string().min(1).max(256),
-    z.union([z.string().max(10_000), z.boolean(), z.array(z.string().max(10_000)).max(1000)]),
-  )
+  .record(z.string().min(1).max(256), z.union([z.string().max(10_000), z.boolean(), z.array(z.string().max(10_000)).max(1000)]))
   .refine((v) => Object.keys(v).length <= 500, 'too many fields');
 
 /** Declares a command: its input schema now, its output type as the type parameter. */
-const command = <Out>() => <S extends z.ZodType>(input: S) => ({ input, output: null as unknown as Out });
+const command =
+  <Out>() =>
+  <S extends z.ZodType>(input: S) => ({ input, output: null as unknown as Out });
 
 export const commands = {
   'app:info': command<AppInfoView>()(empty),
@@ -72,9 +96,7 @@ export const commands = {
     }),
   ),
   'accounts:remove': command<null>()(z.strictObject({ accountId })),
-  'accounts:connect': command<null>()(
-    z.strictObject({ accountId, password: z.string().min(1).max(1024).optional() }),
-  ),
+  'accounts:connect': command<null>()(z.strictObject({ accountId, password: z.string().min(1).max(1024).optional() })),
   'accounts:disconnect': command<null>()(z.strictObject({ accountId })),
   'accounts:trust-certificate': command<null>()(z.strictObject({ accountId, fingerprint256 })),
   /** A new password for a saved account (it changed, or was never saved): stored, then used to connect. */
@@ -83,9 +105,7 @@ export const commands = {
   'accounts:accept-weaker-sign-in': command<null>()(z.strictObject({ accountId })),
 
   'roster:snapshot': command<RosterSnapshotView>()(empty),
-  'roster:add': command<null>()(
-    z.strictObject({ accountId, jid: bareJidSchema, name: z.string().trim().max(200).optional() }),
-  ),
+  'roster:add': command<null>()(z.strictObject({ accountId, jid: bareJidSchema, name: z.string().trim().max(200).optional() })),
   'roster:rename': command<null>()(z.strictObject({ accountId, jid: bareJidSchema, name: z.string().trim().max(200) })),
   'roster:remove': command<null>()(z.strictObject({ accountId, jid: bareJidSchema })),
   'roster:accept': command<null>()(z.strictObject({ accountId, jid: bareJidSchema })),
@@ -162,9 +182,7 @@ export const commands = {
   /** The room's configuration form, for its owners (§10.2). */
   'rooms:get-config': command<DataFormView>()(z.strictObject({ accountId, room: bareJidSchema })),
   /** Submits the configuration form fetched last, with the user's answers by field name (§10.1.3, §10.2). */
-  'rooms:configure': command<RoomView>()(
-    z.strictObject({ accountId, room: bareJidSchema, values: dataFormValues }),
-  ),
+  'rooms:configure': command<RoomView>()(z.strictObject({ accountId, room: bareJidSchema, values: dataFormValues })),
   /** Leaves the configuration unchanged; a room just created and still locked is destroyed (§10.1.3). */
   'rooms:cancel-config': command<null>()(z.strictObject({ accountId, room: bareJidSchema })),
   /** Kick ('none'), voice ('participant' / 'visitor') and moderator status, by nickname (§8.2–§8.5, §9.6–§9.7). */
@@ -192,9 +210,7 @@ export const commands = {
     z.strictObject({ accountId, room: bareJidSchema, affiliation: z.enum(['owner', 'admin', 'member', 'outcast']) }),
   ),
   /** Changes the room's subject (§8.1); resolves once the room took it or refused. */
-  'rooms:set-subject': command<null>()(
-    z.strictObject({ accountId, room: bareJidSchema, subject: z.string().max(1000) }),
-  ),
+  'rooms:set-subject': command<null>()(z.strictObject({ accountId, room: bareJidSchema, subject: z.string().max(1000) })),
   // ---- Deleting messages for everyone: retraction (XEP-0424) and room moderation (XEP-0425) ----
   /** Delete one of the user's own messages for everyone (chat or room); here it becomes "You deleted this message". */
   'chat:retract': command<MessageView>()(z.strictObject({ messageId: z.string().min(1).max(200) })),
@@ -208,15 +224,20 @@ export const commands = {
     z.strictObject({
       accountId,
       // A domain such as conference.example.org (RFC 7622 §3.2: at most 1023 bytes).
-      service: z.string().trim().toLowerCase().min(1).max(1023).regex(/^[^\s@/"&'<>:]+$/u, 'expected a domain like conference.example.org').optional(),
+      service: z
+        .string()
+        .trim()
+        .toLowerCase()
+        .min(1)
+        .max(1023)
+        .regex(/^[^\s@/"&'<>:]+$/u, 'expected a domain like conference.example.org')
+        .optional(),
     }),
   ),
   /** What a room says about itself (§6.4): name, description, how many are in it, its features. */
   'rooms:info': command<RoomInfoView>()(z.strictObject({ accountId, room: bareJidSchema })),
   /** When this room's messages notify: on mentions of the user (the default), every message, or never. */
-  'rooms:set-notify': command<null>()(
-    z.strictObject({ accountId, room: bareJidSchema, notify: z.enum(['mentions', 'all', 'never']) }),
-  ),
+  'rooms:set-notify': command<null>()(z.strictObject({ accountId, room: bareJidSchema, notify: z.enum(['mentions', 'all', 'never']) })),
   /** Opens (or creates) the private chat with one occupant of a room the user is in (§7.5). */
   'rooms:open-private': command<ConversationView>()(
     z.strictObject({ accountId, room: bareJidSchema, nick: z.string().trim().min(1).max(100) }),
@@ -280,7 +301,7 @@ export interface Events {
   /** Whether OMEMO works for an account here changed (keys not storable, not published, or fine again). */
   'omemo:status': OmemoStatusView;
   /** A new message the user should be told about (the desktop shell shows it; the body is plain text). */
-  'notify': NotificationView;
+  notify: NotificationView;
   /** Show this conversation (the user clicked its notification). */
   'conversation:show': { conversationId: ConversationId };
   /** The full list of pending room invitations of one account. */
@@ -290,8 +311,19 @@ export interface Events {
 }
 export type EventName = keyof Events;
 export const EVENT_NAMES: EventName[] = [
-  'connection:state', 'accounts:changed', 'roster:changed', 'roster:requests',
-  'message:added', 'message:updated', 'conversation:updated', 'sync:state', 'room:updated', 'omemo:devices', 'omemo:status',
-  'notify', 'conversation:show',
-  'room:invitations', 'room:invite-declined',
+  'connection:state',
+  'accounts:changed',
+  'roster:changed',
+  'roster:requests',
+  'message:added',
+  'message:updated',
+  'conversation:updated',
+  'sync:state',
+  'room:updated',
+  'omemo:devices',
+  'omemo:status',
+  'notify',
+  'conversation:show',
+  'room:invitations',
+  'room:invite-declined',
 ];

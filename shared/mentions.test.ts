@@ -27,7 +27,11 @@ describe('mentions', () => {
   });
 
   it('gives every mention', () => {
-    expect(mentionRanges('Bob, bob: BOB', 'bob')).toEqual([[0, 3], [5, 8], [10, 13]]);
+    expect(mentionRanges('Bob, bob: BOB', 'bob')).toEqual([
+      [0, 3],
+      [5, 8],
+      [10, 13],
+    ]);
     expect(mentionRanges('<b>hi</b> Alice!', 'alice')).toEqual([[10, 15]]);
   });
 });

@@ -49,4 +49,3 @@ function charBefore(s: string, i: number): string {
 
 /** Whether `body` mentions `nick` (see mentionRanges). */
 export const mentions = (body: string, nick: string | undefined): boolean => !!nick && mentionRanges(body, nick).length > 0;
-

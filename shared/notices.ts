@@ -37,7 +37,12 @@ export type RoomNotice = z.infer<typeof roomNoticeSchema>;
 
 /** Why an encrypted message (OMEMO) could not be read. */
 export const UNDECRYPTABLE_REASONS = [
-  'not-for-this-device', 'no-session', 'bad-mac', 'untrusted-identity', 'bad-payload', 'invalid-message',
+  'not-for-this-device',
+  'no-session',
+  'bad-mac',
+  'untrusted-identity',
+  'bad-payload',
+  'invalid-message',
   /** This device's own keys were not usable when the message arrived (OmemoStatusView 'unavailable'). */
   'keys-unavailable',
 ] as const;
@@ -115,8 +120,10 @@ export const sendFailureSchema = z.discriminatedUnion('kind', [
    * are published; absent: no session yet, for no known reason.
    */
   z.object({
-    kind: z.literal('no-session'), peer: z.string(),
-    cause: z.enum(['unreadable', 'rejected', 'refused', 'missing']).optional(), detail: z.string().optional(),
+    kind: z.literal('no-session'),
+    peer: z.string(),
+    cause: z.enum(['unreadable', 'rejected', 'refused', 'missing']).optional(),
+    detail: z.string().optional(),
   }),
   /** Encrypting for the contact's devices failed. */
   z.object({ kind: z.literal('encrypt-failed'), peer: z.string(), reason: z.string().optional() }),

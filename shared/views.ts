@@ -372,7 +372,16 @@ export interface NotificationView {
 
 /** XEP-0004 §3.3 field types. */
 export type DataFieldType =
-  | 'boolean' | 'fixed' | 'hidden' | 'jid-multi' | 'jid-single' | 'list-multi' | 'list-single' | 'text-multi' | 'text-private' | 'text-single';
+  | 'boolean'
+  | 'fixed'
+  | 'hidden'
+  | 'jid-multi'
+  | 'jid-single'
+  | 'list-multi'
+  | 'list-single'
+  | 'text-multi'
+  | 'text-private'
+  | 'text-single';
 
 /** One field of a form meant for a person (a room's configuration). Labels and texts come from the server: render as text. */
 export interface DataFieldView {

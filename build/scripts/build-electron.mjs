@@ -32,14 +32,18 @@ const common = {
  */
 async function contractNamesPlugin() {
   const bundled = await esbuild.build({
-    absWorkingDir: root, entryPoints: [contractFile], bundle: true, format: 'esm', platform: 'neutral', write: false,
+    absWorkingDir: root,
+    entryPoints: [contractFile],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    write: false,
   });
   const code = bundled.outputFiles[0].text;
   const { COMMAND_NAMES, EVENT_NAMES } = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
   if (!Array.isArray(COMMAND_NAMES) || !Array.isArray(EVENT_NAMES)) throw new Error('shared/contract.ts has no COMMAND_NAMES/EVENT_NAMES');
   const contents =
-    `export const COMMAND_NAMES = ${JSON.stringify(COMMAND_NAMES)};\n` +
-    `export const EVENT_NAMES = ${JSON.stringify(EVENT_NAMES)};\n`;
+    `export const COMMAND_NAMES = ${JSON.stringify(COMMAND_NAMES)};\n` + `export const EVENT_NAMES = ${JSON.stringify(EVENT_NAMES)};\n`;
   return {
     name: 'contract-names-only',
     setup(build) {

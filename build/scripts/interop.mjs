@@ -10,11 +10,26 @@ import path from 'node:path';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'vireo-interop-'));
 const report = path.join(dir, 'report.json');
-const child = spawn('npx', ['vitest', 'run', '--config', 'build/vitest.config.ts', '--project', 'node',
-  '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, 'e2e/interop', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: process.env,
-});
+const child = spawn(
+  'npx',
+  [
+    'vitest',
+    'run',
+    '--config',
+    'build/vitest.config.ts',
+    '--project',
+    'node',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    'e2e/interop',
+    ...process.argv.slice(2),
+  ],
+  {
+    stdio: 'inherit',
+    env: process.env,
+  },
+);
 child.on('close', (code) => {
   let passed = 0;
   let failed = 0;
@@ -24,7 +39,9 @@ child.on('close', (code) => {
     passed = r.numPassedTests ?? 0;
     failed = r.numFailedTests ?? 0;
     // A file that fails to load (import error, failing beforeAll) has no failed test of its own.
-    const brokenFiles = (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).every((a) => a.status !== 'failed')).length;
+    const brokenFiles = (r.testResults ?? []).filter(
+      (f) => f.status === 'failed' && (f.assertionResults ?? []).every((a) => a.status !== 'failed'),
+    ).length;
     failed += brokenFiles;
   } catch {
     note = ' (vitest wrote no report: the run itself failed)';

@@ -26,7 +26,12 @@ async function bodies(t: TestCore, peer: string) {
 
 async function signIn(t: TestCore, user: string, manual: Record<string, unknown>) {
   const mark = t.mark();
-  const acc = await t.must('accounts:add', { jid: jid(user), password: `${user}-pw`, manual, pinnedCertificate: server.cert.fingerprint256 });
+  const acc = await t.must('accounts:add', {
+    jid: jid(user),
+    password: `${user}-pw`,
+    manual,
+    pinnedCertificate: server.cert.fingerprint256,
+  });
   const online = await t.waitForEvent('connection:state', (s) => s.accountId === acc.id && s.status === 'online', 20_000, mark);
   await t.waitForEvent('sync:state', (s) => s.accountId === acc.id && s.phase === 'synced', 20_000, mark);
   return { acc, online };
@@ -44,7 +49,12 @@ afterAll(async () => {
 
 /** Listening TCP sockets ("address:port") of the processes in a process group. */
 function listeningIn(group: number): string[] {
-  const pids = new Set(execFileSync('ps', ['-o', 'pid=', '-g', String(group)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number));
+  const pids = new Set(
+    execFileSync('ps', ['-o', 'pid=', '-g', String(group)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number),
+  );
   const lines = execFileSync('ss', ['-Hltnp'], { encoding: 'utf8' }).split('\n');
   return lines.filter((l) => [...l.matchAll(/pid=(\d+)/g)].some((m) => pids.has(Number(m[1])))).map((l) => l.trim().split(/\s+/)[3]!);
 }
@@ -55,7 +65,9 @@ describe('the ejabberd test server', () => {
     const names = execFileSync('ps', ['-o', 'comm=', '-g', String(group)], { encoding: 'utf8' });
     expect(names).toContain('beam.smp');
     expect(names).not.toContain('epmd');
-    expect(listeningIn(group).sort()).toEqual([server.c2sPort, server.directTlsPort, server.httpsPort, server.distPort].map((p) => `127.0.0.1:${p}`).sort());
+    expect(listeningIn(group).sort()).toEqual(
+      [server.c2sPort, server.directTlsPort, server.httpsPort, server.distPort].map((p) => `127.0.0.1:${p}`).sort(),
+    );
   });
 });
 
@@ -75,7 +87,12 @@ describe('signing in to ejabberd', () => {
   it('says the password is wrong, and saves nothing', async () => {
     const t = await startTestCore();
     try {
-      const r = await t.call('accounts:add', { jid: jid('alice'), password: 'wrong', manual: { host: server.host, port: server.c2sPort }, pinnedCertificate: server.cert.fingerprint256 });
+      const r = await t.call('accounts:add', {
+        jid: jid('alice'),
+        password: 'wrong',
+        manual: { host: server.host, port: server.c2sPort },
+        pinnedCertificate: server.cert.fingerprint256,
+      });
       expect(r).toMatchObject({ ok: false, error: { code: 'auth-failed' } });
       expect(await t.must('accounts:list', {})).toEqual([]);
     } finally {
@@ -89,8 +106,12 @@ describe('contacts on ejabberd', () => {
     await alice.must('roster:add', { accountId: aliceAcc.id, jid: jid('bob'), name: 'Bobby' });
     await bob.waitForEvent('roster:requests', (e) => e.requests.some((r) => r.jid === jid('alice')));
     await bob.must('roster:accept', { accountId: bobAcc.id, jid: jid('alice') });
-    await alice.waitForEvent('roster:changed', (e) => e.contacts.some((c) => c.jid === jid('bob') && c.subscription === 'both' && c.presence === 'online' && c.name === 'Bobby'));
-    await bob.waitForEvent('roster:changed', (e) => e.contacts.some((c) => c.jid === jid('alice') && c.subscription === 'both' && c.presence === 'online'));
+    await alice.waitForEvent('roster:changed', (e) =>
+      e.contacts.some((c) => c.jid === jid('bob') && c.subscription === 'both' && c.presence === 'online' && c.name === 'Bobby'),
+    );
+    await bob.waitForEvent('roster:changed', (e) =>
+      e.contacts.some((c) => c.jid === jid('alice') && c.subscription === 'both' && c.presence === 'online'),
+    );
     expect((await alice.must('roster:snapshot', {})).requests).toEqual([]);
   });
 });
@@ -122,11 +143,22 @@ describe('chatting on ejabberd', () => {
     const profileDir = bob.profileDir;
     await bob.stop({ keepProfile: true });
     for (let i = 0; i < 12; i++) await alice.must('chat:send', { conversationId: aliceConv.id, body: `while you were out ${i}` });
-    await expect.poll(async () => (await alice.must('chat:history', { conversationId: aliceConv.id, limit: 500 })).messages.filter((m) => m.state === 'pending').length, { timeout: 10_000 }).toBe(0);
+    await expect
+      .poll(
+        async () =>
+          (await alice.must('chat:history', { conversationId: aliceConv.id, limit: 500 })).messages.filter((m) => m.state === 'pending')
+            .length,
+        { timeout: 10_000 },
+      )
+      .toBe(0);
 
     bob = await startTestCore({ profileDir });
     await bob.waitForEvent('sync:state', (s) => s.phase === 'synced', 20_000);
-    const expected = ['in:Hi Bob <b>not bold</b> & more', 'out:Hello Alice', ...Array.from({ length: 12 }, (_, i) => `in:while you were out ${i}`)];
+    const expected = [
+      'in:Hi Bob <b>not bold</b> & more',
+      'out:Hello Alice',
+      ...Array.from({ length: 12 }, (_, i) => `in:while you were out ${i}`),
+    ];
     await expect.poll(() => bodies(bob, jid('alice')), { timeout: 10_000 }).toEqual(expected);
     // Offline storage and the archive both had them: still once each, also a while later.
     await new Promise((r) => setTimeout(r, 1500));

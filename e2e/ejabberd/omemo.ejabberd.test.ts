@@ -37,7 +37,9 @@ beforeAll(async () => {
   await desk.waitForEvent('roster:requests', (e) => e.requests.some((r) => r.jid === ALICE()));
   await desk.must('roster:accept', { accountId: deskAcc.id, jid: ALICE() });
   await phone.waitForEvent('roster:changed', (e) => e.contacts.some((c) => c.jid === BOB() && c.subscription === 'both'));
-  const [p, l, d] = await Promise.all([phone, laptop, desk].map((t, i) => t.must('omemo:own', { accountId: [phoneAcc, laptopAcc, deskAcc][i]!.id })));
+  const [p, l, d] = await Promise.all(
+    [phone, laptop, desk].map((t, i) => t.must('omemo:own', { accountId: [phoneAcc, laptopAcc, deskAcc][i]!.id })),
+  );
   await untilOmemoDevice(phone, phoneAcc.id, BOB(), d!.deviceId);
   await untilOmemoDevice(phone, phoneAcc.id, ALICE(), l!.deviceId);
   await untilOmemoDevice(desk, deskAcc.id, ALICE(), p!.deviceId);
@@ -70,7 +72,11 @@ describe('OMEMO between Vireo devices on ejabberd', () => {
     await desk.stop({ keepProfile: true });
     const c = await conv(phone, phoneAcc, BOB());
     for (let i = 0; i < 5; i++) await phone.must('chat:send', { conversationId: c.id, body: `while away ${i}` });
-    await expect.poll(async () => (await history(phone, phoneAcc, BOB())).filter((m) => m.body.startsWith('while away') && m.state !== 'pending').length).toBe(5);
+    await expect
+      .poll(
+        async () => (await history(phone, phoneAcc, BOB())).filter((m) => m.body.startsWith('while away') && m.state !== 'pending').length,
+      )
+      .toBe(5);
 
     desk = await startTestCore({ profileDir });
     await desk.waitForEvent('sync:state', (s) => s.phase === 'synced', 20_000);

@@ -19,7 +19,11 @@ let bobAcc: AccountView;
 const room = (name: string) => `${name}@${server.mucDomain}`;
 const joinedIn = (t: TestCore, jid: string, after?: number) =>
   t.waitForEvent('room:updated', (r) => r.jid === jid && r.state === 'joined', 15_000, after);
-const joinedRooms = async (t: TestCore) => (await t.must('rooms:list', {})).filter((r) => r.state === 'joined').map((r) => r.jid).sort();
+const joinedRooms = async (t: TestCore) =>
+  (await t.must('rooms:list', {}))
+    .filter((r) => r.state === 'joined')
+    .map((r) => r.jid)
+    .sort();
 
 async function roomBodies(t: TestCore, accountId: AccountView['id'], jid: string) {
   const r = (await t.must('rooms:list', {})).find((x) => x.accountId === accountId && x.jid === jid);
@@ -82,18 +86,30 @@ describe('bookmarks on ejabberd (XEP-0411: XEP-0048 in PEP, in step with private
   describe('written by another client through private XML storage (XEP-0049)', () => {
     let raw: XmppClient;
     beforeAll(async () => {
-      raw = createXmppClient({ jid: `alice@${server.domain}`, password: 'a-pw', resource: 'legacy', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+      raw = createXmppClient({
+        jid: `alice@${server.domain}`,
+        password: 'a-pw',
+        resource: 'legacy',
+        service: `xmpp://127.0.0.1:${server.c2sPort}`,
+        pinned: server.cert.fingerprint256,
+      });
       raw.on('error', () => {});
       await raw.start();
     });
     afterAll(async () => raw && closeClient(raw));
 
     it('a bookmark stored there with autojoin appears live on both devices, and what Vireo stored is kept', async () => {
-      const got = await raw.iqCaller.request(xml('iq', { type: 'get' }, xml('query', { xmlns: 'jabber:iq:private' }, xml('storage', { xmlns: 'storage:bookmarks' }))), 10_000);
+      const got = await raw.iqCaller.request(
+        xml('iq', { type: 'get' }, xml('query', { xmlns: 'jabber:iq:private' }, xml('storage', { xmlns: 'storage:bookmarks' }))),
+        10_000,
+      );
       const storage = got.getChild('query', 'jabber:iq:private')!.getChild('storage', 'storage:bookmarks')!;
       // What Vireo wrote through PEP is in private storage too (the server keeps them in step).
       expect(storage.getChildren('conference').map((c) => [c.attrs.jid, c.attrs.autojoin])).toEqual(
-        expect.arrayContaining([[room('lounge'), 'true'], [room('live'), 'false']]),
+        expect.arrayContaining([
+          [room('lounge'), 'true'],
+          [room('live'), 'false'],
+        ]),
       );
       const [markOne, markTwo] = [one.mark(), two.mark()];
       storage.append(xml('conference', { jid: room('legacy'), autojoin: 'true', name: 'Old client' }, xml('nick', {}, 'Al')));

@@ -37,7 +37,10 @@ beforeAll(async () => {
   [phone, laptop, bob] = await Promise.all([startTestCore(), startTestCore(), startTestCore()]);
   const mark = phone.mark();
   phoneAcc = await phone.must('accounts:add', {
-    jid: ALICE(), password: 'a-pw', manual: { host: server.host, port: proxy.port }, pinnedCertificate: server.cert.fingerprint256,
+    jid: ALICE(),
+    password: 'a-pw',
+    manual: { host: server.host, port: proxy.port },
+    pinnedCertificate: server.cert.fingerprint256,
   });
   await phone.waitForEvent('sync:state', (s) => s.phase === 'synced', 20_000, mark);
   await addSyncedAccount(laptop, server, 'alice', 'a-pw');
@@ -86,11 +89,16 @@ describe('stream management on ejabberd', () => {
     const had = await bodies(phone, BOB());
     proxy.cutAll();
     for (let i = 0; i < 10; i++) await bob.must('chat:send', { conversationId: bobConv.id, body: `while cut ${i}` });
-    await phone.waitForEvent('connection:state', (s) => s.status === 'online' && s.session === 'resumed', 10_000, before).catch((err: Error) => {
-      // Say which states were seen (a new session instead of a resumed one, an error…).
-      const states = phone.events.slice(before).filter((e) => e.name === 'connection:state').map((e) => e.payload);
-      throw new Error(`${err.message}\nconnection states: ${JSON.stringify(states)}`);
-    });
+    await phone
+      .waitForEvent('connection:state', (s) => s.status === 'online' && s.session === 'resumed', 10_000, before)
+      .catch((err: Error) => {
+        // Say which states were seen (a new session instead of a resumed one, an error…).
+        const states = phone.events
+          .slice(before)
+          .filter((e) => e.name === 'connection:state')
+          .map((e) => e.payload);
+        throw new Error(`${err.message}\nconnection states: ${JSON.stringify(states)}`);
+      });
     const want = [...had, ...Array.from({ length: 10 }, (_, i) => `in:while cut ${i}`)];
     await expect.poll(() => bodies(phone, BOB()), { timeout: 10_000 }).toEqual(want);
   });
@@ -127,7 +135,9 @@ describe('stream management on ejabberd', () => {
 async function queryArchiveAndVanish(s: EjabberdServer, user: string, password: string): Promise<number> {
   const sock = tls.connect({ host: s.host, port: s.directTlsPort, servername: s.domain, ca: [s.cert.pem] });
   let buf = '';
-  sock.on('data', (d: Buffer) => { buf += d.toString('utf8'); });
+  sock.on('data', (d: Buffer) => {
+    buf += d.toString('utf8');
+  });
   const until = async (re: RegExp) => {
     const deadline = Date.now() + 10_000;
     while (!re.test(buf)) {
@@ -137,11 +147,16 @@ async function queryArchiveAndVanish(s: EjabberdServer, user: string, password: 
   };
   const open = `<?xml version='1.0'?><stream:stream to='${s.domain}' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>`;
   try {
-    await new Promise<void>((resolve, reject) => { sock.once('secureConnect', resolve); sock.once('error', reject); });
+    await new Promise<void>((resolve, reject) => {
+      sock.once('secureConnect', resolve);
+      sock.once('error', reject);
+    });
     sock.write(open);
     await until(/<\/stream:features>/);
     buf = '';
-    sock.write(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${Buffer.from(`\0${user}\0${password}`).toString('base64')}</auth>`);
+    sock.write(
+      `<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${Buffer.from(`\0${user}\0${password}`).toString('base64')}</auth>`,
+    );
     await until(/<success/);
     buf = '';
     sock.write(open);
@@ -151,7 +166,9 @@ async function queryArchiveAndVanish(s: EjabberdServer, user: string, password: 
     sock.write(`<enable xmlns='urn:xmpp:sm:3' resume='true'/>`);
     await until(/<enabled/);
     buf = '';
-    sock.write(`<iq type='set' id='q1'><query xmlns='urn:xmpp:mam:2' queryid='gone-with-the-session'><set xmlns='http://jabber.org/protocol/rsm'><max>100</max></set></query></iq>`);
+    sock.write(
+      `<iq type='set' id='q1'><query xmlns='urn:xmpp:mam:2' queryid='gone-with-the-session'><set xmlns='http://jabber.org/protocol/rsm'><max>100</max></set></query></iq>`,
+    );
     await until(/<fin/);
     return buf.split('<result ').length - 1;
   } finally {

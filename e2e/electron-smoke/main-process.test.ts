@@ -21,8 +21,17 @@ const STAND_IN = path.join(root, 'e2e', 'fixtures', 'electron-stand-in', 'regist
 const STOP_TIMEOUT_MS = 5_000;
 const INDEX_URL = 'vireo://app/index.html';
 
-interface Entry { seq: number; kind: string; at: number; [key: string]: unknown }
-interface Reply { id: number; error?: string; [key: string]: unknown }
+interface Entry {
+  seq: number;
+  kind: string;
+  at: number;
+  [key: string]: unknown;
+}
+interface Reply {
+  id: number;
+  error?: string;
+  [key: string]: unknown;
+}
 
 class MainProcess {
   readonly records: Entry[] = [];
@@ -32,7 +41,10 @@ class MainProcess {
   private readonly waiting = new Map<number, (r: Reply) => void>();
   private nextId = 1;
 
-  constructor(readonly appData: string, packaged: boolean) {
+  constructor(
+    readonly appData: string,
+    packaged: boolean,
+  ) {
     if (!existsSync(MAIN) || !existsSync(RENDERER_INDEX)) {
       throw new Error('dist/ is not built: run this through `npm run test:electron-smoke`, which builds the bundles first');
     }
@@ -127,7 +139,10 @@ describe('the bundled main process, packaged', () => {
   it('refuses a command from any page but the renderer on vireo:', async () => {
     const fileUrl = `file://${RENDERER_INDEX}`;
     for (const sender of [fileUrl, 'https://evil.example/', 'vireo://app/other.html']) {
-      expect((await main.invoke('accounts:list', undefined, sender)).value, sender).toMatchObject({ ok: false, error: { code: 'forbidden-sender' } });
+      expect((await main.invoke('accounts:list', undefined, sender)).value, sender).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden-sender' },
+      });
     }
   });
 
@@ -158,8 +173,15 @@ describe('the bundled main process, packaged', () => {
     expect(index.csp).toContain("default-src 'none'");
     const script = /src="\.\/(assets\/[^"]+\.js)"/u.exec(index.body as string)?.[1];
     expect(script).toBeDefined();
-    expect(await main.ask({ type: 'fetch', url: `vireo://app/${script}` })).toMatchObject({ status: 200, contentType: 'text/javascript; charset=utf-8' });
-    for (const url of ['vireo://app/..%2Felectron%2Fmain.cjs', 'vireo://app/%2e%2e/electron/main.cjs', `vireo://app/${encodeURIComponent(MAIN)}`]) {
+    expect(await main.ask({ type: 'fetch', url: `vireo://app/${script}` })).toMatchObject({
+      status: 200,
+      contentType: 'text/javascript; charset=utf-8',
+    });
+    for (const url of [
+      'vireo://app/..%2Felectron%2Fmain.cjs',
+      'vireo://app/%2e%2e/electron/main.cjs',
+      `vireo://app/${encodeURIComponent(MAIN)}`,
+    ]) {
       const refused = await main.ask({ type: 'fetch', url });
       expect([403, 404], url).toContain(refused.status);
       expect(refused.body).not.toContain('require(');
@@ -170,7 +192,14 @@ describe('the bundled main process, packaged', () => {
     const windows = main.all('BrowserWindow');
     expect(windows).toHaveLength(1);
     const prefs = (windows[0]!.options as { webPreferences: Record<string, unknown> }).webPreferences;
-    expect(prefs).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, nodeIntegrationInWorker: false, webviewTag: false, devTools: false });
+    expect(prefs).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webviewTag: false,
+      devTools: false,
+    });
     expect(prefs.preload).toBe(PRELOAD);
     expect(existsSync(PRELOAD)).toBe(true);
     expect(main.all('webContents.loadURL').map((r) => r.url)).toEqual([INDEX_URL]);

@@ -51,7 +51,11 @@ async function setUp(prosodyOpts: { smacksHibernation?: number } = {}, opts: { e
   const aliceProfile = await mkdtemp(path.join(os.tmpdir(), 'vireo-fault-a-'));
   const bobProfile = await mkdtemp(path.join(os.tmpdir(), 'vireo-fault-b-'));
   const startedAt = Date.now();
-  const parts = await Promise.allSettled([startProsody(prosodyOpts), startCoreProcess(aliceProfile), startCoreProcess(bobProfile)] as const);
+  const parts = await Promise.allSettled([
+    startProsody(prosodyOpts),
+    startCoreProcess(aliceProfile),
+    startCoreProcess(bobProfile),
+  ] as const);
   if (parts.some((p) => p.status === 'rejected')) {
     for (const p of parts) if (p.status === 'fulfilled') await p.value.stop();
     throw (parts.find((p) => p.status === 'rejected') as PromiseRejectedResult).reason;
@@ -62,8 +66,18 @@ async function setUp(prosodyOpts: { smacksHibernation?: number } = {}, opts: { e
   const world = { server, proxy, aliceProfile, bobProfile, alice, bob, encrypted: opts.encrypted !== false, started: startedAt } as World;
   const pin = server.cert.fingerprint256;
   const [a, b] = await Promise.all([
-    world.alice.must('accounts:add', { jid: `alice@${server.domain}`, password: 'a-pw', manual: { host: '127.0.0.1', port: proxy.port }, pinnedCertificate: pin }),
-    world.bob.must('accounts:add', { jid: `bob@${server.domain}`, password: 'b-pw', manual: { host: '127.0.0.1', port: server.c2sPort }, pinnedCertificate: pin }),
+    world.alice.must('accounts:add', {
+      jid: `alice@${server.domain}`,
+      password: 'a-pw',
+      manual: { host: '127.0.0.1', port: proxy.port },
+      pinnedCertificate: pin,
+    }),
+    world.bob.must('accounts:add', {
+      jid: `bob@${server.domain}`,
+      password: 'b-pw',
+      manual: { host: '127.0.0.1', port: server.c2sPort },
+      pinnedCertificate: pin,
+    }),
   ]);
   await Promise.all([
     world.alice.waitForEvent('sync:state', (s) => s.phase === 'synced'),
@@ -133,7 +147,13 @@ async function history(c: CoreProcess, conv: string): Promise<MessageView[]> {
  * only ciphertext and the fallback text.
  */
 async function archivedIds(server: ProsodyServer): Promise<string[]> {
-  const client = createXmppClient({ jid: `alice@${server.domain}`, password: 'a-pw', resource: `audit-${randomUUID()}`, service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+  const client = createXmppClient({
+    jid: `alice@${server.domain}`,
+    password: 'a-pw',
+    resource: `audit-${randomUUID()}`,
+    service: `xmpp://127.0.0.1:${server.c2sPort}`,
+    pinned: server.cert.fingerprint256,
+  });
   client.on('error', () => {});
   await client.start();
   const ids: string[] = [];
@@ -146,7 +166,10 @@ async function archivedIds(server: ProsodyServer): Promise<string[]> {
         if (el.getChild('result', NS_MAM)) page.push(el);
       };
       client.on('stanza', onStanza);
-      const iq = await client.iqCaller.request(xml('iq', { type: 'set' }, buildMamQuery({ queryId, with: `bob@${server.domain}`, max: 250, ...(after ? { after } : {}) })), 30_000);
+      const iq = await client.iqCaller.request(
+        xml('iq', { type: 'set' }, buildMamQuery({ queryId, with: `bob@${server.domain}`, max: 250, ...(after ? { after } : {}) })),
+        30_000,
+      );
       client.off('stanza', onStanza);
       for (const el of page) {
         const r = parseMamResult(el, { queryId, archiveJid: `alice@${server.domain}` });
@@ -176,7 +199,8 @@ async function verify(w: World) {
   const bOut = Array.from({ length: N }, (_, i) => bBody(i));
   const settled = async () => {
     const [ha, hb] = [await history(w.alice, w.aliceConv), await history(w.bob, w.bobConv)];
-    const done = (h: MessageView[]) => h.filter((m) => m.direction === 'in').length >= N && h.filter((m) => m.direction === 'out' && m.state !== 'pending').length >= N;
+    const done = (h: MessageView[]) =>
+      h.filter((m) => m.direction === 'in').length >= N && h.filter((m) => m.direction === 'out' && m.state !== 'pending').length >= N;
     return done(ha) && done(hb) ? { ha, hb } : undefined;
   };
   const deadline = w.started + TIMEOUT - 8000;
@@ -196,16 +220,24 @@ async function verify(w: World) {
   if (lost) {
     // Say exactly what is missing where, so a failure can be investigated.
     const missing = (have: string[], want: string[]) => want.filter((b) => !have.includes(b));
-    console.log('fault matrix: missing', JSON.stringify({
-      aliceOut: missing(sides[0]!.out, aOut), aliceIn: missing(sides[0]!.in, bOut), bobOut: missing(sides[1]!.out, bOut), bobIn: missing(sides[1]!.in, aOut),
-      alicePending: ha.filter((m) => m.state === 'pending').map((m) => m.body),
-      // A message that arrived but could not be read is stored with an empty body and a warning, and
-      // its later copies are duplicates by origin-id: it shows here as missing. Say which it was.
-      aliceUnreadable: ha.filter((m) => m.direction === 'in' && m.warning).map((m) => m.warning),
-      bobUnreadable: hb.filter((m) => m.direction === 'in' && m.warning).map((m) => m.warning),
-      // Alice's own messages that Bob does not have, with their state on her side (sent = the server acknowledged it).
-      aliceOutNotAtBob: ha.filter((m) => m.direction === 'out' && !hb.some((x) => x.direction === 'in' && x.body === m.body)).map((m) => [m.body, m.state, m.originId]),
-    }));
+    console.log(
+      'fault matrix: missing',
+      JSON.stringify({
+        aliceOut: missing(sides[0]!.out, aOut),
+        aliceIn: missing(sides[0]!.in, bOut),
+        bobOut: missing(sides[1]!.out, bOut),
+        bobIn: missing(sides[1]!.in, aOut),
+        alicePending: ha.filter((m) => m.state === 'pending').map((m) => m.body),
+        // A message that arrived but could not be read is stored with an empty body and a warning, and
+        // its later copies are duplicates by origin-id: it shows here as missing. Say which it was.
+        aliceUnreadable: ha.filter((m) => m.direction === 'in' && m.warning).map((m) => m.warning),
+        bobUnreadable: hb.filter((m) => m.direction === 'in' && m.warning).map((m) => m.warning),
+        // Alice's own messages that Bob does not have, with their state on her side (sent = the server acknowledged it).
+        aliceOutNotAtBob: ha
+          .filter((m) => m.direction === 'out' && !hb.some((x) => x.direction === 'in' && x.body === m.body))
+          .map((m) => [m.body, m.state, m.originId]),
+      }),
+    );
   }
   const duplicated = checks.reduce((n, c) => n + c.duplicated, 0);
   totals.scenarios++;
@@ -305,12 +337,21 @@ describe(`fault matrix, ${N} messages each way`, () => {
       // The offline messages are part of bob's burst order: check them on their own first.
       // Every one of them is decrypted during the catch-up (about 35 s for 1000 on a busy 2-core machine).
       const expected = Array.from({ length: N }, (_, i) => `offline ${i}`);
-      await expect.poll(async () => (await history(w.alice, w.aliceConv)).filter((m) => m.body.startsWith('offline')).map((m) => m.body), { timeout: Math.max(30_000, N * 70) }).toEqual(expected);
+      await expect
+        .poll(async () => (await history(w.alice, w.aliceConv)).filter((m) => m.body.startsWith('offline')).map((m) => m.body), {
+          timeout: Math.max(30_000, N * 70),
+        })
+        .toEqual(expected);
       // Then the burst itself, ignoring the offline ones.
       const strip = async (c: CoreProcess, conv: string) => (await history(c, conv)).filter((m) => !m.body.startsWith('offline'));
-      await expect.poll(async () => (await strip(w.alice, w.aliceConv)).filter((m) => m.direction === 'in').length, { timeout: 30_000 }).toBe(N);
+      await expect
+        .poll(async () => (await strip(w.alice, w.aliceConv)).filter((m) => m.direction === 'in').length, { timeout: 30_000 })
+        .toBe(N);
       const got = (await strip(w.alice, w.aliceConv)).filter((m) => m.direction === 'in').map((m) => m.body);
-      const c = count(got, Array.from({ length: N }, (_, i) => bBody(i)));
+      const c = count(
+        got,
+        Array.from({ length: N }, (_, i) => bBody(i)),
+      );
       totals.scenarios++;
       totals.messages += 2 * N;
       totals.lost += c.lost;

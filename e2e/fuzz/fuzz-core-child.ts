@@ -19,7 +19,13 @@ process.on('unhandledRejection', report('unhandled rejection'));
 const profileDir = process.argv[2];
 if (!profileDir) throw new Error('usage: fuzz-core-child.ts PROFILE_DIR');
 const secrets = await chooseSecretStore({ profileDir, forced: 'plain-file' });
-const core = await createAppCore({ profileDir, secrets, host: 'browser-host', backoff: { first: 200, max: 2000 }, proxyFor: async () => undefined });
+const core = await createAppCore({
+  profileDir,
+  secrets,
+  host: 'browser-host',
+  backoff: { first: 200, max: 2000 },
+  proxyFor: async () => undefined,
+});
 const router = createIpcRouter(core.handlers);
 core.events.subscribe((event, payload) => out({ event, payload }));
 readline.createInterface({ input: process.stdin }).on('line', async (line) => {

@@ -29,12 +29,14 @@ export async function startFuzzCore(profileDir: string) {
   });
   let nextId = 1;
   let exitCode: number | null | undefined;
-  const exit = new Promise<void>((r) => child.once('exit', (code) => {
-    exitCode = code;
-    for (const [, resolve] of pending) resolve({ ok: false, error: { code: 'connection-lost', detail: 'core process exited' } });
-    pending.clear();
-    r();
-  }));
+  const exit = new Promise<void>((r) =>
+    child.once('exit', (code) => {
+      exitCode = code;
+      for (const [, resolve] of pending) resolve({ ok: false, error: { code: 'connection-lost', detail: 'core process exited' } });
+      pending.clear();
+      r();
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       let msg: { id?: number; result?: Result<unknown>; event?: never; payload?: unknown; ready?: boolean; uncaught?: string };
@@ -49,8 +51,7 @@ export async function startFuzzCore(profileDir: string) {
       else if (msg.event) {
         times.push(Date.now());
         log.push(msg.event, msg.payload);
-      }
-      else if (msg.id !== undefined) {
+      } else if (msg.id !== undefined) {
         pending.get(msg.id)?.(msg.result!);
         pending.delete(msg.id);
       }

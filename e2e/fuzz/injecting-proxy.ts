@@ -77,8 +77,14 @@ export async function startInjectingProxy(opts: { upstreamPort: number; cert: { 
     };
     client.on('error', end);
     upstream.on('error', end);
-    client.on('close', () => { sockets.delete(client); end(); });
-    upstream.on('close', () => { sockets.delete(upstream); end(); });
+    client.on('close', () => {
+      sockets.delete(client);
+      end();
+    });
+    upstream.on('close', () => {
+      sockets.delete(upstream);
+      end();
+    });
 
     upstream.on('data', (chunk: Buffer) => {
       for (const p of down.push(chunk)) {

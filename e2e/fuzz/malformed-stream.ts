@@ -11,11 +11,19 @@ import type { FuzzContext, Rng } from './hostile-stanzas.js';
 export function createMalformedStream(ctx: FuzzContext, rng: Rng) {
   const from = `${ctx.peer}/evil`;
   const msg = (inner: string | Buffer): Buffer =>
-    Buffer.concat([Buffer.from(`<message from='${from}' type='chat' id='m-${Math.floor(rng() * 1e9)}'><body>`), typeof inner === 'string' ? Buffer.from(inner) : inner, Buffer.from('</body></message>')]);
+    Buffer.concat([
+      Buffer.from(`<message from='${from}' type='chat' id='m-${Math.floor(rng() * 1e9)}'><body>`),
+      typeof inner === 'string' ? Buffer.from(inner) : inner,
+      Buffer.from('</body></message>'),
+    ]);
   const cases: Record<string, () => Buffer> = {
     undefinedEntity: () => msg('&xxe;'),
-    doctype: () => Buffer.concat([Buffer.from(`<!DOCTYPE message [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY lol "lol">]>`), msg('&xxe;&lol;')]),
-    billionLaughs: () => Buffer.from(`<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><message from='${from}'><body>&lol2;</body></message>`),
+    doctype: () =>
+      Buffer.concat([Buffer.from(`<!DOCTYPE message [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY lol "lol">]>`), msg('&xxe;&lol;')]),
+    billionLaughs: () =>
+      Buffer.from(
+        `<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><message from='${from}'><body>&lol2;</body></message>`,
+      ),
     mismatchedEndTag: () => Buffer.from(`<message from='${from}' type='chat'><body>x</bdy></message>`),
     streamEndThenMore: () => Buffer.concat([Buffer.from('</stream:stream>'), msg('after the end')]),
     invalidUtf8: () => msg(Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80])),

@@ -16,8 +16,13 @@ function split(chunks: Buffer[]) {
 describe('xml-splitter', () => {
   const whole = Buffer.from(`${STREAM}${A} ${B}${C}</stream:stream>`);
   const expected = [
-    { kind: 'header', text: `<?xml version='1.0'?>` }, { kind: 'header' }, { kind: 'element', name: 'message' }, { kind: 'text', text: ' ' },
-    { kind: 'element', name: 'a' }, { kind: 'element', name: 'iq' }, { kind: 'close' },
+    { kind: 'header', text: `<?xml version='1.0'?>` },
+    { kind: 'header' },
+    { kind: 'element', name: 'message' },
+    { kind: 'text', text: ' ' },
+    { kind: 'element', name: 'a' },
+    { kind: 'element', name: 'iq' },
+    { kind: 'close' },
   ];
 
   it('yields the header, each top-level element whole, whitespace and the close', () => {

@@ -40,18 +40,33 @@ describe('adding an account', () => {
     // Nothing was saved for a failed attempt.
     expect(await alice.must('accounts:list', {})).toEqual([]);
 
-    aliceAccount = await alice.must('accounts:add', { jid, password: 'alice-secret-pw', manual: manual(), pinnedCertificate: first.error.certificate!.fingerprint256 });
+    aliceAccount = await alice.must('accounts:add', {
+      jid,
+      password: 'alice-secret-pw',
+      manual: manual(),
+      pinnedCertificate: first.error.certificate!.fingerprint256,
+    });
     expect(aliceAccount.jid).toBe(jid);
     await alice.waitForEvent('connection:state', (s) => s.accountId === aliceAccount.id && s.status === 'online');
 
-    bobAccount = await bob.must('accounts:add', { jid: `bob@${server.domain}`, password: 'bob-secret-pw', manual: manual(), pinnedCertificate: server.cert.fingerprint256 });
+    bobAccount = await bob.must('accounts:add', {
+      jid: `bob@${server.domain}`,
+      password: 'bob-secret-pw',
+      manual: manual(),
+      pinnedCertificate: server.cert.fingerprint256,
+    });
     await bob.waitForEvent('connection:state', (s) => s.accountId === bobAccount.id && s.status === 'online');
   });
 
   it('says the password is wrong, and saves nothing', async () => {
     const t = await startTestCore();
     try {
-      const r = await t.call('accounts:add', { jid: `alice@${server.domain}`, password: 'wrong', manual: manual(), pinnedCertificate: server.cert.fingerprint256 });
+      const r = await t.call('accounts:add', {
+        jid: `alice@${server.domain}`,
+        password: 'wrong',
+        manual: manual(),
+        pinnedCertificate: server.cert.fingerprint256,
+      });
       expect(r).toMatchObject({ ok: false, error: { code: 'auth-failed' } });
       expect(await t.must('accounts:list', {})).toEqual([]);
     } finally {
@@ -66,14 +81,23 @@ describe('adding an account', () => {
         s.close(() => resolve(port));
       });
     });
-    const r = await alice.call('accounts:add', { jid: `carol@${server.domain}`, password: 'x', manual: { host: '127.0.0.1', port: closed } });
+    const r = await alice.call('accounts:add', {
+      jid: `carol@${server.domain}`,
+      password: 'x',
+      manual: { host: '127.0.0.1', port: closed },
+    });
     expect(r).toMatchObject({ ok: false, error: { code: 'server-unreachable' } });
   });
 
   it('asks what to do with the password when there is no keychain, and honours "don\'t remember it"', async () => {
     const t = await startTestCore({ secretBackend: 'none' });
     try {
-      const input = { jid: `alice@${server.domain}`, password: 'alice-secret-pw', manual: manual(), pinnedCertificate: server.cert.fingerprint256 };
+      const input = {
+        jid: `alice@${server.domain}`,
+        password: 'alice-secret-pw',
+        manual: manual(),
+        pinnedCertificate: server.cert.fingerprint256,
+      };
       expect(await t.call('accounts:add', input)).toMatchObject({ ok: false, error: { code: 'keychain-unavailable' } });
       const acc = await t.must('accounts:add', { ...input, secretFallback: 'memory' });
       expect(acc.secretBackend).toBe('memory');
@@ -83,7 +107,10 @@ describe('adding an account', () => {
   });
 
   it('rejects malformed input at the IPC boundary', async () => {
-    expect(await alice.call('accounts:add', { jid: 'not a jid', password: 'x' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(await alice.call('accounts:add', { jid: 'not a jid', password: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
     expect(await alice.call('chat:send', { conversationId: 'x', body: '' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
   });
 
@@ -98,7 +125,9 @@ describe('adding an account', () => {
 describe('contacts', () => {
   it('alice adds bob; bob sees the request, accepts, and both see each other online', async () => {
     await alice.must('roster:add', { accountId: aliceAccount.id, jid: `bob@${server.domain}`, name: 'Bobby' });
-    await alice.waitForEvent('roster:changed', (e) => e.contacts.some((c) => c.jid === `bob@${server.domain}` && c.pendingOut && c.name === 'Bobby'));
+    await alice.waitForEvent('roster:changed', (e) =>
+      e.contacts.some((c) => c.jid === `bob@${server.domain}` && c.pendingOut && c.name === 'Bobby'),
+    );
     await bob.waitForEvent('roster:requests', (e) => e.requests.some((r) => r.jid === `alice@${server.domain}`));
     expect((await bob.must('roster:snapshot', {})).requests.map((r) => r.jid)).toEqual([`alice@${server.domain}`]);
 
@@ -106,9 +135,13 @@ describe('contacts', () => {
     await bob.waitForEvent('roster:requests', (e) => e.requests.length === 0);
     // Accepting is mutual: bob asks for alice's presence too, and since alice added bob first her
     // side answers by itself — she is never asked about someone she added.
-    await alice.waitForEvent('roster:changed', (e) => e.contacts.some((c) => c.jid === `bob@${server.domain}` && c.subscription === 'both' && c.presence === 'online'));
+    await alice.waitForEvent('roster:changed', (e) =>
+      e.contacts.some((c) => c.jid === `bob@${server.domain}` && c.subscription === 'both' && c.presence === 'online'),
+    );
     expect((await alice.must('roster:snapshot', {})).requests).toEqual([]);
-    await bob.waitForEvent('roster:changed', (e) => e.contacts.some((c) => c.jid === `alice@${server.domain}` && c.subscription === 'both' && c.presence === 'online'));
+    await bob.waitForEvent('roster:changed', (e) =>
+      e.contacts.some((c) => c.jid === `alice@${server.domain}` && c.subscription === 'both' && c.presence === 'online'),
+    );
   });
 
   it('renames a contact, and the name comes back from the server', async () => {
@@ -120,16 +153,31 @@ describe('contacts', () => {
     await server.register('mallory', 'mallory-pw');
     const m = await startTestCore();
     try {
-      const acc = await m.must('accounts:add', { jid: `mallory@${server.domain}`, password: 'mallory-pw', manual: manual(), pinnedCertificate: server.cert.fingerprint256 });
+      const acc = await m.must('accounts:add', {
+        jid: `mallory@${server.domain}`,
+        password: 'mallory-pw',
+        manual: manual(),
+        pinnedCertificate: server.cert.fingerprint256,
+      });
       await m.waitForEvent('connection:state', (s) => s.accountId === acc.id && s.status === 'online');
       await m.must('roster:add', { accountId: acc.id, jid: `bob@${server.domain}` });
       await bob.waitForEvent('roster:requests', (e) => e.requests.some((r) => r.jid === `mallory@${server.domain}`));
       await m.waitForEvent('roster:changed', (e) => e.contacts.some((c) => c.jid === `bob@${server.domain}` && c.pendingOut));
       const beforeRefuse = { bob: bob.mark(), m: m.mark() };
       await bob.must('roster:refuse', { accountId: bobAccount.id, jid: `mallory@${server.domain}` });
-      await bob.waitForEvent('roster:requests', (e) => !e.requests.some((r) => r.jid === `mallory@${server.domain}`), 10_000, beforeRefuse.bob);
+      await bob.waitForEvent(
+        'roster:requests',
+        (e) => !e.requests.some((r) => r.jid === `mallory@${server.domain}`),
+        10_000,
+        beforeRefuse.bob,
+      );
       // Mallory learns she was refused: her pending request is gone.
-      await m.waitForEvent('roster:changed', (e) => e.contacts.some((c) => c.jid === `bob@${server.domain}` && !c.pendingOut && c.subscription === 'none'), 10_000, beforeRefuse.m);
+      await m.waitForEvent(
+        'roster:changed',
+        (e) => e.contacts.some((c) => c.jid === `bob@${server.domain}` && !c.pendingOut && c.subscription === 'none'),
+        10_000,
+        beforeRefuse.m,
+      );
       expect((await bob.must('roster:snapshot', {})).requests).toEqual([]);
       const beforeRemove = m.mark();
       await m.must('roster:remove', { accountId: acc.id, jid: `bob@${server.domain}` });
@@ -176,7 +224,10 @@ describe('chatting', () => {
     await bob.must('chat:send', { conversationId: bobConv.id, body: 'Still there?' });
     await alice.waitForEvent('conversation:updated', (c) => c.peer === `bob@${server.domain}` && c.unread === 2, 10_000, mark);
     const list = await alice.must('chats:list', {});
-    expect(list.map((c) => [c.peer, c.unread])).toEqual([[`bob@${server.domain}`, 2], [`carol@${server.domain}`, 0]]);
+    expect(list.map((c) => [c.peer, c.unread])).toEqual([
+      [`bob@${server.domain}`, 2],
+      [`carol@${server.domain}`, 0],
+    ]);
   });
 
   it('shows history from the database after a restart, before the network is back', async () => {

@@ -16,7 +16,9 @@ const BACKENDS: SecretBackend[] = ['keychain', 'safe-storage', 'plain-file', 'me
 
 export async function runBrowserHost(opts: { profileDir?: string; port?: number; secretBackend?: SecretBackend; fileLog?: boolean } = {}) {
   const profileDir =
-    opts.profileDir ?? process.env.VIREO_PROFILE ?? path.join(process.env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'vireo-web');
+    opts.profileDir ??
+    process.env.VIREO_PROFILE ??
+    path.join(process.env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'vireo-web');
   // <profile>/logs/vireo.log (lib/log-file.ts); `npm run start:web` asks for it, tests do not.
   if (opts.fileLog) startFileLog(profileDir);
   const rendererDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
@@ -54,7 +56,9 @@ if (isMain) {
     .then((host) => {
       running = host;
       const { url, profileDir, secrets, stop } = host;
-      console.log(`Vireo is running. Open this address in your browser (it contains a key made for this run: keep it private):\n\n  ${url}\n`);
+      console.log(
+        `Vireo is running. Open this address in your browser (it contains a key made for this run: keep it private):\n\n  ${url}\n`,
+      );
       console.log(`Profile: ${profileDir}`);
       if (secrets.note) console.log(`Note: ${secrets.note}`);
       // Bounded, as in Electron's main (STOP_TIMEOUT_MS): a keychain that never answers must not keep

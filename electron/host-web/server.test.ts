@@ -19,7 +19,8 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'vireo-host-'));
   await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>Vireo</title>');
   const handlers = new Proxy({} as Handlers, {
-    get: (_t, name) => async () => (name === 'app:info' ? ok({ version: 't', host: 'browser-host', secrets: { best: 'memory', keychainAvailable: false } }) : ok(null)),
+    get: (_t, name) => async () =>
+      name === 'app:info' ? ok({ version: 't', host: 'browser-host', secrets: { best: 'memory', keychainAvailable: false } }) : ok(null),
   });
   host = await startBrowserHost({ router: createIpcRouter(handlers), events, rendererDir: dir, token });
 });
@@ -28,19 +29,26 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function get(pathname: string, hostHeader = `127.0.0.1:${host.port}`): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(
+  pathname: string,
+  hostHeader = `127.0.0.1:${host.port}`,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: host.port, path: pathname, headers: { host: hostHeader } }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port: host.port, path: pathname, headers: { host: hostHeader } }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      })
+      .on('error', reject);
   });
 }
 
 function openSocket(opts: { token?: string; origin?: string }): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ipc`, `vireo.${opts.token ?? token}`, { origin: opts.origin ?? `http://127.0.0.1:${host.port}` });
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ipc`, `vireo.${opts.token ?? token}`, {
+      origin: opts.origin ?? `http://127.0.0.1:${host.port}`,
+    });
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });
@@ -77,7 +85,10 @@ describe('browser host', () => {
     ws.send(JSON.stringify({ id: 8, command: 'no:such', input: {} }));
     events.emit('accounts:changed', []);
     await new Promise((r) => setTimeout(r, 200));
-    expect(messages).toContainEqual({ id: 7, result: { ok: true, value: { version: 't', host: 'browser-host', secrets: { best: 'memory', keychainAvailable: false } } } });
+    expect(messages).toContainEqual({
+      id: 7,
+      result: { ok: true, value: { version: 't', host: 'browser-host', secrets: { best: 'memory', keychainAvailable: false } } },
+    });
     expect(messages).toContainEqual({ id: 8, result: { ok: false, error: { code: 'unknown-command', detail: 'no:such' } } });
     expect(messages).toContainEqual({ event: 'accounts:changed', payload: [] });
     ws.close();

@@ -15,8 +15,14 @@ import { CONTENT_SECURITY_POLICY } from '../windows/session-policy.js';
 const log = createLogger('host-web');
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.json': 'application/json', '.ico': 'image/x-icon',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.ico': 'image/x-icon',
 };
 
 export interface BrowserHost {
@@ -91,7 +97,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     socket.on('error', () => socket.destroy());
     const origin = req.headers.origin ?? '';
     const host = req.headers.host ?? '';
-    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((s) => s.trim());
     const tokenOk = offered.some((p) => p.startsWith('vireo.') && sameToken(p.slice(6), token));
     const urlOk = new URL(req.url ?? '/', 'http://x').pathname === '/ipc';
     if (!urlOk || !allowedHosts().has(host) || origin !== `http://${host}` || !tokenOk) {

@@ -88,7 +88,8 @@ describe('bindIpc', () => {
     const { call, handlers } = setup();
     await expect(call('accounts:remove', {})).resolves.toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     await expect(call('roster:add', { accountId: 'a', jid: 'not a jid' })).resolves.toMatchObject({
-      ok: false, error: { code: 'invalid-input' },
+      ok: false,
+      error: { code: 'invalid-input' },
     });
     await expect(call('accounts:list', { extra: true })).resolves.toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect(handlers['accounts:remove']).not.toHaveBeenCalled();
@@ -136,7 +137,13 @@ describe('makeSenderCheck', () => {
   });
 
   it('treats a frame that throws on access as untrusted', () => {
-    const frame = { parent: null, top: topFrame(INDEX_URL), get url(): string { throw new Error('frame destroyed'); } };
+    const frame = {
+      parent: null,
+      top: topFrame(INDEX_URL),
+      get url(): string {
+        throw new Error('frame destroyed');
+      },
+    };
     expect(trusted(frame as unknown as SenderFrame)).toBe(false);
   });
 });

@@ -38,14 +38,16 @@ interface FileLog {
 let fileLog: FileLog | undefined;
 
 export function createLogger(realm: string): Logger {
-  const at = (level: LogLevel) => (msg: string, ...rest: unknown[]) => {
-    const toConsole = ORDER[level] >= threshold();
-    const toFile = fileLog !== undefined && ORDER[level] >= fileThreshold();
-    if (!toConsole && !toFile) return;
-    const line = `${new Date().toISOString()} ${level.toUpperCase()} [${realm}] ${msg}`;
-    if (toConsole) (level === 'error' || level === 'warn' ? console.error : console.log)(line, ...rest);
-    if (toFile) writeToFile(line, rest);
-  };
+  const at =
+    (level: LogLevel) =>
+    (msg: string, ...rest: unknown[]) => {
+      const toConsole = ORDER[level] >= threshold();
+      const toFile = fileLog !== undefined && ORDER[level] >= fileThreshold();
+      if (!toConsole && !toFile) return;
+      const line = `${new Date().toISOString()} ${level.toUpperCase()} [${realm}] ${msg}`;
+      if (toConsole) (level === 'error' || level === 'warn' ? console.error : console.log)(line, ...rest);
+      if (toFile) writeToFile(line, rest);
+    };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -84,7 +86,9 @@ export function startFileLog(profileDir: string, opts: { maxBytes?: number; file
   const sink = openLogFile({ dir, ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}), ...(opts.files ? { files: opts.files } : {}) });
   fileLog = { sink, redact: opts.redact ?? createRedactor() };
   // Where each run starts, and on what (a report's first question).
-  createLogger('log').info(`started: pid ${process.pid}, ${process.platform} ${process.arch}, Node ${process.versions.node}${process.versions.electron ? `, Electron ${process.versions.electron}` : ''}`);
+  createLogger('log').info(
+    `started: pid ${process.pid}, ${process.platform} ${process.arch}, Node ${process.versions.node}${process.versions.electron ? `, Electron ${process.versions.electron}` : ''}`,
+  );
   return dir;
 }
 

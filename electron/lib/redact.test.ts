@@ -26,7 +26,8 @@ describe('createRedactor', () => {
     expect(redact('at 10.1.2.3.')).toBe('at [ip].');
     expect(redact('proxy 127.0.0.1:8080 and ::1')).toBe('proxy 127.0.0.1:8080 and ::1');
     // Times, versions and fingerprints are not addresses.
-    const line = '2026-12-08T00:24:35.123Z Prosody 0.12.4 AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89';
+    const line =
+      '2026-12-08T00:24:35.123Z Prosody 0.12.4 AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89';
     expect(redact(line)).toBe(line);
   });
 

@@ -28,8 +28,11 @@ export function createRedactor(opts: { key?: Uint8Array } = {}): Redactor {
     out = out.replace(SECRET_PAIR_RE, (_m, name: string, sep: string) => `${name}${sep}[redacted]`);
     // Keys, tokens and key material in base64 or hex.
     out = out.replace(BLOB_RE, (m) => (looksLikeKey(m) ? '[blob]' : m));
-    out = out.replace(JID_RE, (_m, _local: string, domain: string, resource: string | undefined) =>
-      `${tag(_local)}@${domain}${resource ? `/${tag(resource.slice(1))}` : ''}`);
+    out = out.replace(
+      JID_RE,
+      (_m, _local: string, domain: string, resource: string | undefined) =>
+        `${tag(_local)}@${domain}${resource ? `/${tag(resource.slice(1))}` : ''}`,
+    );
     out = out.replace(IP_CANDIDATE_RE, (m) => redactIp(m));
     return out;
   };
@@ -38,7 +41,8 @@ export function createRedactor(opts: { key?: Uint8Array } = {}): Redactor {
 // <body>, <subject> and the encrypted <payload> of OMEMO carry what people wrote.
 const XML_TEXT_RE = /<(body|subject|payload|thread)(\s[^>]*)?>[\s\S]*?<\/\1>/giu;
 const XML_SECRET_RE = /<(auth|response|challenge|success|initial-response|additional-data|token|password)(\s[^>]*)?>[\s\S]*?<\/\1>/giu;
-const SECRET_PAIR_RE = /\b(pass(?:word|wd|phrase)?|pwd|token|secret|api[-_]?key|private[-_]?key|authorization|cookie)(["']?\s*[=:]\s*)(?:"[^"]*"|'[^']*'|\S+)/giu;
+const SECRET_PAIR_RE =
+  /\b(pass(?:word|wd|phrase)?|pwd|token|secret|api[-_]?key|private[-_]?key|authorization|cookie)(["']?\s*[=:]\s*)(?:"[^"]*"|'[^']*'|\S+)/giu;
 const BLOB_RE = /[A-Za-z0-9+/_-]{41,}={0,2}/gu;
 // RFC 7622: localpart@domainpart/resourcepart. Only what looks like an address with a local part;
 // a bare domain (the server) stays.

@@ -44,13 +44,21 @@ export function createDeviceLists(db: Database.Database, now: () => number = Dat
     },
     hasOwnDevice: (accountId: string) => q.own.get(accountId) !== undefined,
     devices: (accountId: string, jid: string): KnownDevice[] =>
-      (q.list.all(accountId, jid) as { device_id: number; active: number }[]).map((r) => ({ deviceId: r.device_id, active: r.active === 1 })),
+      (q.list.all(accountId, jid) as { device_id: number; active: number }[]).map((r) => ({
+        deviceId: r.device_id,
+        active: r.active === 1,
+      })),
     activeIds(accountId: string, jid: string): number[] {
-      return this.devices(accountId, jid).filter((d) => d.active).map((d) => d.deviceId);
+      return this.devices(accountId, jid)
+        .filter((d) => d.active)
+        .map((d) => d.deviceId);
     },
     /** The list as just published (a fetch or a PEP push): it replaces the active set. Returns whether anything changed. */
     replace: db.transaction((accountId: string, jid: string, ids: readonly number[]): boolean => {
-      const before = (q.list.all(accountId, jid) as { device_id: number; active: number }[]).filter((r) => r.active === 1).map((r) => r.device_id).sort();
+      const before = (q.list.all(accountId, jid) as { device_id: number; active: number }[])
+        .filter((r) => r.active === 1)
+        .map((r) => r.device_id)
+        .sort();
       const t = now();
       q.deactivate.run(t, accountId, jid);
       for (const id of ids) q.upsert.run(accountId, jid, id, t);
@@ -59,7 +67,8 @@ export function createDeviceLists(db: Database.Database, now: () => number = Dat
       return before.length !== after.length || before.some((v, i) => v !== after[i]);
     }),
     /** When the JID's list was last read; undefined if never (then it must be fetched before sending). */
-    seenAt: (accountId: string, jid: string): number | undefined => (q.seen.get(accountId, jid) as { seen_at: number } | undefined)?.seen_at,
+    seenAt: (accountId: string, jid: string): number | undefined =>
+      (q.seen.get(accountId, jid) as { seen_at: number } | undefined)?.seen_at,
     /** Everything OMEMO of one account: its keys can no longer be opened (lost storage key) or the account is gone. */
     forgetAccount: db.transaction((accountId: string) => {
       for (const s of q.forget) s.run(accountId);

@@ -12,7 +12,9 @@ import { SessionRecord } from '@privacyresearch/libsignal-protocol-typescript/li
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const patchDir = path.join(root, 'patches');
-const patches = readdirSync(patchDir).filter((f) => f.endsWith('.patch')).sort();
+const patches = readdirSync(patchDir)
+  .filter((f) => f.endsWith('.patch'))
+  .sort();
 
 /** `@scope+name+1.2.3.patch` (patch-package's naming) → the package and the version it was made for. */
 function patchTarget(file: string): { name: string; version: string } {
@@ -33,8 +35,12 @@ describe('the patches of libsignal (patches/)', () => {
   it.each(patches)('%s is for the installed version of its package and the locked one', (file) => {
     const { name, version } = patchTarget(file);
     const installed = json(path.join(root, 'node_modules', name, 'package.json')).version;
-    expect(installed, `${name} ${String(installed)} is installed, the patch is for ${version}: make the patch again for it (patches/README.md)`).toBe(version);
-    const locked = (json(path.join(root, 'package-lock.json')).packages as Record<string, { version?: string }>)[`node_modules/${name}`]?.version;
+    expect(
+      installed,
+      `${name} ${String(installed)} is installed, the patch is for ${version}: make the patch again for it (patches/README.md)`,
+    ).toBe(version);
+    const locked = (json(path.join(root, 'package-lock.json')).packages as Record<string, { version?: string }>)[`node_modules/${name}`]
+      ?.version;
     expect(locked, `package-lock.json has ${name} ${String(locked)}, the patch is for ${version}`).toBe(version);
   });
 
@@ -120,7 +126,10 @@ describe('process listeners of libsignal’s curve module', () => {
   });
 
   it('(why: the curve module as published makes the same process die)', () => {
-    const patch = path.join(patchDir, patches.find((f) => f.includes('curve25519'))!);
+    const patch = path.join(
+      patchDir,
+      patches.find((f) => f.includes('curve25519'))!,
+    );
     const rel = 'node_modules/@privacyresearch/curve25519-typescript/lib/built/curveasm.js';
     // The published file: the installed one with the patch taken back, outside the repository.
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'vireo-curve-'));

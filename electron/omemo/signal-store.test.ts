@@ -16,7 +16,9 @@ function open(db = new Database(':memory:'), accountId = 'acc1', encryptionKey: 
 
 /** Every blob and text value in the omemo_* tables, concatenated: what is on disk. */
 function rawBytes(db: Database.Database): Buffer {
-  const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'omemo_%'`).all() as { name: string }[]).map((t) => t.name);
+  const tables = (
+    db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'omemo_%'`).all() as { name: string }[]
+  ).map((t) => t.name);
   const parts: Buffer[] = [];
   for (const t of tables)
     for (const row of db.prepare(`SELECT * FROM ${t}`).all() as Record<string, unknown>[])
@@ -43,13 +45,19 @@ describe('OMEMO signal store on SQLite', () => {
     // Another account in the same database sees nothing.
     expect(await createOmemoStore(db, { encryptionKey: key, accountId: 'acc2' }).getIdentityKeyPair()).toBeUndefined();
     // Another key cannot read it.
-    await expect(createOmemoStore(db, { encryptionKey: randomBytes(32), accountId: 'acc1' }).getIdentityKeyPair()).rejects.toThrow(/cannot be decrypted/);
+    await expect(createOmemoStore(db, { encryptionKey: randomBytes(32), accountId: 'acc1' }).getIdentityKeyPair()).rejects.toThrow(
+      /cannot be decrypted/,
+    );
   });
 
   it('keeps no private key or session in clear on disk', async () => {
     const { db, store } = open();
     await ensureOwnKeys(store, { preKeyCount: 10 });
-    const secrets = [Buffer.from((await store.getIdentityKeyPair())!.privKey), Buffer.from((await store.loadPreKey(3))!.privKey), Buffer.from((await store.loadSignedPreKey(1))!.privKey)];
+    const secrets = [
+      Buffer.from((await store.getIdentityKeyPair())!.privKey),
+      Buffer.from((await store.loadPreKey(3))!.privKey),
+      Buffer.from((await store.loadSignedPreKey(1))!.privKey),
+    ];
     const record = '{"sessions":{},"version":"v1","marker":"RATCHET-SECRET-MARKER"}';
     await store.storeSession('bob@example.test.7', record);
     const disk = rawBytes(db);
@@ -85,7 +93,10 @@ describe('OMEMO signal store on SQLite', () => {
     const week = 7 * 24 * 3600_000;
     expect(await rotateSignedPreKey(store, { now: t0 + week })).toBe(true);
     expect(await rotateSignedPreKey(store, { now: t0 + 2 * week })).toBe(true);
-    expect(store.listSignedPreKeys().map((k) => [k.id, k.createdAt])).toEqual([[3, t0 + 2 * week], [2, t0 + week]]);
+    expect(store.listSignedPreKeys().map((k) => [k.id, k.createdAt])).toEqual([
+      [3, t0 + 2 * week],
+      [2, t0 + week],
+    ]);
     expect(await store.loadSignedPreKey(1)).toBeUndefined();
     expect(await store.loadSignedPreKey(2)).toBeDefined();
   });

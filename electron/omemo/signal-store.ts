@@ -72,7 +72,8 @@ const ab = (u: Uint8Array): ArrayBuffer => u.buffer.slice(u.byteOffset, u.byteOf
 const u8 = (b: ArrayBuffer | Uint8Array): Uint8Array => (b instanceof Uint8Array ? b : new Uint8Array(b));
 /** A plain Uint8Array copy of a row's Buffer (callers compare and serialise them; Buffers differ there). */
 const plain = (b: Buffer): Uint8Array => new Uint8Array(b);
-const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+const sameBytes = (a: Uint8Array, b: Uint8Array) =>
+  Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
 
 /** libsignal addresses are `name.deviceId`; JIDs contain dots, so split at the last one. */
 export function splitAddress(encoded: string): { jid: string; deviceId: number } {
@@ -101,7 +102,9 @@ export function createOmemoStore(db: Database.Database, opts: OmemoStoreOptions)
        ON CONFLICT (account_id) DO UPDATE SET registration_id = excluded.registration_id, public_key = excluded.public_key, private_key = excluded.private_key`,
     ),
     preKey: db.prepare('SELECT public_key, private_key FROM omemo_prekeys WHERE account_id = ? AND key_id = ?'),
-    insertPreKey: db.prepare('INSERT OR REPLACE INTO omemo_prekeys (account_id, key_id, public_key, private_key, used_at) VALUES (?, ?, ?, ?, NULL)'),
+    insertPreKey: db.prepare(
+      'INSERT OR REPLACE INTO omemo_prekeys (account_id, key_id, public_key, private_key, used_at) VALUES (?, ?, ?, ?, NULL)',
+    ),
     usePreKey: db.prepare('UPDATE omemo_prekeys SET used_at = ? WHERE account_id = ? AND key_id = ? AND used_at IS NULL'),
     unusedPreKeys: db.prepare('SELECT key_id, public_key FROM omemo_prekeys WHERE account_id = ? AND used_at IS NULL ORDER BY key_id'),
     maxPreKey: db.prepare('SELECT max(key_id) AS m FROM omemo_prekeys WHERE account_id = ?'),
@@ -110,15 +113,21 @@ export function createOmemoStore(db: Database.Database, opts: OmemoStoreOptions)
     insertSigned: db.prepare(
       'INSERT OR REPLACE INTO omemo_signed_prekeys (account_id, key_id, public_key, private_key, signature, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     ),
-    listSigned: db.prepare('SELECT key_id, public_key, signature, created_at FROM omemo_signed_prekeys WHERE account_id = ? ORDER BY created_at DESC, key_id DESC'),
+    listSigned: db.prepare(
+      'SELECT key_id, public_key, signature, created_at FROM omemo_signed_prekeys WHERE account_id = ? ORDER BY created_at DESC, key_id DESC',
+    ),
     removeSigned: db.prepare('DELETE FROM omemo_signed_prekeys WHERE account_id = ? AND key_id = ?'),
     session: db.prepare('SELECT record FROM omemo_sessions WHERE account_id = ? AND jid = ? AND device_id = ?'),
     saveSession: db.prepare(
       `INSERT INTO omemo_sessions (account_id, jid, device_id, record, updated_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (account_id, jid, device_id) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at`,
     ),
-    remote: db.prepare('SELECT jid, device_id, identity_key, trust, first_seen FROM omemo_identities WHERE account_id = ? AND jid = ? AND device_id = ?'),
-    remotes: db.prepare('SELECT jid, device_id, identity_key, trust, first_seen FROM omemo_identities WHERE account_id = ? AND jid = ? ORDER BY device_id'),
+    remote: db.prepare(
+      'SELECT jid, device_id, identity_key, trust, first_seen FROM omemo_identities WHERE account_id = ? AND jid = ? AND device_id = ?',
+    ),
+    remotes: db.prepare(
+      'SELECT jid, device_id, identity_key, trust, first_seen FROM omemo_identities WHERE account_id = ? AND jid = ? ORDER BY device_id',
+    ),
     distrusted: db.prepare(`SELECT identity_key FROM omemo_identities WHERE account_id = ? AND jid = ? AND trust = 'distrusted'`),
     saveRemote: db.prepare(
       `INSERT INTO omemo_identities (account_id, jid, device_id, identity_key, trust, first_seen) VALUES (?, ?, ?, ?, 'undecided', ?)
@@ -129,7 +138,13 @@ export function createOmemoStore(db: Database.Database, opts: OmemoStoreOptions)
 
   type IdentityRow = { registration_id: number; public_key: Buffer; private_key: Buffer };
   type RemoteRow = { jid: string; device_id: number; identity_key: Buffer; trust: Trust; first_seen: number };
-  const remoteOf = (r: RemoteRow): RemoteIdentity => ({ jid: r.jid, deviceId: r.device_id, identityKey: plain(r.identity_key), trust: r.trust, firstSeen: r.first_seen });
+  const remoteOf = (r: RemoteRow): RemoteIdentity => ({
+    jid: r.jid,
+    deviceId: r.device_id,
+    identityKey: plain(r.identity_key),
+    trust: r.trust,
+    firstSeen: r.first_seen,
+  });
 
   // ---- caches (decrypted once; the database stays the source of truth) ----
   let identity: { keyPair: KeyPairType; registrationId: number } | undefined;
@@ -253,7 +268,14 @@ export function createOmemoStore(db: Database.Database, opts: OmemoStoreOptions)
       identity = undefined;
     },
     storeSignedPreKeyWithSignature(id, keyPair, signature, createdAt) {
-      q.insertSigned.run(acc, id, Buffer.from(keyPair.pubKey), sealer.seal(u8(keyPair.privKey), aad('signed', id)), Buffer.from(signature), createdAt);
+      q.insertSigned.run(
+        acc,
+        id,
+        Buffer.from(keyPair.pubKey),
+        sealer.seal(u8(keyPair.privKey), aad('signed', id)),
+        Buffer.from(signature),
+        createdAt,
+      );
     },
     listSignedPreKeys: () =>
       (q.listSigned.all(acc) as { key_id: number; public_key: Buffer; signature: Buffer; created_at: number }[]).map((r) => ({
@@ -262,10 +284,12 @@ export function createOmemoStore(db: Database.Database, opts: OmemoStoreOptions)
         signature: plain(r.signature),
         createdAt: r.created_at,
       })),
-    listUnusedPreKeys: () => (q.unusedPreKeys.all(acc) as { key_id: number; public_key: Buffer }[]).map((r) => ({ id: r.key_id, publicKey: plain(r.public_key) })),
+    listUnusedPreKeys: () =>
+      (q.unusedPreKeys.all(acc) as { key_id: number; public_key: Buffer }[]).map((r) => ({ id: r.key_id, publicKey: plain(r.public_key) })),
     maxPreKeyId: () => (q.maxPreKey.get(acc) as { m: number | null }).m ?? 0,
     storePreKeys: db.transaction((keys: { keyId: number; keyPair: KeyPairType }[]) => {
-      for (const k of keys) q.insertPreKey.run(acc, k.keyId, Buffer.from(k.keyPair.pubKey), sealer.seal(u8(k.keyPair.privKey), aad('prekey', k.keyId)));
+      for (const k of keys)
+        q.insertPreKey.run(acc, k.keyId, Buffer.from(k.keyPair.pubKey), sealer.seal(u8(k.keyPair.privKey), aad('prekey', k.keyId)));
     }),
     releaseUsedPrekeys: () => q.releasePreKeys.run(acc).changes,
     getIdentity(jid, deviceId) {

@@ -11,7 +11,24 @@ describe('appMenuTemplate', () => {
     const t = appMenuTemplate({ platform, isPackaged: true, appName: 'Vireo' });
     expect(labels(t)).toEqual(['File', 'Edit', 'View', 'Window', 'Help']);
     const roles = menuRoles(t);
-    expect(roles).toEqual(expect.arrayContaining(['quit', 'undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'zoomIn', 'zoomOut', 'resetZoom', 'togglefullscreen', 'minimize', 'close', 'about']));
+    expect(roles).toEqual(
+      expect.arrayContaining([
+        'quit',
+        'undo',
+        'redo',
+        'cut',
+        'copy',
+        'paste',
+        'selectAll',
+        'zoomIn',
+        'zoomOut',
+        'resetZoom',
+        'togglefullscreen',
+        'minimize',
+        'close',
+        'about',
+      ]),
+    );
     // No roles that exist only on macOS.
     expect(roles).not.toContain('services');
     expect(roles).not.toContain('window');
@@ -28,12 +45,15 @@ describe('appMenuTemplate', () => {
     expect(menuRoles(t)).toContain('pasteAndMatchStyle');
   });
 
-  it.each(['linux', 'win32', 'darwin'] as const)('offers no DevTools or reload in a packaged build on %s, and does in development', (platform) => {
-    const packaged = menuRoles(appMenuTemplate({ platform, isPackaged: true, appName: 'Vireo' }));
-    for (const role of DEVELOPER_ROLES) expect(packaged).not.toContain(role);
-    const development = menuRoles(appMenuTemplate({ platform, isPackaged: false, appName: 'Vireo' }));
-    expect(development).toEqual(expect.arrayContaining(DEVELOPER_ROLES));
-  });
+  it.each(['linux', 'win32', 'darwin'] as const)(
+    'offers no DevTools or reload in a packaged build on %s, and does in development',
+    (platform) => {
+      const packaged = menuRoles(appMenuTemplate({ platform, isPackaged: true, appName: 'Vireo' }));
+      for (const role of DEVELOPER_ROLES) expect(packaged).not.toContain(role);
+      const development = menuRoles(appMenuTemplate({ platform, isPackaged: false, appName: 'Vireo' }));
+      expect(development).toEqual(expect.arrayContaining(DEVELOPER_ROLES));
+    },
+  );
 
   it('finds roles at any depth', () => {
     expect(menuRoles([{ label: 'a', submenu: [{ label: 'b', submenu: [{ role: 'toggleDevTools' }] }] }])).toEqual(['toggleDevTools']);

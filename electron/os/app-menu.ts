@@ -27,8 +27,15 @@ export function appMenuTemplate({ platform, isPackaged, appName, openLogFolder }
     menu.push({
       label: appName,
       submenu: [
-        { role: 'about' }, separator, { role: 'services' }, separator,
-        { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, separator, { role: 'quit' },
+        { role: 'about' },
+        separator,
+        { role: 'services' },
+        separator,
+        { role: 'hide' },
+        { role: 'hideOthers' },
+        { role: 'unhide' },
+        separator,
+        { role: 'quit' },
       ],
     });
   }
@@ -38,10 +45,16 @@ export function appMenuTemplate({ platform, isPackaged, appName, openLogFolder }
   menu.push({
     label: 'Edit',
     submenu: [
-      { role: 'undo' }, { role: 'redo' }, separator,
-      { role: 'cut' }, { role: 'copy' }, { role: 'paste' },
+      { role: 'undo' },
+      { role: 'redo' },
+      separator,
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
       ...(mac ? [{ role: 'pasteAndMatchStyle' } as const] : []),
-      { role: 'delete' }, separator, { role: 'selectAll' },
+      { role: 'delete' },
+      separator,
+      { role: 'selectAll' },
     ],
   });
 
@@ -57,9 +70,7 @@ export function appMenuTemplate({ platform, isPackaged, appName, openLogFolder }
     label: 'Window',
     // role 'window' makes it macOS's Window menu (the list of open windows).
     ...(mac ? { role: 'window' as const } : {}),
-    submenu: mac
-      ? [{ role: 'minimize' }, { role: 'zoom' }, separator, { role: 'front' }]
-      : [{ role: 'minimize' }, { role: 'close' }],
+    submenu: mac ? [{ role: 'minimize' }, { role: 'zoom' }, separator, { role: 'front' }] : [{ role: 'minimize' }, { role: 'close' }],
   });
 
   menu.push({
@@ -77,8 +88,5 @@ export function appMenuTemplate({ platform, isPackaged, appName, openLogFolder }
 
 /** Every role anywhere in a template (for the checks of what a packaged build offers). */
 export function menuRoles(template: readonly MenuItemConstructorOptions[]): string[] {
-  return template.flatMap((item) => [
-    ...(item.role ? [item.role] : []),
-    ...(Array.isArray(item.submenu) ? menuRoles(item.submenu) : []),
-  ]);
+  return template.flatMap((item) => [...(item.role ? [item.role] : []), ...(Array.isArray(item.submenu) ? menuRoles(item.submenu) : [])]);
 }

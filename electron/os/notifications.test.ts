@@ -34,7 +34,9 @@ function setup(platform: NodeJS.Platform = 'linux', supported = true) {
   const fake = fakeElectron(supported);
   const calls: string[] = [];
   const deps: NotifierDeps = {
-    Notification: fake.Notification, events, platform,
+    Notification: fake.Notification,
+    events,
+    platform,
     showWindow: () => calls.push('show-window'),
     openConversation: (id: ConversationId) => calls.push(`open ${id}`),
   };

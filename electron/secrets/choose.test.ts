@@ -34,14 +34,22 @@ describe('chooseSecretStore', () => {
   });
 
   it('with no keychain and no usable encryption, stores nothing and explains the choice in plain words', async () => {
-    for (const safeStorage of [undefined, fakeSafeStorage({ available: false }), ...(process.platform === 'linux' ? [fakeSafeStorage({ backend: 'basic_text' })] : [])]) {
+    for (const safeStorage of [
+      undefined,
+      fakeSafeStorage({ available: false }),
+      ...(process.platform === 'linux' ? [fakeSafeStorage({ backend: 'basic_text' })] : []),
+    ]) {
       const r = await chooseSecretStore({ profileDir, keytar: locked, ...(safeStorage ? { safeStorage } : {}) });
       expect(r).toEqual({ store: undefined, best: 'memory', keychainAvailable: false, note: NO_SAFE_PLACE_NOTE });
     }
   });
 
   it('an explicit choice is used as is, without probing the keychain', async () => {
-    const neverCalled = { loadKeytar: async () => { throw new Error('must not probe'); } };
+    const neverCalled = {
+      loadKeytar: async () => {
+        throw new Error('must not probe');
+      },
+    };
     const plain = await chooseSecretStore({ profileDir, forced: 'plain-file', keytar: neverCalled });
     expect(plain.store!.backend).toBe('plain-file');
     await plain.store!.set('acct', 'pw');

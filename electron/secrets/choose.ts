@@ -47,11 +47,20 @@ export async function chooseSecretStore(opts: ChooseOptions): Promise<ChosenSecr
     switch (forced) {
       case 'keychain': {
         const probe = await probeKeychain(opts.keytar);
-        return { store: createKeytarStore(opts.keytar), best: 'keychain', keychainAvailable: probe.available, ...(probe.reason ? { note: probe.reason } : {}) };
+        return {
+          store: createKeytarStore(opts.keytar),
+          best: 'keychain',
+          keychainAvailable: probe.available,
+          ...(probe.reason ? { note: probe.reason } : {}),
+        };
       }
       case 'safe-storage': {
         if (!safeStorage) throw new Error('The safe-storage backend was requested but Electron safeStorage was not provided');
-        return { store: createSafeStorageStore(join(profileDir, SAFE_STORAGE_FILE), safeStorage), best: 'safe-storage', keychainAvailable: false };
+        return {
+          store: createSafeStorageStore(join(profileDir, SAFE_STORAGE_FILE), safeStorage),
+          best: 'safe-storage',
+          keychainAvailable: false,
+        };
       }
       case 'plain-file':
       case 'memory':
@@ -63,7 +72,11 @@ export async function chooseSecretStore(opts: ChooseOptions): Promise<ChosenSecr
   if (probe.available) return { store: createKeytarStore(opts.keytar), best: 'keychain', keychainAvailable: true };
 
   if (safeStorage && safeStorageUsable(safeStorage).usable) {
-    return { store: createSafeStorageStore(join(profileDir, SAFE_STORAGE_FILE), safeStorage), best: 'safe-storage', keychainAvailable: false };
+    return {
+      store: createSafeStorageStore(join(profileDir, SAFE_STORAGE_FILE), safeStorage),
+      best: 'safe-storage',
+      keychainAvailable: false,
+    };
   }
 
   return { store: undefined, best: 'memory', keychainAvailable: false, note: NO_SAFE_PLACE_NOTE };

@@ -1,5 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { createKeytarStore, probeKeychain, KeychainUnavailableError, describeKeychainFailure, keytarFromModule, stuckKeychainCalls } from './keytar-store.js';
+import {
+  createKeytarStore,
+  probeKeychain,
+  KeychainUnavailableError,
+  describeKeychainFailure,
+  keytarFromModule,
+  stuckKeychainCalls,
+} from './keytar-store.js';
 import { gatedKeytar, hangingKeytar, memoryKeytar } from './test-doubles.js';
 
 describe('keytar store', () => {
@@ -49,7 +56,7 @@ describe('keytar store', () => {
     await expect(s.get('k')).rejects.toBeInstanceOf(KeychainUnavailableError);
   });
 
-  it('finds keytar\'s functions whether the import gives them on default or on the namespace', () => {
+  it("finds keytar's functions whether the import gives them on default or on the namespace", () => {
     const full = memoryKeytar();
     // What Node really gives for CommonJS keytar 7.9: a complete `default`, and only getPassword named.
     expect(keytarFromModule({ default: full, getPassword: full.getPassword })).toBe(full);
@@ -68,8 +75,12 @@ describe('keytar store', () => {
   });
 
   it('translates the errors keytar really gives on Linux into plain words', () => {
-    expect(describeKeychainFailure(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY'))).toBe('No keychain service is running (no D-Bus session)');
-    expect(describeKeychainFailure(new Error('Object does not exist at path “/org/freedesktop/secrets/collection/login”'))).toMatch(/no unlocked login keyring/);
+    expect(describeKeychainFailure(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY'))).toBe(
+      'No keychain service is running (no D-Bus session)',
+    );
+    expect(describeKeychainFailure(new Error('Object does not exist at path “/org/freedesktop/secrets/collection/login”'))).toMatch(
+      /no unlocked login keyring/,
+    );
   });
 
   it('probe: a working keychain is available and the probe entry is cleaned up', async () => {

@@ -118,7 +118,8 @@ async function call<T>(load: () => Promise<KeytarLike>, timeoutMs: number, op: (
   const late = timeoutMessage(timeoutMs);
   try {
     const k = await bounded(load(), timeoutMs, late);
-    if ((stuck.get(k) ?? 0) > 0) throw new KeychainUnavailableError('The keychain is still not answering an earlier request (it may be locked)');
+    if ((stuck.get(k) ?? 0) > 0)
+      throw new KeychainUnavailableError('The keychain is still not answering an earlier request (it may be locked)');
     const pending = op(k);
     try {
       return await bounded(pending, deadline - Date.now(), late);

@@ -58,7 +58,7 @@ describe('safe-storage store', () => {
     expect(() => createSafeStorageStore(join(dir, 'x.json'), fakeSafeStorage({ available: false }))).toThrow(/encryption is not available/);
   });
 
-  it.runIf(process.platform === 'linux')('refuses Chromium\'s basic_text mode (a hard-coded key is not protection)', () => {
+  it.runIf(process.platform === 'linux')("refuses Chromium's basic_text mode (a hard-coded key is not protection)", () => {
     expect(() => createSafeStorageStore(join(dir, 'x.json'), fakeSafeStorage({ backend: 'basic_text' }))).toThrow(/no password manager/);
   });
 

@@ -41,7 +41,9 @@ export function createSafeStorageStore(file: string, safeStorage: SafeStorageLik
         return safeStorage.decryptString(Buffer.from(b64, 'base64'));
       } catch (err) {
         // Typically the OS key changed (other user account, reinstalled system, keyring reset).
-        throw new Error('A saved secret could not be decrypted (the system encryption key has changed); please enter it again', { cause: err });
+        throw new Error('A saved secret could not be decrypted (the system encryption key has changed); please enter it again', {
+          cause: err,
+        });
       }
     },
     async set(key, value) {

@@ -3,7 +3,12 @@ import type { Db } from './db.js';
 import type { AccountId, BareJid } from '../../shared/ids.js';
 import type { EndpointView, SecretBackend, TransportKind } from '../../shared/views.js';
 
-export interface ManualSettings { host?: string; port?: number; transport?: TransportKind; websocketUrl?: string }
+export interface ManualSettings {
+  host?: string;
+  port?: number;
+  transport?: TransportKind;
+  websocketUrl?: string;
+}
 
 export interface AccountRecord {
   id: AccountId;
@@ -22,8 +27,17 @@ export interface AccountRecord {
 }
 
 interface Row {
-  id: string; jid: string; display_name: string; enabled: number; manual_json: string | null; pinned_cert: string | null;
-  secret_backend: string; resource: string; last_endpoint_json: string | null; roster_ver: string | null; created_at: number;
+  id: string;
+  jid: string;
+  display_name: string;
+  enabled: number;
+  manual_json: string | null;
+  pinned_cert: string | null;
+  secret_backend: string;
+  resource: string;
+  last_endpoint_json: string | null;
+  roster_ver: string | null;
+  created_at: number;
   sasl_mechanism: string | null;
 }
 
@@ -48,24 +62,39 @@ export function createAccountsRepo(db: Db) {
   const all = db.prepare<[], Row>('SELECT * FROM accounts ORDER BY created_at');
   const byId = db.prepare<[string], Row>('SELECT * FROM accounts WHERE id = ?');
   const byJid = db.prepare<[string], Row>('SELECT * FROM accounts WHERE jid = ?');
-  const insert = db.prepare(`INSERT INTO accounts (id, jid, display_name, enabled, manual_json, pinned_cert, secret_backend, resource, last_endpoint_json, roster_ver, created_at, sasl_mechanism)
+  const insert =
+    db.prepare(`INSERT INTO accounts (id, jid, display_name, enabled, manual_json, pinned_cert, secret_backend, resource, last_endpoint_json, roster_ver, created_at, sasl_mechanism)
     VALUES (@id, @jid, @display_name, @enabled, @manual_json, @pinned_cert, @secret_backend, @resource, @last_endpoint_json, @roster_ver, @created_at, @sasl_mechanism)`);
   return {
     list: (): AccountRecord[] => all.all().map(fromRow),
-    get: (id: string): AccountRecord | undefined => { const r = byId.get(id); return r && fromRow(r); },
-    getByJid: (jid: string): AccountRecord | undefined => { const r = byJid.get(jid); return r && fromRow(r); },
+    get: (id: string): AccountRecord | undefined => {
+      const r = byId.get(id);
+      return r && fromRow(r);
+    },
+    getByJid: (jid: string): AccountRecord | undefined => {
+      const r = byJid.get(jid);
+      return r && fromRow(r);
+    },
     insert(a: AccountRecord): void {
       insert.run({
-        id: a.id, jid: a.jid, display_name: a.displayName, enabled: a.enabled ? 1 : 0,
-        manual_json: a.manual ? JSON.stringify(a.manual) : null, pinned_cert: a.pinnedCert ?? null,
-        secret_backend: a.secretBackend, resource: a.resource,
+        id: a.id,
+        jid: a.jid,
+        display_name: a.displayName,
+        enabled: a.enabled ? 1 : 0,
+        manual_json: a.manual ? JSON.stringify(a.manual) : null,
+        pinned_cert: a.pinnedCert ?? null,
+        secret_backend: a.secretBackend,
+        resource: a.resource,
         last_endpoint_json: a.lastEndpoint ? JSON.stringify(a.lastEndpoint) : null,
-        roster_ver: a.rosterVer ?? null, created_at: a.createdAt, sasl_mechanism: a.saslMechanism ?? null,
+        roster_ver: a.rosterVer ?? null,
+        created_at: a.createdAt,
+        sasl_mechanism: a.saslMechanism ?? null,
       });
     },
     remove: (id: string) => void db.prepare('DELETE FROM accounts WHERE id = ?').run(id),
     setPinnedCert: (id: string, fp: string | null) => void db.prepare('UPDATE accounts SET pinned_cert = ? WHERE id = ?').run(fp, id),
-    setLastEndpoint: (id: string, e: EndpointView) => void db.prepare('UPDATE accounts SET last_endpoint_json = ? WHERE id = ?').run(JSON.stringify(e), id),
+    setLastEndpoint: (id: string, e: EndpointView) =>
+      void db.prepare('UPDATE accounts SET last_endpoint_json = ? WHERE id = ?').run(JSON.stringify(e), id),
     setRosterVer: (id: string, ver: string | null) => void db.prepare('UPDATE accounts SET roster_ver = ? WHERE id = ?').run(ver, id),
     setSaslMechanism: (id: string, m: string | null) => void db.prepare('UPDATE accounts SET sasl_mechanism = ? WHERE id = ?').run(m, id),
     setEnabled: (id: string, enabled: boolean) => void db.prepare('UPDATE accounts SET enabled = ? WHERE id = ?').run(enabled ? 1 : 0, id),

@@ -12,8 +12,13 @@ beforeEach(() => {
   db = new Database(':memory:');
   db.pragma('foreign_keys = ON');
   migrate(db);
-  for (const [id, jid] of [['a', 'me@x.y'], ['b', 'other@x.y']]) {
-    db.prepare(`INSERT INTO accounts (id, jid, display_name, secret_backend, resource, created_at) VALUES (?, ?, 'me', 'memory', 'r', 0)`).run(id, jid);
+  for (const [id, jid] of [
+    ['a', 'me@x.y'],
+    ['b', 'other@x.y'],
+  ]) {
+    db.prepare(
+      `INSERT INTO accounts (id, jid, display_name, secret_backend, resource, created_at) VALUES (?, ?, 'me', 'memory', 'r', 0)`,
+    ).run(id, jid);
   }
   repo = createArchiveSyncRepo(db);
 });

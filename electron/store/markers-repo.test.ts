@@ -10,8 +10,13 @@ let repo: MarkersRepo;
 let n = 0;
 function msg(direction: 'in' | 'out', state: string, sortKey: number, conv = 'c'): string {
   const id = `m${++n}`;
-  db.prepare(`INSERT INTO messages (id, conversation_id, direction, body, timestamp, state, sort_key) VALUES (?, ?, ?, 'x', 0, ?, ?)`)
-    .run(id, conv, direction, state, sortKey);
+  db.prepare(`INSERT INTO messages (id, conversation_id, direction, body, timestamp, state, sort_key) VALUES (?, ?, ?, 'x', 0, ?, ?)`).run(
+    id,
+    conv,
+    direction,
+    state,
+    sortKey,
+  );
   return id;
 }
 const stateOf = (id: string) => (db.prepare('SELECT state FROM messages WHERE id = ?').get(id) as { state: string }).state;
@@ -20,8 +25,13 @@ beforeEach(() => {
   db = new Database(':memory:');
   db.pragma('foreign_keys = ON');
   migrate(db);
-  db.prepare(`INSERT INTO accounts (id, jid, display_name, secret_backend, resource, created_at) VALUES ('a', 'me@x.y', 'me', 'memory', 'r', 0)`).run();
-  for (const [id, peer] of [['c', 'bob@x.y'], ['d', 'carol@x.y']]) {
+  db.prepare(
+    `INSERT INTO accounts (id, jid, display_name, secret_backend, resource, created_at) VALUES ('a', 'me@x.y', 'me', 'memory', 'r', 0)`,
+  ).run();
+  for (const [id, peer] of [
+    ['c', 'bob@x.y'],
+    ['d', 'carol@x.y'],
+  ]) {
     db.prepare(`INSERT INTO conversations (id, account_id, peer, last_activity) VALUES (?, 'a', ?, 0)`).run(id, peer);
   }
   repo = createMarkersRepo(db);
@@ -37,7 +47,15 @@ describe('a contact marker (XEP-0333 §6: up to and including)', () => {
     const later = msg('out', 'sent', 6);
     const elsewhere = msg('out', 'sent', 1, 'd');
     expect(repo.raiseOutgoing('c', anchor, 'displayed').sort()).toEqual([sent, delivered, anchor].sort());
-    expect([failed, sent, delivered, theirs, anchor, later, elsewhere].map(stateOf)).toEqual(['failed', 'read', 'read', 'received', 'read', 'sent', 'sent']);
+    expect([failed, sent, delivered, theirs, anchor, later, elsewhere].map(stateOf)).toEqual([
+      'failed',
+      'read',
+      'read',
+      'received',
+      'read',
+      'sent',
+      'sent',
+    ]);
   });
 
   it('received: earlier ones delivered; never takes a read message back', () => {

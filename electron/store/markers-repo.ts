@@ -11,7 +11,10 @@ export type MarkerLevel = 'received' | 'displayed';
 const PENDING_MAX_AGE_MS = 30 * 24 * 3600_000;
 const PENDING_PER_CHAT = 50;
 
-interface Position { k: number; seq: number }
+interface Position {
+  k: number;
+  seq: number;
+}
 const isAfter = (a: Position, b: Position) => a.k > b.k || (a.k === b.k && a.seq > b.seq);
 
 export function createMarkersRepo(db: Db) {
@@ -20,10 +23,14 @@ export function createMarkersRepo(db: Db) {
     FROM messages m JOIN markable_messages k ON k.message_id = m.id
     WHERE m.conversation_id = ? AND m.direction = 'in' AND m.notice = 0
     ORDER BY coalesce(m.sort_key, m.timestamp) DESC, m.seq DESC LIMIT 1`);
-  const byMarkerId = db.prepare<[string, string], { id: string }>(`SELECT m.id FROM messages m JOIN markable_messages k ON k.message_id = m.id
+  const byMarkerId = db.prepare<
+    [string, string],
+    { id: string }
+  >(`SELECT m.id FROM messages m JOIN markable_messages k ON k.message_id = m.id
     WHERE m.conversation_id = ? AND m.direction = 'in' AND k.marker_id = ?`);
   const sentMarker = (conversationId: string): string | undefined =>
-    db.prepare<[string], { message_id: string }>('SELECT message_id FROM sent_markers WHERE conversation_id = ?').get(conversationId)?.message_id;
+    db.prepare<[string], { message_id: string }>('SELECT message_id FROM sent_markers WHERE conversation_id = ?').get(conversationId)
+      ?.message_id;
 
   return {
     setMarkable: (messageId: string, markerId: string) =>
@@ -46,8 +53,10 @@ export function createMarkersRepo(db: Db) {
       const currentId = sentMarker(conversationId);
       const current = currentId ? position.get(currentId) : undefined;
       if (current && !isAfter(next, current)) return false;
-      db.prepare(`INSERT INTO sent_markers (conversation_id, message_id) VALUES (?, ?)
-        ON CONFLICT (conversation_id) DO UPDATE SET message_id = excluded.message_id`).run(conversationId, messageId);
+      db.prepare(
+        `INSERT INTO sent_markers (conversation_id, message_id) VALUES (?, ?)
+        ON CONFLICT (conversation_id) DO UPDATE SET message_id = excluded.message_id`,
+      ).run(conversationId, messageId);
       return true;
     },
     /**
@@ -61,25 +70,36 @@ export function createMarkersRepo(db: Db) {
       const a = position.get(anchorId);
       if (!a) return [];
       const [to, from] = level === 'displayed' ? ['read', `'sent', 'delivered'`] : ['delivered', `'sent'`];
-      return db.prepare<[string, string, string, number, number, number], { id: string }>(`UPDATE messages SET state = ?
+      return db
+        .prepare<[string, string, string, number, number, number], { id: string }>(
+          `UPDATE messages SET state = ?
         WHERE conversation_id = ? AND direction = 'out' AND (state IN (${from}) OR (id = ? AND state = 'pending'))
           AND (coalesce(sort_key, timestamp) < ? OR (coalesce(sort_key, timestamp) = ? AND seq <= ?))
-        RETURNING id`).all(to, conversationId, anchorId, a.k, a.k, a.seq).map((r) => r.id);
+        RETURNING id`,
+        )
+        .all(to, conversationId, anchorId, a.k, a.k, a.seq)
+        .map((r) => r.id);
     },
     /** Keep a contact's marker for a message of ours not stored yet (the more significant one wins). */
     addPending(accountId: string, peer: string, markedId: string, level: MarkerLevel, at = Date.now()) {
-      db.prepare(`INSERT INTO pending_markers (account_id, peer, marked_id, level, received_at) VALUES (?, ?, ?, ?, ?)
+      db.prepare(
+        `INSERT INTO pending_markers (account_id, peer, marked_id, level, received_at) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (account_id, peer, marked_id) DO UPDATE SET received_at = excluded.received_at,
-          level = CASE WHEN excluded.level = 'displayed' THEN 'displayed' ELSE level END`).run(accountId, peer, markedId, level, at);
+          level = CASE WHEN excluded.level = 'displayed' THEN 'displayed' ELSE level END`,
+      ).run(accountId, peer, markedId, level, at);
       // Bounded: anyone can send markers for ids that never come.
       db.prepare('DELETE FROM pending_markers WHERE received_at < ?').run(at - PENDING_MAX_AGE_MS);
-      db.prepare(`DELETE FROM pending_markers WHERE account_id = ? AND peer = ? AND marked_id NOT IN
-        (SELECT marked_id FROM pending_markers WHERE account_id = ? AND peer = ? ORDER BY received_at DESC LIMIT ${PENDING_PER_CHAT})`)
-        .run(accountId, peer, accountId, peer);
+      db.prepare(
+        `DELETE FROM pending_markers WHERE account_id = ? AND peer = ? AND marked_id NOT IN
+        (SELECT marked_id FROM pending_markers WHERE account_id = ? AND peer = ? ORDER BY received_at DESC LIMIT ${PENDING_PER_CHAT})`,
+      ).run(accountId, peer, accountId, peer);
     },
     /** The pending marker for our message `markedId` in the chat with `peer`, removed as it is taken. */
     takePending: (accountId: string, peer: string, markedId: string): MarkerLevel | undefined =>
-      db.prepare<[string, string, string], { level: MarkerLevel }>('DELETE FROM pending_markers WHERE account_id = ? AND peer = ? AND marked_id = ? RETURNING level')
+      db
+        .prepare<[string, string, string], { level: MarkerLevel }>(
+          'DELETE FROM pending_markers WHERE account_id = ? AND peer = ? AND marked_id = ? RETURNING level',
+        )
         .get(accountId, peer, markedId)?.level,
   };
 }

@@ -6,7 +6,12 @@ import { migrate, MIGRATIONS, runMigrations, SchemaTooNewError, tableVersion, US
 import { migrateOmemo, OMEMO_MIGRATIONS } from '../omemo/migrations/index.js';
 
 const step = (version: number, sql: string, runs: number[] = []): Migration => ({
-  version, name: `step-${version}`, up: (db) => { runs.push(version); db.exec(sql); },
+  version,
+  name: `step-${version}`,
+  up: (db) => {
+    runs.push(version);
+    db.exec(sql);
+  },
 });
 
 describe('the migration runner', () => {
@@ -23,7 +28,14 @@ describe('the migration runner', () => {
 
   it('keeps a failed migration out entirely: its changes and its version roll back together', () => {
     const db = new Database(':memory:');
-    const broken: Migration = { version: 2, name: 'broken', up: (d) => { d.exec('CREATE TABLE half (x)'); throw new Error('disk on fire'); } };
+    const broken: Migration = {
+      version: 2,
+      name: 'broken',
+      up: (d) => {
+        d.exec('CREATE TABLE half (x)');
+        throw new Error('disk on fire');
+      },
+    };
     expect(() => runMigrations(db, [step(1, 'CREATE TABLE a (x)'), broken], USER_VERSION)).toThrow(/disk on fire/);
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     expect(db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'half'`).get()).toEqual({ n: 0 });
@@ -46,7 +58,9 @@ describe('the migration runner', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(0);
     expect(where.read(db)).toBe(100);
     db.prepare('UPDATE extra_schema SET version = 101').run();
-    expect(() => runMigrations(db, [step(100, 'CREATE TABLE e (x)')], where)).toThrow('The extra data was written by a newer Vireo (schema 101, this version knows 100).');
+    expect(() => runMigrations(db, [step(100, 'CREATE TABLE e (x)')], where)).toThrow(
+      'The extra data was written by a newer Vireo (schema 101, this version knows 100).',
+    );
   });
 
   it('refuses a list that is out of order or numbers a version twice', () => {
@@ -57,7 +71,7 @@ describe('the migration runner', () => {
   });
 });
 
-describe("the core and OMEMO schemas through the one runner", () => {
+describe('the core and OMEMO schemas through the one runner', () => {
   it('are numbered apart (core below 100, OMEMO from 100) and each records its own version', () => {
     expect(MIGRATIONS.every((m) => m.version < 100)).toBe(true);
     expect(OMEMO_MIGRATIONS.every((m) => m.version >= 100)).toBe(true);
@@ -68,10 +82,12 @@ describe("the core and OMEMO schemas through the one runner", () => {
     expect(db.prepare('SELECT version FROM omemo_schema').get()).toEqual({ version: OMEMO_MIGRATIONS.at(-1)!.version });
   });
 
-  it("refuses OMEMO data from a newer Vireo in words", () => {
+  it('refuses OMEMO data from a newer Vireo in words', () => {
     const db = new Database(':memory:');
     migrateOmemo(db);
     db.prepare('UPDATE omemo_schema SET version = 999').run();
-    expect(() => migrateOmemo(db)).toThrow(`This profile's OMEMO data was written by a newer Vireo (schema 999, this version knows ${OMEMO_MIGRATIONS.at(-1)!.version}).`);
+    expect(() => migrateOmemo(db)).toThrow(
+      `This profile's OMEMO data was written by a newer Vireo (schema 999, this version knows ${OMEMO_MIGRATIONS.at(-1)!.version}).`,
+    );
   });
 });

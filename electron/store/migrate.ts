@@ -49,24 +49,45 @@ export function tableVersion(table: string, owner: string): SchemaVersion {
       return (db.prepare(`SELECT version FROM ${table} WHERE id = 1`).get() as { version: number } | undefined)?.version ?? 0;
     },
     write: (db, version) =>
-      void db.prepare(`INSERT INTO ${table} (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version`).run(version),
+      void db
+        .prepare(`INSERT INTO ${table} (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version`)
+        .run(version),
   };
 }
 
 /** The database was written by a newer Vireo: opening it here could lose what this version does not know. */
 export class SchemaTooNewError extends Error {
-  constructor(readonly owner: string, readonly found: number, readonly known: number) {
+  constructor(
+    readonly owner: string,
+    readonly found: number,
+    readonly known: number,
+  ) {
     super(`${owner} was written by a newer Vireo (schema ${found}, this version knows ${known}).`);
     this.name = 'SchemaTooNewError';
   }
 }
 
-export const MIGRATIONS: Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0012, migration0013, migration0014];
+export const MIGRATIONS: Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+  migration0006,
+  migration0007,
+  migration0008,
+  migration0009,
+  migration0010,
+  migration0012,
+  migration0013,
+  migration0014,
+];
 
 /** Brings one schema up to its last migration; returns the version reached. */
 export function runMigrations(db: Database.Database, migrations: readonly Migration[], where: SchemaVersion): number {
   migrations.forEach((m, i) => {
-    if (i > 0 && m.version <= migrations[i - 1]!.version) throw new Error(`migrations out of order: ${migrations[i - 1]!.name} before ${m.name}`);
+    if (i > 0 && m.version <= migrations[i - 1]!.version)
+      throw new Error(`migrations out of order: ${migrations[i - 1]!.name} before ${m.name}`);
   });
   let current = where.read(db);
   const latest = migrations.at(-1)?.version ?? 0;

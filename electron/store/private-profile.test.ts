@@ -26,7 +26,8 @@ describe.runIf(process.platform !== 'win32')('the profile folder and its files',
     const t = await startTestCore({ profileDir });
     try {
       expect(await mode(profileDir)).toBe(0o700);
-      for (const f of ['vireo.sqlite', 'vireo.sqlite-wal', 'vireo.sqlite-shm']) expect([f, await mode(path.join(profileDir, f))]).toEqual([f, 0o600]);
+      for (const f of ['vireo.sqlite', 'vireo.sqlite-wal', 'vireo.sqlite-shm'])
+        expect([f, await mode(path.join(profileDir, f))]).toEqual([f, 0o600]);
     } finally {
       await t.stop();
     }

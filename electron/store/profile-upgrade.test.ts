@@ -37,16 +37,26 @@ const REWRITTEN: Record<string, (row: Row) => Row> = {
 };
 
 /** Every row of every table, each as JSON of the given columns (all of them by default), sorted; `expect` maps a row first. */
-function contents(db: Database.Database, columnsOf?: Map<string, string[]>, expect?: Record<string, (row: Row) => Row>): { rows: Rows; columns: Map<string, string[]> } {
+function contents(
+  db: Database.Database,
+  columnsOf?: Map<string, string[]>,
+  expect?: Record<string, (row: Row) => Row>,
+): { rows: Rows; columns: Map<string, string[]> } {
   const rows: Rows = new Map();
   const columns = new Map<string, string[]>();
-  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'sqlite_sequence' ORDER BY name`).pluck().all() as string[];
+  const tables = db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'sqlite_sequence' ORDER BY name`)
+    .pluck()
+    .all() as string[];
   for (const t of columnsOf ? [...columnsOf.keys()] : tables) {
     const cols = columnsOf?.get(t) ?? (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(t) as string[]);
     columns.set(t, cols);
     const all = db.prepare(`SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM "${t}"`).all() as Row[];
     const mapped = all.map((r) => expect?.[t]?.(r) ?? r);
-    rows.set(t, mapped.map((r) => JSON.stringify(cols.map((c) => (Buffer.isBuffer(r[c]) ? `x'${(r[c] as Buffer).toString('hex')}'` : r[c])))).sort());
+    rows.set(
+      t,
+      mapped.map((r) => JSON.stringify(cols.map((c) => (Buffer.isBuffer(r[c]) ? `x'${(r[c] as Buffer).toString('hex')}'` : r[c])))).sort(),
+    );
   }
   return { rows, columns };
 }
@@ -70,7 +80,10 @@ describe('a profile written by the December 2026 code', () => {
   const fixture = new Database(path.join(original, 'profile.sqlite'), { readonly: true, fileMustExist: true });
   const before = contents(fixture);
   const expected = contents(fixture, before.columns, REWRITTEN);
-  const versions = { core: fixture.pragma('user_version', { simple: true }), omemo: fixture.prepare('SELECT version FROM omemo_schema').pluck().get() };
+  const versions = {
+    core: fixture.pragma('user_version', { simple: true }),
+    omemo: fixture.prepare('SELECT version FROM omemo_schema').pluck().get(),
+  };
   const outbox = fixture.prepare(`SELECT count(*) FROM messages WHERE direction = 'out' AND state = 'pending'`).pluck().get();
   fixture.close();
   fs.rmSync(original, { recursive: true, force: true });
@@ -78,9 +91,29 @@ describe('a profile written by the December 2026 code', () => {
   it('is the fixture the note describes: unchanged since it was made, schemas 12 and 102, with rows in every table of user data', () => {
     expect(createHash('sha256').update(fs.readFileSync(FIXTURE)).digest('hex')).toBe(FIXTURE_SHA256);
     expect(versions).toEqual({ core: 12, omemo: 102 });
-    for (const t of ['accounts', 'contacts', 'subscription_requests', 'conversations', 'messages', 'archive_sync', 'rooms', 'room_invitations',
-      'room_settings', 'markable_messages', 'sent_markers', 'pending_markers', 'omemo_identity', 'omemo_prekeys', 'omemo_signed_prekeys',
-      'omemo_sessions', 'omemo_identities', 'omemo_own_device', 'omemo_device_lists', 'omemo_device_list_seen', 'omemo_heartbeats']) {
+    for (const t of [
+      'accounts',
+      'contacts',
+      'subscription_requests',
+      'conversations',
+      'messages',
+      'archive_sync',
+      'rooms',
+      'room_invitations',
+      'room_settings',
+      'markable_messages',
+      'sent_markers',
+      'pending_markers',
+      'omemo_identity',
+      'omemo_prekeys',
+      'omemo_signed_prekeys',
+      'omemo_sessions',
+      'omemo_identities',
+      'omemo_own_device',
+      'omemo_device_lists',
+      'omemo_device_list_seen',
+      'omemo_heartbeats',
+    ]) {
       expect(before.rows.get(t)?.length, t).toBeGreaterThan(0);
     }
     // Among them the messages that must never be lost: outgoing ones still waiting in the outbox.
@@ -95,13 +128,16 @@ describe('a profile written by the December 2026 code', () => {
     expect(db.prepare('SELECT version FROM omemo_schema').pluck().get()).toBe(OMEMO_MIGRATIONS.at(-1)!.version);
     const everything = contents(db);
     // What 0013 moved is still there, worded as before: sentences it does not know are kept as they were.
-    expect(db.prepare('SELECT notice_data FROM messages WHERE notice_data IS NOT NULL').pluck().all())
-      .toEqual([JSON.stringify({ kind: 'legacy', text: 'bob joined' })]);
-    expect(db.prepare('SELECT warning_data FROM messages WHERE warning_data IS NOT NULL').pluck().all())
-      .toEqual([JSON.stringify({ kind: 'legacy', text: 'Could not be decrypted: no session' })]);
+    expect(db.prepare('SELECT notice_data FROM messages WHERE notice_data IS NOT NULL').pluck().all()).toEqual([
+      JSON.stringify({ kind: 'legacy', text: 'bob joined' }),
+    ]);
+    expect(db.prepare('SELECT warning_data FROM messages WHERE warning_data IS NOT NULL').pluck().all()).toEqual([
+      JSON.stringify({ kind: 'legacy', text: 'Could not be decrypted: no session' }),
+    ]);
     // What 0014 moved: a reason it does not recognise (here a bare condition) is kept as it was.
-    expect(db.prepare('SELECT error_data FROM messages WHERE error_data IS NOT NULL').pluck().all())
-      .toEqual([JSON.stringify({ kind: 'legacy', text: 'service-unavailable' })]);
+    expect(db.prepare('SELECT error_data FROM messages WHERE error_data IS NOT NULL').pluck().all()).toEqual([
+      JSON.stringify({ kind: 'legacy', text: 'service-unavailable' }),
+    ]);
     const schema = db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all();
     db.close();
     for (const [table, rows] of expected.rows) expect(after.rows.get(table), table).toEqual(rows);

@@ -15,18 +15,39 @@ afterEach(() => {
 });
 
 const onDisk = (needle: string) =>
-  ['vireo.sqlite', 'vireo.sqlite-wal'].some((f) => existsSync(path.join(dir, f)) && readFileSync(path.join(dir, f)).includes(Buffer.from(needle)));
+  ['vireo.sqlite', 'vireo.sqlite-wal'].some(
+    (f) => existsSync(path.join(dir, f)) && readFileSync(path.join(dir, f)).includes(Buffer.from(needle)),
+  );
 
 describe('retracted text on disk', () => {
   it('is gone from the database file and its write-ahead log shortly after the retraction', async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'vireo-scrub-'));
     db = openDatabase(dir);
-    db.prepare(`INSERT INTO accounts (id, jid, display_name, secret_backend, resource, created_at) VALUES ('acc', 'alice@example.test', 'Alice', 'memory', 'r', 0)`).run();
+    db.prepare(
+      `INSERT INTO accounts (id, jid, display_name, secret_backend, resource, created_at) VALUES ('acc', 'alice@example.test', 'Alice', 'memory', 'r', 0)`,
+    ).run();
     const repo = createMessagesRepo(db);
     const secret = 'the door code is 4711-secret';
     const kept = 'see you at noon';
-    const m = repo.add('acc', 'bob@example.test', { conversationId: '', accountId: 'acc', peer: 'bob@example.test', direction: 'out', body: secret, timestamp: Date.now(), state: 'sent', originId: 'o1' } as never)!;
-    repo.add('acc', 'bob@example.test', { conversationId: '', accountId: 'acc', peer: 'bob@example.test', direction: 'in', body: kept, timestamp: Date.now(), state: 'received' } as never);
+    const m = repo.add('acc', 'bob@example.test', {
+      conversationId: '',
+      accountId: 'acc',
+      peer: 'bob@example.test',
+      direction: 'out',
+      body: secret,
+      timestamp: Date.now(),
+      state: 'sent',
+      originId: 'o1',
+    } as never)!;
+    repo.add('acc', 'bob@example.test', {
+      conversationId: '',
+      accountId: 'acc',
+      peer: 'bob@example.test',
+      direction: 'in',
+      body: kept,
+      timestamp: Date.now(),
+      state: 'received',
+    } as never);
     expect(onDisk(secret)).toBe(true);
     expect(repo.retract(m.id, { by: 'sender', at: Date.now() })?.body).toBe('');
     await new Promise((r) => setImmediate(r));

@@ -11,15 +11,25 @@ let repo: RoomInvitationsRepo;
 const A = 'a' as AccountId;
 const B = 'b' as AccountId;
 const inv = (accountId: AccountId, room: string, receivedAt: number, more: Partial<RoomInvitationRecord> = {}): RoomInvitationRecord => ({
-  accountId, room: room as BareJid, kind: 'direct', hasPassword: false, receivedAt, ...more,
+  accountId,
+  room: room as BareJid,
+  kind: 'direct',
+  hasPassword: false,
+  receivedAt,
+  ...more,
 });
 
 beforeEach(() => {
   db = new Database(':memory:');
   db.pragma('foreign_keys = ON');
   migrate(db);
-  for (const [id, jid] of [['a', 'me@x.y'], ['b', 'other@x.y']]) {
-    db.prepare(`INSERT INTO accounts (id, jid, display_name, secret_backend, resource, created_at) VALUES (?, ?, 'me', 'memory', 'r', 0)`).run(id, jid);
+  for (const [id, jid] of [
+    ['a', 'me@x.y'],
+    ['b', 'other@x.y'],
+  ]) {
+    db.prepare(
+      `INSERT INTO accounts (id, jid, display_name, secret_backend, resource, created_at) VALUES (?, ?, 'me', 'memory', 'r', 0)`,
+    ).run(id, jid);
   }
   repo = createRoomInvitationsRepo(db);
 });

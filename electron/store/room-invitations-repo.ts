@@ -14,12 +14,24 @@ export interface RoomInvitationRecord {
   receivedAt: number;
 }
 
-interface Row { account_id: string; room: string; kind: 'direct' | 'mediated'; inviter: string | null; reason: string | null; has_password: number; received_at: number }
+interface Row {
+  account_id: string;
+  room: string;
+  kind: 'direct' | 'mediated';
+  inviter: string | null;
+  reason: string | null;
+  has_password: number;
+  received_at: number;
+}
 
 const fromRow = (r: Row): RoomInvitationRecord => ({
-  accountId: r.account_id as AccountId, room: r.room as BareJid, kind: r.kind,
-  ...(r.inviter !== null ? { inviter: r.inviter } : {}), ...(r.reason !== null ? { reason: r.reason } : {}),
-  hasPassword: r.has_password === 1, receivedAt: r.received_at,
+  accountId: r.account_id as AccountId,
+  room: r.room as BareJid,
+  kind: r.kind,
+  ...(r.inviter !== null ? { inviter: r.inviter } : {}),
+  ...(r.reason !== null ? { reason: r.reason } : {}),
+  hasPassword: r.has_password === 1,
+  receivedAt: r.received_at,
 });
 
 export function createRoomInvitationsRepo(db: Db) {
@@ -43,8 +55,13 @@ export function createRoomInvitationsRepo(db: Db) {
     /** Keep an invitation; one already there for the same room is replaced. */
     put(i: RoomInvitationRecord): void {
       upsert.run({
-        account_id: i.accountId, room: i.room, kind: i.kind, inviter: i.inviter ?? null, reason: i.reason ?? null,
-        has_password: i.hasPassword ? 1 : 0, received_at: i.receivedAt,
+        account_id: i.accountId,
+        room: i.room,
+        kind: i.kind,
+        inviter: i.inviter ?? null,
+        reason: i.reason ?? null,
+        has_password: i.hasPassword ? 1 : 0,
+        received_at: i.receivedAt,
       });
     },
     remove: (accountId: string, room: string) => void remove.run(accountId, room),

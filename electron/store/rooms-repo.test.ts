@@ -12,8 +12,13 @@ beforeEach(() => {
   db = new Database(':memory:');
   db.pragma('foreign_keys = ON');
   migrate(db);
-  for (const [id, jid] of [['a', 'me@x.y'], ['b', 'other@x.y']]) {
-    db.prepare(`INSERT INTO accounts (id, jid, display_name, secret_backend, resource, created_at) VALUES (?, ?, 'me', 'memory', 'r', 0)`).run(id, jid);
+  for (const [id, jid] of [
+    ['a', 'me@x.y'],
+    ['b', 'other@x.y'],
+  ]) {
+    db.prepare(
+      `INSERT INTO accounts (id, jid, display_name, secret_backend, resource, created_at) VALUES (?, ?, 'me', 'memory', 'r', 0)`,
+    ).run(id, jid);
   }
   repo = createRoomsRepo(db);
 });
@@ -25,7 +30,10 @@ describe('the rooms the user is in (rejoined after sign-in)', () => {
     repo.save('a', 'work@muc.x.y', 'boss');
     repo.save('b', 'tea@muc.x.y', 'other');
     const byJid = (rows: { jid: string }[]) => [...rows].sort((x, y) => x.jid.localeCompare(y.jid));
-    expect(byJid(repo.saved('a'))).toEqual([{ jid: 'tea@muc.x.y', nick: 'me2' }, { jid: 'work@muc.x.y', nick: 'boss' }]);
+    expect(byJid(repo.saved('a'))).toEqual([
+      { jid: 'tea@muc.x.y', nick: 'me2' },
+      { jid: 'work@muc.x.y', nick: 'boss' },
+    ]);
     expect(repo.saved('b')).toEqual([{ jid: 'tea@muc.x.y', nick: 'other' }]);
   });
 

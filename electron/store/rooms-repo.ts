@@ -16,7 +16,11 @@ export function createRoomsRepo(db: Db) {
       db.prepare<[string], SavedRoom>('SELECT jid, nick FROM rooms WHERE account_id = ?').all(accountId),
     /** The user is in the room under this nickname (joined, or the room changed it). */
     save: (accountId: string, jid: string, nick: string) =>
-      void db.prepare('INSERT INTO rooms (account_id, jid, nick) VALUES (?, ?, ?) ON CONFLICT (account_id, jid) DO UPDATE SET nick = excluded.nick').run(accountId, jid, nick),
+      void db
+        .prepare(
+          'INSERT INTO rooms (account_id, jid, nick) VALUES (?, ?, ?) ON CONFLICT (account_id, jid) DO UPDATE SET nick = excluded.nick',
+        )
+        .run(accountId, jid, nick),
     /** The user is out of the room (left, removed, or left it on another device). */
     forget: (accountId: string, jid: string) => void db.prepare('DELETE FROM rooms WHERE account_id = ? AND jid = ?').run(accountId, jid),
   };

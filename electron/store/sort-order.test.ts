@@ -18,7 +18,9 @@ describe('where a new message goes', () => {
   it('after archived messages stamped by a clock ahead of ours; an archived one keeps the place it was given', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'vireo-order-'));
     db = openDatabase(dir);
-    db.prepare(`INSERT INTO accounts (id, jid, display_name, secret_backend, resource, created_at) VALUES ('acc', 'alice@example.test', 'Alice', 'memory', 'r', 0)`).run();
+    db.prepare(
+      `INSERT INTO accounts (id, jid, display_name, secret_backend, resource, created_at) VALUES ('acc', 'alice@example.test', 'Alice', 'memory', 'r', 0)`,
+    ).run();
     const repo = createMessagesRepo(db);
     const peer = 'bob@example.test';
     const conversationId = conversationIdOf('acc', peer);
@@ -32,7 +34,13 @@ describe('where a new message goes', () => {
     repo.add('acc', peer, { ...base, direction: 'out', state: 'pending', body: 'my answer', timestamp: now + 200 });
     // An older page fetched later keeps the place the archive gave it.
     repo.add('acc', peer, { ...base, body: 'older', timestamp: now - 9000, sortKey: now - 9000, stanzaId: 'a0' });
-    expect(repo.history(conversationId, 10).messages.map((m) => m.body)).toEqual(['older', 'archived 1', 'archived 2', 'live', 'my answer']);
+    expect(repo.history(conversationId, 10).messages.map((m) => m.body)).toEqual([
+      'older',
+      'archived 1',
+      'archived 2',
+      'live',
+      'my answer',
+    ]);
     // Its time stays what it was: only its place moved.
     expect(repo.history(conversationId, 10).messages.find((m) => m.body === 'live')?.timestamp).toBe(now + 100);
   });

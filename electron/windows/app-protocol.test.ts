@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler, mimeTypeFor, registerAppScheme, resolveAppPath, serveAppScheme,
+  APP_INDEX_URL,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  createAppProtocolHandler,
+  mimeTypeFor,
+  registerAppScheme,
+  resolveAppPath,
+  serveAppScheme,
 } from './app-protocol.js';
 import { CONTENT_SECURITY_POLICY } from './session-policy.js';
 
@@ -47,7 +54,11 @@ async function get(url: string, method = 'GET') {
 describe('registerAppScheme', () => {
   it('registers vireo: as a standard, secure scheme that does not bypass the CSP or open CORS', () => {
     const calls: CustomScheme[][] = [];
-    registerAppScheme({ registerSchemesAsPrivileged: (schemes: CustomScheme[]) => { calls.push(schemes); } });
+    registerAppScheme({
+      registerSchemesAsPrivileged: (schemes: CustomScheme[]) => {
+        calls.push(schemes);
+      },
+    });
     expect(calls).toEqual([[APP_SCHEME_PRIVILEGES]]);
     const { scheme, privileges } = calls[0]![0]!;
     expect(scheme).toBe('vireo');
@@ -61,7 +72,14 @@ describe('registerAppScheme', () => {
 
   it('serves the scheme through protocol.handle', async () => {
     const handled: [string, (r: Request) => Promise<Response>][] = [];
-    serveAppScheme({ handle: (scheme: string, handler: (r: Request) => Promise<Response>) => { handled.push([scheme, handler]); } } as unknown as Pick<Protocol, 'handle'>, root);
+    serveAppScheme(
+      {
+        handle: (scheme: string, handler: (r: Request) => Promise<Response>) => {
+          handled.push([scheme, handler]);
+        },
+      } as unknown as Pick<Protocol, 'handle'>,
+      root,
+    );
     expect(handled.map(([s]) => s)).toEqual([APP_SCHEME]);
     const response = await handled[0]![1](new Request(APP_INDEX_URL));
     expect(await response.text()).toBe(INDEX);
@@ -79,7 +97,11 @@ describe('the vireo: handler', () => {
   });
 
   it('serves assets with the types Chromium needs (module scripts are refused without a JavaScript type)', async () => {
-    expect(await get('vireo://app/assets/index-abc.js')).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8', text: 'export const x = 1;' });
+    expect(await get('vireo://app/assets/index-abc.js')).toMatchObject({
+      status: 200,
+      type: 'text/javascript; charset=utf-8',
+      text: 'export const x = 1;',
+    });
     expect(await get('vireo://app/assets/index-abc.css')).toMatchObject({ status: 200, type: 'text/css; charset=utf-8' });
     expect(await get('vireo://app/assets/font.woff2')).toMatchObject({ status: 200, type: 'font/woff2' });
     expect(await get('vireo://app/assets/logo.svg')).toMatchObject({ status: 200, type: 'image/svg+xml' });
@@ -128,7 +150,11 @@ describe('the vireo: handler', () => {
   });
 
   it('refuses encoded traversal before touching the disk, and says 403', async () => {
-    const files = { realpath: vi.fn(async (p: string) => p), isFile: vi.fn(async () => true), readFile: vi.fn(async () => new Uint8Array()) };
+    const files = {
+      realpath: vi.fn(async (p: string) => p),
+      isFile: vi.fn(async () => true),
+      readFile: vi.fn(async () => new Uint8Array()),
+    };
     const handler = createAppProtocolHandler(root, files);
     for (const url of ['vireo://app/..%2fsecret.txt', 'vireo://app/%5C..%5Csecret.txt', 'vireo://app/a%00b', 'vireo://evil/index.html']) {
       expect((await handler(new Request(url))).status, url).toBe(403);

@@ -2,9 +2,7 @@
 // and `require('electron')` throws under Node — so only types come from 'electron').
 import type { BrowserWindow, BrowserWindowConstructorOptions, Session } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  ALLOWED_PERMISSIONS, CONTENT_SECURITY_POLICY, createMainWindow, isSafeExternalUrl, type MainWindowDeps,
-} from './main-window.js';
+import { ALLOWED_PERMISSIONS, CONTENT_SECURITY_POLICY, createMainWindow, isSafeExternalUrl, type MainWindowDeps } from './main-window.js';
 import { APP_INDEX_URL } from './app-protocol.js';
 import { makeSenderCheck } from '../ipc/electron-bridge.js';
 
@@ -35,7 +33,12 @@ class FakeWebContents {
   /** Emits like Electron ≥ 25: an event object carrying `url`, plus the deprecated positional url. */
   navigate(name: 'will-navigate' | 'will-redirect', url: string): { prevented: boolean } {
     const result = { prevented: false };
-    const event = { url, preventDefault: () => { result.prevented = true; } };
+    const event = {
+      url,
+      preventDefault: () => {
+        result.prevented = true;
+      },
+    };
     for (const fn of this.listeners.get(name) ?? []) fn(event, url);
     return result;
   }
@@ -63,9 +66,17 @@ function fakeSession() {
     headersListener: undefined as Fn | undefined,
     requestHandler: undefined as Fn | undefined,
     checkHandler: undefined as Fn | undefined,
-    webRequest: { onHeadersReceived: (fn: Fn) => { s.headersListener = fn; } },
-    setPermissionRequestHandler: (fn: Fn) => { s.requestHandler = fn; },
-    setPermissionCheckHandler: (fn: Fn) => { s.checkHandler = fn; },
+    webRequest: {
+      onHeadersReceived: (fn: Fn) => {
+        s.headersListener = fn;
+      },
+    },
+    setPermissionRequestHandler: (fn: Fn) => {
+      s.requestHandler = fn;
+    },
+    setPermissionCheckHandler: (fn: Fn) => {
+      s.checkHandler = fn;
+    },
   };
   return s;
 }
@@ -123,11 +134,22 @@ describe('createMainWindow', () => {
     expect(contents.navigate('will-navigate', 'vireo://other/index.html').prevented).toBe(true);
     expect(contents.navigate('will-redirect', FILE_URL).prevented).toBe(true);
     let granted: boolean | undefined;
-    session.requestHandler!({ getURL: () => FILE_URL }, 'notifications', (ok: boolean) => { granted = ok; }, { requestingUrl: FILE_URL, isMainFrame: true });
+    session.requestHandler!(
+      { getURL: () => FILE_URL },
+      'notifications',
+      (ok: boolean) => {
+        granted = ok;
+      },
+      { requestingUrl: FILE_URL, isMainFrame: true },
+    );
     expect(granted).toBe(false);
     // The IPC sender check (ipc/electron-bridge.ts) is built from the same URL.
     const trusted = makeSenderCheck(INDEX_URL);
-    const frame = (url: string) => { const f = { url, parent: null, top: null as unknown }; f.top = f; return f as never; };
+    const frame = (url: string) => {
+      const f = { url, parent: null, top: null as unknown };
+      f.top = f;
+      return f as never;
+    };
     expect(trusted(frame('vireo://app/index.html#/settings'))).toBe(true);
     expect(trusted(frame(FILE_URL))).toBe(false);
   });
@@ -176,7 +198,14 @@ describe('createMainWindow', () => {
     const { session } = open();
     const request = (permission: string, requestingUrl = INDEX_URL, extra: object = {}) => {
       let granted: boolean | undefined;
-      session.requestHandler!({ getURL: () => INDEX_URL }, permission, (ok: boolean) => { granted = ok; }, { requestingUrl, isMainFrame: true, ...extra });
+      session.requestHandler!(
+        { getURL: () => INDEX_URL },
+        permission,
+        (ok: boolean) => {
+          granted = ok;
+        },
+        { requestingUrl, isMainFrame: true, ...extra },
+      );
       return granted;
     };
     expect(request('notifications')).toBe(true);
@@ -192,7 +221,12 @@ describe('createMainWindow', () => {
     expect(request('media')).toBe(false);
     expect(request('media', 'https://evil.example/', { mediaTypes: ['video'] })).toBe(false);
 
-    const check = (permission: string, extra: object = {}) => session.checkHandler!({ getURL: () => INDEX_URL }, permission, 'vireo://app', { requestingUrl: INDEX_URL, isMainFrame: true, ...extra });
+    const check = (permission: string, extra: object = {}) =>
+      session.checkHandler!({ getURL: () => INDEX_URL }, permission, 'vireo://app', {
+        requestingUrl: INDEX_URL,
+        isMainFrame: true,
+        ...extra,
+      });
     expect(check('notifications')).toBe(true);
     expect(check('media', { mediaType: 'video' })).toBe(true);
     expect(check('media', { mediaType: 'audio' })).toBe(false);
@@ -205,8 +239,15 @@ describe('createMainWindow', () => {
     const answers: boolean[] = [];
     for (const os of [true, false]) {
       const { session } = open({ askCamera: async () => os });
-      answers.push(await new Promise<boolean>((resolve) =>
-        session.requestHandler!({ getURL: () => INDEX_URL }, 'media', resolve, { requestingUrl: INDEX_URL, isMainFrame: true, mediaTypes: ['video'] })));
+      answers.push(
+        await new Promise<boolean>((resolve) =>
+          session.requestHandler!({ getURL: () => INDEX_URL }, 'media', resolve, {
+            requestingUrl: INDEX_URL,
+            isMainFrame: true,
+            mediaTypes: ['video'],
+          }),
+        ),
+      );
     }
     expect(answers).toEqual([true, false]);
   });
@@ -215,8 +256,10 @@ describe('createMainWindow', () => {
     const { session } = open();
     let answer: { responseHeaders?: Record<string, string[]> } = {};
     session.headersListener!(
-      { url: INDEX_URL, responseHeaders: { 'content-security-policy': ["default-src *"], 'Content-Type': ['text/html'] } },
-      (a: typeof answer) => { answer = a; },
+      { url: INDEX_URL, responseHeaders: { 'content-security-policy': ['default-src *'], 'Content-Type': ['text/html'] } },
+      (a: typeof answer) => {
+        answer = a;
+      },
     );
     expect(answer.responseHeaders).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
   });
@@ -224,10 +267,12 @@ describe('createMainWindow', () => {
 
 describe('CONTENT_SECURITY_POLICY', () => {
   it('denies by default and allows only what the renderer needs', () => {
-    const directives = new Map(CONTENT_SECURITY_POLICY.split(';').map((d) => {
-      const [name, ...values] = d.trim().split(/\s+/u);
-      return [name, values.join(' ')] as const;
-    }));
+    const directives = new Map(
+      CONTENT_SECURITY_POLICY.split(';').map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/u);
+        return [name, values.join(' ')] as const;
+      }),
+    );
     expect(directives.get('default-src')).toBe("'none'");
     expect(directives.get('script-src')).toBe("'self'");
     expect(directives.get('connect-src')).toBe("'self'");

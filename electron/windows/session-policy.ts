@@ -41,7 +41,12 @@ export interface MediaDetails {
   mediaType?: string;
 }
 
-export function isPermissionAllowed(permission: string, requestingUrl: string | undefined, indexUrl: string, media?: MediaDetails): boolean {
+export function isPermissionAllowed(
+  permission: string,
+  requestingUrl: string | undefined,
+  indexUrl: string,
+  media?: MediaDetails,
+): boolean {
   if (!ALLOWED_PERMISSIONS.has(permission) || !isSameDocument(requestingUrl, indexUrl)) return false;
   if (permission !== 'media') return true;
   // A camera, and no microphone: 'video' and nothing else. An unknown or empty list (a screen or tab

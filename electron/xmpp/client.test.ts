@@ -69,12 +69,16 @@ describe('signing in to a real Prosody', () => {
   });
 
   it('does not accept a pin for a different certificate', async () => {
-    const err = await login({ service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.badCert.fingerprint256 }).catch((e: unknown) => e);
+    const err = await login({ service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.badCert.fingerprint256 }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CertificateError);
   });
 
   it('reports a wrong password as auth-failed', async () => {
-    const err = await login({ service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256, password: 'nope' }).catch((e: unknown) => e);
+    const err = await login({ service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256, password: 'nope' }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(XmppFailure);
     expect((err as XmppFailure).code).toBe('auth-failed');
   });
@@ -89,7 +93,9 @@ describe('servers that misbehave', () => {
       sock.on('data', (d) => {
         received += d.toString();
         if (d.toString().includes('<stream:stream')) {
-          sock.write(`<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='x' from='example.test' version='1.0'><stream:features>${features}</stream:features>`);
+          sock.write(
+            `<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='x' from='example.test' version='1.0'><stream:features>${features}</stream:features>`,
+          );
         }
       });
       sock.on('error', () => {});
@@ -124,7 +130,13 @@ describe('servers that misbehave', () => {
     });
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as { port: number }).port;
-    const client = createXmppClient({ jid: `alice@${server.domain}`, password: 'x', resource: 't', service: `xmpps://127.0.0.1:${port}`, timeoutMs: 300 });
+    const client = createXmppClient({
+      jid: `alice@${server.domain}`,
+      password: 'x',
+      resource: 't',
+      service: `xmpps://127.0.0.1:${port}`,
+      timeoutMs: 300,
+    });
     client.on('error', () => {});
     const started = Date.now();
     const err = await client.start().catch((e: unknown) => e);
@@ -141,7 +153,13 @@ describe('IQ errors', () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (r: unknown) => unhandled.push(r);
     process.on('unhandledRejection', onUnhandled);
-    const client = createXmppClient({ jid: `alice@${server.domain}`, password: 'alice-pass', resource: 'iq', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+    const client = createXmppClient({
+      jid: `alice@${server.domain}`,
+      password: 'alice-pass',
+      resource: 'iq',
+      service: `xmpp://127.0.0.1:${server.c2sPort}`,
+      pinned: server.cert.fingerprint256,
+    });
     client.on('error', () => {});
     await client.start();
     try {
@@ -155,7 +173,12 @@ describe('IQ errors', () => {
       };
       for (let i = 0; i < 5; i++) {
         // A pubsub node that does not exist: the server answers item-not-found at once.
-        const err = await client.iqCaller.request(xml('iq', { type: 'get' }, xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml('items', { node: `nope-${i}` }))), 5000).catch((e: unknown) => e);
+        const err = await client.iqCaller
+          .request(
+            xml('iq', { type: 'get' }, xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml('items', { node: `nope-${i}` }))),
+            5000,
+          )
+          .catch((e: unknown) => e);
         expect((err as { condition?: string }).condition).toBe('item-not-found');
       }
       await new Promise((r) => setTimeout(r, 50));

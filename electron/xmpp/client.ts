@@ -33,11 +33,18 @@ import { NS_STREAMS } from './rfc/6120-streams.js';
 const IDENTITY = { category: 'client', type: 'pc', name: 'Vireo' };
 /** What this client implements (XEP-0030 features); "+notify" asks PEP to push those nodes (XEP-0163). */
 export const CLIENT_FEATURES = [
-  NS_DISCO_INFO, NS_CAPS, NS_PING, NS_RECEIPTS, NS_MARKERS, NS_CARBONS, NS_SID,
+  NS_DISCO_INFO,
+  NS_CAPS,
+  NS_PING,
+  NS_RECEIPTS,
+  NS_MARKERS,
+  NS_CARBONS,
+  NS_SID,
   MDS_NOTIFY_FEATURE,
   // XEP-0402: our bookmarks pushed to us (other devices join and leave rooms); XEP-0249 §3: a client
   // that accepts direct invitations "MUST advertise that fact" with jabber:x:conference.
-  BOOKMARKS_NOTIFY_FEATURE, NS_CONFERENCE,
+  BOOKMARKS_NOTIFY_FEATURE,
+  NS_CONFERENCE,
   // XEP-0048 §3.3 bookmarks in PEP, where the server keeps them in step with private storage (XEP-0411).
   LEGACY_BOOKMARKS_NOTIFY_FEATURE,
   // XEP-0384 v0.3 §4.3: contacts' OMEMO device lists pushed to us (the node of electron/omemo/legacy/wire.ts).
@@ -87,7 +94,10 @@ export interface XmppClient extends StreamGuard {
   off(event: string, fn: (...args: any[]) => void): unknown;
   once(event: string, fn: (...args: any[]) => void): unknown;
   iqCaller: IqCaller;
-  iqCallee: { get(ns: string, name: string, fn: (ctx: unknown) => unknown): void; set(ns: string, name: string, fn: (ctx: unknown) => unknown): void };
+  iqCallee: {
+    get(ns: string, name: string, fn: (ctx: unknown) => unknown): void;
+    set(ns: string, name: string, fn: (ctx: unknown) => unknown): void;
+  };
   middleware: { use(fn: (ctx: any, next: () => Promise<unknown>) => unknown): void };
   socket: unknown;
   /** XEP-0198 session: acks, resumption. */
@@ -112,7 +122,11 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
 
   // Guarded: bad XML from the server ends the stream with a stream error, never an uncaught exception.
   const entity = new (guardStream(Client) as any)({ service: opts.service, domain, timeout: opts.timeoutMs ?? 15_000 });
-  const { transports, SecureSocket } = makeTransports({ ...policy, timeoutMs: opts.timeoutMs ?? 15_000, ...(opts.proxy ? { proxy: opts.proxy } : {}) });
+  const { transports, SecureSocket } = makeTransports({
+    ...policy,
+    timeoutMs: opts.timeoutMs ?? 15_000,
+    ...(opts.proxy ? { proxy: opts.proxy } : {}),
+  });
   entity.transports.push(...transports);
 
   const middleware = _middleware({ entity });
@@ -127,7 +141,11 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
   entity.on('connect', () => (authenticated = false));
   // Stream management first among the middleware, so it sees every stanza finish (persist, then ack).
   const sm = setupStreamManagement({
-    entity, middleware, streamFeatures: streamFeatures as never, resource: opts.resource, isAuthenticated: () => authenticated,
+    entity,
+    middleware,
+    streamFeatures: streamFeatures as never,
+    resource: opts.resource,
+    isAuthenticated: () => authenticated,
     ...(opts.answerTimeoutMs ? { answerTimeoutMs: opts.answerTimeoutMs } : {}),
   });
   const iqCaller = _iqCaller({ middleware, entity });
@@ -148,7 +166,9 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
   entity.on('online', () => {
     for (const [id, deferred] of [...handlers]) {
       handlers.delete(id);
-      (deferred as unknown as { reject(e: Error): void }).reject(new XmppFailure('connection-lost', 'the connection was lost before the server answered'));
+      (deferred as unknown as { reject(e: Error): void }).reject(
+        new XmppFailure('connection-lost', 'the connection was lost before the server answered'),
+      );
     }
   });
   const iqCallee = _iqCallee({ middleware, entity });
@@ -156,10 +176,19 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
   let mechanism: string | undefined;
   // RFC 6120 §9 order: TLS, then SASL, then resource binding (+ XEP-0198 resume/enable, in sm).
   setupStartTls(streamFeatures as never, () => new SecureSocket());
-  setupSasl(streamFeatures as never, () => ({ username, password: opts.password, ...(opts.scramCache ? { cache: opts.scramCache } : {}), ...(opts.saslFloor ? { floor: opts.saslFloor() } : {}) }), (m) => {
-    mechanism = m;
-    authenticated = true;
-  });
+  setupSasl(
+    streamFeatures as never,
+    () => ({
+      username,
+      password: opts.password,
+      ...(opts.scramCache ? { cache: opts.scramCache } : {}),
+      ...(opts.saslFloor ? { floor: opts.saslFloor() } : {}),
+    }),
+    (m) => {
+      mechanism = m;
+      authenticated = true;
+    },
+  );
 
   // XEP-0199: answer pings so the server does not consider us dead.
   iqCallee.get(NS_PING, 'ping', () => ({}));
@@ -168,7 +197,12 @@ export function createXmppClient(opts: XmppClientOptions): XmppClient {
   iqCallee.get(NS_DISCO_INFO, 'query', (ctx: unknown) => {
     const node = (ctx as { stanza: Element }).stanza.getChild('query', NS_DISCO_INFO)?.attrs.node as string | undefined;
     if (node && node !== `${CAPS_NODE}#${CAPS_VER}`) return buildStanzaError('cancel', 'item-not-found');
-    return xml('query', { xmlns: NS_DISCO_INFO, ...(node ? { node } : {}) }, xml('identity', IDENTITY), ...CLIENT_FEATURES.map((v) => xml('feature', { var: v })));
+    return xml(
+      'query',
+      { xmlns: NS_DISCO_INFO, ...(node ? { node } : {}) },
+      xml('identity', IDENTITY),
+      ...CLIENT_FEATURES.map((v) => xml('feature', { var: v })),
+    );
   });
 
   Object.assign(entity, { iqCaller, iqCallee, middleware, sm });

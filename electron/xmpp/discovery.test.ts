@@ -25,7 +25,11 @@ describe('discovery chain', () => {
       ),
     });
     expect(c.map((x) => x.service)).toEqual([
-      'xmpps://tls.example.org:443', 'xmpp://a.example.org:5222', 'xmpp://b.example.org:5222', 'wss://example.org/ws', 'xmpp://example.org:5222',
+      'xmpps://tls.example.org:443',
+      'xmpp://a.example.org:5222',
+      'xmpp://b.example.org:5222',
+      'wss://example.org/ws',
+      'xmpp://example.org:5222',
     ]);
     expect(c.map((x) => x.view.source)).toEqual(['srv-xmpps', 'srv-xmpp', 'srv-xmpp', 'host-meta', 'fallback']);
   });
@@ -64,7 +68,9 @@ describe('discovery chain', () => {
   });
 
   it('treats a "." SRV target as "service not offered"', async () => {
-    const c = await discoverCandidates('example.org', { deps: deps({ '_xmpps-client._tcp.example.org': [{ name: '.', port: 0, priority: 0, weight: 0 }] }) });
+    const c = await discoverCandidates('example.org', {
+      deps: deps({ '_xmpps-client._tcp.example.org': [{ name: '.', port: 0, priority: 0, weight: 0 }] }),
+    });
     expect(c.map((x) => x.service)).toEqual(['xmpp://example.org:5222']);
   });
 });

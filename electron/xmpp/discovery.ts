@@ -13,8 +13,16 @@ import { hostMetaUrl, parseHostMetaJson, parseHostMetaXrd } from './xep/0156-hos
 const parseHostMeta = (text: string) => (text.trimStart().startsWith('{') ? parseHostMetaJson(text) : parseHostMetaXrd(text));
 import { orderSrv, SRV_DIRECT_TLS, SRV_STARTTLS, type SrvRecord } from './xep/0368-srv.js';
 
-export interface Candidate { service: string; view: EndpointView }
-export interface ManualEndpoint { host?: string; port?: number; transport?: TransportKind; websocketUrl?: string }
+export interface Candidate {
+  service: string;
+  view: EndpointView;
+}
+export interface ManualEndpoint {
+  host?: string;
+  port?: number;
+  transport?: TransportKind;
+  websocketUrl?: string;
+}
 
 export interface DiscoveryDeps {
   resolveSrv(name: string): Promise<SrvRecord[]>;
@@ -94,8 +102,14 @@ export const defaultDiscoveryDeps: DiscoveryDeps = createDiscoveryDeps();
 function fetchText(url: string, proxy?: ProxyServer): Promise<string | undefined> {
   return new Promise((resolve) => {
     const viaProxy = proxy && {
-      createConnection: (opts: tls.ConnectionOptions & { host: string; port: number }, done: (err: Error | null, s?: net.Socket) => void) => {
-        tunnel(proxy, opts.host, Number(opts.port) || 443, 3000).then((raw) => done(null, tls.connect({ ...opts, socket: raw, servername: opts.host })), (err: Error) => done(err));
+      createConnection: (
+        opts: tls.ConnectionOptions & { host: string; port: number },
+        done: (err: Error | null, s?: net.Socket) => void,
+      ) => {
+        tunnel(proxy, opts.host, Number(opts.port) || 443, 3000).then(
+          (raw) => done(null, tls.connect({ ...opts, socket: raw, servername: opts.host })),
+          (err: Error) => done(err),
+        );
         return undefined;
       },
     };

@@ -11,7 +11,17 @@ export class XmppFailure extends Error {
   }
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNERROR']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ECONNERROR',
+]);
 
 /** Classify anything thrown while connecting into the contract's vocabulary. */
 export function classifyConnectError(err: unknown): { code: ErrorCode; detail: string; certificate?: CertificateError['certificate'] } {

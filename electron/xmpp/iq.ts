@@ -41,7 +41,11 @@ export const isStanzaError = (err: unknown): err is StanzaError => err instanceo
  * type='result' reply. Rejects with a {@link StanzaError} for a type='error' reply and with xmpp.js's
  * TimeoutError when nothing comes back within `timeoutMs` (default {@link IQ_TIMEOUT_MS}).
  */
-export async function requestIq(client: Pick<XmppClient, 'iqCaller'>, iq: Element, opts: { timeoutMs?: number | undefined } = {}): Promise<Element> {
+export async function requestIq(
+  client: Pick<XmppClient, 'iqCaller'>,
+  iq: Element,
+  opts: { timeoutMs?: number | undefined } = {},
+): Promise<Element> {
   try {
     return await client.iqCaller.request(iq, opts.timeoutMs ?? IQ_TIMEOUT_MS);
   } catch (err) {
@@ -51,4 +55,5 @@ export async function requestIq(client: Pick<XmppClient, 'iqCaller'>, iq: Elemen
   }
 }
 
-const isElement = (v: unknown): v is Element => typeof v === 'object' && v !== null && typeof (v as Element).getChildElements === 'function';
+const isElement = (v: unknown): v is Element =>
+  typeof v === 'object' && v !== null && typeof (v as Element).getChildElements === 'function';

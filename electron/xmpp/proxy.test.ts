@@ -15,7 +15,8 @@ describe('where the proxy comes from', () => {
     expect(parseProxyUrl('http://proxy.corp')).toEqual({ host: 'proxy.corp', port: 80 });
     expect(parseProxyUrl('socks5://proxy:1081')).toEqual({ kind: 'socks5', host: 'proxy', port: 1081 });
     expect(parseProxyUrl('socks5h://u:p@proxy')).toEqual({ kind: 'socks5', host: 'proxy', port: 1080, username: 'u', password: 'p' });
-    for (const v of ['socks4://proxy:1080', 'https://proxy:443', '', '   ', undefined, 'http://']) expect(parseProxyUrl(v), String(v)).toBeUndefined();
+    for (const v of ['socks4://proxy:1080', 'https://proxy:443', '', '   ', undefined, 'http://'])
+      expect(parseProxyUrl(v), String(v)).toBeUndefined();
     expect(proxyLabel({ host: '::1', port: 3128, password: 'secret' })).toBe('[::1]:3128');
   });
 
@@ -73,7 +74,11 @@ describe('a CONNECT tunnel through a real proxy', () => {
     await expect.poll(() => got).toBe('hello ping');
     s.destroy();
   }
-  const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as XmppFailure);
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => e as XmppFailure,
+    );
 
   it('carries bytes both ways, with the proxy’s credentials when it wants them', async () => {
     const p = await proxy({ auth: { user: 'j@doe', password: 'pa:ss' } });
@@ -84,15 +89,24 @@ describe('a CONNECT tunnel through a real proxy', () => {
   it('says when the proxy wants a password, or does not take the one given', async () => {
     const p = await proxy({ auth: { user: 'u', password: 'right' } });
     const none = await failure(tunnel({ host: '127.0.0.1', port: p.port }, '127.0.0.1', upstreamPort));
-    expect(none).toMatchObject({ code: 'proxy-auth-required', message: expect.stringMatching(/asks for a user name and password \(407 Proxy Authentication Required\)/) });
+    expect(none).toMatchObject({
+      code: 'proxy-auth-required',
+      message: expect.stringMatching(/asks for a user name and password \(407 Proxy Authentication Required\)/),
+    });
     const wrong = await failure(tunnel({ host: '127.0.0.1', port: p.port, username: 'u', password: 'wrong' }, '127.0.0.1', upstreamPort));
-    expect(wrong).toMatchObject({ code: 'proxy-auth-required', message: expect.stringMatching(/did not accept the user name and password/) });
+    expect(wrong).toMatchObject({
+      code: 'proxy-auth-required',
+      message: expect.stringMatching(/did not accept the user name and password/),
+    });
   });
 
   it('says when the proxy refuses the destination (a firewall that allows only 443), or cannot be reached', async () => {
     const p = await proxy({ allowPorts: [443] });
     const refused = await failure(tunnel({ host: '127.0.0.1', port: p.port }, '127.0.0.1', upstreamPort));
-    expect(refused).toMatchObject({ code: 'proxy-refused', message: `the proxy 127.0.0.1:${p.port} refused to connect to 127.0.0.1:${upstreamPort} (403 Forbidden)` });
+    expect(refused).toMatchObject({
+      code: 'proxy-refused',
+      message: `the proxy 127.0.0.1:${p.port} refused to connect to 127.0.0.1:${upstreamPort} (403 Forbidden)`,
+    });
     // A port nobody listens on.
     const closed = await new Promise<number>((r) => {
       const srv = net.createServer().listen(0, '127.0.0.1', () => {
@@ -101,7 +115,10 @@ describe('a CONNECT tunnel through a real proxy', () => {
       });
     });
     const gone = await failure(tunnel({ host: '127.0.0.1', port: closed }, '127.0.0.1', upstreamPort));
-    expect(gone).toMatchObject({ code: 'proxy-unreachable', message: expect.stringMatching(new RegExp(`the proxy 127.0.0.1:${closed} could not be reached \\(ECONNREFUSED\\)`)) });
+    expect(gone).toMatchObject({
+      code: 'proxy-unreachable',
+      message: expect.stringMatching(new RegExp(`the proxy 127.0.0.1:${closed} could not be reached \\(ECONNREFUSED\\)`)),
+    });
   });
 
   it('SOCKS5: carries bytes both ways, with and without a password; says when it refuses or wants one', async () => {
@@ -115,11 +132,22 @@ describe('a CONNECT tunnel through a real proxy', () => {
 
     const guarded = await startSocksProxy({ auth: { user: 'u', password: 'right' }, allowPorts: [443] });
     proxies.push(guarded);
-    expect(await failure(tunnel({ kind: 'socks5', host: '127.0.0.1', port: guarded.port }, '127.0.0.1', upstreamPort)))
-      .toMatchObject({ code: 'proxy-auth-required', message: expect.stringMatching(/asks for a user name and password/) });
-    expect(await failure(tunnel({ kind: 'socks5', host: '127.0.0.1', port: guarded.port, username: 'u', password: 'wrong' }, '127.0.0.1', upstreamPort)))
-      .toMatchObject({ code: 'proxy-auth-required', message: expect.stringMatching(/did not accept the user name and password/) });
-    expect(await failure(tunnel({ kind: 'socks5', host: '127.0.0.1', port: guarded.port, username: 'u', password: 'right' }, '127.0.0.1', upstreamPort)))
-      .toMatchObject({ code: 'proxy-refused', message: `the proxy 127.0.0.1:${guarded.port} refused to connect to 127.0.0.1:${upstreamPort} (not allowed by its rules)` });
+    expect(await failure(tunnel({ kind: 'socks5', host: '127.0.0.1', port: guarded.port }, '127.0.0.1', upstreamPort))).toMatchObject({
+      code: 'proxy-auth-required',
+      message: expect.stringMatching(/asks for a user name and password/),
+    });
+    expect(
+      await failure(
+        tunnel({ kind: 'socks5', host: '127.0.0.1', port: guarded.port, username: 'u', password: 'wrong' }, '127.0.0.1', upstreamPort),
+      ),
+    ).toMatchObject({ code: 'proxy-auth-required', message: expect.stringMatching(/did not accept the user name and password/) });
+    expect(
+      await failure(
+        tunnel({ kind: 'socks5', host: '127.0.0.1', port: guarded.port, username: 'u', password: 'right' }, '127.0.0.1', upstreamPort),
+      ),
+    ).toMatchObject({
+      code: 'proxy-refused',
+      message: `the proxy 127.0.0.1:${guarded.port} refused to connect to 127.0.0.1:${upstreamPort} (not allowed by its rules)`,
+    });
   });
 });

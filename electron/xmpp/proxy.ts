@@ -51,14 +51,21 @@ export function parseProxyUrl(value: string | undefined): ProxyServer | undefine
 export function bypassesProxy(host: string, noProxy: string | undefined): boolean {
   if (!noProxy) return false;
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return noProxy.split(/[,\s]+/).filter(Boolean).some((entry) => {
-    // `host:port`, `[v6]:port`, a bare IPv6 address (several colons: no port to strip).
-    const lower = entry.toLowerCase();
-    const e = lower.startsWith('[') ? lower.replace(/^\[|\](:\d+)?$/g, '') : (lower.match(/:/g) ?? []).length === 1 ? lower.replace(/:\d+$/, '') : lower;
-    if (e === '*') return true;
-    const bare = e.replace(/^\*?\./, '');
-    return h === bare || h.endsWith(`.${bare}`);
-  });
+  return noProxy
+    .split(/[,\s]+/)
+    .filter(Boolean)
+    .some((entry) => {
+      // `host:port`, `[v6]:port`, a bare IPv6 address (several colons: no port to strip).
+      const lower = entry.toLowerCase();
+      const e = lower.startsWith('[')
+        ? lower.replace(/^\[|\](:\d+)?$/g, '')
+        : (lower.match(/:/g) ?? []).length === 1
+          ? lower.replace(/:\d+$/, '')
+          : lower;
+      if (e === '*') return true;
+      const bare = e.replace(/^\*?\./, '');
+      return h === bare || h.endsWith(`.${bare}`);
+    });
 }
 
 /** Whether the environment names a proxy at all (then it decides, NO_PROXY included, not the system's settings). */
@@ -100,7 +107,9 @@ function dialProxy(proxy: ProxyServer, timeoutMs: number, resolve: (s: net.Socke
     reject(err);
   };
   socket.setTimeout(timeoutMs, () => fail(new XmppFailure('proxy-unreachable', `the proxy ${via} did not answer in time`)));
-  socket.once('error', (e: NodeJS.ErrnoException) => fail(new XmppFailure('proxy-unreachable', `the proxy ${via} could not be reached (${e.code ?? e.message})`)));
+  socket.once('error', (e: NodeJS.ErrnoException) =>
+    fail(new XmppFailure('proxy-unreachable', `the proxy ${via} could not be reached (${e.code ?? e.message})`)),
+  );
   const opened = (rest: Buffer) => {
     if (rest.length) {
       socket.pause();
@@ -129,9 +138,10 @@ function httpTunnel(proxy: ProxyServer, host: string, port: number, timeoutMs: n
     const { socket, via, fail, opened } = dialProxy(proxy, timeoutMs, resolve, reject);
     let head = Buffer.alloc(0);
     socket.once('connect', () => {
-      const auth = proxy.username !== undefined
-        ? `Proxy-Authorization: Basic ${Buffer.from(`${proxy.username}:${proxy.password ?? ''}`, 'utf8').toString('base64')}\r\n`
-        : '';
+      const auth =
+        proxy.username !== undefined
+          ? `Proxy-Authorization: Basic ${Buffer.from(`${proxy.username}:${proxy.password ?? ''}`, 'utf8').toString('base64')}\r\n`
+          : '';
       socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${auth}\r\n`);
     });
     const onData = (chunk: Buffer) => {
@@ -144,8 +154,17 @@ function httpTunnel(proxy: ProxyServer, host: string, port: number, timeoutMs: n
       socket.off('data', onData);
       const statusLine = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
       const status = Number(/^HTTP\/\d(?:\.\d)?\s+(\d{3})/.exec(statusLine)?.[1]);
-      if (status === 407) return fail(new XmppFailure('proxy-auth-required', `the proxy ${via} ${proxy.username !== undefined ? 'did not accept the user name and password' : 'asks for a user name and password'} (${statusText(statusLine)})`));
-      if (!(status >= 200 && status < 300)) return fail(new XmppFailure('proxy-refused', `the proxy ${via} refused to connect to ${target} (${statusText(statusLine) || 'no answer'})`));
+      if (status === 407)
+        return fail(
+          new XmppFailure(
+            'proxy-auth-required',
+            `the proxy ${via} ${proxy.username !== undefined ? 'did not accept the user name and password' : 'asks for a user name and password'} (${statusText(statusLine)})`,
+          ),
+        );
+      if (!(status >= 200 && status < 300))
+        return fail(
+          new XmppFailure('proxy-refused', `the proxy ${via} refused to connect to ${target} (${statusText(statusLine) || 'no answer'})`),
+        );
       opened(head.subarray(end + 4));
     };
     socket.on('data', onData);
@@ -154,8 +173,14 @@ function httpTunnel(proxy: ProxyServer, host: string, port: number, timeoutMs: n
 
 /** RFC 1928 §6 reply codes, in words. */
 const SOCKS_REPLY: Record<number, string> = {
-  1: 'general failure', 2: 'not allowed by its rules', 3: 'network unreachable', 4: 'host unreachable',
-  5: 'connection refused', 6: 'timed out', 7: 'command not supported', 8: 'address type not supported',
+  1: 'general failure',
+  2: 'not allowed by its rules',
+  3: 'network unreachable',
+  4: 'host unreachable',
+  5: 'connection refused',
+  6: 'timed out',
+  7: 'command not supported',
+  8: 'address type not supported',
 };
 
 function socks5Tunnel(proxy: ProxyServer, host: string, port: number, timeoutMs: number): Promise<net.Socket> {
@@ -172,7 +197,11 @@ function socks5Tunnel(proxy: ProxyServer, host: string, port: number, timeoutMs:
       const v4 = net.isIPv4(host) ? Buffer.from(host.split('.').map(Number)) : undefined;
       const v6 = net.isIPv6(host) ? ipv6Bytes(host) : undefined;
       const name = Buffer.from(host, 'utf8');
-      const addr = v4 ? Buffer.concat([Buffer.of(1), v4]) : v6 ? Buffer.concat([Buffer.of(4), v6]) : Buffer.concat([Buffer.of(3, name.length), name]);
+      const addr = v4
+        ? Buffer.concat([Buffer.of(1), v4])
+        : v6
+          ? Buffer.concat([Buffer.of(4), v6])
+          : Buffer.concat([Buffer.of(3, name.length), name]);
       socket.write(Buffer.concat([Buffer.of(5, 1, 0), addr, Buffer.of(port >> 8, port & 0xff)]));
       step = 'reply';
     };
@@ -182,7 +211,13 @@ function socks5Tunnel(proxy: ProxyServer, host: string, port: number, timeoutMs:
         if (buf.length < 2) return;
         const method = buf[1]!;
         buf = buf.subarray(2);
-        if (method === 0xff) return fail(new XmppFailure(withAuth ? 'proxy-refused' : 'proxy-auth-required', `the proxy ${via} ${withAuth ? 'accepts none of the ways Vireo can sign in to it' : 'asks for a user name and password'}`));
+        if (method === 0xff)
+          return fail(
+            new XmppFailure(
+              withAuth ? 'proxy-refused' : 'proxy-auth-required',
+              `the proxy ${via} ${withAuth ? 'accepts none of the ways Vireo can sign in to it' : 'asks for a user name and password'}`,
+            ),
+          );
         if (method === 2) {
           if (!withAuth) return fail(new XmppFailure('proxy-auth-required', `the proxy ${via} asks for a user name and password`));
           const u = Buffer.from(proxy.username ?? '', 'utf8');
@@ -204,7 +239,13 @@ function socks5Tunnel(proxy: ProxyServer, host: string, port: number, timeoutMs:
       const len = buf[3] === 1 ? 4 : buf[3] === 4 ? 16 : buf[3] === 3 ? 1 + buf[4]! : -1;
       if (len < 0) return fail(new XmppFailure('proxy-refused', `the proxy ${via} sent an answer that is not SOCKS5`));
       if (buf.length < 4 + len + 2) return;
-      if (buf[1] !== 0) return fail(new XmppFailure('proxy-refused', `the proxy ${via} refused to connect to ${target} (${SOCKS_REPLY[buf[1]!] ?? `code ${buf[1]}`})`));
+      if (buf[1] !== 0)
+        return fail(
+          new XmppFailure(
+            'proxy-refused',
+            `the proxy ${via} refused to connect to ${target} (${SOCKS_REPLY[buf[1]!] ?? `code ${buf[1]}`})`,
+          ),
+        );
       socket.off('data', onData);
       opened(buf.subarray(4 + len + 2));
     };

@@ -10,7 +10,6 @@ import { xml } from '@xmpp/client';
 import { NS_STREAM_ERRORS, NS_STREAMS } from './rfc/6120-streams.js';
 import { errorMessage } from '../lib/error-message.js';
 
-
 /**
  * Largest incoming stanza, in bytes of UTF-8 (checked to within SLICE). Nothing Vireo receives comes
  * near it (a 100,000-character message is ~400 KB even in 4-byte characters; files travel over HTTP).
@@ -25,7 +24,10 @@ export type StreamCondition = 'restricted-xml' | 'not-well-formed' | 'policy-vio
 
 /** The incoming stream broke a rule: `condition` is the stream error to send (RFC 6120 §4.9.3). */
 export class StreamFault extends Error {
-  constructor(readonly condition: StreamCondition, message: string) {
+  constructor(
+    readonly condition: StreamCondition,
+    message: string,
+  ) {
     super(message);
     this.name = 'StreamFault';
   }
@@ -108,7 +110,11 @@ export class MarkupScanner {
         case 'bang': {
           this.pending += s[i++];
           if (!'[CDATA['.startsWith(this.pending)) {
-            const what = this.pending.startsWith('-') ? 'a comment' : this.pending.startsWith('D') ? 'a document type declaration (DOCTYPE)' : 'a markup declaration';
+            const what = this.pending.startsWith('-')
+              ? 'a comment'
+              : this.pending.startsWith('D')
+                ? 'a document type declaration (DOCTYPE)'
+                : 'a markup declaration';
             throw new StreamFault('restricted-xml', what);
           }
           if (this.pending.length === 7) {
@@ -195,7 +201,8 @@ export function guardParser<T extends ParserClass>(Base: T, framed: boolean): T 
       if (this.ended) return;
       const open = this.cursor;
       // RFC 6120 §4.9.3.13: a mismatched end tag, or one with nothing open, is not well-formed.
-      if (!open || open.name !== name) throw new StreamFault('not-well-formed', `an end tag </${name.slice(0, 50)}> that closes nothing open`);
+      if (!open || open.name !== name)
+        throw new StreamFault('not-well-formed', `an end tag </${name.slice(0, 50)}> that closes nothing open`);
       super.onEndElement(name);
       this.depth--;
       if (this.depth < top) this.boundaries++;

@@ -11,7 +11,15 @@ type Mw = (ctx: { stanza: Element }, next: () => Promise<unknown>) => unknown;
 
 function harness(replies: Record<string, string>, extra: { resumeCheckMs?: number } = {}) {
   const entity = Object.assign(new EventEmitter(), {
-    status: 'online', jid: null, options: { domain: 'example.test' }, socket: { destroyed: false, destroy() { this.destroyed = true; } },
+    status: 'online',
+    jid: null,
+    options: { domain: 'example.test' },
+    socket: {
+      destroyed: false,
+      destroy() {
+        this.destroyed = true;
+      },
+    },
     sent: [] as string[],
     isSecure: () => true,
     async send(el: Element) {
@@ -42,7 +50,17 @@ function harness(replies: Record<string, string>, extra: { resumeCheckMs?: numbe
   });
   /** Deliver an element through the middleware chain; `handler` plays the rest of the app. */
   const deliver = (src: string, handler: () => Promise<unknown> = async () => undefined) => mws[0]!({ stanza: xmlOf(src) }, handler);
-  const negotiate = () => features[0]!.fn({ entity, stanza: xmlOf(`<stream:features xmlns:stream='http://etherx.jabber.org/streams'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><sm xmlns='urn:xmpp:sm:3'/></stream:features>`) }, () => undefined, xmlOf('<bind/>'));
+  const negotiate = () =>
+    features[0]!.fn(
+      {
+        entity,
+        stanza: xmlOf(
+          `<stream:features xmlns:stream='http://etherx.jabber.org/streams'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><sm xmlns='urn:xmpp:sm:3'/></stream:features>`,
+        ),
+      },
+      () => undefined,
+      xmlOf('<bind/>'),
+    );
   return { entity, sm, deliver, negotiate };
 }
 
@@ -50,7 +68,9 @@ const msg = (id: string) => xml('message', { to: 'b@example.test', id, type: 'ch
 
 describe('stream management', () => {
   it('acknowledges only stanzas whose handlers finished, in order', async () => {
-    const h = harness({ iq: `<iq type='result' id='x'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@example.test/r</jid></bind></iq>` });
+    const h = harness({
+      iq: `<iq type='result' id='x'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@example.test/r</jid></bind></iq>`,
+    });
     await h.negotiate();
     await h.deliver(`<enabled xmlns='urn:xmpp:sm:3' id='s1' resume='true'/>`);
     let release!: () => void;
@@ -65,19 +85,33 @@ describe('stream management', () => {
   });
 
   it('never acknowledges a stanza that could not be stored, and drops the stream', async () => {
-    const h = harness({ iq: `<iq type='result' id='x'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@example.test/r</jid></bind></iq>` });
+    const h = harness({
+      iq: `<iq type='result' id='x'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@example.test/r</jid></bind></iq>`,
+    });
     await h.negotiate();
     await h.deliver(`<enabled xmlns='urn:xmpp:sm:3' id='s1' resume='true'/>`);
-    await expect(h.deliver(`<message from='b@example.test/x'><body>1</body></message>`, async () => {
-      throw new PersistFailure('disk full');
-    })).rejects.toThrow('disk full');
+    await expect(
+      h.deliver(`<message from='b@example.test/x'><body>1</body></message>`, async () => {
+        throw new PersistFailure('disk full');
+      }),
+    ).rejects.toThrow('disk full');
     expect(h.sm.inbound).toBe(0);
     expect(h.entity.socket.destroyed).toBe(true);
   });
 
   for (const [label, failed, acked, lost] of [
-    ['with h', `<failed xmlns='urn:xmpp:sm:3' h='2'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>`, ['m1', 'm2'], ['m3']],
-    ['without h', `<failed xmlns='urn:xmpp:sm:3'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>`, [], ['m1', 'm2', 'm3']],
+    [
+      'with h',
+      `<failed xmlns='urn:xmpp:sm:3' h='2'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>`,
+      ['m1', 'm2'],
+      ['m3'],
+    ],
+    [
+      'without h',
+      `<failed xmlns='urn:xmpp:sm:3'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>`,
+      [],
+      ['m1', 'm2', 'm3'],
+    ],
   ] as const) {
     it(`after a refused resume (${label}) reports what the server had and what is lost, then binds anew`, async () => {
       const h = harness({
@@ -100,7 +134,9 @@ describe('stream management', () => {
   }
 
   it('an <a h/> above what was sent acknowledges nothing and ends the stream with handled-count-too-high (XEP-0198 §5)', async () => {
-    const h = harness({ iq: `<iq type='result' id='x'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@example.test/r</jid></bind></iq>` });
+    const h = harness({
+      iq: `<iq type='result' id='x'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@example.test/r</jid></bind></iq>`,
+    });
     await h.negotiate();
     await h.deliver(`<enabled xmlns='urn:xmpp:sm:3' id='s1' resume='true'/>`);
     for (const id of ['m1', 'm2']) await h.entity.send(msg(id));
@@ -110,14 +146,16 @@ describe('stream management', () => {
     expect(acked).toEqual([]);
     expect(h.sm.unacked().map((e) => e.attrs.id)).toEqual(['m1', 'm2']);
     expect(h.entity.sent.at(-1)).toBe(
-      `<stream:error xmlns:stream="http://etherx.jabber.org/streams"><undefined-condition xmlns="urn:ietf:params:xml:ns:xmpp-streams"/>`
-      + `<handled-count-too-high xmlns="urn:xmpp:sm:3" h="3" send-count="2"/></stream:error>`,
+      `<stream:error xmlns:stream="http://etherx.jabber.org/streams"><undefined-condition xmlns="urn:ietf:params:xml:ns:xmpp-streams"/>` +
+        `<handled-count-too-high xmlns="urn:xmpp:sm:3" h="3" send-count="2"/></stream:error>`,
     );
     expect(h.entity.socket.destroyed).toBe(true);
   });
 
   it('a stanza whose write failed is not waiting for an acknowledgement (it never left)', async () => {
-    const h = harness({ iq: `<iq type='result' id='x'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@example.test/r</jid></bind></iq>` });
+    const h = harness({
+      iq: `<iq type='result' id='x'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@example.test/r</jid></bind></iq>`,
+    });
     await h.negotiate();
     await h.deliver(`<enabled xmlns='urn:xmpp:sm:3' id='s1' resume='true'/>`);
     const m2 = msg('m2');
@@ -188,4 +226,3 @@ describe('stream management', () => {
     expect(h.sm.unacked()).toEqual([]);
   });
 });
-

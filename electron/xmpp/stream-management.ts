@@ -7,7 +7,18 @@ import { EventEmitter } from 'node:events';
 import type { Element } from '@xmpp/xml';
 import { xml } from '@xmpp/client';
 import {
-  ackedCount, buildAck, buildEnable, buildHandledCountTooHigh, buildRequest, buildResume, isRequest, NS_SM, parseAck, parseEnabled, parseFailed, parseResumed,
+  ackedCount,
+  buildAck,
+  buildEnable,
+  buildHandledCountTooHigh,
+  buildRequest,
+  buildResume,
+  isRequest,
+  NS_SM,
+  parseAck,
+  parseEnabled,
+  parseFailed,
+  parseResumed,
 } from './xep/0198-sm.js';
 import { buildBind, NS_BIND, parseBound } from './rfc/6120-bind.js';
 import { XmppFailure } from './errors.js';
@@ -21,7 +32,8 @@ export class PersistFailure extends Error {
   }
 }
 
-const isStanza = (el: Element) => (el.name === 'message' || el.name === 'presence' || el.name === 'iq') && (el.attrs.xmlns === undefined || el.attrs.xmlns === NS_CLIENT);
+const isStanza = (el: Element) =>
+  (el.name === 'message' || el.name === 'presence' || el.name === 'iq') && (el.attrs.xmlns === undefined || el.attrs.xmlns === NS_CLIENT);
 const mod32 = (n: number) => n % 2 ** 32;
 
 export interface SmEntity extends EventEmitter {
@@ -62,7 +74,13 @@ interface Options {
   /** True once SASL succeeded on the current connection (reset by the caller at every connect). */
   isAuthenticated(): boolean;
   middleware: { use(fn: (ctx: { stanza: Element }, next: () => Promise<unknown>) => unknown): void };
-  streamFeatures: { use(name: string, ns: string, handler: (ctx: { entity: unknown; stanza: Element }, next: () => unknown, feature: Element) => unknown): void };
+  streamFeatures: {
+    use(
+      name: string,
+      ns: string,
+      handler: (ctx: { entity: unknown; stanza: Element }, next: () => unknown, feature: Element) => unknown,
+    ): void;
+  };
   resource: string;
   /** Debounce for <r/> after sending, ms. */
   requestDelayMs?: number;

@@ -3,7 +3,11 @@ import { Parser } from '@xmpp/xml';
 import type { Element } from '@xmpp/xml';
 
 function normalize(el: Element): unknown {
-  const attrs = Object.fromEntries(Object.entries(el.attrs).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+  const attrs = Object.fromEntries(
+    Object.entries(el.attrs)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
   const children = el.children
     .map((c) => (typeof c === 'string' ? c : normalize(c)))
     .filter((c) => typeof c !== 'string' || c.trim() !== '');

@@ -82,7 +82,12 @@ export function verifyPeer(socket: TLSSocket, policy: TlsPolicy): void {
   const cert = socket.getPeerCertificate();
   if (!cert || !cert.fingerprint256) {
     throw new CertificateError({
-      subject: '', issuer: '', names: [], validFrom: '', validTo: '', fingerprint256: '',
+      subject: '',
+      issuer: '',
+      names: [],
+      validFrom: '',
+      validTo: '',
+      fingerprint256: '',
       reason: 'The server presented no certificate.',
     });
   }

@@ -40,7 +40,9 @@ export class SecureSocket extends EventEmitter implements SocketLike {
     // XEP-0368 §3: ALPN 'xmpp-client' lets a multiplexing server on 443 route us.
     const { proxy, ...policy } = this.policy;
     const dialled = proxy
-      ? tunnel(proxy, params.host, params.port, policy.timeoutMs).then((socket) => secureConnect({ ...policy, socket, alpn: ['xmpp-client'] }))
+      ? tunnel(proxy, params.host, params.port, policy.timeoutMs).then((socket) =>
+          secureConnect({ ...policy, socket, alpn: ['xmpp-client'] }),
+        )
       : secureConnect({ ...policy, host: params.host, port: params.port, alpn: ['xmpp-client'] });
     dialled.then(
       (s) => this.attach(s),
@@ -104,10 +106,18 @@ export class SecureWebSocket extends EventEmitter implements SocketLike {
       // before the HTTP upgrade request is answered.
       // Through a proxy the tunnel is asked for first: Node's HTTP client then takes the socket from
       // the callback (createConnection may answer asynchronously).
-      createConnection: ((opts: tls.ConnectionOptions & { host: string; port: number }, done: (err: Error | null, s?: net.Socket) => void) => {
+      createConnection: ((
+        opts: tls.ConnectionOptions & { host: string; port: number },
+        done: (err: Error | null, s?: net.Socket) => void,
+      ) => {
         const overTls = (raw?: net.Socket) => {
           if (!this.secure) return raw ?? net.connect(opts);
-          const s = tls.connect({ ...opts, ...(raw ? { socket: raw } : {}), ...tlsNameOptions(policy.servername), rejectUnauthorized: false });
+          const s = tls.connect({
+            ...opts,
+            ...(raw ? { socket: raw } : {}),
+            ...tlsNameOptions(policy.servername),
+            rejectUnauthorized: false,
+          });
           s.setNoDelay(true); // see secureConnect
           s.once('secureConnect', () => {
             try {
@@ -119,7 +129,10 @@ export class SecureWebSocket extends EventEmitter implements SocketLike {
           return s;
         };
         if (!policy.proxy) return overTls();
-        tunnel(policy.proxy, opts.host, Number(opts.port) || (this.secure ? 443 : 80), policy.timeoutMs).then((raw) => done(null, overTls(raw)), (err: Error) => done(err));
+        tunnel(policy.proxy, opts.host, Number(opts.port) || (this.secure ? 443 : 80), policy.timeoutMs).then(
+          (raw) => done(null, overTls(raw)),
+          (err: Error) => done(err),
+        );
         return undefined;
       }) as never,
     });
@@ -272,7 +285,10 @@ export function makeTransports(policy: TransportPolicy) {
   class WebSocketTransport extends ConnectionWebSocket {}
   WebSocketTransport.prototype.Socket = BoundWebSocket;
   // RFC 7395 §3.3.3: each WebSocket message is one element, so a "stanza" is a frame there.
-  (WebSocketTransport.prototype as unknown as { Parser: unknown }).Parser = guardParser((ConnectionWebSocket.prototype as unknown as { Parser: never }).Parser, true);
+  (WebSocketTransport.prototype as unknown as { Parser: unknown }).Parser = guardParser(
+    (ConnectionWebSocket.prototype as unknown as { Parser: never }).Parser,
+    true,
+  );
 
   return { transports: [WebSocketTransport, DirectTls, StartTls], SecureSocket: BoundSecureSocket };
 }

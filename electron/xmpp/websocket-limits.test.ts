@@ -42,9 +42,19 @@ afterAll(async () => {
 
 async function connectWith(size: number) {
   frameSize = size;
-  const client = createXmppClient({ jid: 'alice@example.test', password: 'x', resource: 't', service: `wss://127.0.0.1:${port}/xmpp-websocket`, pinned: cert.fingerprint256, timeoutMs: 3000 });
+  const client = createXmppClient({
+    jid: 'alice@example.test',
+    password: 'x',
+    resource: 't',
+    service: `wss://127.0.0.1:${port}/xmpp-websocket`,
+    pinned: cert.fingerprint256,
+    timeoutMs: 3000,
+  });
   client.on('error', () => {});
-  const err = await startClient(client).then(() => undefined, (e: unknown) => e);
+  const err = await startClient(client).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   await closeClient(client);
   return { client, err: err as Error | undefined };
 }
@@ -54,7 +64,9 @@ describe('WebSocket frames over the limit', () => {
     const { client, err } = await connectWith(MAX_STANZA_BYTES + 32 * 1024);
     expect(err?.message).toMatch(/larger than/);
     expect(client.raisedStreamError?.condition).toBe('policy-violation');
-    await expect.poll(() => received.at(-1)!.join('')).toMatch(/<stream:error[^>]*><policy-violation xmlns="urn:ietf:params:xml:ns:xmpp-streams"\/>/);
+    await expect
+      .poll(() => received.at(-1)!.join(''))
+      .toMatch(/<stream:error[^>]*><policy-violation xmlns="urn:ietf:params:xml:ns:xmpp-streams"\/>/);
   });
 
   it('a frame far over it (past what ws will read) ends the stream as policy-violation too, without an exception', async () => {

@@ -27,7 +27,15 @@ it('keeps a subscription request whose automatic answer could not be written, wi
   dir = await mkdtemp(path.join(os.tmpdir(), 'vireo-roster-'));
   db = openDatabase(dir);
   const accountId = 'acc' as AccountId;
-  createAccountsRepo(db).insert({ id: accountId, jid: 'alice@example.test' as BareJid, displayName: 'alice', enabled: true, secretBackend: 'plain-file', resource: 'r', createdAt: 0 });
+  createAccountsRepo(db).insert({
+    id: accountId,
+    jid: 'alice@example.test' as BareJid,
+    displayName: 'alice',
+    enabled: true,
+    secretBackend: 'plain-file',
+    resource: 'r',
+    createdAt: 0,
+  });
   const repo = createRosterRepo(db);
   repo.upsert({ accountId, jid: 'bob@example.test' as BareJid, groups: [], subscription: 'both', pendingOut: false });
 
@@ -38,7 +46,8 @@ it('keeps a subscription request whose automatic answer could not be written, wi
     let middleware: ((ctx: { stanza: Element }, next: () => Promise<unknown>) => unknown) | undefined;
     const client = {
       jid: { toString: () => 'alice@example.test/r' },
-      send: () => Promise.reject(Object.assign(new Error('Cannot call write after a stream was destroyed'), { code: 'ERR_STREAM_DESTROYED' })),
+      send: () =>
+        Promise.reject(Object.assign(new Error('Cannot call write after a stream was destroyed'), { code: 'ERR_STREAM_DESTROYED' })),
       iqCallee: { set() {}, get() {} },
       middleware: { use: (fn: typeof middleware) => void (middleware = fn) },
     } as unknown as XmppClient;
@@ -46,7 +55,10 @@ it('keeps a subscription request whose automatic answer could not be written, wi
     const told: unknown[] = [];
     events.subscribe((name, payload) => name === 'roster:requests' && told.push(payload));
     const roster = createRosterService({
-      repo, accounts: createAccountsRepo(db), events, connections: { client: () => client } as unknown as ConnectionService,
+      repo,
+      accounts: createAccountsRepo(db),
+      events,
+      connections: { client: () => client } as unknown as ConnectionService,
       log: { debug() {}, info() {}, warn() {}, error() {} },
     });
     roster.installOn(accountId, client);

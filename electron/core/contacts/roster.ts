@@ -11,7 +11,13 @@ import type { EventBus } from '../kernel/index.js';
 import type { Logger } from '../../lib/log.js';
 import { clientCaps, type XmppClient } from '../../xmpp/client.js';
 import {
-  buildRosterGet, buildRosterRemove, buildRosterSet, isTrustedRosterPush, NS_ROSTER, parseRosterPush, parseRosterQuery,
+  buildRosterGet,
+  buildRosterRemove,
+  buildRosterSet,
+  isTrustedRosterPush,
+  NS_ROSTER,
+  parseRosterPush,
+  parseRosterQuery,
   type RosterItem,
 } from '../../xmpp/rfc/6121-roster.js';
 import { buildAvailability, buildSubscription, parsePresence, type Show } from '../../xmpp/rfc/6121-presence.js';
@@ -27,7 +33,11 @@ export interface RosterDeps {
   log: Logger;
 }
 
-interface ResourcePresence { show: Show; status?: string; priority: number }
+interface ResourcePresence {
+  show: Show;
+  status?: string;
+  priority: number;
+}
 const SHOW_RANK: Record<Show, number> = { chat: 5, online: 4, away: 3, xa: 2, dnd: 1 };
 
 export function createRosterService(deps: RosterDeps) {
@@ -46,8 +56,15 @@ export function createRosterService(deps: RosterDeps) {
   function contactView(c: ContactRecord): ContactView {
     const p = bestPresence(c.accountId, c.jid);
     return {
-      accountId: c.accountId, jid: c.jid, name: c.name ?? c.jid.slice(0, c.jid.indexOf('@')) ?? c.jid, hasCustomName: !!c.name,
-      groups: c.groups, subscription: c.subscription, pendingOut: c.pendingOut, presence: p.show, ...(p.status ? { status: p.status } : {}),
+      accountId: c.accountId,
+      jid: c.jid,
+      name: c.name ?? c.jid.slice(0, c.jid.indexOf('@')) ?? c.jid,
+      hasCustomName: !!c.name,
+      groups: c.groups,
+      subscription: c.subscription,
+      pendingOut: c.pendingOut,
+      presence: p.show,
+      ...(p.status ? { status: p.status } : {}),
     };
   }
 
@@ -55,8 +72,12 @@ export function createRosterService(deps: RosterDeps) {
   const emitRequests = (accountId: AccountId) => deps.events.emit('roster:requests', { accountId, requests: requestsView(accountId) });
 
   const toRecord = (accountId: AccountId, i: RosterItem): ContactRecord => ({
-    accountId, jid: i.jid as BareJid, ...(i.name ? { name: i.name } : {}), groups: i.groups,
-    subscription: i.subscription === 'remove' ? 'none' : i.subscription, pendingOut: i.pendingOut,
+    accountId,
+    jid: i.jid as BareJid,
+    ...(i.name ? { name: i.name } : {}),
+    groups: i.groups,
+    subscription: i.subscription === 'remove' ? 'none' : i.subscription,
+    pendingOut: i.pendingOut,
   });
 
   function applyPush(accountId: AccountId, item: RosterItem, ver?: string) {
@@ -78,7 +99,7 @@ export function createRosterService(deps: RosterDeps) {
     const account = deps.accounts.get(accountId);
     // RFC 6121 §2.6.1: a `ver` is sent only to a server that announces roster versioning.
     const versioning = !!client.features?.getChild('ver', 'urn:xmpp:features:rosterver');
-    const result = await requestIq(client, xml('iq', { type: 'get' }, buildRosterGet(versioning ? account?.rosterVer ?? '' : undefined)));
+    const result = await requestIq(client, xml('iq', { type: 'get' }, buildRosterGet(versioning ? (account?.rosterVer ?? '') : undefined)));
     const parsed = parseRosterQuery(result.getChild('query', NS_ROSTER));
     if (!parsed.upToDate) {
       const records = parsed.items.filter((i) => i.subscription !== 'remove').map((i) => toRecord(accountId, i));
@@ -115,7 +136,11 @@ export function createRosterService(deps: RosterDeps) {
     });
   }
 
-  function onAvailability(accountId: AccountId, ownBare: string, p: { kind: 'available' | 'unavailable'; from: string; resource: string; show?: Show; status?: string; priority?: number }) {
+  function onAvailability(
+    accountId: AccountId,
+    ownBare: string,
+    p: { kind: 'available' | 'unavailable'; from: string; resource: string; show?: Show; status?: string; priority?: number },
+  ) {
     if (p.from === ownBare) return; // our own other devices are not contacts
     const contact = deps.repo.get(accountId, p.from);
     if (!contact) return;
@@ -123,7 +148,8 @@ export function createRosterService(deps: RosterDeps) {
     presence.set(accountId, byContact);
     const resources = byContact.get(p.from) ?? new Map<string, ResourcePresence>();
     byContact.set(p.from, resources);
-    if (p.kind === 'available') resources.set(p.resource, { show: p.show ?? 'online', ...(p.status ? { status: p.status } : {}), priority: p.priority ?? 0 });
+    if (p.kind === 'available')
+      resources.set(p.resource, { show: p.show ?? 'online', ...(p.status ? { status: p.status } : {}), priority: p.priority ?? 0 });
     else resources.delete(p.resource);
     deps.events.emit('roster:changed', { accountId, contacts: [contactView(contact)], removed: [] });
   }

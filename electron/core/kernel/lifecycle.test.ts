@@ -49,8 +49,19 @@ describe('wireLifecycle', () => {
     await wired.start();
     await wired.stop();
     expect(log).toEqual([
-      'b.installOn', 'c.installOn', 'a.onOnline', 'b.onOnline', 'b.onResumed', 'c.onResumed',
-      'b.onOffline', 'c.onOffline', 'c.onSynced', 'b.start', 'c.start', 'a.stop', 'b.stop',
+      'b.installOn',
+      'c.installOn',
+      'a.onOnline',
+      'b.onOnline',
+      'b.onResumed',
+      'c.onResumed',
+      'b.onOffline',
+      'c.onOffline',
+      'c.onSynced',
+      'b.start',
+      'c.start',
+      'a.stop',
+      'b.stop',
     ]);
     expect(wired.order('onOffline')).toEqual(['b', 'c']);
   });
@@ -78,12 +89,30 @@ describe('the core', () => {
     const order = core.core.lifecycleOrder;
     // Self-ping first: it must see every stanza from a room before a handler takes it. Chats before
     // sync: archive results (XEP-0313) are unwrapped and routed by the chats' middleware.
-    expect(order('installOn')).toEqual(['self-ping', 'roster', 'chats', 'sync', 'rooms', 'room-discovery', 'omemo', 'room-invites', 'bookmarks']);
+    expect(order('installOn')).toEqual([
+      'self-ping',
+      'roster',
+      'chats',
+      'sync',
+      'rooms',
+      'room-discovery',
+      'omemo',
+      'room-invites',
+      'bookmarks',
+    ]);
     // The sign-in's mechanism is remembered first (issue #11 §5); OMEMO keys are published in the
     // background; the archive's first step comes before the roster and availability, the outbox is flushed,
     // then the catch-up; read state, rooms (after the bookmarks) and client state last.
     expect(order('onOnline')).toEqual([
-      'accounts', 'omemo-keys', 'sync:before-presence', 'roster', 'chats', 'sync', 'read-sync', 'bookmarks', 'presence-activity',
+      'accounts',
+      'omemo-keys',
+      'sync:before-presence',
+      'roster',
+      'chats',
+      'sync',
+      'read-sync',
+      'bookmarks',
+      'presence-activity',
     ]);
     expect(order('onResumed')).toEqual(['accounts', 'chats']);
     expect(order('onOffline')).toEqual(['sync:before-presence', 'roster', 'rooms', 'omemo']);

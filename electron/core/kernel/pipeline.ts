@@ -65,7 +65,10 @@ export interface PipelineOptions<Name extends string> {
   onStageError?: (stage: string, err: unknown) => void;
 }
 
-export function createPipeline<Ctx, Name extends string = StageName>(transaction: (fn: () => void) => void, opts: PipelineOptions<Name> = {}) {
+export function createPipeline<Ctx, Name extends string = StageName>(
+  transaction: (fn: () => void) => void,
+  opts: PipelineOptions<Name> = {},
+) {
   const table = (opts.table ?? RECEIVE_STAGES) as readonly Name[];
   const firstCommit = table.indexOf((opts.firstCommitStage ?? FIRST_COMMIT_STAGE) as Name);
   if (firstCommit < 0) throw new Error(`pipeline: the first commit stage is not in the table`);
@@ -121,19 +124,19 @@ export function createPipeline<Ctx, Name extends string = StageName>(transaction
 
       function runCommit() {
         transaction(() => {
-        for (const [s, ctx] of prepared) s.commit?.(ctx);
-        for (const ctx of ready) {
-          let go = true;
-          for (const s of commit()) {
-            const r = s.run(ctx);
-            if (r instanceof Promise) throw new Error(`stage ${s.name} must be synchronous: it runs inside the transaction`);
-            if (r === false) {
-              go = false;
-              break;
+          for (const [s, ctx] of prepared) s.commit?.(ctx);
+          for (const ctx of ready) {
+            let go = true;
+            for (const s of commit()) {
+              const r = s.run(ctx);
+              if (r instanceof Promise) throw new Error(`stage ${s.name} must be synchronous: it runs inside the transaction`);
+              if (r === false) {
+                go = false;
+                break;
+              }
             }
+            if (go) done.push(ctx);
           }
-          if (go) done.push(ctx);
-        }
         });
       }
     },

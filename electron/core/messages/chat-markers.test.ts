@@ -18,10 +18,20 @@ let bobAcc: AccountView;
 const raw: XmppClient[] = [];
 
 /** A contact's client that records every message it gets and accepts subscription requests. */
-interface Peer { client: XmppClient; jid: string; got: Element[] }
+interface Peer {
+  client: XmppClient;
+  jid: string;
+  got: Element[];
+}
 async function peer(user: string, resource = 'raw'): Promise<Peer> {
   const jid = `${user}@${server.domain}`;
-  const client = createXmppClient({ jid, password: `${user}-pw`, resource, service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+  const client = createXmppClient({
+    jid,
+    password: `${user}-pw`,
+    resource,
+    service: `xmpp://127.0.0.1:${server.c2sPort}`,
+    pinned: server.cert.fingerprint256,
+  });
   client.on('error', () => {});
   const got: Element[] = [];
   client.on('stanza', (el: Element) => {
@@ -39,13 +49,22 @@ async function peer(user: string, resource = 'raw'): Promise<Peer> {
 
 /** The `displayed` markers `p` received from `fromBare` (their ids, in order). */
 const displayedFrom = (p: Peer, fromBare: string) =>
-  p.got.filter((el) => bareOf(el.attrs.from) === fromBare).flatMap((el) => el.getChildren('displayed', NS).map((d) => d.attrs.id as string));
+  p.got
+    .filter((el) => bareOf(el.attrs.from) === fromBare)
+    .flatMap((el) => el.getChildren('displayed', NS).map((d) => d.attrs.id as string));
 
 /** A chat message as other clients send it: with an origin-id equal to its id, markable unless told. */
 const chat = (to: string, id: string, body: string, opts: { markable?: boolean; extra?: Element[] } = {}) =>
-  xml('message', { to, type: 'chat', id }, xml('body', {}, body), xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id }),
-    ...(opts.markable === false ? [] : [xml('markable', { xmlns: NS })]), ...(opts.extra ?? []));
-const marker = (to: string, kind: 'received' | 'displayed', id: string) => xml('message', { to, type: 'chat', id: `mk-${kind}-${id}` }, xml(kind, { xmlns: NS, id }));
+  xml(
+    'message',
+    { to, type: 'chat', id },
+    xml('body', {}, body),
+    xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id }),
+    ...(opts.markable === false ? [] : [xml('markable', { xmlns: NS })]),
+    ...(opts.extra ?? []),
+  );
+const marker = (to: string, kind: 'received' | 'displayed', id: string) =>
+  xml('message', { to, type: 'chat', id: `mk-${kind}-${id}` }, xml(kind, { xmlns: NS, id }));
 
 /** Mutual presence subscription between a core's account and a raw peer. */
 async function befriend(t: TestCore, acc: AccountView, p: Peer) {
@@ -203,7 +222,9 @@ describe('receiving markers for our messages', () => {
   }
 
   it('a receipt (XEP-0184) covers its own message; a marker covers every earlier one; markers never go back', async () => {
-    await carol.client.send(xml('message', { to: `bob@${server.domain}`, id: 'r-1' }, xml('received', { xmlns: 'urn:xmpp:receipts', id: ids.two })));
+    await carol.client.send(
+      xml('message', { to: `bob@${server.domain}`, id: 'r-1' }, xml('received', { xmlns: 'urn:xmpp:receipts', id: ids.two })),
+    );
     await expect.poll(() => states(bob, conv.id, sent), { timeout: 10_000 }).toEqual(['sent', 'delivered', 'sent']);
     await carol.client.send(marker(`bob@${server.domain}`, 'received', ids.three!));
     await expect.poll(() => states(bob, conv.id, sent), { timeout: 10_000 }).toEqual(['delivered', 'delivered', 'delivered']);
@@ -221,9 +242,11 @@ describe('receiving markers for our messages', () => {
   it('a marker for a message not here yet is kept, and applied when the message comes from the archive', async () => {
     // Bob's other phone writes to carol and keeps it off this device (a private message: no carbon).
     const phone = await peer('bob', 'phone');
-    await phone.client.send(chat(carol.jid, 'b-late', 'from my phone', {
-      extra: [xml('private', { xmlns: 'urn:xmpp:carbons:2' }), xml('no-copy', { xmlns: 'urn:xmpp:hints' })],
-    }));
+    await phone.client.send(
+      chat(carol.jid, 'b-late', 'from my phone', {
+        extra: [xml('private', { xmlns: 'urn:xmpp:carbons:2' }), xml('no-copy', { xmlns: 'urn:xmpp:hints' })],
+      }),
+    );
     await carol.client.send(marker(`bob@${server.domain}`, 'displayed', 'b-late'));
     await settle();
     expect(await states(bob, conv.id, ['from my phone'])).toEqual([undefined]);
@@ -254,7 +277,9 @@ describe('markers in a room', () => {
     };
 
     mark = bob.mark();
-    await frank.client.send(xml('message', { to: room, type: 'groupchat', id: 'f-1' }, xml('body', {}, 'anyone for tea?'), xml('markable', { xmlns: NS })));
+    await frank.client.send(
+      xml('message', { to: room, type: 'groupchat', id: 'f-1' }, xml('body', {}, 'anyone for tea?'), xml('markable', { xmlns: NS })),
+    );
     await bob.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'anyone for tea?'), 10_000, mark);
     const sid = await roomIdOf('anyone for tea?');
     expect(sid).not.toBe('f-1');
@@ -285,11 +310,20 @@ describe('markers in a room', () => {
       const joined = await gina.must('rooms:join', { accountId: acc.id, room: room(), nick: 'Dave' });
       // Something said while Dave is there: the room's archive position is remembered from it.
       let mark = gina.mark();
-      await frank.client.send(xml('message', { to: room(), type: 'groupchat', id: 'g-0' }, xml('body', {}, 'hello Dave'), xml('markable', { xmlns: NS })));
+      await frank.client.send(
+        xml('message', { to: room(), type: 'groupchat', id: 'g-0' }, xml('body', {}, 'hello Dave'), xml('markable', { xmlns: NS })),
+      );
       await gina.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'hello Dave'), 10_000, mark);
       await gina.must('accounts:disconnect', { accountId: acc.id });
       for (let i = 1; i <= 12; i++) {
-        await frank.client.send(xml('message', { to: room(), type: 'groupchat', id: `g-${i}` }, xml('body', {}, `room news ${i}`), xml('markable', { xmlns: NS })));
+        await frank.client.send(
+          xml(
+            'message',
+            { to: room(), type: 'groupchat', id: `g-${i}` },
+            xml('body', {}, `room news ${i}`),
+            xml('markable', { xmlns: NS }),
+          ),
+        );
       }
       await expect.poll(() => frank.got.some((el) => el.getChildText('body') === 'room news 12'), { timeout: 10_000 }).toBe(true);
       const last = frank.got.find((el) => el.getChildText('body') === 'room news 12')!;
@@ -300,7 +334,10 @@ describe('markers in a room', () => {
           void gina.call('chat:mark-read', { conversationId: joined.conversationId });
         }
       });
-      const fromDave = () => frank.got.filter((el) => el.attrs.from === `${room()}/Dave`).flatMap((el) => el.getChildren('displayed', NS).map((d) => d.attrs.id as string));
+      const fromDave = () =>
+        frank.got
+          .filter((el) => el.attrs.from === `${room()}/Dave`)
+          .flatMap((el) => el.getChildren('displayed', NS).map((d) => d.attrs.id as string));
       try {
         mark = gina.mark();
         await gina.must('accounts:connect', { accountId: acc.id });

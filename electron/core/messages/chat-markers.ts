@@ -111,17 +111,27 @@ export function installChatMarkers(deps: ChatMarkersDeps) {
       const room = ctx.msg?.kind === 'room';
       if (m.direction === 'in') {
         // §6: the marker names the message's own 'id'; §8.6: in a room, the room's stanza-id.
-        const markerId = room ? (asksForMarkers(ctx.stanza) ? m.stanzaId : undefined) : isMarkable(ctx.stanza) ? (ctx.stanza.attrs.id as string) : undefined;
+        const markerId = room
+          ? asksForMarkers(ctx.stanza)
+            ? m.stanzaId
+            : undefined
+          : isMarkable(ctx.stanza)
+            ? (ctx.stanza.attrs.id as string)
+            : undefined;
         if (markerId) markers.setMarkable(m.id, markerId);
         // Already marked by our other device: this one sends no marker for it again.
-        if (markerId && !room && ctx.msg && ownAhead.delete(accountKey(ctx.accountId, ctx.msg.peer, markerId))) markers.advanceSentMarker(m.conversationId, m.id);
+        if (markerId && !room && ctx.msg && ownAhead.delete(accountKey(ctx.accountId, ctx.msg.peer, markerId)))
+          markers.advanceSentMarker(m.conversationId, m.id);
         return true;
       }
       const level = !room && m.originId && ctx.msg ? markers.takePending(ctx.accountId, ctx.msg.peer, m.originId) : undefined;
       if (level) {
         const changed = markers.raiseOutgoing(m.conversationId, m.id, level);
         ctx.stored = repo.get(m.id) ?? m;
-        coveredLater.set(ctx, changed.filter((id) => id !== m.id));
+        coveredLater.set(
+          ctx,
+          changed.filter((id) => id !== m.id),
+        );
       }
       return true;
     },

@@ -37,8 +37,22 @@ export interface IncomingCtx {
   /** Display position chosen by the sync service for archive pages (see migration 0002). */
   sortKey?: number;
   /** What the parse stages found: the stored message's own fields (MessageRecord), plus where it goes. */
-  msg?: Pick<MessageRecord, 'direction' | 'body' | 'timestamp' | 'originId' | 'stanzaId' | 'fromResource' | 'senderNick' | 'encrypted'
-    | 'senderDevice' | 'senderTrust' | 'warning' | 'mentionsMe' | 'occupantId'> & {
+  msg?: Pick<
+    MessageRecord,
+    | 'direction'
+    | 'body'
+    | 'timestamp'
+    | 'originId'
+    | 'stanzaId'
+    | 'fromResource'
+    | 'senderNick'
+    | 'encrypted'
+    | 'senderDevice'
+    | 'senderTrust'
+    | 'warning'
+    | 'mentionsMe'
+    | 'occupantId'
+  > & {
     peer: string;
     /** Set by the rooms service for group messages. */
     kind?: 'room';
@@ -78,7 +92,9 @@ export interface IngestDeps {
 
 export function createIngest(deps: IngestDeps, views: Views) {
   const { messageView, emitConversation } = views;
-  const incoming = createPipeline<IncomingCtx>(deps.transaction, { onStageError: (stage, err) => deps.log.error(`message dropped by a failing ${stage} stage`, err) });
+  const incoming = createPipeline<IncomingCtx>(deps.transaction, {
+    onStageError: (stage, err) => deps.log.error(`message dropped by a failing ${stage} stage`, err),
+  });
 
   // unwrap: carbons (XEP-0280), refusing forged ones, so every later stage sees the real message.
   incoming.use({
@@ -108,7 +124,11 @@ export function createIngest(deps: IngestDeps, views: Views) {
       if (ctx.source === 'archive' && ctx.archiveJid !== ctx.ownBare) return false;
       // XEP-0359 §4: a stanza-id is only meaningful when the server says it adds them; otherwise the
       // sender could have put one there. Archive results carry the archive's own id instead.
-      const chat = parseChatMessage(ctx.stanza, trustStanzaIds.has(ctx.accountId) ? ctx.ownBare : '', ctx.decrypted ? { body: ctx.decrypted.body } : undefined);
+      const chat = parseChatMessage(
+        ctx.stanza,
+        trustStanzaIds.has(ctx.accountId) ? ctx.ownBare : '',
+        ctx.decrypted ? { body: ctx.decrypted.body } : undefined,
+      );
       if (!chat) return false;
       const outgoing = chat.from === ctx.ownBare;
       // A live (non-carbon) message claiming to be from ourselves is a self-message or a spoof: skip.
@@ -119,8 +139,12 @@ export function createIngest(deps: IngestDeps, views: Views) {
       if (!outgoing && isRoom(chat.from) && !chat.fromResource) return false;
       const to = parseJid(ctx.stanza.attrs.to);
       const peer = outgoing
-        ? to && isRoom(to.bare) && to.resource ? `${to.bare}/${to.resource}` : to?.bare
-        : isRoom(chat.from) ? `${chat.from}/${chat.fromResource}` : chat.from;
+        ? to && isRoom(to.bare) && to.resource
+          ? `${to.bare}/${to.resource}`
+          : to?.bare
+        : isRoom(chat.from)
+          ? `${chat.from}/${chat.fromResource}`
+          : chat.from;
       if (!peer || peer === ctx.ownBare) return false;
       ctx.msg = {
         direction: outgoing ? 'out' : 'in',
@@ -130,12 +154,13 @@ export function createIngest(deps: IngestDeps, views: Views) {
         timestamp: Math.min(chat.delayedAt ?? ctx.forwardedAt ?? Date.now(), Date.now()),
         // De-duplication by XEP-0359 ids only: plain stanza ids are reused by some clients and bots.
         // Our own messages (carbons, archive) carry the origin-id we gave them, equal to their id.
-        ...(chat.originId ?? (outgoing ? chat.id : undefined) ? { originId: (chat.originId ?? chat.id)! } : {}),
-        ...(ctx.archiveId ?? chat.stanzaId ? { stanzaId: (ctx.archiveId ?? chat.stanzaId)! } : {}),
+        ...((chat.originId ?? (outgoing ? chat.id : undefined)) ? { originId: (chat.originId ?? chat.id)! } : {}),
+        ...((ctx.archiveId ?? chat.stanzaId) ? { stanzaId: (ctx.archiveId ?? chat.stanzaId)! } : {}),
         ...(chat.fromResource && !outgoing ? { fromResource: chat.fromResource } : {}),
         ...(ctx.decrypted
           ? {
-              encrypted: true, senderDevice: ctx.decrypted.senderDevice,
+              encrypted: true,
+              senderDevice: ctx.decrypted.senderDevice,
               ...(ctx.decrypted.trust && !outgoing ? { senderTrust: ctx.decrypted.trust } : {}),
               ...(ctx.decrypted.warning ? { warning: ctx.decrypted.warning } : {}),
             }
@@ -159,23 +184,32 @@ export function createIngest(deps: IngestDeps, views: Views) {
           return !!ctx.confirmed;
         }
       }
-      const stored = deps.repo.add(ctx.accountId, m.peer, {
-        conversationId: '' as ConversationId, direction: m.direction, body: m.body, timestamp: m.timestamp,
-        state: m.direction === 'out' ? 'sent' : 'received',
-        ...(m.originId ? { originId: m.originId } : {}), ...(m.stanzaId ? { stanzaId: m.stanzaId } : {}),
-        ...(m.fromResource ? { fromResource: m.fromResource } : {}),
-        ...(m.senderNick ? { senderNick: m.senderNick } : {}),
-        ...(m.encrypted ? { encrypted: true } : {}),
-        ...(m.senderDevice !== undefined ? { senderDevice: m.senderDevice } : {}),
-        ...(m.senderTrust ? { senderTrust: m.senderTrust } : {}),
-        ...(m.warning ? { warning: m.warning } : {}),
-        ...(m.mentionsMe ? { mentionsMe: true } : {}),
-        ...(m.occupantId ? { occupantId: m.occupantId } : {}),
-        // Shown in the order the server delivered them: a redelivered or delayed message carries an
-        // older (often whole-second) stamp, which is its time, not its place in the conversation.
-        // A live one goes after everything shown (the repository makes sure of it).
-        sortKey: ctx.sortKey ?? Date.now(),
-      }, { countUnread: ctx.countUnread !== false, atEnd: ctx.sortKey === undefined, ...(m.kind ? { kind: m.kind } : {}) });
+      const stored = deps.repo.add(
+        ctx.accountId,
+        m.peer,
+        {
+          conversationId: '' as ConversationId,
+          direction: m.direction,
+          body: m.body,
+          timestamp: m.timestamp,
+          state: m.direction === 'out' ? 'sent' : 'received',
+          ...(m.originId ? { originId: m.originId } : {}),
+          ...(m.stanzaId ? { stanzaId: m.stanzaId } : {}),
+          ...(m.fromResource ? { fromResource: m.fromResource } : {}),
+          ...(m.senderNick ? { senderNick: m.senderNick } : {}),
+          ...(m.encrypted ? { encrypted: true } : {}),
+          ...(m.senderDevice !== undefined ? { senderDevice: m.senderDevice } : {}),
+          ...(m.senderTrust ? { senderTrust: m.senderTrust } : {}),
+          ...(m.warning ? { warning: m.warning } : {}),
+          ...(m.mentionsMe ? { mentionsMe: true } : {}),
+          ...(m.occupantId ? { occupantId: m.occupantId } : {}),
+          // Shown in the order the server delivered them: a redelivered or delayed message carries an
+          // older (often whole-second) stamp, which is its time, not its place in the conversation.
+          // A live one goes after everything shown (the repository makes sure of it).
+          sortKey: ctx.sortKey ?? Date.now(),
+        },
+        { countUnread: ctx.countUnread !== false, atEnd: ctx.sortKey === undefined, ...(m.kind ? { kind: m.kind } : {}) },
+      );
       if (!stored) return false;
       ctx.stored = stored;
       return true;
@@ -233,9 +267,19 @@ export function createIngest(deps: IngestDeps, views: Views) {
      * nothing anyone can answer, correct or delete). Stored as what happened; the window words it.
      */
     notice(accountId: AccountId, roomJid: string, notice: RoomNotice, at = Date.now()): void {
-      const stored = deps.repo.add(accountId, roomJid, {
-        conversationId: conversationIdOf(accountId, roomJid), direction: 'in', body: '', timestamp: at, state: 'received', notice,
-      }, { countUnread: false, kind: 'room' });
+      const stored = deps.repo.add(
+        accountId,
+        roomJid,
+        {
+          conversationId: conversationIdOf(accountId, roomJid),
+          direction: 'in',
+          body: '',
+          timestamp: at,
+          state: 'received',
+          notice,
+        },
+        { countUnread: false, kind: 'room' },
+      );
       const conv = stored && deps.repo.conversation(stored.conversationId);
       if (!stored || !conv) return;
       deps.events.emit('message:added', [messageView(stored, conv)]);

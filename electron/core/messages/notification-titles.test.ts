@@ -15,7 +15,11 @@ function service(contactName?: string) {
   createNotificationService({
     settings: { notifyMode: () => 'all' } as never,
     repo: {} as never,
-    chats: { onStored: (cb: (ctx: IncomingCtx) => void) => { stored = cb; } } as never,
+    chats: {
+      onStored: (cb: (ctx: IncomingCtx) => void) => {
+        stored = cb;
+      },
+    } as never,
     events: { emit: (_name: string, n: NotificationView) => shown.push(n) } as never,
     roomNick: () => 'me',
     announceRoom: () => {},
@@ -23,7 +27,9 @@ function service(contactName?: string) {
   });
   return (msg: Partial<NonNullable<IncomingCtx['msg']>> & { peer: string }) => {
     stored!({
-      accountId: 'acc', source: 'live', stored: { conversationId: `acc:${msg.peer}` },
+      accountId: 'acc',
+      source: 'live',
+      stored: { conversationId: `acc:${msg.peer}` },
       msg: { direction: 'in', body: 'hello', timestamp: 1, ...msg },
     } as unknown as IncomingCtx);
     return shown.at(-1)?.title;

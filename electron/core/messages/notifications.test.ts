@@ -61,7 +61,10 @@ describe('mentions and notifications', () => {
     ]);
     // The flag is stored: the history says it too.
     const history = await alice.must('chat:history', { conversationId: aliceRoom.conversationId, limit: 10 });
-    expect(history.messages.map((m) => [m.body, !!m.mentionsMe])).toEqual([['such malice in this tea', false], ['alice: are you there?', true]]);
+    expect(history.messages.map((m) => [m.body, !!m.mentionsMe])).toEqual([
+      ['such malice in this tea', false],
+      ['alice: are you there?', true],
+    ]);
     // Bob's own copies never count as mentions of anyone, and he is not notified of his own messages.
     expect(notes(bob)).toEqual([]);
   });
@@ -104,8 +107,11 @@ describe('mentions and notifications', () => {
     ];
     for (const m of sent) await bob.waitForEvent('message:updated', (u) => u.id === m.id && u.state === 'sent', 10_000, mark);
     alice = await startTestCore({ profileDir });
-    const caught = await Promise.all(['alice: missed you', 'while you were out'].map((body) =>
-      alice.waitForEvent('message:added', (ms) => ms.some((m) => m.body === body), 20_000).then((ms) => ms.find((m) => m.body === body)!)));
+    const caught = await Promise.all(
+      ['alice: missed you', 'while you were out'].map((body) =>
+        alice.waitForEvent('message:added', (ms) => ms.some((m) => m.body === body), 20_000).then((ms) => ms.find((m) => m.body === body)!),
+      ),
+    );
     expect(caught[0]!.mentionsMe).toBe(true);
     // Something live afterwards notifies, so the catch-up was decided on before it.
     await alice.waitForEvent('room:updated', (r) => r.jid === room && r.state === 'joined', 15_000);
@@ -131,29 +137,43 @@ describe('private messages with a room occupant (XEP-0045 §7.5)', () => {
     const pm = (await alice.must('chats:list', {})).find((c) => c.id === msg.conversationId);
     expect(pm).toMatchObject({ kind: 'pm', peer: `${room}/Bob` });
     // Not in the room for everyone to read.
-    expect((await alice.must('chat:history', { conversationId: aliceRoom.conversationId, limit: 50 })).messages.map((m) => m.body))
-      .not.toContain('psst, just between us');
+    expect(
+      (await alice.must('chat:history', { conversationId: aliceRoom.conversationId, limit: 50 })).messages.map((m) => m.body),
+    ).not.toContain('psst, just between us');
 
     await alice.must('chat:send', { conversationId: msg.conversationId, body: 'my lips are sealed' });
     const back = await bob.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'my lips are sealed'));
     expect(back.find((m) => m.body === 'my lips are sealed')).toMatchObject({ direction: 'in', conversationId: bobPm.id });
-    expect((await bob.must('chat:history', { conversationId: bobRoom.conversationId, limit: 50 })).messages.map((m) => m.body))
-      .not.toContain('my lips are sealed');
+    expect(
+      (await bob.must('chat:history', { conversationId: bobRoom.conversationId, limit: 50 })).messages.map((m) => m.body),
+    ).not.toContain('my lips are sealed');
   });
 
   it('opens private chats only in rooms the user is in', async () => {
-    expect(await bob.call('rooms:open-private', { accountId: bobAcc.id, room: `elsewhere@${server.mucDomain}`, nick: 'Alice' }))
-      .toMatchObject({ ok: false, error: { code: 'room-not-found' } });
+    expect(
+      await bob.call('rooms:open-private', { accountId: bobAcc.id, room: `elsewhere@${server.mucDomain}`, nick: 'Alice' }),
+    ).toMatchObject({ ok: false, error: { code: 'room-not-found' } });
   });
 
   it('drops a "private message" that does not come from the room, and keeps ordinary chats', async () => {
-    const mallory = createXmppClient({ jid: `carol@${server.domain}`, password: 'carol-pw', resource: 'spoof', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+    const mallory = createXmppClient({
+      jid: `carol@${server.domain}`,
+      password: 'carol-pw',
+      resource: 'spoof',
+      service: `xmpp://127.0.0.1:${server.c2sPort}`,
+      pinned: server.cert.fingerprint256,
+    });
     mallory.on('error', () => {});
     await mallory.start();
     try {
       const aliceFull = alice.core.connections.client(aliceAcc.id)!.jid!.toString();
       const pm = (body: string, from?: string) =>
-        xml('message', { to: aliceFull, type: 'chat', ...(from ? { from } : {}) }, xml('body', {}, body), xml('x', { xmlns: 'http://jabber.org/protocol/muc#user' }));
+        xml(
+          'message',
+          { to: aliceFull, type: 'chat', ...(from ? { from } : {}) },
+          xml('body', {}, body),
+          xml('x', { xmlns: 'http://jabber.org/protocol/muc#user' }),
+        );
       await mallory.send(pm('I am Bob, really', `${room}/Bob`));
       await mallory.send(pm('private, from a room'));
       await mallory.send(xml('message', { to: aliceFull, type: 'chat' }, xml('body', {}, 'hello, it is carol')));

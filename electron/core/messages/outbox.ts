@@ -109,7 +109,9 @@ export function createOutbox(deps: OutboxDeps, views: Views) {
             if (m.encrypted) {
               // Never plain text in its place (ARCHITECTURE.md): it waits, or fails saying why.
               const e2e = deps.encryption?.();
-              const out: EncryptOutcome = e2e ? await e2e.encrypt(accountId, conv.peer, m.body) : { ok: false, transient: true, reason: 'encryption is not available' };
+              const out: EncryptOutcome = e2e
+                ? await e2e.encrypt(accountId, conv.peer, m.body)
+                : { ok: false, transient: true, reason: 'encryption is not available' };
               if (!out.ok) {
                 if (out.transient) {
                   deps.log.info(`encrypted send deferred: ${out.reason}`);
@@ -130,10 +132,10 @@ export function createOutbox(deps: OutboxDeps, views: Views) {
                 : encrypted
                   ? buildChatMessage({ to: conv.peer, id: m.originId }, [...encrypted, ...outgoingExtras.map((f) => f())])
                   : buildChatMessage({ to: conv.peer, body: m.body, id: m.originId }, [
-                    ...outgoingExtras.map((f) => f()),
-                    // XEP-0045 §7.5: a private message carries <x xmlns='…muc#user'/>, so it is treated as one (XEP-0280 does not copy it).
-                    ...(pmRoom ? [xml('x', { xmlns: NS_MUC_USER })] : []),
-                  ]),
+                      ...outgoingExtras.map((f) => f()),
+                      // XEP-0045 §7.5: a private message carries <x xmlns='…muc#user'/>, so it is treated as one (XEP-0280 does not copy it).
+                      ...(pmRoom ? [xml('x', { xmlns: NS_MUC_USER })] : []),
+                    ]),
             );
             ids.add(m.originId);
             if (!client.sm.tracking) {
@@ -164,11 +166,21 @@ export function createOutbox(deps: OutboxDeps, views: Views) {
     addOutgoingExtra: (make: () => Element) => void outgoingExtras.push(make),
     /** A new message of ours: stored as pending with a new origin-id, told to the window, then on its way. */
     enqueue(conv: ConversationRecord, body: string, opts: { senderNick?: string; encrypted?: boolean }): MessageView {
-      const stored = deps.repo.add(conv.accountId, conv.peer, {
-        conversationId: conv.id, direction: 'out', body, timestamp: Date.now(), state: 'pending', originId: newOriginId(),
-        ...(opts.senderNick ? { senderNick: opts.senderNick } : {}),
-        ...(opts.encrypted ? { encrypted: true } : {}),
-      }, { kind: conv.kind })!;
+      const stored = deps.repo.add(
+        conv.accountId,
+        conv.peer,
+        {
+          conversationId: conv.id,
+          direction: 'out',
+          body,
+          timestamp: Date.now(),
+          state: 'pending',
+          originId: newOriginId(),
+          ...(opts.senderNick ? { senderNick: opts.senderNick } : {}),
+          ...(opts.encrypted ? { encrypted: true } : {}),
+        },
+        { kind: conv.kind },
+      )!;
       const view = messageView(stored, conv);
       deps.events.emit('message:added', [view]);
       emitConversation(conv.id);

@@ -11,7 +11,14 @@ import type { ConnectionService } from '../session/index.js';
 import type { Logger } from '../../lib/log.js';
 import type { XmppClient } from '../../xmpp/client.js';
 import { bareOf } from '../../xmpp/jid.js';
-import { buildMdsFetch, buildMdsPublish, NS_PUBSUB_EVENT, parseMdsEvent, parseMdsItems, type MdsDisplayed } from '../../xmpp/xep/0490-mds.js';
+import {
+  buildMdsFetch,
+  buildMdsPublish,
+  NS_PUBSUB_EVENT,
+  parseMdsEvent,
+  parseMdsItems,
+  type MdsDisplayed,
+} from '../../xmpp/xep/0490-mds.js';
 import { errorMessage } from '../../lib/error-message.js';
 
 export interface ReadSyncDeps {

@@ -58,13 +58,28 @@ describe('delivery and read state', () => {
     const conv = await alice.must('chat:open', { accountId: aliceAcc.id, peer: `carol@${server.domain}` });
     const m = await alice.must('chat:send', { conversationId: conv.id, body: 'for carol only' });
     await alice.waitForEvent('message:updated', (u) => u.id === m.id && u.state === 'sent');
-    const mallory = createXmppClient({ jid: `mallory@${server.domain}`, password: 'm-pw', resource: 'x', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+    const mallory = createXmppClient({
+      jid: `mallory@${server.domain}`,
+      password: 'm-pw',
+      resource: 'x',
+      service: `xmpp://127.0.0.1:${server.c2sPort}`,
+      pinned: server.cert.fingerprint256,
+    });
     mallory.on('error', () => {});
     await mallory.start();
     try {
       await mallory.send(xml('message', { to: `alice@${server.domain}` }, xml('received', { xmlns: 'urn:xmpp:receipts', id: m.originId })));
-      await mallory.send(xml('message', { to: `alice@${server.domain}` }, xml('displayed', { xmlns: 'urn:xmpp:chat-markers:0', id: m.originId })));
-      await mallory.send(xml('message', { to: `alice@${server.domain}`, type: 'chat', id: 'after' }, xml('body', {}, 'done'), xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: 'after' })));
+      await mallory.send(
+        xml('message', { to: `alice@${server.domain}` }, xml('displayed', { xmlns: 'urn:xmpp:chat-markers:0', id: m.originId })),
+      );
+      await mallory.send(
+        xml(
+          'message',
+          { to: `alice@${server.domain}`, type: 'chat', id: 'after' },
+          xml('body', {}, 'done'),
+          xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: 'after' }),
+        ),
+      );
       await alice.waitForEvent('message:added', (ms) => ms.some((x) => x.body === 'done'));
       const history = await alice.must('chat:history', { conversationId: conv.id });
       expect(history.messages.find((x) => x.id === m.id)!.state).toBe('sent');
@@ -108,7 +123,9 @@ describe('read state across devices without markers (XEP-0490)', () => {
       await bob.must('chat:mark-read', { conversationId: bobConv.id });
       bob2 = await startTestCore({ profileDir: profile });
       await bob2.waitForEvent('sync:state', (s) => s.phase === 'synced', 15_000);
-      await expect.poll(async () => (await bob2.must('chats:list', {})).find((c) => c.peer === `dave@${server.domain}`)?.unread, { timeout: 10_000 }).toBe(0);
+      await expect
+        .poll(async () => (await bob2.must('chats:list', {})).find((c) => c.peer === `dave@${server.domain}`)?.unread, { timeout: 10_000 })
+        .toBe(0);
     } finally {
       await dave.stop();
     }

@@ -54,7 +54,11 @@ export function installReceipts(deps: ReceiptsDeps) {
       if (bounced) {
         const { condition } = bounced;
         const domain = bounced.from.slice(bounced.from.indexOf('@') + 1);
-        advance(ctx.accountId, bounced.from, bounced.id, 'failed', { kind: 'bounced', condition, ...(ABOUT_THE_DOMAIN.has(condition) ? { domain } : {}) });
+        advance(ctx.accountId, bounced.from, bounced.id, 'failed', {
+          kind: 'bounced',
+          condition,
+          ...(ABOUT_THE_DOMAIN.has(condition) ? { domain } : {}),
+        });
         return false;
       }
       if (ctx.source === 'archive') return true; // no state changes from history
@@ -78,6 +82,9 @@ export function installReceipts(deps: ReceiptsDeps) {
     const contact = deps.roster.get(accountId, peer);
     // §8: receipts reveal presence; only to people who may see it.
     if (!contact || (contact.subscription !== 'from' && contact.subscription !== 'both')) return;
-    void deps.connections.client(accountId)?.send(buildReceipt(stanza.attrs.from as string, stanza.attrs.id as string)).catch(() => {});
+    void deps.connections
+      .client(accountId)
+      ?.send(buildReceipt(stanza.attrs.from as string, stanza.attrs.id as string))
+      .catch(() => {});
   }
 }

@@ -31,7 +31,10 @@ const jid = (user: string) => `${user}@${server.domain}`;
 function storedBodies(t: TestCore): string[] {
   const db = new Database(path.join(t.profileDir, 'vireo.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    return db.prepare<[], { body: string }>('SELECT body FROM messages').all().map((r) => r.body);
+    return db
+      .prepare<[], { body: string }>('SELECT body FROM messages')
+      .all()
+      .map((r) => r.body);
   } finally {
     db.close();
   }
@@ -43,7 +46,13 @@ async function history(t: TestCore, conversationId: string): Promise<MessageView
 
 /** A plain XMPP client (not Vireo) for the attacker. */
 async function rawClient(user: string, password: string) {
-  const client = createXmppClient({ jid: jid(user), password, resource: 'raw', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+  const client = createXmppClient({
+    jid: jid(user),
+    password,
+    resource: 'raw',
+    service: `xmpp://127.0.0.1:${server.c2sPort}`,
+    pinned: server.cert.fingerprint256,
+  });
   client.on('error', () => {});
   const seen: Element[] = [];
   client.on('stanza', (el: Element) => seen.push(el));
@@ -86,7 +95,9 @@ describe('retraction in a one-to-one chat (XEP-0424)', () => {
     await alice.must('chat:send', { conversationId: conv.id, body: 'keep this one' });
     const atBob = await bob.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'the secret plan'));
     const bobCopy = atBob.find((m) => m.body === 'the secret plan')!;
-    kept = (await bob.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'keep this one'))).find((m) => m.body === 'keep this one')!;
+    kept = (await bob.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'keep this one'))).find(
+      (m) => m.body === 'keep this one',
+    )!;
     await alice.waitForEvent('message:updated', (m) => m.id === secret.id && m.state !== 'pending');
 
     const mark = bob.mark();
@@ -95,8 +106,14 @@ describe('retraction in a one-to-one chat (XEP-0424)', () => {
     const seen = await bob.waitForEvent('message:updated', (m) => m.id === bobCopy.id && !!m.retracted, 10_000, mark);
     expect(seen).toMatchObject({ body: '', retracted: { by: 'sender' } });
 
-    expect((await history(bob, bobCopy.conversationId)).map((m) => [m.body, m.retracted?.by])).toEqual([['', 'sender'], ['keep this one', undefined]]);
-    expect((await history(alice, conv.id)).map((m) => [m.body, m.retracted?.by])).toEqual([['', 'sender'], ['keep this one', undefined]]);
+    expect((await history(bob, bobCopy.conversationId)).map((m) => [m.body, m.retracted?.by])).toEqual([
+      ['', 'sender'],
+      ['keep this one', undefined],
+    ]);
+    expect((await history(alice, conv.id)).map((m) => [m.body, m.retracted?.by])).toEqual([
+      ['', 'sender'],
+      ['keep this one', undefined],
+    ]);
     for (const t of [alice, bob]) {
       expect(storedBodies(t)).not.toContain('the secret plan');
       expect(storedBodies(t)).toContain('keep this one');
@@ -126,14 +143,19 @@ describe('rooms: retraction by occupant id (XEP-0424, XEP-0421) and moderation (
   let bobStays: MessageView;
 
   const inRoom = async (t: TestCore, body: string, mark = 0) =>
-    (await t.waitForEvent('message:added', (ms) => ms.some((m) => m.body === body && m.conversationId.endsWith(room)), 10_000, mark)).find((m) => m.body === body)!;
+    (await t.waitForEvent('message:added', (ms) => ms.some((m) => m.body === body && m.conversationId.endsWith(room)), 10_000, mark)).find(
+      (m) => m.body === body,
+    )!;
 
   it('everyone joins; the room vouches for occupant ids', async () => {
     aliceRoom = await alice.must('rooms:join', { accountId: aliceAcc.id, room, nick: 'Alice' });
     bobRoom = await bob.must('rooms:join', { accountId: bobAcc.id, room, nick: 'Bob' });
     carolRoom = await carol.must('rooms:join', { accountId: carolAcc.id, room, nick: 'Carol' });
     await mallory.client.send(buildJoinPresence(room, 'Mallory'));
-    await alice.waitForEvent('room:updated', (r) => r.jid === room && ['Bob', 'Carol', 'Mallory'].every((n) => r.occupants.some((o) => o.nick === n && !!o.occupantId)));
+    await alice.waitForEvent(
+      'room:updated',
+      (r) => r.jid === room && ['Bob', 'Carol', 'Mallory'].every((n) => r.occupants.some((o) => o.nick === n && !!o.occupantId)),
+    );
     const ids = (await alice.must('rooms:list', {})).find((r) => r.jid === room)!.occupants.map((o) => o.occupantId);
     expect(new Set(ids).size).toBe(4);
   });
@@ -146,7 +168,10 @@ describe('rooms: retraction by occupant id (XEP-0424, XEP-0421) and moderation (
     // The others know a room message by the id the room gave it: bob learns it when the room
     // reflects his message, a moment after the server acknowledged it.
     await expect.poll(async () => (await bob.call('chat:retract', { messageId: oops.id })).ok, { timeout: 10_000 }).toBe(true);
-    for (const [t, copy, mark] of [[alice, atAlice, aMark], [carol, atCarol, cMark]] as const) {
+    for (const [t, copy, mark] of [
+      [alice, atAlice, aMark],
+      [carol, atCarol, cMark],
+    ] as const) {
       const m = await t.waitForEvent('message:updated', (u) => u.id === copy.id && !!u.retracted, 10_000, mark);
       expect(m).toMatchObject({ body: '', senderNick: 'Bob', retracted: { by: 'sender' } });
       expect(storedBodies(t)).not.toContain('oops, wrong room');
@@ -158,7 +183,9 @@ describe('rooms: retraction by occupant id (XEP-0424, XEP-0421) and moderation (
     await bob.must('chat:send', { conversationId: bobRoom.conversationId, body: 'bob stays' });
     bobStays = await inRoom(alice, 'bob stays', mark);
     // Mallory is really in the room and sees the id the room gave bob's message.
-    const reflected = await until('bob’s message at mallory', () => mallory.seen.find((el) => el.is('message') && el.getChildText('body') === 'bob stays'));
+    const reflected = await until('bob’s message at mallory', () =>
+      mallory.seen.find((el) => el.is('message') && el.getChildText('body') === 'bob stays'),
+    );
     const sid = parseStanzaId(reflected, room);
     expect(sid).toBeTruthy();
     await mallory.client.send(buildRetraction({ to: room, type: 'groupchat', targetId: sid! }));
@@ -218,11 +245,20 @@ describe('rooms: retraction by occupant id (XEP-0424, XEP-0421) and moderation (
     expect(bobId).toBeTruthy();
     const mark = alice.mark();
     await bob.core.connections.client(bobAcc.id)!.send(buildNickChangePresence(room, 'Robert'));
-    const renamed = await alice.waitForEvent('room:updated', (r) => r.jid === room && r.occupants.some((o) => o.nick === 'Robert'), 10_000, mark);
+    const renamed = await alice.waitForEvent(
+      'room:updated',
+      (r) => r.jid === room && r.occupants.some((o) => o.nick === 'Robert'),
+      10_000,
+      mark,
+    );
     expect(renamed.occupants.find((o) => o.nick === 'Robert')?.occupantId).toBe(bobId);
     expect(renamed.occupants.some((o) => o.nick === 'Bob')).toBe(false);
     // A rename is not a departure: no update in between showed the room without him.
-    const updates = alice.events.slice(mark).filter((e) => e.name === 'room:updated').map((e) => e.payload as RoomView).filter((r) => r.jid === room);
+    const updates = alice.events
+      .slice(mark)
+      .filter((e) => e.name === 'room:updated')
+      .map((e) => e.payload as RoomView)
+      .filter((r) => r.jid === room);
     expect(updates.every((r) => r.occupants.some((o) => o.occupantId === bobId))).toBe(true);
     await bob.waitForEvent('room:updated', (r) => r.jid === room && r.nick === 'Robert');
 

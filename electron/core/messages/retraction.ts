@@ -58,7 +58,13 @@ export function installRetraction(deps: RetractionDeps) {
       if (ctx.notice && !m) {
         const mod = ctx.room ? parseModeration(ctx.stanza, ctx.room.jid) : undefined;
         if (!mod) return true; // another feature's notice
-        ops.set(ctx, { kind: 'moderate', peer: ctx.room!.jid, stanzaId: mod.stanzaId, at: whenOf(ctx), ...(mod.reason ? { reason: mod.reason } : {}) });
+        ops.set(ctx, {
+          kind: 'moderate',
+          peer: ctx.room!.jid,
+          stanzaId: mod.stanzaId,
+          at: whenOf(ctx),
+          ...(mod.reason ? { reason: mod.reason } : {}),
+        });
         return true;
       }
       if (!m) return true;
@@ -68,7 +74,12 @@ export function installRetraction(deps: RetractionDeps) {
         ctx.notice = true;
         const inRoom = m.kind === 'room';
         ops.set(ctx, {
-          kind: 'retract', peer: m.peer, targetId: r.targetId, direction: m.direction, inRoom, at: m.timestamp,
+          kind: 'retract',
+          peer: m.peer,
+          targetId: r.targetId,
+          direction: m.direction,
+          inRoom,
+          at: m.timestamp,
           ...(inRoom && m.occupantId ? { occupantId: m.occupantId } : {}),
         });
         return true;
@@ -80,7 +91,9 @@ export function installRetraction(deps: RetractionDeps) {
         const retracted = parseRetractedTombstone(ctx.stanza);
         if (!moderated && !retracted) return false;
         const at = moderated?.retractedAt ?? retracted?.retractedAt ?? m.timestamp;
-        const tombstone: Tombstone = moderated ? { by: 'moderator', at, ...(moderated.reason ? { reason: moderated.reason } : {}) } : { by: 'sender', at };
+        const tombstone: Tombstone = moderated
+          ? { by: 'moderator', at, ...(moderated.reason ? { reason: moderated.reason } : {}) }
+          : { by: 'sender', at };
         ops.set(ctx, { kind: 'tombstone', tombstone, peer: m.peer, ...(m.stanzaId ? { stanzaId: m.stanzaId } : {}) });
         // Already here with its text (an archive page fetched again): the room's archive says it was
         // deleted, so it becomes a tombstone rather than being skipped as a duplicate.
@@ -117,7 +130,10 @@ export function installRetraction(deps: RetractionDeps) {
       if (!op) return true;
       if (op.kind === 'tombstone') {
         if (ctx.stored) ctx.stored = deps.repo.retract(ctx.stored.id, op.tombstone) ?? ctx.stored;
-        const had = !ctx.stored && op.stanzaId ? deps.repo.findTarget(conversationIdOf(ctx.accountId, op.peer), { stanzaId: op.stanzaId }) : undefined;
+        const had =
+          !ctx.stored && op.stanzaId
+            ? deps.repo.findTarget(conversationIdOf(ctx.accountId, op.peer), { stanzaId: op.stanzaId })
+            : undefined;
         const changed = had && deps.repo.retract(had.id, op.tombstone);
         if (changed) ctx.changed = changed;
         return true;
@@ -126,9 +142,11 @@ export function installRetraction(deps: RetractionDeps) {
       // XEP-0424 (0.4) and XEP-0425: in a room the id is the stanza-id the room gave the message
       // (XEP-0359, by = the room), known to every occupant and to the archive; in a one-to-one chat
       // it is the origin-id the sender put on it (the stanza-id as a fallback).
-      const target = op.kind === 'moderate' || op.inRoom
-        ? deps.repo.findTarget(convId, { stanzaId: op.kind === 'moderate' ? op.stanzaId : op.targetId })
-        : deps.repo.findTarget(convId, { originId: op.targetId, direction: op.direction }) ?? deps.repo.findTarget(convId, { stanzaId: op.targetId });
+      const target =
+        op.kind === 'moderate' || op.inRoom
+          ? deps.repo.findTarget(convId, { stanzaId: op.kind === 'moderate' ? op.stanzaId : op.targetId })
+          : (deps.repo.findTarget(convId, { originId: op.targetId, direction: op.direction }) ??
+            deps.repo.findTarget(convId, { stanzaId: op.targetId }));
       // A retraction of a message we never had changes nothing (it may come before its message is
       // fetched, or be about a message from before this device's history).
       if (!target) return true;
@@ -136,9 +154,10 @@ export function installRetraction(deps: RetractionDeps) {
         deps.log.warn(`ignored a ${op.kind === 'moderate' ? 'moderation' : 'retraction'} that does not come from the message's author`);
         return true;
       }
-      const changed = deps.repo.retract(target.id, op.kind === 'moderate'
-        ? { by: 'moderator', at: op.at, ...(op.reason ? { reason: op.reason } : {}) }
-        : { by: 'sender', at: op.at });
+      const changed = deps.repo.retract(
+        target.id,
+        op.kind === 'moderate' ? { by: 'moderator', at: op.at, ...(op.reason ? { reason: op.reason } : {}) } : { by: 'sender', at: op.at },
+      );
       if (changed) ctx.changed = changed;
       return true;
     },
@@ -158,9 +177,11 @@ export function installRetraction(deps: RetractionDeps) {
   /** XEP-0425 moderation request errors, in contract codes. */
   function moderationError(err: unknown): ReturnType<typeof fail> {
     const condition = (err as { condition?: string }).condition;
-    if (condition === 'forbidden' || condition === 'not-allowed' || condition === 'not-authorized') return fail('room-forbidden', condition);
+    if (condition === 'forbidden' || condition === 'not-allowed' || condition === 'not-authorized')
+      return fail('room-forbidden', condition);
     if (condition === 'item-not-found') return fail('not-found', 'the room no longer has this message');
-    if (condition === 'feature-not-implemented' || condition === 'service-unavailable') return fail('room-moderation-unsupported', condition);
+    if (condition === 'feature-not-implemented' || condition === 'service-unavailable')
+      return fail('room-moderation-unsupported', condition);
     if ((err as Error).name === 'TimeoutError') return fail('timeout');
     return condition ? fail('server-error', condition) : fail('not-connected', errorMessage(err));
   }
@@ -204,7 +225,11 @@ export function installRetraction(deps: RetractionDeps) {
       if (!facts?.joined) return fail('not-connected', 'you are not in this room right now');
       if (facts.role !== 'moderator') return fail('room-forbidden', 'only moderators can remove messages');
       // The version the room announces: Prosody's 2023 module speaks only the :0 form.
-      const version: ModerationVersion | undefined = facts.features.has(MucFeature.ModerationV1) ? 1 : facts.features.has(MucFeature.ModerationV0) ? 0 : undefined;
+      const version: ModerationVersion | undefined = facts.features.has(MucFeature.ModerationV1)
+        ? 1
+        : facts.features.has(MucFeature.ModerationV0)
+          ? 0
+          : undefined;
       if (version === undefined) return fail('room-moderation-unsupported');
       const client = onlineClient(conv.accountId);
       if (!client) return fail('not-connected');

@@ -30,8 +30,16 @@ export interface ViewsDeps {
 export function createViews(deps: ViewsDeps) {
   function messageView(m: MessageRecord, conv: ConversationRecord): MessageView {
     return {
-      id: m.id, conversationId: m.conversationId, accountId: conv.accountId, peer: conv.peer, direction: m.direction,
-      body: m.body, timestamp: m.timestamp, order: m.sortKey, state: m.state, ...(m.originId ? { originId: m.originId } : {}),
+      id: m.id,
+      conversationId: m.conversationId,
+      accountId: conv.accountId,
+      peer: conv.peer,
+      direction: m.direction,
+      body: m.body,
+      timestamp: m.timestamp,
+      order: m.sortKey,
+      state: m.state,
+      ...(m.originId ? { originId: m.originId } : {}),
       ...(m.error ? { error: m.error } : {}),
       ...(m.senderNick ? { senderNick: m.senderNick } : {}),
       ...(m.encrypted ? { encrypted: true } : {}),
@@ -41,7 +49,9 @@ export function createViews(deps: ViewsDeps) {
       ...(m.warning ? { warning: m.warning } : {}),
       ...(m.mentionsMe ? { mentionsMe: true } : {}),
       ...(m.notice ? { notice: m.notice } : {}),
-      ...(m.retracted ? { retracted: { by: m.retracted.by, at: m.retracted.at, ...(m.retracted.reason ? { reason: m.retracted.reason } : {}) } } : {}),
+      ...(m.retracted
+        ? { retracted: { by: m.retracted.by, at: m.retracted.at, ...(m.retracted.reason ? { reason: m.retracted.reason } : {}) } }
+        : {}),
     };
   }
 
@@ -51,11 +61,15 @@ export function createViews(deps: ViewsDeps) {
     const pm = c.kind === 'chat' ? parseJid(c.peer) : undefined;
     const isPm = !!pm?.resource;
     return {
-      id: c.id, kind: isPm ? 'pm' : c.kind, accountId: c.accountId, peer: c.peer,
+      id: c.id,
+      kind: isPm ? 'pm' : c.kind,
+      accountId: c.accountId,
+      peer: c.peer,
       title: isPm
         ? `${pm!.resource} (private, in ${deps.roomName?.(c.accountId, pm!.bare) ?? pm!.bare})`
-        : (c.kind === 'room' ? deps.roomName?.(c.accountId, c.peer) : undefined) ?? deps.contactName(c.accountId, c.peer) ?? c.peer,
-      lastActivity: c.lastActivity, unread: c.unread,
+        : ((c.kind === 'room' ? deps.roomName?.(c.accountId, c.peer) : undefined) ?? deps.contactName(c.accountId, c.peer) ?? c.peer),
+      lastActivity: c.lastActivity,
+      unread: c.unread,
       ...(last
         ? {
             lastMessage: {

@@ -49,14 +49,32 @@ describe('when a failed bundle is asked for again', () => {
 
 // The window words these (renderer/src/lib/notice-text.ts sendFailureText, tested there).
 describe('why no device of a contact could get a session', () => {
-  const f = (reason: BundleFailure['reason'], detail?: string): BundleFailure => ({ reason, ...(detail ? { detail } : {}), count: 1, retryAt: 0 });
+  const f = (reason: BundleFailure['reason'], detail?: string): BundleFailure => ({
+    reason,
+    ...(detail ? { detail } : {}),
+    count: 1,
+    retryAt: 0,
+  });
   it('puts Vireo’s own trouble first (the contact is then asked for nothing)', () => {
-    expect(noSessionFailure('c@x', [f('missing'), undefined, f('unreadable')])).toEqual({ kind: 'no-session', peer: 'c@x', cause: 'unreadable' });
-    expect(noSessionFailure('c@x', [f('refused', 'forbidden'), f('rejected', 'device 5: Invalid signature')]))
-      .toEqual({ kind: 'no-session', peer: 'c@x', cause: 'rejected', detail: 'device 5: Invalid signature' });
+    expect(noSessionFailure('c@x', [f('missing'), undefined, f('unreadable')])).toEqual({
+      kind: 'no-session',
+      peer: 'c@x',
+      cause: 'unreadable',
+    });
+    expect(noSessionFailure('c@x', [f('refused', 'forbidden'), f('rejected', 'device 5: Invalid signature')])).toEqual({
+      kind: 'no-session',
+      peer: 'c@x',
+      cause: 'rejected',
+      detail: 'device 5: Invalid signature',
+    });
   });
   it('says the server refused, or that no keys are published, only when that is what happened', () => {
-    expect(noSessionFailure('c@x', [f('missing'), f('refused', 'not-authorized')])).toEqual({ kind: 'no-session', peer: 'c@x', cause: 'refused', detail: 'not-authorized' });
+    expect(noSessionFailure('c@x', [f('missing'), f('refused', 'not-authorized')])).toEqual({
+      kind: 'no-session',
+      peer: 'c@x',
+      cause: 'refused',
+      detail: 'not-authorized',
+    });
     expect(noSessionFailure('c@x', [f('missing')])).toEqual({ kind: 'no-session', peer: 'c@x', cause: 'missing' });
     expect(noSessionFailure('c@x', [undefined])).toEqual({ kind: 'no-session', peer: 'c@x' });
   });
@@ -69,7 +87,13 @@ const peers: XmppClient[] = [];
 const jid = (user: string) => `${user}@${server.domain}`;
 
 async function signIn(user: string): Promise<XmppClient> {
-  const c = createXmppClient({ jid: jid(user), password: `${user}-pw`, resource: 'keys', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+  const c = createXmppClient({
+    jid: jid(user),
+    password: `${user}-pw`,
+    resource: 'keys',
+    service: `xmpp://127.0.0.1:${server.c2sPort}`,
+    pinned: server.cert.fingerprint256,
+  });
   c.on('error', () => {});
   await c.start();
   peers.push(c);
@@ -95,11 +119,14 @@ async function realBundle(): Promise<LegacyBundle> {
 /** A bundle Vireo cannot read: its identity key is 16 bytes (it must be a 32-byte Curve25519 key). */
 async function unreadableBundle(): Promise<Element> {
   const good = await realBundle();
-  return xml('bundle', { xmlns: NS_AXOLOTL },
+  return xml(
+    'bundle',
+    { xmlns: NS_AXOLOTL },
     xml('signedPreKeyPublic', { signedPreKeyId: '0' }, b64(good.signedPreKey.publicKey)),
     xml('signedPreKeySignature', {}, b64(good.signedPreKeySignature)),
     xml('identityKey', {}, b64(good.identityKey.slice(0, 16))),
-    xml('prekeys', {}, xml('preKeyPublic', { preKeyId: '0' }, b64(good.preKeys[0]!.publicKey))));
+    xml('prekeys', {}, xml('preKeyPublic', { preKeyId: '0' }, b64(good.preKeys[0]!.publicKey))),
+  );
 }
 
 /** Vireo's bundle fetches for a device, counted on its own connection. */
@@ -140,12 +167,18 @@ beforeAll(async () => {
   // Dave lets Vireo see his presence: then his server says which of his nodes do not exist (to
   // others Prosody answers "forbidden" for those too).
   dave.on('stanza', (el: Element) => {
-    if (el.is('presence') && el.attrs.type === 'subscribe') void dave.send(xml('presence', { to: el.attrs.from.split('/')[0], type: 'subscribed' }));
+    if (el.is('presence') && el.attrs.type === 'subscribe')
+      void dave.send(xml('presence', { to: el.attrs.from.split('/')[0], type: 'subscribed' }));
   });
   await dave.send(xml('presence')); // available: the request reaches this client
   const mark = t.mark();
   await t.must('roster:add', { accountId: acc.id, jid: jid('dave') });
-  await t.waitForEvent('roster:changed', (r) => r.contacts.some((c) => c.jid === jid('dave') && (c.subscription === 'to' || c.subscription === 'both')), 15_000, mark);
+  await t.waitForEvent(
+    'roster:changed',
+    (r) => r.contacts.some((c) => c.jid === jid('dave') && (c.subscription === 'to' || c.subscription === 'both')),
+    15_000,
+    mark,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -161,7 +194,9 @@ describe('a contact device whose bundle cannot be used', () => {
     try {
       for (let i = 0; i < 100; i++) {
         const devices = await t.must('omemo:devices', { accountId: acc.id, jid: jid('carol') });
-        expect(devices.map((d) => ({ id: d.deviceId, active: d.active, fp: d.fingerprint }))).toEqual([{ id: 4242, active: true, fp: undefined }]);
+        expect(devices.map((d) => ({ id: d.deviceId, active: d.active, fp: d.fingerprint }))).toEqual([
+          { id: 4242, active: true, fp: undefined },
+        ]);
       }
       expect(fetches()).toBe(1);
       expect(warn.mock.calls.filter((c) => String(c[0]).includes('OMEMO bundle of a device not usable'))).toHaveLength(1);
@@ -193,12 +228,26 @@ describe('a contact device whose bundle cannot be used', () => {
     await t.must('omemo:devices', { accountId: acc.id, jid: jid('carol') });
     expect(fetches(), 'not asked for while its wait lasts and nothing said it changed').toBe(0);
     // What the server pushes to a subscriber of the node (XEP-0163 §4.3; XEP-0060 §7.1.2.1).
-    await carol.send(xml('message', { to: jid('vireo'), type: 'headline' },
-      xml('event', { xmlns: NS_PUBSUB_EVENT }, xml('items', { node: bundleNode(4242) }, buildBundlePublish(4242, bundle).getChild('publish')!.getChild('item')!))));
-    await expect.poll(async () => {
-      const devices = await t.must('omemo:devices', { accountId: acc.id, jid: jid('carol') });
-      return devices.find((d) => d.deviceId === 4242)?.fingerprint;
-    }, { timeout: 10_000, interval: 200 }).toBe(Buffer.from(bundle.identityKey.slice(1)).toString('hex'));
+    await carol.send(
+      xml(
+        'message',
+        { to: jid('vireo'), type: 'headline' },
+        xml(
+          'event',
+          { xmlns: NS_PUBSUB_EVENT },
+          xml('items', { node: bundleNode(4242) }, buildBundlePublish(4242, bundle).getChild('publish')!.getChild('item')!),
+        ),
+      ),
+    );
+    await expect
+      .poll(
+        async () => {
+          const devices = await t.must('omemo:devices', { accountId: acc.id, jid: jid('carol') });
+          return devices.find((d) => d.deviceId === 4242)?.fingerprint;
+        },
+        { timeout: 10_000, interval: 200 },
+      )
+      .toBe(Buffer.from(bundle.identityKey.slice(1)).toString('hex'));
     expect(fetches()).toBe(1);
   }, 30_000);
 
@@ -209,10 +258,15 @@ describe('a contact device whose bundle cannot be used', () => {
     expect(fetches(), 'still waiting after the failure of the test before').toBe(0);
     await publish(dave, buildBundlePublish(5151, await realBundle()));
     await publish(dave, buildDeviceListPublish([5151, 5152]));
-    await expect.poll(async () => {
-      await t.must('omemo:devices', { accountId: acc.id, jid: jid('dave') });
-      return fetches();
-    }, { timeout: 10_000, interval: 200 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await t.must('omemo:devices', { accountId: acc.id, jid: jid('dave') });
+          return fetches();
+        },
+        { timeout: 10_000, interval: 200 },
+      )
+      .toBe(1);
     const devices = await t.must('omemo:devices', { accountId: acc.id, jid: jid('dave') });
     expect(devices.find((d) => d.deviceId === 5151)?.fingerprint).toMatch(/^[0-9a-f]{64}$/);
   }, 30_000);

@@ -59,10 +59,23 @@ beforeAll(async () => {
   await server.register('alice', 'alice-pw');
   await server.register('bob', 'bob-pw');
   // One after the other: each publishes its device into the list the previous ones made.
-  for (const [i, user] of [[1, 'alice'], [2, 'alice'], [3, 'alice'], [1, 'bob'], [2, 'bob'], [3, 'bob']] as const) {
+  for (const [i, user] of [
+    [1, 'alice'],
+    [2, 'alice'],
+    [3, 'alice'],
+    [1, 'bob'],
+    [2, 'bob'],
+    [3, 'bob'],
+  ] as const) {
     (user === 'alice' ? alice : bob).push(await device(`${user}${i}`, user));
   }
-  wire = createXmppClient({ jid: BOB(), password: 'bob-pw', resource: 'wire', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+  wire = createXmppClient({
+    jid: BOB(),
+    password: 'bob-pw',
+    resource: 'wire',
+    service: `xmpp://127.0.0.1:${server.c2sPort}`,
+    pinned: server.cert.fingerprint256,
+  });
   wire.on('error', () => {});
   wire.on('stanza', (el: Element) => void wireSeen.push(el));
   await wire.start();
@@ -123,7 +136,10 @@ describe('OMEMO with three devices on each side', () => {
     expect(rids(fromAlice[0]!)).toEqual(ids([b1, b2, b3, a2, a3]));
     expect(fromBob[0]!.keys).toHaveLength(5);
     expect(rids(fromBob[0]!)).toEqual(ids([a1, a2, a3, b1, b3]));
-    const all = wireSeen.slice(wireMark).map((el) => el.toString()).join('\n');
+    const all = wireSeen
+      .slice(wireMark)
+      .map((el) => el.toString())
+      .join('\n');
     expect(all).not.toContain('to all of bob');
     expect(all).not.toContain('bob answers everyone');
   }, 90_000);
@@ -172,23 +188,46 @@ describe('OMEMO with three devices on each side', () => {
     // The laptop is off (were it online, it would see the list and put itself back at once).
     await a3.t.must('accounts:disconnect', { accountId: a3.acc.id });
     // Not the device she is using.
-    expect(await a1.t.call('omemo:remove-device', { accountId: a1.acc.id, deviceId: a1.id })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(await a1.t.call('omemo:remove-device', { accountId: a1.acc.id, deviceId: a1.id })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
 
     const mine = await a1.t.must('omemo:remove-device', { accountId: a1.acc.id, deviceId: a3.id });
     // Still shown (it sent messages), as removed.
     expect(mine.find((d) => d.deviceId === a3.id)).toMatchObject({ active: false });
-    expect(mine.filter((d) => d.active).map((d) => d.deviceId).sort()).toEqual([a1.id, a2.id].sort());
+    expect(
+      mine
+        .filter((d) => d.active)
+        .map((d) => d.deviceId)
+        .sort(),
+    ).toEqual([a1.id, a2.id].sort());
     // Bob learns it from the server (PEP), and his next message has no key for it.
-    await expect.poll(async () => (await b2.t.must('omemo:devices', { accountId: b2.acc.id, jid: ALICE() as BareJid })).find((d) => d.deviceId === a3.id)?.active, { timeout: 15_000 }).toBe(false);
+    await expect
+      .poll(
+        async () =>
+          (await b2.t.must('omemo:devices', { accountId: b2.acc.id, jid: ALICE() as BareJid })).find((d) => d.deviceId === a3.id)?.active,
+        { timeout: 15_000 },
+      )
+      .toBe(false);
     const wireMark = wireSeen.length;
     await b2.t.must('chat:send', { conversationId: await convOf(b2, ALICE()), body: 'not for the lost laptop' });
     await expect.poll(() => encryptedSince(wireMark, b2.id).filter((e) => e.payload).length, { timeout: 10_000 }).toBe(1);
-    const keys = encryptedSince(wireMark, b2.id).find((e) => e.payload)!.keys.map((k) => k.rid).sort((x, y) => x - y);
+    const keys = encryptedSince(wireMark, b2.id)
+      .find((e) => e.payload)!
+      .keys.map((k) => k.rid)
+      .sort((x, y) => x - y);
     expect(keys).toEqual([a1.id, a2.id, b1.id, b3.id].sort((x, y) => x - y));
 
     // The laptop was not lost after all: connected again, it is back in the list and gets messages.
     await a3.t.must('accounts:connect', { accountId: a3.acc.id });
-    await expect.poll(async () => (await b2.t.must('omemo:devices', { accountId: b2.acc.id, jid: ALICE() as BareJid })).find((d) => d.deviceId === a3.id)?.active, { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(
+        async () =>
+          (await b2.t.must('omemo:devices', { accountId: b2.acc.id, jid: ALICE() as BareJid })).find((d) => d.deviceId === a3.id)?.active,
+        { timeout: 20_000 },
+      )
+      .toBe(true);
     const mark = a3.t.mark();
     await b2.t.must('chat:send', { conversationId: await convOf(b2, ALICE()), body: 'welcome back' });
     expect(await received(a3, 'welcome back', mark)).toMatchObject({ direction: 'in', encrypted: true, senderDevice: b2.id });

@@ -58,18 +58,30 @@ const notReadable = (reason: UndecryptableReason): MessageWarning => ({ kind: 'u
 export function noSessionFailure(peer: string, failures: readonly (BundleFailure | undefined)[]): SendFailure {
   for (const cause of ['unreadable', 'rejected', 'refused', 'missing'] as const) {
     const f = failures.find((x) => x?.reason === cause);
-    if (f) return { kind: 'no-session', peer, cause, ...(f.detail && (cause === 'rejected' || cause === 'refused') ? { detail: f.detail } : {}) };
+    if (f)
+      return {
+        kind: 'no-session',
+        peer,
+        cause,
+        ...(f.detail && (cause === 'rejected' || cause === 'refused') ? { detail: f.detail } : {}),
+      };
   }
   return { kind: 'no-session', peer };
 }
 
 export function installOmemoMessages(deps: OmemoMessagesDeps) {
   /** What a decrypt prepared for its batch's transaction. */
-  const held = new WeakMap<IncomingCtx, {
-    apply(): void; discard(): void; d: OwnDevice; sender?: { jid: string; deviceId: number };
-    /** A live message from a contact's device: counts towards its heartbeat. */
-    counts?: boolean;
-  }>();
+  const held = new WeakMap<
+    IncomingCtx,
+    {
+      apply(): void;
+      discard(): void;
+      d: OwnDevice;
+      sender?: { jid: string; deviceId: number };
+      /** A live message from a contact's device: counts towards its heartbeat. */
+      counts?: boolean;
+    }
+  >();
   /** Heartbeats due and not sent yet (one at a time per device). */
   const beating = new Set<string>();
   /** Devices whose session was repaired this run (once is enough; a loop would flood them). */
@@ -77,7 +89,8 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
   const preKeyHooks: ((accountId: AccountId) => Promise<void>)[] = [];
 
   /** After the batch: work that needs the network or the lock (never inside the stage: the lock is held). */
-  const later = (fn: () => Promise<void>) => setTimeout(() => void fn().catch((err: Error) => deps.log.warn(`OMEMO follow-up failed: ${err.message}`)), 0);
+  const later = (fn: () => Promise<void>) =>
+    setTimeout(() => void fn().catch((err: Error) => deps.log.warn(`OMEMO follow-up failed: ${err.message}`)), 0);
 
   deps.chats.pipeline.use({
     name: 'omemo-decrypt',
@@ -101,11 +114,16 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
       const r: DecryptResult = cap.value;
       const live = ctx.source !== 'archive';
       held.set(ctx, {
-        apply: cap.apply, discard: cap.discard, d,
+        apply: cap.apply,
+        discard: cap.discard,
+        d,
         ...(r.ok ? { sender: { jid: from, deviceId: encrypted.sid }, counts: live && from !== ctx.ownBare } : {}),
       });
       if (r.ok) {
-        if (r.usedPreKey) later(async () => { for (const h of preKeyHooks) await h(ctx.accountId); });
+        if (r.usedPreKey)
+          later(async () => {
+            for (const h of preKeyHooks) await h(ctx.accountId);
+          });
         // Key transport (no payload) completes a session and says nothing: accepted silently.
         if (r.kind === 'key-transport') return false;
         ctx.decrypted = { body: r.plaintext ?? '', senderDevice: encrypted.sid };
@@ -189,10 +207,19 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
     const d = await deps.own(accountId);
     const client = deps.connections.client(accountId);
     if (!d || !client) return;
-    const r = await deps.exclusive(accountId, () => d.device.encryptFor(ids.filter((id) => d.device.hasSession(jid, id)).map((deviceId) => ({ jid, deviceId })), null));
+    const r = await deps.exclusive(accountId, () =>
+      d.device.encryptFor(
+        ids.filter((id) => d.device.hasSession(jid, id)).map((deviceId) => ({ jid, deviceId })),
+        null,
+      ),
+    );
     if (!r.encrypted.keys.length || client.status !== 'online') return;
     await client.send(xml('message', { type: 'chat', to: jid, id: newOriginId() }, ...buildEncryptedMessageChildren(r.encrypted)));
-    deps.heartbeats.answered(accountId, jid, r.encrypted.keys.map((k) => k.rid));
+    deps.heartbeats.answered(
+      accountId,
+      jid,
+      r.encrypted.keys.map((k) => k.rid),
+    );
   }
 
   const usable = (d: OwnDevice, jid: string, ids: readonly number[]) =>
@@ -225,10 +252,14 @@ export function installOmemoMessages(deps: OmemoMessagesDeps) {
     if (!theirs.length) {
       const withKeys = peerIds.filter((id) => d.device.hasSession(peer, id));
       return {
-        ok: false, transient: false,
+        ok: false,
+        transient: false,
         error: withKeys.length
           ? { kind: 'none-trusted', peer }
-          : noSessionFailure(peer, peerIds.map((id) => deps.bundleFailure(accountId, peer, id))),
+          : noSessionFailure(
+              peer,
+              peerIds.map((id) => deps.bundleFailure(accountId, peer, id)),
+            ),
       };
     }
     const mine = usable(d, d.jid, ownIds);

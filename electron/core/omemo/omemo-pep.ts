@@ -9,7 +9,13 @@ import type { AccountId } from '../../../shared/ids.js';
 import type { DeviceLists } from '../../omemo/device-lists.js';
 import { buildConfigureNode, buildFetchItems, parseItemPayloads } from '../../omemo/pep.js';
 import {
-  bundleNode, buildBundlePublish, buildDeviceListPublish, NODE_DEVICELIST, NS_AXOLOTL, parseBundleStanza, parseDeviceListStanza,
+  bundleNode,
+  buildBundlePublish,
+  buildDeviceListPublish,
+  NODE_DEVICELIST,
+  NS_AXOLOTL,
+  parseBundleStanza,
+  parseDeviceListStanza,
 } from '../../omemo/legacy/wire.js';
 import type { XmppClient } from '../../xmpp/client.js';
 import type { ConnectionService } from '../session/index.js';
@@ -199,7 +205,8 @@ export function createOmemoPep(deps: OmemoPepDeps) {
     deviceIds,
     ensureSessions,
     /** Why this device's bundle gave no session, if it failed (whether or not its wait is over). */
-    bundleFailure: (accountId: AccountId, jid: string, deviceId: number): BundleFailure | undefined => failures.get(accountId, jid, deviceId),
+    bundleFailure: (accountId: AccountId, jid: string, deviceId: number): BundleFailure | undefined =>
+      failures.get(accountId, jid, deviceId),
     /** The device published a new bundle (a PEP notification of its node): asked for again at once. */
     bundleChanged(accountId: AccountId, jid: string, deviceId: number) {
       failures.clear(accountId, jid, deviceId);

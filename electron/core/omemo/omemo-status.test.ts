@@ -89,14 +89,16 @@ describe('OMEMO not ready, said up front', () => {
 });
 
 /** A keychain that takes `ms` to hand over the OMEMO storage key (one waiting for the user to unlock it). */
-const slowOmemoKey = (ms: number) => (store: SecretStore): SecretStore => ({
-  ...store,
-  backend: store.backend,
-  async get(key) {
-    if (key.startsWith('omemo-')) await new Promise((r) => setTimeout(r, ms));
-    return store.get(key);
-  },
-});
+const slowOmemoKey =
+  (ms: number) =>
+  (store: SecretStore): SecretStore => ({
+    ...store,
+    backend: store.backend,
+    async get(key) {
+      if (key.startsWith('omemo-')) await new Promise((r) => setTimeout(r, ms));
+      return store.get(key);
+    },
+  });
 
 describe('OMEMO keys being prepared, said while it lasts', () => {
   /** This account's 'omemo:status' states in order, each with when it was pushed (ms, this process's clock). */
@@ -116,9 +118,15 @@ describe('OMEMO keys being prepared, said while it lasts', () => {
     const mark = first.mark();
     const acc = await addSyncedAccount(first, server, 'carol', 'carol-pw');
     await first.waitForEvent('omemo:status', (s) => s.accountId === acc.id && s.state === 'ready', 20_000, mark);
-    const statuses = first.events.slice(mark).filter((e) => e.name === 'omemo:status').map((e) => e.payload);
+    const statuses = first.events
+      .slice(mark)
+      .filter((e) => e.name === 'omemo:status')
+      .map((e) => e.payload);
     // Preparing comes first, with no problem to show, and ready replaces it (publishing then keeps it ready).
-    expect(statuses.slice(0, 2)).toEqual([{ accountId: acc.id, state: 'preparing' }, { accountId: acc.id, state: 'ready' }]);
+    expect(statuses.slice(0, 2)).toEqual([
+      { accountId: acc.id, state: 'preparing' },
+      { accountId: acc.id, state: 'ready' },
+    ]);
     expect(made.map((s) => s.state).slice(0, 2)).toEqual(['preparing', 'ready']);
     // Made for real: an identity key, a signed prekey and 100 prekeys, now published.
     await untilOmemoDevice(first, acc.id, `carol@${server.domain}`);
@@ -143,7 +151,11 @@ describe('OMEMO keys being prepared, said while it lasts', () => {
     expect(opened.map((s) => s.state).slice(0, 2)).toEqual(['preparing', 'ready']);
     ctx.annotate(`preparing after a restart (keys opened): ${preparingMs(opened).toFixed(0)} ms`);
     await new Promise((r) => setTimeout(r, 500));
-    expect(quick.events.filter((e) => e.name === 'conversation:updated' && !!(e.payload as Events['conversation:updated']).encryption?.preparing)).toEqual([]);
+    expect(
+      quick.events.filter(
+        (e) => e.name === 'conversation:updated' && !!(e.payload as Events['conversation:updated']).encryption?.preparing,
+      ),
+    ).toEqual([]);
     await quick.stop({ keepProfile: true });
     started.splice(started.indexOf(quick), 1);
 
@@ -177,14 +189,20 @@ describe('OMEMO keys being prepared, said while it lasts', () => {
     await slow.core.start();
     await slow.waitForEvent('omemo:status', (s) => s.accountId === acc.id && s.state === 'preparing', 20_000, mark);
     await slow.stop({ keepProfile: true });
-    const states = slow.events.slice(mark).filter((e) => e.name === 'omemo:status').map((e) => (e.payload as Events['omemo:status']).state);
+    const states = slow.events
+      .slice(mark)
+      .filter((e) => e.name === 'omemo:status')
+      .map((e) => (e.payload as Events['omemo:status']).state);
     expect(states).toEqual(['preparing', 'ready']);
 
     const again = await startTestCore({ profileDir });
     started.push(again);
     await again.waitForEvent('omemo:status', (s) => s.accountId === acc.id && s.state === 'ready', 20_000);
     const after = await again.must('omemo:own', { accountId: acc.id });
-    expect({ deviceId: after.deviceId, fingerprint: after.fingerprint }).toEqual({ deviceId: before.deviceId, fingerprint: before.fingerprint });
+    expect({ deviceId: after.deviceId, fingerprint: after.fingerprint }).toEqual({
+      deviceId: before.deviceId,
+      fingerprint: before.fingerprint,
+    });
   }, 90_000);
 
   it('removing an account deletes its OMEMO keys, sessions and trust from the database, and its storage key', async () => {
@@ -198,7 +216,10 @@ describe('OMEMO keys being prepared, said while it lasts', () => {
     expect(await secrets!.get(keyName)).toBeTruthy();
     const db = new Database(path.join(t.profileDir, 'vireo.sqlite'), { readonly: true });
     const tables = ['omemo_identity', 'omemo_prekeys', 'omemo_signed_prekeys', 'omemo_own_device', 'omemo_device_lists'];
-    const rows = () => Object.fromEntries(tables.map((tb) => [tb, (db.prepare(`SELECT count(*) AS n FROM ${tb} WHERE account_id = ?`).get(acc.id) as { n: number }).n]));
+    const rows = () =>
+      Object.fromEntries(
+        tables.map((tb) => [tb, (db.prepare(`SELECT count(*) AS n FROM ${tb} WHERE account_id = ?`).get(acc.id) as { n: number }).n]),
+      );
     expect(Object.values(rows()).every((n) => n > 0)).toBe(true);
 
     await t.must('accounts:remove', { accountId: acc.id });

@@ -61,9 +61,11 @@ export function createOmemoTrust(deps: OmemoTrustDeps) {
       const i = identities.get(id);
       const own = jid === d?.jid && id === d.deviceId;
       return {
-        accountId, jid: jid as BareJid, deviceId: id,
+        accountId,
+        jid: jid as BareJid,
+        deviceId: id,
         ...(i ? { fingerprint: fingerprintHex(i.identityKey) } : own && d ? { fingerprint: d.fingerprint } : {}),
-        trust: own ? 'verified' : i?.trust ?? 'undecided',
+        trust: own ? 'verified' : (i?.trust ?? 'undecided'),
         active: listed.get(id) ?? false,
         own,
       };
@@ -71,7 +73,9 @@ export function createOmemoTrust(deps: OmemoTrustDeps) {
   }
 
   function emitDevices(accountId: AccountId, jid: string) {
-    void deps.own(accountId).then((d) => deps.events.emit('omemo:devices', { accountId, jid: jid as BareJid, devices: devicesOf(d, accountId, jid) }));
+    void deps
+      .own(accountId)
+      .then((d) => deps.events.emit('omemo:devices', { accountId, jid: jid as BareJid, devices: devicesOf(d, accountId, jid) }));
   }
   function emitConversation(accountId: AccountId, jid: string) {
     if (deps.repo.conversation(conversationIdOf(accountId, jid))) deps.chats.emitConversation(conversationIdOf(accountId, jid));
@@ -90,7 +94,13 @@ export function createOmemoTrust(deps: OmemoTrustDeps) {
     const preparing = deps.status.lock(conv.accountId) === 'preparing';
     // This device's own trouble comes first in an encrypted chat: it is what stops it working.
     const warning = (mode === 'omemo' ? notReady : undefined) ?? peerWarning(conv, mode, known, available);
-    return { mode, available, ...(warning ? { warning } : {}), ...(notReady ? { notReady } : {}), ...(preparing ? { preparing: true as const } : {}) };
+    return {
+      mode,
+      available,
+      ...(warning ? { warning } : {}),
+      ...(notReady ? { notReady } : {}),
+      ...(preparing ? { preparing: true as const } : {}),
+    };
   }
 
   function peerWarning(conv: ConversationRecord, mode: 'omemo' | 'plain', known: boolean, available: boolean): PeerWarning | undefined {
@@ -113,7 +123,11 @@ export function createOmemoTrust(deps: OmemoTrustDeps) {
         const ids = await pep.deviceIds(accountId, jid, true);
         // A device whose bundle failed lately is not asked again because the user looks (each look
         // fetched it again before): it waits its turn (omemo-pep.ts).
-        await pep.ensureSessions(d, jid, ids.filter((id) => !(jid === d.jid && id === d.deviceId)));
+        await pep.ensureSessions(
+          d,
+          jid,
+          ids.filter((id) => !(jid === d.jid && id === d.deviceId)),
+        );
       } catch (err) {
         deps.log.info(`device refresh incomplete: ${errorMessage(err)}`);
       }
@@ -121,7 +135,12 @@ export function createOmemoTrust(deps: OmemoTrustDeps) {
     return ok(devicesOf(d, accountId, jid));
   }
 
-  async function setTrust(accountId: AccountId, jid: string, deviceId: number, trust: 'trusted' | 'verified' | 'distrusted'): Promise<Result<OmemoDeviceView>> {
+  async function setTrust(
+    accountId: AccountId,
+    jid: string,
+    deviceId: number,
+    trust: 'trusted' | 'verified' | 'distrusted',
+  ): Promise<Result<OmemoDeviceView>> {
     const d = await deps.own(accountId);
     if (!d) return fail('omemo-unavailable');
     if (!d.store.getIdentity(jid, deviceId)) return fail('not-found', 'device');
@@ -163,7 +182,9 @@ export function createOmemoTrust(deps: OmemoTrustDeps) {
   async function verifyUri(accountId: AccountId, uri: string): Promise<Result<OmemoDeviceView[]>> {
     const m = /^xmpp:([^?#\s]+)\?(.*)$/i.exec(uri.trim());
     const jid = m ? decodeURIComponent(m[1]!).toLowerCase() : undefined;
-    const pairs = m ? [...m[2]!.matchAll(/omemo-sid-(\d{1,10})=([0-9a-f]{64})/gi)].map((p) => ({ id: Number(p[1]), fp: p[2]!.toLowerCase() })) : [];
+    const pairs = m
+      ? [...m[2]!.matchAll(/omemo-sid-(\d{1,10})=([0-9a-f]{64})/gi)].map((p) => ({ id: Number(p[1]), fp: p[2]!.toLowerCase() }))
+      : [];
     if (!jid || !jid.includes('@') || pairs.length === 0) return fail('omemo-bad-uri');
     const listed = await devices(accountId, jid);
     if (!listed.ok) return listed;

@@ -35,17 +35,30 @@ const received = (t: TestCore, body: string, after?: number) =>
 
 beforeAll(async () => {
   server = await startProsody();
-  for (const [u, p] of [['alice', 'a-pw'], ['bob', 'b-pw'], ['mallory', 'm-pw']] as const) await server.register(u, p);
+  for (const [u, p] of [
+    ['alice', 'a-pw'],
+    ['bob', 'b-pw'],
+    ['mallory', 'm-pw'],
+  ] as const)
+    await server.register(u, p);
   [phone, laptop, desk] = await Promise.all([startTestCore(), startTestCore(), startTestCore()]);
   phoneAcc = await addSyncedAccount(phone, server, 'alice', 'a-pw');
   laptopAcc = await addSyncedAccount(laptop, server, 'alice', 'a-pw');
   deskAcc = await addSyncedAccount(desk, server, 'bob', 'b-pw');
-  wire = createXmppClient({ jid: BOB(), password: 'b-pw', resource: 'wire', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+  wire = createXmppClient({
+    jid: BOB(),
+    password: 'b-pw',
+    resource: 'wire',
+    service: `xmpp://127.0.0.1:${server.c2sPort}`,
+    pinned: server.cert.fingerprint256,
+  });
   wire.on('error', () => {});
   wire.on('stanza', (el: Element) => void wireSeen.push(el));
   await wire.start();
   await wire.send(xml('iq', { type: 'set', id: 'carbons' }, xml('enable', { xmlns: 'urn:xmpp:carbons:2' })));
-  const [p, l, d] = await Promise.all([phone, laptop, desk].map((t, i) => t.must('omemo:own', { accountId: [phoneAcc, laptopAcc, deskAcc][i]!.id })));
+  const [p, l, d] = await Promise.all(
+    [phone, laptop, desk].map((t, i) => t.must('omemo:own', { accountId: [phoneAcc, laptopAcc, deskAcc][i]!.id })),
+  );
   await seesDevice(phone, phoneAcc, BOB(), d!.deviceId);
   await seesDevice(phone, phoneAcc, ALICE(), l!.deviceId);
   await seesDevice(desk, deskAcc, ALICE(), p!.deviceId);
@@ -76,7 +89,9 @@ describe('OMEMO between Vireo devices', () => {
     await received(laptop, 'secret reply');
 
     // What a client without OMEMO (and the servers) saw: the fallback body and <encrypted/>, never the text.
-    await expect.poll(() => wireSeen.filter((el) => el.toString().includes(NS_AXOLOTL)).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(() => wireSeen.filter((el) => el.toString().includes(NS_AXOLOTL)).length, { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(2);
     const all = wireSeen.map((el) => el.toString()).join('\n');
     expect(all).not.toContain('first secret');
     expect(all).not.toContain('secret reply');
@@ -88,7 +103,11 @@ describe('OMEMO between Vireo devices', () => {
     await desk.stop({ keepProfile: true });
     const c = await conv(phone, phoneAcc, BOB());
     for (let i = 0; i < 5; i++) await phone.must('chat:send', { conversationId: c.id, body: `while away ${i}` });
-    await expect.poll(async () => (await history(phone, phoneAcc, BOB())).filter((m) => m.body.startsWith('while away') && m.state !== 'pending').length).toBe(5);
+    await expect
+      .poll(
+        async () => (await history(phone, phoneAcc, BOB())).filter((m) => m.body.startsWith('while away') && m.state !== 'pending').length,
+      )
+      .toBe(5);
 
     desk = await startTestCore({ profileDir });
     await desk.waitForEvent('sync:state', (s) => s.phase === 'synced', 20_000);
@@ -104,7 +123,10 @@ describe('OMEMO between Vireo devices', () => {
     const own = await desk.must('omemo:own', { accountId: deskAcc.id });
     const verified = await phone.must('omemo:verify-uri', { accountId: phoneAcc.id, uri: own.uri });
     expect(verified).toEqual([expect.objectContaining({ deviceId: own.deviceId, trust: 'verified' })]);
-    const wrong = await phone.call('omemo:verify-uri', { accountId: phoneAcc.id, uri: own.uri.replace(/=[0-9a-f]/, (m) => (m === '=0' ? '=1' : '=0')) });
+    const wrong = await phone.call('omemo:verify-uri', {
+      accountId: phoneAcc.id,
+      uri: own.uri.replace(/=[0-9a-f]/, (m) => (m === '=0' ? '=1' : '=0')),
+    });
     expect(wrong).toMatchObject({ ok: false, error: { code: 'omemo-fingerprint-mismatch' } });
 
     const tablet = await startTestCore();
@@ -121,7 +143,12 @@ describe('OMEMO between Vireo devices', () => {
       const mDesk = desk.mark();
       await phone.must('chat:send', { conversationId: c.id, body: 'only for verified' });
       await received(desk, 'only for verified', mDesk);
-      const atTablet = await tablet.waitForEvent('message:added', (ms) => ms.some((m) => m.direction === 'in' && !!m.warning), 15_000, mTablet);
+      const atTablet = await tablet.waitForEvent(
+        'message:added',
+        (ms) => ms.some((m) => m.direction === 'in' && !!m.warning),
+        15_000,
+        mTablet,
+      );
       expect(atTablet[0]!.body).toBe('');
       expect(atTablet[0]!.warning).toEqual({ kind: 'undecryptable', reason: 'not-for-this-device' });
 
@@ -136,15 +163,29 @@ describe('OMEMO between Vireo devices', () => {
 
     // The tablet leaves bob's published device list (another client of bob's removed it): alice stops
     // encrypting for it, and still encrypts for the desk. Checked on the wire, by the keys' recipients.
-    const tabletId = (await phone.must('omemo:devices', { accountId: phoneAcc.id, jid: BOB() })).find((d) => d.trust === 'trusted' && !d.own)!.deviceId;
+    const tabletId = (await phone.must('omemo:devices', { accountId: phoneAcc.id, jid: BOB() })).find(
+      (d) => d.trust === 'trusted' && !d.own,
+    )!.deviceId;
     const deskId = own.deviceId;
     await wire.iqCaller.request(xml('iq', { type: 'set' }, buildDeviceListPublish([deskId])), 10_000);
-    await expect.poll(async () => (await phone.must('omemo:devices', { accountId: phoneAcc.id, jid: BOB() })).find((d) => d.deviceId === tabletId)?.active, { timeout: 10_000 }).toBe(false);
+    await expect
+      .poll(
+        async () =>
+          (await phone.must('omemo:devices', { accountId: phoneAcc.id, jid: BOB() })).find((d) => d.deviceId === tabletId)?.active,
+        { timeout: 10_000 },
+      )
+      .toBe(false);
     const before = wireSeen.length;
     await phone.must('chat:send', { conversationId: (await conv(phone, phoneAcc, BOB())).id, body: 'after the removal' });
     await received(desk, 'after the removal');
     await expect.poll(() => wireSeen.slice(before).some((el) => el.toString().includes(NS_AXOLOTL)), { timeout: 10_000 }).toBe(true);
-    const rids = [...wireSeen.slice(before).map((el) => el.toString()).join('').matchAll(/rid=["'](\d+)["']/g)].map((x) => Number(x[1]));
+    const rids = [
+      ...wireSeen
+        .slice(before)
+        .map((el) => el.toString())
+        .join('')
+        .matchAll(/rid=["'](\d+)["']/g),
+    ].map((x) => Number(x[1]));
     expect(rids).toContain(deskId);
     expect(rids).not.toContain(tabletId);
   }, 90_000);
@@ -152,7 +193,8 @@ describe('OMEMO between Vireo devices', () => {
   it('refuses to send when every device of the contact is distrusted, and sends in plain text only when the user says so', async () => {
     const c = await conv(laptop, laptopAcc, BOB());
     const bobDevices = (await laptop.must('omemo:devices', { accountId: laptopAcc.id, jid: BOB() })).filter((d) => d.active);
-    for (const d of bobDevices) await laptop.must('omemo:set-trust', { accountId: laptopAcc.id, jid: BOB(), deviceId: d.deviceId, trust: 'distrusted' });
+    for (const d of bobDevices)
+      await laptop.must('omemo:set-trust', { accountId: laptopAcc.id, jid: BOB(), deviceId: d.deviceId, trust: 'distrusted' });
     const m = laptop.mark();
     const sent = await laptop.must('chat:send', { conversationId: c.id, body: 'must not leak' });
     const failed = await laptop.waitForEvent('message:updated', (u) => u.id === sent.id && u.state === 'failed', 15_000, m);
@@ -167,7 +209,8 @@ describe('OMEMO between Vireo devices', () => {
     expect(atDesk.encrypted).toBeUndefined();
     // Bob keeps the chat encrypted: the plain-text message is flagged there.
     expect(atDesk.warning).toEqual({ kind: 'plaintext-in-encrypted-chat', sender: 'contact' });
-    for (const d of bobDevices) await laptop.must('omemo:set-trust', { accountId: laptopAcc.id, jid: BOB(), deviceId: d.deviceId, trust: 'trusted' });
+    for (const d of bobDevices)
+      await laptop.must('omemo:set-trust', { accountId: laptopAcc.id, jid: BOB(), deviceId: d.deviceId, trust: 'trusted' });
     await laptop.must('chat:set-encryption', { conversationId: c.id, mode: 'omemo' });
   }, 60_000);
 
@@ -182,20 +225,48 @@ describe('OMEMO between Vireo devices', () => {
   });
 
   it('a stranger’s unencrypted or unreadable message in an encrypted chat is shown with a warning, never dropped', async () => {
-    const mallory = createXmppClient({ jid: `mallory@${server.domain}`, password: 'm-pw', resource: 'x', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+    const mallory = createXmppClient({
+      jid: `mallory@${server.domain}`,
+      password: 'm-pw',
+      resource: 'x',
+      service: `xmpp://127.0.0.1:${server.c2sPort}`,
+      pinned: server.cert.fingerprint256,
+    });
     mallory.on('error', () => {});
     await mallory.start();
     try {
       const malloryJid = `mallory@${server.domain}`;
       // Mallory publishes a device list so that alice's chat with her is encrypted by default.
-      await mallory.iqCaller.request(xml('iq', { type: 'set' }, xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' },
-        xml('publish', { node: `${NS_AXOLOTL}.devicelist` }, xml('item', { id: 'current' }, xml('list', { xmlns: NS_AXOLOTL }, xml('device', { id: '4242' })))),
-        xml('publish-options', {}, xml('x', { xmlns: 'jabber:x:data', type: 'submit' },
-          xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, 'http://jabber.org/protocol/pubsub#publish-options')),
-          xml('field', { var: 'pubsub#access_model' }, xml('value', {}, 'open'))))),
-      ), 10_000);
+      await mallory.iqCaller.request(
+        xml(
+          'iq',
+          { type: 'set' },
+          xml(
+            'pubsub',
+            { xmlns: 'http://jabber.org/protocol/pubsub' },
+            xml(
+              'publish',
+              { node: `${NS_AXOLOTL}.devicelist` },
+              xml('item', { id: 'current' }, xml('list', { xmlns: NS_AXOLOTL }, xml('device', { id: '4242' }))),
+            ),
+            xml(
+              'publish-options',
+              {},
+              xml(
+                'x',
+                { xmlns: 'jabber:x:data', type: 'submit' },
+                xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, 'http://jabber.org/protocol/pubsub#publish-options')),
+                xml('field', { var: 'pubsub#access_model' }, xml('value', {}, 'open')),
+              ),
+            ),
+          ),
+        ),
+        10_000,
+      );
       const c = await conv(phone, phoneAcc, malloryJid);
-      await expect.poll(async () => (await conv(phone, phoneAcc, malloryJid)).encryption, { timeout: 10_000 }).toMatchObject({ mode: 'omemo', available: true });
+      await expect
+        .poll(async () => (await conv(phone, phoneAcc, malloryJid)).encryption, { timeout: 10_000 })
+        .toMatchObject({ mode: 'omemo', available: true });
       expect(c.kind).toBe('chat');
       const m = phone.mark();
       await mallory.send(xml('message', { type: 'chat', to: ALICE(), id: 'plain-1' }, xml('body', {}, 'psst, plain text')));
@@ -203,10 +274,25 @@ describe('OMEMO between Vireo devices', () => {
       expect(plain.warning).toEqual({ kind: 'plaintext-in-encrypted-chat', sender: 'contact' });
       // Encrypted, but not for any of alice's devices.
       const m2 = phone.mark();
-      await mallory.send(xml('message', { type: 'chat', to: ALICE(), id: 'enc-1' },
-        xml('encrypted', { xmlns: NS_AXOLOTL }, xml('header', { sid: '4242' }, xml('key', { rid: '1' }, 'AAAA'), xml('iv', {}, 'AAAAAAAAAAAAAAAA')), xml('payload', {}, 'AAAA')),
-        xml('body', {}, FALLBACK_BODY)));
-      const unreadable = await phone.waitForEvent('message:added', (ms) => ms.some((x) => x.peer === malloryJid && !!x.warning && x.body === ''), 15_000, m2);
+      await mallory.send(
+        xml(
+          'message',
+          { type: 'chat', to: ALICE(), id: 'enc-1' },
+          xml(
+            'encrypted',
+            { xmlns: NS_AXOLOTL },
+            xml('header', { sid: '4242' }, xml('key', { rid: '1' }, 'AAAA'), xml('iv', {}, 'AAAAAAAAAAAAAAAA')),
+            xml('payload', {}, 'AAAA'),
+          ),
+          xml('body', {}, FALLBACK_BODY),
+        ),
+      );
+      const unreadable = await phone.waitForEvent(
+        'message:added',
+        (ms) => ms.some((x) => x.peer === malloryJid && !!x.warning && x.body === ''),
+        15_000,
+        m2,
+      );
       expect(unreadable[0]!.warning).toEqual({ kind: 'undecryptable', reason: 'not-for-this-device' });
     } finally {
       await closeClient(mallory);

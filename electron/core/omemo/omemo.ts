@@ -83,7 +83,10 @@ export function createOmemoService(deps: OmemoDeps) {
   const chains = new Map<AccountId, Promise<unknown>>();
   function exclusive<T>(accountId: AccountId, fn: () => Promise<T>): Promise<T> {
     const run = (chains.get(accountId) ?? Promise.resolve()).then(fn, fn);
-    chains.set(accountId, run.catch(() => {}));
+    chains.set(
+      accountId,
+      run.catch(() => {}),
+    );
     return run;
   }
 
@@ -91,13 +94,25 @@ export function createOmemoService(deps: OmemoDeps) {
   // callbacks reach `trust` only when called, after both exist.
   const status = createOmemoStatus({ repo: deps.repo, chats: deps.chats, events: deps.events, log: deps.log });
   const pep = createOmemoPep({
-    connections: deps.connections, lists, log: deps.log, exclusive,
+    connections: deps.connections,
+    lists,
+    log: deps.log,
+    exclusive,
     onListChanged: (accountId, jid) => trust.listChanged(accountId, jid),
     onSession: (d, jid, deviceId) => void trust.blindTrust(d, jid, deviceId),
   });
   const trust = createOmemoTrust({
-    repo: deps.repo, chats: deps.chats, connections: deps.connections, events: deps.events, log: deps.log,
-    lists, status, pep, jidOf: deps.jidOf, own, loaded: (accountId) => loaded.get(accountId),
+    repo: deps.repo,
+    chats: deps.chats,
+    connections: deps.connections,
+    events: deps.events,
+    log: deps.log,
+    lists,
+    status,
+    pep,
+    jidOf: deps.jidOf,
+    own,
+    loaded: (accountId) => loaded.get(accountId),
     openOnce(accountId) {
       if (!opened.has(accountId) && !status.get(accountId)) void own(accountId);
     },
@@ -164,9 +179,18 @@ export function createOmemoService(deps: OmemoDeps) {
   }
 
   const messages = installOmemoMessages({
-    chats: deps.chats, repo: deps.repo, connections: deps.connections, log: deps.log, heartbeats, own, exclusive,
+    chats: deps.chats,
+    repo: deps.repo,
+    connections: deps.connections,
+    log: deps.log,
+    heartbeats,
+    own,
+    exclusive,
     problem: (accountId) => status.get(accountId)?.problem,
-    deviceIds: pep.deviceIds, ensureSessions: pep.ensureSessions, blindTrust: trust.blindTrust, bundleFailure: pep.bundleFailure,
+    deviceIds: pep.deviceIds,
+    ensureSessions: pep.ensureSessions,
+    blindTrust: trust.blindTrust,
+    bundleFailure: pep.bundleFailure,
     // Per incoming plain message: only what decides it (an automatic chat with devices is encrypted).
     isEncryptedChat(accountId, peer) {
       const conv = deps.repo.conversation(conversationIdOf(accountId, peer));
@@ -183,7 +207,10 @@ export function createOmemoService(deps: OmemoDeps) {
       if (lists.seenAt(conv.accountId, conv.peer) === undefined) {
         // Not known yet: ask now, briefly (the message is not shown until this returns); if the
         // answer is late or impossible, encrypt: the message then waits rather than leaking.
-        const asked = pep.deviceIds(conv.accountId, conv.peer).then(() => true, () => false);
+        const asked = pep.deviceIds(conv.accountId, conv.peer).then(
+          () => true,
+          () => false,
+        );
         const late = new Promise<boolean>((r) => setTimeout(() => r(false), SEND_LOOKUP_MS).unref());
         if (!(await Promise.race([asked, late]))) return true;
       }
@@ -228,7 +255,10 @@ export function createOmemoService(deps: OmemoDeps) {
         if (from && ids) {
           pep.setList(accountId, from, ids);
           const ownBare = bareOf(client.jid?.toString());
-          if (from === ownBare) void own(accountId).then((d) => d && pep.ensureListed(d, client, ids)).catch((err: Error) => deps.log.warn(`re-adding our OMEMO device failed: ${err.message}`));
+          if (from === ownBare)
+            void own(accountId)
+              .then((d) => d && pep.ensureListed(d, client, ids))
+              .catch((err: Error) => deps.log.warn(`re-adding our OMEMO device failed: ${err.message}`));
         }
       }
       // A device published a new bundle: if its last one failed, it is asked for again at once.
@@ -247,7 +277,8 @@ export function createOmemoService(deps: OmemoDeps) {
     if (!d) return;
     const released = d.store.releaseUsedPrekeys();
     if (released > 0) deps.log.info(`released ${released} used prekeys after catch-up`);
-    if ((await replenishPreKeys(d.store)) > 0 && client) await pep.publishBundle(d, client).catch((err: Error) => deps.log.warn(`publishing the bundle failed: ${err.message}`));
+    if ((await replenishPreKeys(d.store)) > 0 && client)
+      await pep.publishBundle(d, client).catch((err: Error) => deps.log.warn(`publishing the bundle failed: ${err.message}`));
   }
   messages.onPreKeyUsed(async (accountId) => {
     const d = await own(accountId);
@@ -264,7 +295,11 @@ export function createOmemoService(deps: OmemoDeps) {
     const now = status.get(accountId);
     // Conversations' verification link (its QR code): xmpp:jid?omemo-sid-<device id>=<fingerprint>.
     return ok({
-      accountId, jid: d.jid as BareJid, deviceId: d.deviceId, fingerprint: d.fingerprint, uri: `xmpp:${d.jid}?omemo-sid-${d.deviceId}=${d.fingerprint}`,
+      accountId,
+      jid: d.jid as BareJid,
+      deviceId: d.deviceId,
+      fingerprint: d.fingerprint,
+      uri: `xmpp:${d.jid}?omemo-sid-${d.deviceId}=${d.fingerprint}`,
       ...(now?.problem?.kind === 'unpublished' ? { problem: now.problem } : {}),
     });
   }
@@ -282,7 +317,10 @@ export function createOmemoService(deps: OmemoDeps) {
     /** A chat was opened: learn whether the contact has OMEMO, so the lock shows the truth. */
     lookup(accountId: AccountId, jid: string) {
       if (jid.includes('/') || !deps.connections.client(accountId)) return;
-      void pep.deviceIds(accountId, jid).then(() => trust.emitConversation(accountId, jid)).catch(() => {});
+      void pep
+        .deviceIds(accountId, jid)
+        .then(() => trust.emitConversation(accountId, jid))
+        .catch(() => {});
     },
     ownView,
     /**
@@ -307,7 +345,10 @@ export function createOmemoService(deps: OmemoDeps) {
       opened.delete(accountId);
       loaded.delete(accountId);
       clearRecordCache();
-      if (jid && secrets) await secrets.delete(storageKeyName(jid)).catch((err: Error) => deps.log.warn(`the OMEMO storage key could not be deleted: ${err.message}`));
+      if (jid && secrets)
+        await secrets
+          .delete(storageKeyName(jid))
+          .catch((err: Error) => deps.log.warn(`the OMEMO storage key could not be deleted: ${err.message}`));
     },
     devices: trust.devices,
     setTrust: trust.setTrust,

@@ -45,9 +45,9 @@ describe('bookmarks (XEP-0402)', () => {
 
   it('a room joined on device 1 is joined by device 2 after it signs in', async () => {
     await one.must('rooms:join', { accountId: oneAcc.id, room: room('book'), nick: 'Alice' });
-    await expect.poll(() => serverBookmarks(one, oneAcc.id), { timeout: 10_000 }).toEqual([
-      expect.objectContaining({ jid: room('book'), autojoin: true, nick: 'Alice' }),
-    ]);
+    await expect
+      .poll(() => serverBookmarks(one, oneAcc.id), { timeout: 10_000 })
+      .toEqual([expect.objectContaining({ jid: room('book'), autojoin: true, nick: 'Alice' })]);
     two = await startTestCore();
     const mark = two.mark();
     twoAcc = await addSyncedAccount(two, server, 'alice', 'alice-pw');
@@ -59,16 +59,21 @@ describe('bookmarks (XEP-0402)', () => {
     const mark = two.mark();
     await one.must('rooms:join', { accountId: oneAcc.id, room: room('live'), nick: 'Alice' });
     await joinedIn(two, room('live'), mark);
-    expect((await two.must('rooms:list', {})).filter((r) => r.state === 'joined').map((r) => r.jid).sort()).toEqual([room('book'), room('live')]);
+    expect(
+      (await two.must('rooms:list', {}))
+        .filter((r) => r.state === 'joined')
+        .map((r) => r.jid)
+        .sort(),
+    ).toEqual([room('book'), room('live')]);
   });
 
   it('leaving on device 1 leaves on device 2 too, and the bookmark stays with autojoin off', async () => {
     const mark = two.mark();
     await one.must('rooms:leave', { accountId: oneAcc.id, room: room('live') });
     await two.waitForEvent('room:updated', (r) => r.jid === room('live') && r.state === 'left', 10_000, mark);
-    await expect.poll(async () => (await serverBookmarks(one, oneAcc.id)).find((b) => b.jid === room('live')), { timeout: 10_000 }).toEqual(
-      expect.objectContaining({ jid: room('live'), autojoin: false }),
-    );
+    await expect
+      .poll(async () => (await serverBookmarks(one, oneAcc.id)).find((b) => b.jid === room('live')), { timeout: 10_000 })
+      .toEqual(expect.objectContaining({ jid: room('live'), autojoin: false }));
     // Device 2 went along without undoing it.
     expect((await serverBookmarks(two, twoAcc.id)).find((b) => b.jid === room('live'))?.autojoin).toBe(false);
   });
@@ -112,8 +117,16 @@ describe('bookmarks (XEP-0048, a server without XEP-0402)', () => {
     // The legacy document, as another client would read it.
     const client = one.core.connections.client(acc.id)!;
     const read = async () => {
-      const res = await client.iqCaller.request(xml('iq', { type: 'get' }, xml('query', { xmlns: 'jabber:iq:private' }, xml('storage', { xmlns: 'storage:bookmarks' }))), 10_000);
-      return res.getChild('query')!.getChild('storage')!.getChildren('conference').map((c) => `${c.attrs.jid}:${c.attrs.autojoin}:${c.getChildText('nick')}`).sort();
+      const res = await client.iqCaller.request(
+        xml('iq', { type: 'get' }, xml('query', { xmlns: 'jabber:iq:private' }, xml('storage', { xmlns: 'storage:bookmarks' }))),
+        10_000,
+      );
+      return res
+        .getChild('query')!
+        .getChild('storage')!
+        .getChildren('conference')
+        .map((c) => `${c.attrs.jid}:${c.attrs.autojoin}:${c.getChildText('nick')}`)
+        .sort();
     };
     await expect.poll(read, { timeout: 10_000 }).toEqual([`${kept}:true:Dana`, `${left}:false:Dana`]);
     two = await startTestCore();
@@ -160,9 +173,14 @@ describe('bookmarks of rooms the user was removed from (XEP-0402)', () => {
     t.waitForEvent('room:updated', (r) => r.jid === jid && r.state === 'error' && r.error?.code === code, 10_000, after);
 
   it('bob, kicked by alice, keeps the bookmark with autojoin off', async () => {
-    await expect.poll(() => serverBookmarks(bob, bobAcc.id), { timeout: 10_000 }).toEqual({
-      [room('kept')]: true, [room('kicked')]: true, [room('gone')]: true, [room('banned')]: true,
-    });
+    await expect
+      .poll(() => serverBookmarks(bob, bobAcc.id), { timeout: 10_000 })
+      .toEqual({
+        [room('kept')]: true,
+        [room('kicked')]: true,
+        [room('gone')]: true,
+        [room('banned')]: true,
+      });
     const mark = bob.mark();
     await alice.must('rooms:set-role', { accountId: aliceAcc.id, room: room('kicked'), nick: 'Bob', role: 'none', reason: 'Out' });
     await removed(bob, room('kicked'), 'room-kicked', mark);
@@ -181,7 +199,12 @@ describe('bookmarks of rooms the user was removed from (XEP-0402)', () => {
     const profileDir = bob.profileDir;
     await bob.stop({ keepProfile: true });
     // Banned while bob's app was closed: he learns it when the room refuses him at sign-in.
-    await alice.must('rooms:set-affiliation', { accountId: aliceAcc.id, room: room('banned'), jid: `bob@${server.domain}`, affiliation: 'outcast' });
+    await alice.must('rooms:set-affiliation', {
+      accountId: aliceAcc.id,
+      room: room('banned'),
+      jid: `bob@${server.domain}`,
+      affiliation: 'outcast',
+    });
 
     bob = await startTestCore({ profileDir });
     await joinedIn(bob, room('kept'));
@@ -192,10 +215,18 @@ describe('bookmarks of rooms the user was removed from (XEP-0402)', () => {
     const tried = bob.events.filter((e) => e.name === 'room:updated').map((e) => (e.payload as RoomView).jid);
     expect(tried).not.toContain(room('kicked'));
     expect(tried).not.toContain(room('gone'));
-    expect((await bob.must('rooms:list', {})).map((r) => `${r.jid}:${r.state}`).sort()).toEqual([`${room('banned')}:error`, `${room('kept')}:joined`]);
+    expect((await bob.must('rooms:list', {})).map((r) => `${r.jid}:${r.state}`).sort()).toEqual([
+      `${room('banned')}:error`,
+      `${room('kept')}:joined`,
+    ]);
     expect((await alice.must('rooms:list', {})).find((r) => r.jid === room('kicked'))?.occupants.map((o) => o.nick)).toEqual(['Alice']);
-    await expect.poll(() => serverBookmarks(bob, bobAcc.id), { timeout: 10_000 }).toEqual({
-      [room('kept')]: true, [room('kicked')]: false, [room('gone')]: false, [room('banned')]: false,
-    });
+    await expect
+      .poll(() => serverBookmarks(bob, bobAcc.id), { timeout: 10_000 })
+      .toEqual({
+        [room('kept')]: true,
+        [room('kicked')]: false,
+        [room('gone')]: false,
+        [room('banned')]: false,
+      });
   });
 });

@@ -21,11 +21,23 @@ import type { XmppClient } from '../../xmpp/client.js';
 import { bareOf, parseJid } from '../../xmpp/jid.js';
 import { buildDiscoInfo, parseDiscoInfo } from '../../xmpp/xep/0030-disco.js';
 import {
-  BOOKMARKS_COMPAT_FEATURE, buildBookmarkPublish, buildBookmarksRequest, parseBookmarksEvent, parseBookmarksResult, type Bookmark, type BookmarksEvent,
+  BOOKMARKS_COMPAT_FEATURE,
+  buildBookmarkPublish,
+  buildBookmarksRequest,
+  parseBookmarksEvent,
+  parseBookmarksResult,
+  type Bookmark,
+  type BookmarksEvent,
 } from '../../xmpp/xep/0402-bookmarks.js';
 import {
-  buildLegacyBookmarksPepPublish, buildLegacyBookmarksPepRequest, buildLegacyBookmarksRequest, buildLegacyBookmarksStore, parseLegacyBookmarks,
-  parseLegacyBookmarksEvent, parseLegacyBookmarksPepResult, type LegacyBookmarks,
+  buildLegacyBookmarksPepPublish,
+  buildLegacyBookmarksPepRequest,
+  buildLegacyBookmarksRequest,
+  buildLegacyBookmarksStore,
+  parseLegacyBookmarks,
+  parseLegacyBookmarksEvent,
+  parseLegacyBookmarksPepResult,
+  type LegacyBookmarks,
 } from '../../xmpp/xep/0048-bookmarks.js';
 import { BOOKMARKS_CONVERSION_FEATURE } from '../../xmpp/xep/0411-bookmarks-conversion.js';
 import { accountKey } from '../../lib/account-key.js';
@@ -102,7 +114,9 @@ export function createBookmarkService(deps: BookmarksDeps) {
   const defaultNick = (accountId: AccountId) => parseJid(deps.jidOf(accountId))?.local || 'me';
 
   function queue(accountId: AccountId, fn: () => Promise<void>) {
-    const run = (chains.get(accountId) ?? Promise.resolve()).then(fn).catch((err: Error) => deps.log.info(`bookmark not saved: ${err.message}`));
+    const run = (chains.get(accountId) ?? Promise.resolve())
+      .then(fn)
+      .catch((err: Error) => deps.log.info(`bookmark not saved: ${err.message}`));
     chains.set(accountId, run);
     return run;
   }
@@ -240,7 +254,8 @@ export function createBookmarkService(deps: BookmarksDeps) {
       s?.items.set(b.jid, b);
       if (before && essence(before) === essence(b)) continue;
       if (b.autojoin) await joinFromBookmark(accountId, b);
-      else if (deps.rooms.isRoom(accountId, b.jid) && deps.rooms.saved(accountId).some((r) => r.jid === b.jid)) await deps.rooms.leave(accountId, b.jid);
+      else if (deps.rooms.isRoom(accountId, b.jid) && deps.rooms.saved(accountId).some((r) => r.jid === b.jid))
+        await deps.rooms.leave(accountId, b.jid);
     }
     for (const jid of ev.retracted) {
       s?.items.delete(jid);
@@ -273,7 +288,12 @@ export function createBookmarkService(deps: BookmarksDeps) {
     if (deps.rooms.isJoined(accountId, b.jid) || joining.has(k)) return;
     joining.add(k);
     try {
-      const res = await deps.rooms.join(accountId, b.jid, b.nick ?? deps.rooms.nickIn(accountId, b.jid) ?? defaultNick(accountId), b.password);
+      const res = await deps.rooms.join(
+        accountId,
+        b.jid,
+        b.nick ?? deps.rooms.nickIn(accountId, b.jid) ?? defaultNick(accountId),
+        b.password,
+      );
       if (!res.ok) deps.log.info(`could not join ${b.jid} from its bookmark: ${res.error.code}`);
     } finally {
       joining.delete(k);
@@ -290,7 +310,10 @@ export function createBookmarkService(deps: BookmarksDeps) {
         const ev = own ? parseBookmarksEvent(el, own) : undefined;
         if (ev) void onEvent(accountId, ev).catch((err: Error) => deps.log.warn(`bookmark notification not applied: ${err.message}`));
         const doc = own && !ev ? parseLegacyBookmarksEvent(el, own) : undefined;
-        if (doc) void Promise.resolve(onDocument(accountId, doc)).catch((err: Error) => deps.log.warn(`bookmark notification not applied: ${err.message}`));
+        if (doc)
+          void Promise.resolve(onDocument(accountId, doc)).catch((err: Error) =>
+            deps.log.warn(`bookmark notification not applied: ${err.message}`),
+          );
         return next();
       });
     },
@@ -312,7 +335,8 @@ export function createBookmarkService(deps: BookmarksDeps) {
           // A room the user joined while they were being read found nothing to write to: write it now
           // (rooms.onOnline leaves such a room as it is instead of joining it again).
           for (const s of deps.rooms.saved(accountId)) {
-            if (deps.rooms.isJoined(accountId, s.jid) && !items.some((b) => b.jid === s.jid && b.autojoin)) void update(accountId, s.jid, { autojoin: true, nick: s.nick });
+            if (deps.rooms.isJoined(accountId, s.jid) && !items.some((b) => b.jid === s.jid && b.autojoin))
+              void update(accountId, s.jid, { autojoin: true, nick: s.nick });
           }
           plan = planAutojoin(deps.rooms.saved(accountId), items, defaultNick(accountId));
         }

@@ -26,7 +26,11 @@ export interface RoomStagesDeps {
 }
 
 /** Installs the room stages; `refreshInfo` asks the room again for its name (presence.ts). */
-export function installRoomStages(deps: RoomStagesDeps, state: RoomState, refreshInfo: (accountId: AccountId, jid: string) => Promise<void>): void {
+export function installRoomStages(
+  deps: RoomStagesDeps,
+  state: RoomState,
+  refreshInfo: (accountId: AccountId, jid: string) => Promise<void>,
+): void {
   const { rooms, key, emit, trustsOccupantIds, caughtUp } = state;
 
   // Room messages: live ones only for rooms we are in, archived ones only from the archive we asked.
@@ -70,7 +74,10 @@ export function installRoomStages(deps: RoomStagesDeps, state: RoomState, refres
         // Ours only if it carries the origin-id of a message in our outbox: a nickname can be taken by
         // someone else while we are away.
         // With XEP-0421 the room vouches for the author: our own id means one of our devices wrote it.
-        direction: (originId && deps.repo.outgoingByOriginId(ctx.accountId, originId)) || (g.occupantId && g.occupantId === r.selfOccupantId) ? 'out' : 'in',
+        direction:
+          (originId && deps.repo.outgoingByOriginId(ctx.accountId, originId)) || (g.occupantId && g.occupantId === r.selfOccupantId)
+            ? 'out'
+            : 'in',
         peer: r.jid,
         body: g.body ?? '',
         timestamp: Math.min(delayed ?? ctx.forwardedAt ?? Date.now(), Date.now()),
@@ -79,7 +86,8 @@ export function installRoomStages(deps: RoomStagesDeps, state: RoomState, refres
         ...(originId ? { originId } : {}),
         ...(stanzaId ? { stanzaId } : {}),
       };
-      if (ctx.msg.direction === 'in' && g.nick !== r.nick && mentionsUser(ctx.stanza, ctx.msg.body, r, ctx.ownBare)) ctx.msg.mentionsMe = true;
+      if (ctx.msg.direction === 'in' && g.nick !== r.nick && mentionsUser(ctx.stanza, ctx.msg.body, r, ctx.ownBare))
+        ctx.msg.mentionsMe = true;
       return true;
     },
   });

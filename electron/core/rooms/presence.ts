@@ -16,7 +16,14 @@ import type { Logger } from '../../lib/log.js';
 import type { SyncService } from '../sync/index.js';
 import type { XmppClient } from '../../xmpp/client.js';
 import { bareOf } from '../../xmpp/jid.js';
-import { buildJoinPresence, buildLeavePresence, isRoomCreated, parseMucPresence, removalReason, type MucRole } from '../../xmpp/xep/0045-muc.js';
+import {
+  buildJoinPresence,
+  buildLeavePresence,
+  isRoomCreated,
+  parseMucPresence,
+  removalReason,
+  type MucRole,
+} from '../../xmpp/xep/0045-muc.js';
 import { parseRoomInfo } from '../../xmpp/xep/0045-muc.js';
 import { buildDiscoInfo } from '../../xmpp/xep/0030-disco.js';
 import { requestIq } from '../../xmpp/iq.js';
@@ -29,7 +36,12 @@ import { errorMessage } from '../../lib/error-message.js';
  * The notice for another occupant's removal (the window words it, renderer/src/lib/notice-text.ts);
  * undefined for an ordinary leave. The moderator and the reason count only for a kick or a ban.
  */
-export function removalNotice(nick: string, why: ReturnType<typeof removalReason>, actor?: string, reason?: string): RoomNotice | undefined {
+export function removalNotice(
+  nick: string,
+  why: ReturnType<typeof removalReason>,
+  actor?: string,
+  reason?: string,
+): RoomNotice | undefined {
   switch (why) {
     case 'kicked':
     case 'banned':
@@ -37,7 +49,8 @@ export function removalNotice(nick: string, why: ReturnType<typeof removalReason
     case 'affiliation':
     case 'members-only':
       return { kind: 'removed', nick, cause: why };
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
@@ -133,8 +146,12 @@ export function createRoomPresence(deps: RoomPresenceDeps, state: RoomState) {
       const notice = earlier && r.state === 'joined' ? roleNotice(p.isSelf ? undefined : p.nick, earlier.role, p.role) : undefined;
       if (notice) deps.chats.notice(accountId, r.jid, notice);
       r.occupants.set(p.nick, {
-        nick: p.nick, role: p.role, affiliation: p.affiliation, ...(p.realJid ? { jid: bareOf(p.realJid) as BareJid } : {}),
-        presence: (['chat', 'away', 'xa', 'dnd'].includes(p.show ?? '') ? p.show : 'online') as PresenceShow, isSelf: p.isSelf,
+        nick: p.nick,
+        role: p.role,
+        affiliation: p.affiliation,
+        ...(p.realJid ? { jid: bareOf(p.realJid) as BareJid } : {}),
+        presence: (['chat', 'away', 'xa', 'dnd'].includes(p.show ?? '') ? p.show : 'online') as PresenceShow,
+        isSelf: p.isSelf,
         ...(p.occupantId ? { occupantId: p.occupantId } : {}),
       });
       if (p.isSelf) {
@@ -191,7 +208,13 @@ export function createRoomPresence(deps: RoomPresenceDeps, state: RoomState) {
    */
   const inFlight = new Map<string, { nick: string; done: Promise<Result<RoomView>> }>();
 
-  function join(accountId: AccountId, jid: string, nick: string, password?: string, opts: { reserved?: boolean } = {}): Promise<Result<RoomView>> {
+  function join(
+    accountId: AccountId,
+    jid: string,
+    nick: string,
+    password?: string,
+    opts: { reserved?: boolean } = {},
+  ): Promise<Result<RoomView>> {
     const k = key(accountId, jid);
     const running = inFlight.get(k);
     if (running && running.nick === nick && !opts.reserved) return running.done;
@@ -202,7 +225,13 @@ export function createRoomPresence(deps: RoomPresenceDeps, state: RoomState) {
     return done;
   }
 
-  async function joinOnce(accountId: AccountId, jid: string, nick: string, password?: string, opts: { reserved?: boolean } = {}): Promise<Result<RoomView>> {
+  async function joinOnce(
+    accountId: AccountId,
+    jid: string,
+    nick: string,
+    password?: string,
+    opts: { reserved?: boolean } = {},
+  ): Promise<Result<RoomView>> {
     const client = deps.connections.client(accountId);
     if (!client) return fail('not-connected');
     const k = key(accountId, jid);
@@ -285,7 +314,10 @@ export function createRoomPresence(deps: RoomPresenceDeps, state: RoomState) {
       r.state = 'left';
       r.occupants.clear();
       emit(r);
-      await deps.connections.client(accountId)?.send(buildLeavePresence(jid, r.nick)).catch(() => {});
+      await deps.connections
+        .client(accountId)
+        ?.send(buildLeavePresence(jid, r.nick))
+        .catch(() => {});
       for (const hook of leftHooks) hook(accountId, r.jid);
       return ok(null);
     },
@@ -304,22 +336,24 @@ export function createRoomPresence(deps: RoomPresenceDeps, state: RoomState) {
           emit(r);
         }
       }
-      await Promise.all((plan?.join ?? saved(accountId)).map(async (s: RoomToJoin) => {
-        // Joined (or being joined) on this session already: by the user, right after sign-in, while
-        // the bookmarks were still being read. Joining again would empty its occupants for nothing.
-        const r = rooms.get(key(accountId, s.jid));
-        if (r && (r.state === 'joined' || r.waiter)) return;
-        const res = await join(accountId, s.jid, s.nick, s.password);
-        if (res.ok) return;
-        deps.log.info(`could not rejoin ${s.jid}: ${res.error.code}`);
-        // Banned, or no longer a member, while we were away (§7.2.7, §7.2.6): the room will refuse
-        // again until someone there changes it — no more tries at each sign-in, on any device.
-        const why = REFUSED_FOR_GOOD[res.error.code];
-        if (why) {
-          forget(accountId, s.jid);
-          for (const hook of removedHooks) hook(accountId, s.jid, why);
-        }
-      }));
+      await Promise.all(
+        (plan?.join ?? saved(accountId)).map(async (s: RoomToJoin) => {
+          // Joined (or being joined) on this session already: by the user, right after sign-in, while
+          // the bookmarks were still being read. Joining again would empty its occupants for nothing.
+          const r = rooms.get(key(accountId, s.jid));
+          if (r && (r.state === 'joined' || r.waiter)) return;
+          const res = await join(accountId, s.jid, s.nick, s.password);
+          if (res.ok) return;
+          deps.log.info(`could not rejoin ${s.jid}: ${res.error.code}`);
+          // Banned, or no longer a member, while we were away (§7.2.7, §7.2.6): the room will refuse
+          // again until someone there changes it — no more tries at each sign-in, on any device.
+          const why = REFUSED_FOR_GOOD[res.error.code];
+          if (why) {
+            forget(accountId, s.jid);
+            for (const hook of removedHooks) hook(accountId, s.jid, why);
+          }
+        }),
+      );
     },
     /** Signed out: every room of the account is left (we rejoin after the next sign-in). */
     onOffline(accountId: AccountId) {

@@ -8,7 +8,11 @@ import type { RoomService } from './rooms.js';
 
 export function openPrivateChat(
   deps: { rooms: Pick<RoomService, 'isRoom'>; chats: Pick<ChatService, 'open'> },
-  accountId: AccountId, room: string, nick: string,
+  accountId: AccountId,
+  room: string,
+  nick: string,
 ): Result<ConversationView> {
-  return deps.rooms.isRoom(accountId, room) ? deps.chats.open(accountId, `${room}/${nick}`) : fail('room-not-found', 'not one of your rooms');
+  return deps.rooms.isRoom(accountId, room)
+    ? deps.chats.open(accountId, `${room}/${nick}`)
+    : fail('room-not-found', 'not one of your rooms');
 }

@@ -61,10 +61,15 @@ describe('creating a room with its configuration', () => {
     expect(field(form, 'muc#roomconfig_membersonly')?.type).toBe('boolean');
 
     // Nobody else gets in while it is being set up (§10.1.3).
-    expect(await bob.call('rooms:join', { accountId: bobAcc.id, room: tea, nick: 'Bob' })).toMatchObject({ ok: false, error: { code: 'room-not-found' } });
+    expect(await bob.call('rooms:join', { accountId: bobAcc.id, room: tea, nick: 'Bob' })).toMatchObject({
+      ok: false,
+      error: { code: 'room-not-found' },
+    });
 
     const configured = await alice.must('rooms:configure', {
-      accountId: aliceAcc.id, room: tea, values: { 'muc#roomconfig_roomname': 'Tea room', 'muc#roomconfig_roomsecret': 's3cret' },
+      accountId: aliceAcc.id,
+      room: tea,
+      values: { 'muc#roomconfig_roomname': 'Tea room', 'muc#roomconfig_roomsecret': 's3cret' },
     });
     expect(configured.state).toBe('joined');
     expect(configured.locked).toBeUndefined();
@@ -78,17 +83,30 @@ describe('creating a room with its configuration', () => {
   });
 
   it('refuses bob without the password and with a wrong one, and lets him in with the right one', async () => {
-    expect(await bob.call('rooms:join', { accountId: bobAcc.id, room: tea, nick: 'Bob' })).toMatchObject({ ok: false, error: { code: 'room-password-required' } });
+    expect(await bob.call('rooms:join', { accountId: bobAcc.id, room: tea, nick: 'Bob' })).toMatchObject({
+      ok: false,
+      error: { code: 'room-password-required' },
+    });
     expect(await bob.call('rooms:join', { accountId: bobAcc.id, room: tea, nick: 'Bob', password: 'wrong' })).toMatchObject({
-      ok: false, error: { code: 'room-password-required' },
+      ok: false,
+      error: { code: 'room-password-required' },
     });
     const joined = await bob.must('rooms:join', { accountId: bobAcc.id, room: tea, nick: 'Bob', password: 's3cret' });
     expect(joined).toMatchObject({ state: 'joined', name: 'Tea room' });
     // Changing settings later, the whole form as the UI sends it, keeps the password alice did not retype.
     const form = await alice.must('rooms:get-config', { accountId: aliceAcc.id, room: tea });
-    await alice.must('rooms:configure', { accountId: aliceAcc.id, room: tea, values: { ...untouched(form), 'muc#roomconfig_roomdesc': 'Tea and biscuits' } });
-    expect(field(await alice.must('rooms:get-config', { accountId: aliceAcc.id, room: tea }), 'muc#roomconfig_roomdesc')?.values).toEqual(['Tea and biscuits']);
-    expect(await carol.call('rooms:join', { accountId: carolAcc.id, room: tea, nick: 'Carol' })).toMatchObject({ ok: false, error: { code: 'room-password-required' } });
+    await alice.must('rooms:configure', {
+      accountId: aliceAcc.id,
+      room: tea,
+      values: { ...untouched(form), 'muc#roomconfig_roomdesc': 'Tea and biscuits' },
+    });
+    expect(field(await alice.must('rooms:get-config', { accountId: aliceAcc.id, room: tea }), 'muc#roomconfig_roomdesc')?.values).toEqual([
+      'Tea and biscuits',
+    ]);
+    expect(await carol.call('rooms:join', { accountId: carolAcc.id, room: tea, nick: 'Carol' })).toMatchObject({
+      ok: false,
+      error: { code: 'room-password-required' },
+    });
     await carol.must('rooms:join', { accountId: carolAcc.id, room: tea, nick: 'Carol', password: 's3cret' });
   });
 
@@ -97,9 +115,14 @@ describe('creating a room with its configuration', () => {
     expect(created.form).toBeDefined();
     await alice.must('rooms:configure', { accountId: aliceAcc.id, room: club, values: { 'muc#roomconfig_membersonly': true } });
 
-    expect(await carol.call('rooms:join', { accountId: carolAcc.id, room: club, nick: 'Carol' })).toMatchObject({ ok: false, error: { code: 'room-members-only' } });
+    expect(await carol.call('rooms:join', { accountId: carolAcc.id, room: club, nick: 'Carol' })).toMatchObject({
+      ok: false,
+      error: { code: 'room-members-only' },
+    });
     await alice.must('rooms:set-affiliation', { accountId: aliceAcc.id, room: club, jid: `carol@${server.domain}`, affiliation: 'member' });
-    expect((await alice.must('rooms:list-affiliation', { accountId: aliceAcc.id, room: club, affiliation: 'member' })).map((m) => m.jid)).toEqual([`carol@${server.domain}`]);
+    expect(
+      (await alice.must('rooms:list-affiliation', { accountId: aliceAcc.id, room: club, affiliation: 'member' })).map((m) => m.jid),
+    ).toEqual([`carol@${server.domain}`]);
     const joined = await carol.must('rooms:join', { accountId: carolAcc.id, room: club, nick: 'Carol' });
     expect(self(joined)).toMatchObject({ affiliation: 'member' });
   });
@@ -114,7 +137,11 @@ describe('creating a room with its configuration', () => {
   it('a new name alice gives the room reaches those in it (status 104: the configuration changed)', async () => {
     const [bobMark, carolMark] = [bob.mark(), carol.mark()];
     const form = await alice.must('rooms:get-config', { accountId: aliceAcc.id, room: tea });
-    const renamed = await alice.must('rooms:configure', { accountId: aliceAcc.id, room: tea, values: { ...untouched(form), 'muc#roomconfig_roomname': 'The tea room' } });
+    const renamed = await alice.must('rooms:configure', {
+      accountId: aliceAcc.id,
+      room: tea,
+      values: { ...untouched(form), 'muc#roomconfig_roomname': 'The tea room' },
+    });
     expect(renamed.name).toBe('The tea room');
     await bob.waitForEvent('room:updated', (r) => r.jid === tea && r.name === 'The tea room', 10_000, bobMark);
     await carol.waitForEvent('room:updated', (r) => r.jid === tea && r.name === 'The tea room', 10_000, carolMark);
@@ -170,14 +197,21 @@ describe('moderation', () => {
     const carolJid = seen.occupants.find((o) => o.nick === 'Carol')?.jid;
     expect(carolJid).toBe(`carol@${server.domain}`);
     const [mark, bobMark] = [carol.mark(), bob.mark()];
-    await alice.must('rooms:set-affiliation', { accountId: aliceAcc.id, room: tea, jid: carolJid!, affiliation: 'outcast', reason: 'Spam' });
+    await alice.must('rooms:set-affiliation', {
+      accountId: aliceAcc.id,
+      room: tea,
+      jid: carolJid!,
+      affiliation: 'outcast',
+      reason: 'Spam',
+    });
     const out = await carol.waitForEvent('room:updated', (r) => r.jid === tea && r.state === 'error', 10_000, mark);
     expect(out).toMatchObject({ error: { code: 'room-banned' }, removalReason: 'Spam' });
     const [banNotice] = await bob.waitForEvent('message:added', (ms) => ms.some((m) => m.notice), 10_000, bobMark);
     expect(banNotice?.notice).toEqual({ kind: 'removed', nick: 'Carol', cause: 'banned', actor: 'Alice', reason: 'Spam' });
 
     expect(await carol.call('rooms:join', { accountId: carolAcc.id, room: tea, nick: 'Carol', password: 's3cret' })).toMatchObject({
-      ok: false, error: { code: 'room-banned' },
+      ok: false,
+      error: { code: 'room-banned' },
     });
     const banned = await alice.must('rooms:list-affiliation', { accountId: aliceAcc.id, room: tea, affiliation: 'outcast' });
     expect(banned.map((b) => b.jid)).toEqual([`carol@${server.domain}`]);
@@ -201,11 +235,25 @@ describe('moderation', () => {
     await alice.must('rooms:set-role', { accountId: aliceAcc.id, room: tea, nick: 'Bob', role: 'participant' });
     await bob.waitForEvent('room:updated', (r) => r.jid === tea && self(r)?.role === 'participant', 10_000, mark);
     // Both changes are lines in the history, for Bob as his own (the window says "You"), for the others with his nick.
-    const bobsNotices = (await bob.must('chat:history', { conversationId: bobRoom.conversationId, limit: 20 })).messages.filter((m) => m.notice).map((m) => m.notice);
-    expect(bobsNotices.slice(-2)).toEqual([{ kind: 'role', change: 'voice-taken' }, { kind: 'role', change: 'voice-given' }]);
+    const bobsNotices = (await bob.must('chat:history', { conversationId: bobRoom.conversationId, limit: 20 })).messages
+      .filter((m) => m.notice)
+      .map((m) => m.notice);
+    expect(bobsNotices.slice(-2)).toEqual([
+      { kind: 'role', change: 'voice-taken' },
+      { kind: 'role', change: 'voice-given' },
+    ]);
     const carolsRoom = (await carol.must('rooms:list', {})).find((r) => r.jid === tea)!;
-    await expect.poll(async () => (await carol.must('chat:history', { conversationId: carolsRoom.conversationId, limit: 20 })).messages.filter((m) => m.notice).map((m) => m.notice).slice(-2))
-      .toEqual([{ kind: 'role', nick: 'Bob', change: 'voice-taken' }, { kind: 'role', nick: 'Bob', change: 'voice-given' }]);
+    await expect
+      .poll(async () =>
+        (await carol.must('chat:history', { conversationId: carolsRoom.conversationId, limit: 20 })).messages
+          .filter((m) => m.notice)
+          .map((m) => m.notice)
+          .slice(-2),
+      )
+      .toEqual([
+        { kind: 'role', nick: 'Bob', change: 'voice-taken' },
+        { kind: 'role', nick: 'Bob', change: 'voice-given' },
+      ]);
     const aliceMark = alice.mark();
     await bob.must('chat:send', { conversationId: bobRoom.conversationId, body: 'Thank you' });
     await alice.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'Thank you' && m.senderNick === 'Bob'), 10_000, aliceMark);
@@ -220,7 +268,10 @@ describe('moderation', () => {
     await bob.waitForEvent('room:updated', (r) => r.jid === tea && r.subject === 'Biscuits today', 10_000, bobMark);
     await carol.waitForEvent('room:updated', (r) => r.jid === tea && r.subject === 'Biscuits today', 10_000, carolMark);
 
-    expect(await bob.call('rooms:set-subject', { accountId: bobAcc.id, room: tea, subject: 'Cake' })).toMatchObject({ ok: false, error: { code: 'room-forbidden' } });
+    expect(await bob.call('rooms:set-subject', { accountId: bobAcc.id, room: tea, subject: 'Cake' })).toMatchObject({
+      ok: false,
+      error: { code: 'room-forbidden' },
+    });
     expect((await alice.must('rooms:list', {})).find((r) => r.jid === tea)?.subject).toBe('Biscuits today');
   });
 
@@ -228,7 +279,10 @@ describe('moderation', () => {
     const mark = bob.mark();
     await alice.must('rooms:set-role', { accountId: aliceAcc.id, room: tea, nick: 'Bob', role: 'moderator' });
     await bob.waitForEvent('room:updated', (r) => r.jid === tea && self(r)?.role === 'moderator', 10_000, mark);
-    expect(await bob.call('rooms:get-config', { accountId: bobAcc.id, room: tea })).toMatchObject({ ok: false, error: { code: 'room-forbidden' } });
+    expect(await bob.call('rooms:get-config', { accountId: bobAcc.id, room: tea })).toMatchObject({
+      ok: false,
+      error: { code: 'room-forbidden' },
+    });
     const carolMark = carol.mark();
     await bob.must('rooms:set-role', { accountId: bobAcc.id, room: tea, nick: 'Carol', role: 'none' });
     const out = await carol.waitForEvent('room:updated', (r) => r.jid === tea && r.state === 'error', 10_000, carolMark);

@@ -12,7 +12,14 @@ import { randomUUID } from 'node:crypto';
 import type { AccountId, BareJid } from '../../../shared/ids.js';
 import { fail, ok, type ErrorCode, type Result, type VireoError } from '../../../shared/errors.js';
 import type {
-  DataFieldView, DataFormValue, DataFormView, RoomAffiliation, RoomAffiliationView, RoomCreateView, RoomRole, RoomView,
+  DataFieldView,
+  DataFormValue,
+  DataFormView,
+  RoomAffiliation,
+  RoomAffiliationView,
+  RoomCreateView,
+  RoomRole,
+  RoomView,
 } from '../../../shared/views.js';
 import type { ConnectionService } from '../session/index.js';
 import type { Logger } from '../../lib/log.js';
@@ -21,8 +28,15 @@ import { bareOf, parseJid } from '../../xmpp/jid.js';
 import { buildCancelForm, buildSubmitFromFields, type ParsedForm, type SubmitValue } from '../../xmpp/xep/0004-data-forms.js';
 import { buildSubjectChange } from '../../xmpp/xep/0045-muc.js';
 import {
-  buildAffiliationListQuery, buildConfigRequest, buildConfigSubmit, buildDestroyRoom, buildInstantRoom, buildSetAffiliation, buildSetRole,
-  parseAffiliationList, parseConfigForm,
+  buildAffiliationListQuery,
+  buildConfigRequest,
+  buildConfigSubmit,
+  buildDestroyRoom,
+  buildInstantRoom,
+  buildSetAffiliation,
+  buildSetRole,
+  parseAffiliationList,
+  parseConfigForm,
 } from '../../xmpp/xep/0045-muc-admin.js';
 import { parseMessageError } from '../../xmpp/rfc/6121-message.js';
 import { accountKey } from '../../lib/account-key.js';
@@ -179,7 +193,8 @@ export function createRoomAdminService(deps: RoomAdminDeps) {
     deps.rooms.unlocked(accountId, room);
     await deps.rooms.leave(accountId, room);
     const destroyed = await iq(accountId, room, 'set', buildDestroyRoom());
-    if (!destroyed.ok && destroyed.error.code !== 'not-found') deps.log.info(`new room not destroyed: ${destroyed.error.detail ?? destroyed.error.code}`);
+    if (!destroyed.ok && destroyed.error.code !== 'not-found')
+      deps.log.info(`new room not destroyed: ${destroyed.error.detail ?? destroyed.error.code}`);
     return ok(null);
   }
 
@@ -208,7 +223,8 @@ export function createRoomAdminService(deps: RoomAdminDeps) {
         // The room's broadcast of our change comes from our occupant JID (§8.1 example).
         const from = parseJid(s.attrs.from as string | undefined);
         const nick = deps.rooms.nickIn(accountId, room);
-        if (s.attrs.type === 'groupchat' && from?.resource === nick && !s.getChild('body') && s.getChildText('subject') === subject) done(ok(null));
+        if (s.attrs.type === 'groupchat' && from?.resource === nick && !s.getChild('body') && s.getChildText('subject') === subject)
+          done(ok(null));
       }
       client.on('stanza', onStanza);
     });
@@ -231,17 +247,32 @@ export function createRoomAdminService(deps: RoomAdminDeps) {
       const res = await request(accountId, room, 'set', () => buildSetRole(nick, role, reason));
       return res.ok ? ok(null) : res;
     },
-    async setAffiliation(accountId: AccountId, room: BareJid, jid: BareJid, affiliation: RoomAffiliation, reason?: string): Promise<Result<null>> {
+    async setAffiliation(
+      accountId: AccountId,
+      room: BareJid,
+      jid: BareJid,
+      affiliation: RoomAffiliation,
+      reason?: string,
+    ): Promise<Result<null>> {
       const res = await request(accountId, room, 'set', () => buildSetAffiliation(jid, affiliation, reason));
       return res.ok ? ok(null) : res;
     },
-    async listAffiliation(accountId: AccountId, room: BareJid, affiliation: Exclude<RoomAffiliation, 'none'>): Promise<Result<RoomAffiliationView[]>> {
+    async listAffiliation(
+      accountId: AccountId,
+      room: BareJid,
+      affiliation: Exclude<RoomAffiliation, 'none'>,
+    ): Promise<Result<RoomAffiliationView[]>> {
       const res = await request(accountId, room, 'get', () => buildAffiliationListQuery(affiliation));
       if (!res.ok) return res;
       return ok(
         parseAffiliationList(res.value)
           .filter((i) => i.affiliation === affiliation)
-          .map((i) => ({ jid: i.jid as BareJid, affiliation: i.affiliation, ...(i.nick ? { nick: i.nick } : {}), ...(i.reason ? { reason: i.reason } : {}) }))
+          .map((i) => ({
+            jid: i.jid as BareJid,
+            affiliation: i.affiliation,
+            ...(i.nick ? { nick: i.nick } : {}),
+            ...(i.reason ? { reason: i.reason } : {}),
+          }))
           .sort((a, b) => a.jid.localeCompare(b.jid)),
       );
     },

@@ -34,7 +34,10 @@ describe('creating a room whose default configuration the server does not take',
     const room = `stuck@${server.mucDomain}`;
     // The instant-room request (an empty submitted form to muc#owner) arrives as a form of no known type.
     const undo = proxy.rewrite('up', (chunk) =>
-      chunk.includes('muc#owner') ? chunk.replace('<x xmlns="jabber:x:data" type="submit"/>', '<x xmlns="jabber:x:data" type="spoilt"/>') : undefined);
+      chunk.includes('muc#owner')
+        ? chunk.replace('<x xmlns="jabber:x:data" type="submit"/>', '<x xmlns="jabber:x:data" type="spoilt"/>')
+        : undefined,
+    );
     const mark = alice.mark();
     // (Joined right after sign-in, while the bookmarks are still read: that rejoins nothing.)
     const joined = await alice.must('rooms:join', { accountId: acc.id, room, nick: 'Alice' });

@@ -71,22 +71,42 @@ describe('finding rooms', () => {
   it('tells what a room is before joining: name, description, who is in it, features', async () => {
     const lounge = await bob.must('rooms:info', { accountId: bobAcc.id, room: `lounge@${server.mucDomain}` });
     expect(lounge).toMatchObject({
-      jid: `lounge@${server.mucDomain}`, name: 'The Lounge', description: 'Sofas <and> tea', occupants: 1,
-      nonAnonymous: true, persistent: true, passwordProtected: false, membersOnly: false, public: true,
+      jid: `lounge@${server.mucDomain}`,
+      name: 'The Lounge',
+      description: 'Sofas <and> tea',
+      occupants: 1,
+      nonAnonymous: true,
+      persistent: true,
+      passwordProtected: false,
+      membersOnly: false,
+      public: true,
     });
     const kitchen = await bob.must('rooms:info', { accountId: bobAcc.id, room: `kitchen@${server.mucDomain}` });
-    expect(kitchen).toMatchObject({ name: 'Kitchen', passwordProtected: true, membersOnly: true, moderated: true, nonAnonymous: false, persistent: false });
+    expect(kitchen).toMatchObject({
+      name: 'Kitchen',
+      passwordProtected: true,
+      membersOnly: true,
+      moderated: true,
+      nonAnonymous: false,
+      persistent: false,
+    });
     expect(kitchen.archived).toBe(lounge.archived);
   });
 
   it('says so in contract codes when there is no such room or no such service', async () => {
-    expect(await bob.call('rooms:info', { accountId: bobAcc.id, room: `nowhere@${server.mucDomain}` }))
-      .toMatchObject({ ok: false, error: { code: 'room-not-found' } });
+    expect(await bob.call('rooms:info', { accountId: bobAcc.id, room: `nowhere@${server.mucDomain}` })).toMatchObject({
+      ok: false,
+      error: { code: 'room-not-found' },
+    });
     // The user's own server is not a group-chat service.
-    expect(await bob.call('rooms:browse', { accountId: bobAcc.id, service: server.domain }))
-      .toMatchObject({ ok: false, error: { code: 'rooms-no-service' } });
-    expect(await bob.call('rooms:browse', { accountId: bobAcc.id, service: 'not a domain' }))
-      .toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(await bob.call('rooms:browse', { accountId: bobAcc.id, service: server.domain })).toMatchObject({
+      ok: false,
+      error: { code: 'rooms-no-service' },
+    });
+    expect(await bob.call('rooms:browse', { accountId: bobAcc.id, service: 'not a domain' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
   });
 
   it('needs a connection', async () => {

@@ -104,9 +104,13 @@ export function createRoomDiscovery(deps: RoomDiscoveryDeps) {
       const target = service ?? found[0];
       if (!target) return fail('rooms-no-service');
       try {
-        const [itemsIq, infoIq] = await Promise.all([ask(client, buildDiscoItems(target)), found.includes(target) ? undefined : ask(client, buildDiscoInfo(target))]);
+        const [itemsIq, infoIq] = await Promise.all([
+          ask(client, buildDiscoItems(target)),
+          found.includes(target) ? undefined : ask(client, buildDiscoInfo(target)),
+        ]);
         // A service the user typed must say it is one (§6.1), or its items are not rooms.
-        if (infoIq && !isMucService(parseDiscoInfo(infoIq, target))) return fail('rooms-no-service', `${target} is not a group-chat service`);
+        if (infoIq && !isMucService(parseDiscoInfo(infoIq, target)))
+          return fail('rooms-no-service', `${target} is not a group-chat service`);
         const rooms = parseRoomList(itemsIq, target)
           .map((r) => ({ jid: r.jid as BareJid, ...(r.name ? { name: r.name } : {}) }))
           .sort((a, b) => (a.name ?? a.jid).localeCompare(b.name ?? b.jid));
@@ -125,14 +129,20 @@ export function createRoomDiscovery(deps: RoomDiscoveryDeps) {
         const info = parseRoomInfo(await ask(client, buildDiscoInfo(room)), room);
         if (!info) return fail('room-not-found', 'not a group room');
         return ok({
-          accountId, jid: info.jid as BareJid,
+          accountId,
+          jid: info.jid as BareJid,
           ...(info.name ? { name: info.name } : {}),
           ...(info.description ? { description: info.description } : {}),
           ...(info.subject ? { subject: info.subject } : {}),
           ...(info.occupants !== undefined ? { occupants: info.occupants } : {}),
           ...(info.language ? { language: info.language } : {}),
-          passwordProtected: info.passwordProtected, membersOnly: info.membersOnly, nonAnonymous: info.nonAnonymous,
-          moderated: info.moderated, persistent: info.persistent, public: info.public, archived: info.mam,
+          passwordProtected: info.passwordProtected,
+          membersOnly: info.membersOnly,
+          nonAnonymous: info.nonAnonymous,
+          moderated: info.moderated,
+          persistent: info.persistent,
+          public: info.public,
+          archived: info.mam,
         });
       } catch (err) {
         return failure(err, 'room-not-found');

@@ -20,7 +20,13 @@ beforeAll(async () => {
   await server.register('bob', 'b-pw');
   proxy = await startInjectingProxy({ upstreamPort: server.directTlsPort, cert: server.cert });
   alice = await startTestCore();
-  bob = createXmppClient({ jid: `bob@${server.domain}`, password: 'b-pw', resource: 'r', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+  bob = createXmppClient({
+    jid: `bob@${server.domain}`,
+    password: 'b-pw',
+    resource: 'r',
+    service: `xmpp://127.0.0.1:${server.c2sPort}`,
+    pinned: server.cert.fingerprint256,
+  });
   bob.on('error', () => {});
   await bob.start();
 });
@@ -37,7 +43,11 @@ it('a message right behind an invitation from a room that never answers arrives 
   // Vireo's question to the "room" never reaches the server, so no answer ever comes.
   proxy.holdUp((el) => el.startsWith('<iq') && el.includes(room) && el.includes('disco#info'));
   const mark = alice.mark();
-  expect(proxy.inject(`<message from='${room}' to='alice@${server.domain}'><x xmlns='http://jabber.org/protocol/muc#user'><invite from='carol@${server.domain}'><reason>come in</reason></invite></x></message>`)).toBe(true);
+  expect(
+    proxy.inject(
+      `<message from='${room}' to='alice@${server.domain}'><x xmlns='http://jabber.org/protocol/muc#user'><invite from='carol@${server.domain}'><reason>come in</reason></invite></x></message>`,
+    ),
+  ).toBe(true);
   const sent = Date.now();
   await bob.send(xml('message', { to: `alice@${server.domain}`, type: 'chat', id: 'behind' }, xml('body', {}, 'right behind it')));
   await alice.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'right behind it'), 9_000, mark);

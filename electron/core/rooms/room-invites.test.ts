@@ -33,7 +33,9 @@ function databaseBytes(t: TestCore): string {
 
 const invitationsOf = async (t: TestCore) => t.must('rooms:invitations', {});
 const waitInvitation = (t: TestCore, room: string, after?: number) =>
-  t.waitForEvent('room:invitations', (p) => p.invitations.some((i) => i.room === room), 10_000, after).then((p) => p.invitations.find((i) => i.room === room)!);
+  t
+    .waitForEvent('room:invitations', (p) => p.invitations.some((i) => i.room === room), 10_000, after)
+    .then((p) => p.invitations.find((i) => i.room === room)!);
 
 beforeAll(async () => {
   server = await startProsody();
@@ -54,13 +56,25 @@ afterAll(async () => {
 describe('room invitations', () => {
   it('direct: bob sees alice invite him, accepts, and is in the password-protected room; the password is not in his database', async () => {
     const room = roomJid('secret');
-    await server.shell(`>local r = prosody.hosts["${server.mucDomain}"].modules.muc.create_room("${room}"); r:set_persistent(true); r:set_password("hunter2-pw"); r:save(true); return "ok"`);
+    await server.shell(
+      `>local r = prosody.hosts["${server.mucDomain}"].modules.muc.create_room("${room}"); r:set_persistent(true); r:set_password("hunter2-pw"); r:save(true); return "ok"`,
+    );
     await alice.must('rooms:join', { accountId: aliceAcc.id, room, nick: 'Alice', password: 'hunter2-pw' });
     const mark = bob.mark();
-    await alice.must('rooms:invite', { accountId: aliceAcc.id, room, invitee: `bob@${server.domain}`, reason: 'Secret tea <b>now</b>', mode: 'direct' });
+    await alice.must('rooms:invite', {
+      accountId: aliceAcc.id,
+      room,
+      invitee: `bob@${server.domain}`,
+      reason: 'Secret tea <b>now</b>',
+      mode: 'direct',
+    });
     const inv = await waitInvitation(bob, room, mark);
     expect(inv).toMatchObject<Partial<RoomInvitationView>>({
-      kind: 'direct', inviter: `alice@${server.domain}`, inviterName: 'Alice Liddell', reason: 'Secret tea <b>now</b>', hasPassword: true,
+      kind: 'direct',
+      inviter: `alice@${server.domain}`,
+      inviterName: 'Alice Liddell',
+      reason: 'Secret tea <b>now</b>',
+      hasPassword: true,
     });
     const joined = await bob.must('rooms:accept-invitation', { accountId: bobAcc.id, room });
     expect(joined.state).toBe('joined');
@@ -74,13 +88,27 @@ describe('room invitations', () => {
     const room = roomJid('club');
     await alice.must('rooms:join', { accountId: aliceAcc.id, room, nick: 'Alice' });
     await onRoom('club', 'room:set_members_only(true); return "ok"');
-    expect(await bob.call('rooms:join', { accountId: bobAcc.id, room, nick: 'bob' })).toMatchObject({ ok: false, error: { code: 'room-members-only' } });
+    expect(await bob.call('rooms:join', { accountId: bobAcc.id, room, nick: 'bob' })).toMatchObject({
+      ok: false,
+      error: { code: 'room-members-only' },
+    });
     const mark = bob.mark();
     // No mode: alice is in the room and bob is not a member, so the invitation goes through the room.
-    await alice.must('rooms:invite', { accountId: aliceAcc.id, room, invitee: `bob@${server.domain}`, reason: 'members only, but you are welcome' });
+    await alice.must('rooms:invite', {
+      accountId: aliceAcc.id,
+      room,
+      invitee: `bob@${server.domain}`,
+      reason: 'members only, but you are welcome',
+    });
     const inv = await waitInvitation(bob, room, mark);
     // The room hides real addresses from non-moderators: it names alice by her nickname in the room.
-    expect(inv).toMatchObject({ kind: 'mediated', inviter: `${room}/Alice`, inviterName: 'Alice', reason: 'members only, but you are welcome', hasPassword: false });
+    expect(inv).toMatchObject({
+      kind: 'mediated',
+      inviter: `${room}/Alice`,
+      inviterName: 'Alice',
+      reason: 'members only, but you are welcome',
+      hasPassword: false,
+    });
     const joined = await bob.must('rooms:accept-invitation', { accountId: bobAcc.id, room });
     expect(joined.state).toBe('joined');
     expect(joined.occupants.find((o) => o.isSelf)?.affiliation).toBe('member');
@@ -88,7 +116,8 @@ describe('room invitations', () => {
     expect((await bob.must('chats:list', {})).some((c) => c.peer === room && c.kind === 'chat')).toBe(false);
     // A mere member may not invite others into this members-only room: bob is told so.
     expect(await bob.call('rooms:invite', { accountId: bobAcc.id, room, invitee: `carol@${server.domain}` })).toMatchObject({
-      ok: false, error: { code: 'room-forbidden' },
+      ok: false,
+      error: { code: 'room-forbidden' },
     });
   });
 
@@ -108,7 +137,9 @@ describe('room invitations', () => {
 
   it('a pending invitation (with its password) survives a restart of bob, and is accepted after it', async () => {
     const room = roomJid('vault');
-    await server.shell(`>local r = prosody.hosts["${server.mucDomain}"].modules.muc.create_room("${room}"); r:set_persistent(true); r:set_password("open-sesame"); r:save(true); return "ok"`);
+    await server.shell(
+      `>local r = prosody.hosts["${server.mucDomain}"].modules.muc.create_room("${room}"); r:set_persistent(true); r:set_password("open-sesame"); r:save(true); return "ok"`,
+    );
     await alice.must('rooms:join', { accountId: aliceAcc.id, room, nick: 'Alice', password: 'open-sesame' });
     const mark = bob.mark();
     await alice.must('rooms:invite', { accountId: aliceAcc.id, room, invitee: `bob@${server.domain}`, mode: 'direct' });
@@ -118,17 +149,28 @@ describe('room invitations', () => {
     expect(databaseBytes({ profileDir } as TestCore)).not.toContain('open-sesame');
     bob = await startTestCore({ profileDir });
     await bob.waitForEvent('sync:state', (s) => s.accountId === bobAcc.id && s.phase === 'synced', 15_000);
-    expect((await invitationsOf(bob)).find((i) => i.room === room)).toMatchObject({ kind: 'direct', inviter: `alice@${server.domain}`, hasPassword: true });
+    expect((await invitationsOf(bob)).find((i) => i.room === room)).toMatchObject({
+      kind: 'direct',
+      inviter: `alice@${server.domain}`,
+      hasPassword: true,
+    });
     const joined = await bob.must('rooms:accept-invitation', { accountId: bobAcc.id, room });
     expect(joined.state).toBe('joined');
   });
 
   it('an invitation that only claims to come from alice is not shown as hers', async () => {
-    const mallory = createXmppClient({ jid: `carol@${server.domain}`, password: 'carol-pw', resource: 'spoof', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+    const mallory = createXmppClient({
+      jid: `carol@${server.domain}`,
+      password: 'carol-pw',
+      resource: 'spoof',
+      service: `xmpp://127.0.0.1:${server.c2sPort}`,
+      pinned: server.cert.fingerprint256,
+    });
     mallory.on('error', () => {});
     await mallory.start();
     const bobBare = `bob@${server.domain}`;
-    const claim = (inviteFrom: string) => xml('x', { xmlns: 'http://jabber.org/protocol/muc#user' }, xml('invite', { from: inviteFrom }, xml('reason', {}, 'trust me')));
+    const claim = (inviteFrom: string) =>
+      xml('x', { xmlns: 'http://jabber.org/protocol/muc#user' }, xml('invite', { from: inviteFrom }, xml('reason', {}, 'trust me')));
     try {
       const mark = bob.mark();
       // 1. A "mediated invitation" from a user's own address, naming alice as the inviter.
@@ -140,11 +182,24 @@ describe('room invitations', () => {
       );
       // 3. A forged carbon wrapping a "room's" invitation (a carbon from carol, not from bob's server).
       await mallory.send(
-        xml('message', { to: bobBare }, xml('received', { xmlns: 'urn:xmpp:carbons:2' }, xml('forwarded', { xmlns: 'urn:xmpp:forward:0' },
-          xml('message', { from: roomJid('tea'), to: bobBare }, claim(`alice@${server.domain}`))))),
+        xml(
+          'message',
+          { to: bobBare },
+          xml(
+            'received',
+            { xmlns: 'urn:xmpp:carbons:2' },
+            xml(
+              'forwarded',
+              { xmlns: 'urn:xmpp:forward:0' },
+              xml('message', { from: roomJid('tea'), to: bobBare }, claim(`alice@${server.domain}`)),
+            ),
+          ),
+        ),
       );
       // 4. Claims alice in the room part, but carries a direct invitation too: shown as carol's, who sent it.
-      await mallory.send(xml('message', { to: bobBare }, claim(`alice@${server.domain}`), xml('x', { xmlns: 'jabber:x:conference', jid: roomJid('den') })));
+      await mallory.send(
+        xml('message', { to: bobBare }, claim(`alice@${server.domain}`), xml('x', { xmlns: 'jabber:x:conference', jid: roomJid('den') })),
+      );
       const shown = await waitInvitation(bob, roomJid('den'), mark);
       expect(shown).toMatchObject({ kind: 'direct', inviter: `carol@${server.domain}` });
       expect(shown.inviterName).toBeUndefined();

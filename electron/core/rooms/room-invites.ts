@@ -81,8 +81,14 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
     const accountId = r.accountId;
     const inviterName = nameOf(accountId, r.inviter, r.room);
     return {
-      accountId, room: r.room, kind: r.kind, hasPassword: r.hasPassword, receivedAt: r.receivedAt,
-      ...(r.inviter ? { inviter: r.inviter } : {}), ...(inviterName ? { inviterName } : {}), ...(r.reason ? { reason: r.reason } : {}),
+      accountId,
+      room: r.room,
+      kind: r.kind,
+      hasPassword: r.hasPassword,
+      receivedAt: r.receivedAt,
+      ...(r.inviter ? { inviter: r.inviter } : {}),
+      ...(inviterName ? { inviterName } : {}),
+      ...(r.reason ? { reason: r.reason } : {}),
     };
   }
 
@@ -114,8 +120,13 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
     const password = inv.password ? clip(inv.password) : undefined;
     // Of a mediated and a direct one to the same room, "present only one" (§4): the latest.
     deps.invitations.put({
-      accountId, room: inv.room as BareJid, kind: inv.kind, ...optional('inviter', inv.inviter), ...optional('reason', clip(inv.reason)),
-      hasPassword: !!password, receivedAt: Date.now(),
+      accountId,
+      room: inv.room as BareJid,
+      kind: inv.kind,
+      ...optional('inviter', inv.inviter),
+      ...optional('reason', clip(inv.reason)),
+      hasPassword: !!password,
+      receivedAt: Date.now(),
     });
     const extra = rows(accountId).slice(0, -MAX_PENDING);
     for (const r of extra) await forget(accountId, r.room);
@@ -162,7 +173,11 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
     const who = personJid(decliner, room);
     const name = nameOf(accountId, who, room);
     const v: RoomDeclineView = {
-      accountId, room: room as BareJid, ...(who ? { decliner: who } : {}), ...(name ? { declinerName: name } : {}), ...(reason ? { reason: clip(reason)! } : {}),
+      accountId,
+      room: room as BareJid,
+      ...(who ? { decliner: who } : {}),
+      ...(name ? { declinerName: name } : {}),
+      ...(reason ? { reason: clip(reason)! } : {}),
     };
     deps.events.emit('room:invite-declined', v);
   }
@@ -188,11 +203,14 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
       const accountId = ctx.accountId;
       // XEP-0249: the inviter is the message's sender, as our server stamped it; never a name the
       // message claims. (A room's own fallback <x xmlns='jabber:x:conference'/> is taken as mediated.)
-      const receiveDirect = (d: NonNullable<typeof direct>, f: NonNullable<typeof from>) => receive(accountId, {
-        kind: 'direct', room: d.roomJid,
-        ...optional('inviter', personJid(f.resource ? `${f.bare}/${f.resource}` : f.bare, d.roomJid)),
-        ...optional('reason', d.reason), ...optional('password', d.password),
-      });
+      const receiveDirect = (d: NonNullable<typeof direct>, f: NonNullable<typeof from>) =>
+        receive(accountId, {
+          kind: 'direct',
+          room: d.roomJid,
+          ...optional('inviter', personJid(f.resource ? `${f.bare}/${f.resource}` : f.bare, d.roomJid)),
+          ...optional('reason', d.reason),
+          ...optional('password', d.password),
+        });
       if (muc && client) {
         // Whether the sender is a room takes a question to its server, which may be slow, never answer,
         // or go down with this stream (a 10 s wait). Incoming stanzas are handled in order, so waiting
@@ -208,8 +226,11 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
             } else if (m.kind === 'decline') declined(accountId, m.roomJid, m.decliner, m.reason);
             else {
               await receive(accountId, {
-                kind: 'mediated', room: m.roomJid,
-                ...optional('inviter', personJid(m.inviter, m.roomJid)), ...optional('reason', m.reason), ...optional('password', m.password),
+                kind: 'mediated',
+                room: m.roomJid,
+                ...optional('inviter', personJid(m.inviter, m.roomJid)),
+                ...optional('reason', m.reason),
+                ...optional('password', m.password),
               });
             }
           })
@@ -252,7 +273,13 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
      * invitation carries the room password we joined with (XEP-0249 §2, 'password'); the room adds
      * its password to a mediated one itself.
      */
-    async invite(accountId: AccountId, room: string, invitee: string, reason?: string, mode?: 'direct' | 'mediated'): Promise<Result<null>> {
+    async invite(
+      accountId: AccountId,
+      room: string,
+      invitee: string,
+      reason?: string,
+      mode?: 'direct' | 'mediated',
+    ): Promise<Result<null>> {
       const client = deps.connections.client(accountId);
       if (!client) return fail('not-connected');
       const joined = deps.rooms.isJoined(accountId, room);
@@ -265,7 +292,11 @@ export function createRoomInvites(deps: RoomInvitesDeps) {
       const stanza =
         how === 'mediated'
           ? buildMediatedInvite(room, invitee, reason || undefined)
-          : xml('message', { to: invitee }, buildDirectInvite({ roomJid: room, ...optional('password', password), ...optional('reason', reason || undefined) }));
+          : xml(
+              'message',
+              { to: invitee },
+              buildDirectInvite({ roomJid: room, ...optional('password', password), ...optional('reason', reason || undefined) }),
+            );
       // A refusal comes back as an error message with our id (XEP-0045 §7.8.2: a room that does not
       // let this occupant invite answers <forbidden/>); it comes quickly or not at all.
       const id = `invite-${randomUUID()}`;

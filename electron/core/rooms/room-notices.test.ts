@@ -8,8 +8,13 @@ const RLO = '\u202E';
 
 describe('room notices', () => {
   it('a kick or a ban records who, by whom and why, as the network said them', () => {
-    expect(removalNotice(`eve${RLO}`, 'kicked', `mod${RLO}`, `spam${RLO}`))
-      .toEqual({ kind: 'removed', nick: `eve${RLO}`, cause: 'kicked', actor: `mod${RLO}`, reason: `spam${RLO}` });
+    expect(removalNotice(`eve${RLO}`, 'kicked', `mod${RLO}`, `spam${RLO}`)).toEqual({
+      kind: 'removed',
+      nick: `eve${RLO}`,
+      cause: 'kicked',
+      actor: `mod${RLO}`,
+      reason: `spam${RLO}`,
+    });
     expect(removalNotice('שרה', 'banned')).toEqual({ kind: 'removed', nick: 'שרה', cause: 'banned' });
   });
 

@@ -50,7 +50,11 @@ describe('a room read on one device', () => {
     await laptop.waitForEvent('conversation:updated', (c) => c.id === onLaptop.conversationId && c.unread === 0, 10_000, mark);
 
     const res = await phone.core.connections.client(phoneAcc.id)!.iqCaller.request(xml('iq', { type: 'get' }, buildMdsFetch()), 10_000);
-    const item = res.getChild('pubsub', 'http://jabber.org/protocol/pubsub')?.getChild('items')?.getChildren('item').find((i) => i.attrs.id === room);
+    const item = res
+      .getChild('pubsub', 'http://jabber.org/protocol/pubsub')
+      ?.getChild('items')
+      ?.getChildren('item')
+      .find((i) => i.attrs.id === room);
     const sid = item?.getChild('displayed', 'urn:xmpp:mds:displayed:0')?.getChild('stanza-id', 'urn:xmpp:sid:0');
     expect(sid?.attrs.by).toBe(room);
   });

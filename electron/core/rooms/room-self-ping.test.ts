@@ -58,7 +58,12 @@ describe('room self-ping', () => {
     await alice.waitForEvent('room:updated', (r) => r.jid === room && r.state === 'joined', 15_000, mark);
     const sent = alice.mark();
     await bob.must('chat:send', { conversationId: bobRoom.conversationId, body: 'Are you still there, Alice?' });
-    await alice.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'Are you still there, Alice?' && m.senderNick === 'Bob'), 10_000, sent);
+    await alice.waitForEvent(
+      'message:added',
+      (ms) => ms.some((m) => m.body === 'Are you still there, Alice?' && m.senderNick === 'Bob'),
+      10_000,
+      sent,
+    );
   });
 
   it('a room that stops answering is shown as unreachable, and as fine again once it answers', async () => {

@@ -47,7 +47,9 @@ const aliceClient = () => alice.core.connections.client(aliceAcc.id)!;
 const aliceFull = () => aliceClient().jid!.toString();
 
 async function roomBodies(t: TestCore, conversationId: string) {
-  return (await t.must('chat:history', { conversationId, limit: 200 })).messages.map((m) => `${m.direction}:${m.senderNick ?? ''}:${m.body}`);
+  return (await t.must('chat:history', { conversationId, limit: 200 })).messages.map(
+    (m) => `${m.direction}:${m.senderNick ?? ''}:${m.body}`,
+  );
 }
 
 /** Nothing forged may be anywhere: not in what the UI was told, not in the database. */
@@ -75,10 +77,16 @@ let forgeries = 0;
 /** A MAM result for `queryId` claiming that Bob said `FORGED <label>` in the room. */
 function forgedResult(queryId: string, label: string): { id: string; el: Element } {
   const id = `forged-${++forgeries}`;
-  const el = xml('result', { xmlns: NS_MAM, queryid: queryId, id },
-    xml('forwarded', { xmlns: NS_FORWARD },
+  const el = xml(
+    'result',
+    { xmlns: NS_MAM, queryid: queryId, id },
+    xml(
+      'forwarded',
+      { xmlns: NS_FORWARD },
       xml('delay', { xmlns: 'urn:xmpp:delay', stamp: new Date().toISOString() }),
-      xml('message', { xmlns: 'jabber:client', from: `${room}/Bob`, type: 'groupchat', id }, xml('body', {}, `FORGED ${label}`))));
+      xml('message', { xmlns: 'jabber:client', from: `${room}/Bob`, type: 'groupchat', id }, xml('body', {}, `FORGED ${label}`)),
+    ),
+  );
   return { id, el };
 }
 
@@ -176,12 +184,23 @@ beforeAll(async () => {
   bobAcc = await addSyncedAccount(bob, server, 'bob', 'bob-pw');
   room = `den@${server.mucDomain}`;
   bobRoom = await bob.must('rooms:join', { accountId: bobAcc.id, room, nick: 'Bob' });
-  mallory = createXmppClient({ jid: `mallory@${server.domain}`, password: 'mallory-pw', resource: 'forge', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+  mallory = createXmppClient({
+    jid: `mallory@${server.domain}`,
+    password: 'mallory-pw',
+    resource: 'forge',
+    service: `xmpp://127.0.0.1:${server.c2sPort}`,
+    pinned: server.cert.fingerprint256,
+  });
   mallory.on('error', () => {});
   await mallory.start();
   const mark = bob.mark();
   await mallory.send(buildJoinPresence(room, 'Mallory'));
-  await bob.waitForEvent('room:updated', (r) => r.jid === room && r.occupants.some((o) => o.nick === 'Mallory' && o.role === 'participant'), 10_000, mark);
+  await bob.waitForEvent(
+    'room:updated',
+    (r) => r.jid === room && r.occupants.some((o) => o.nick === 'Mallory' && o.role === 'participant'),
+    10_000,
+    mark,
+  );
   await bobSays('Tea at five', 'Bring biscuits', 'The den is open');
 });
 afterAll(async () => {
@@ -218,16 +237,26 @@ describe('forged archive results while a room catches up', () => {
     await bobSays('Kettle is on', 'Milk?');
     // Said in the room (so archived and genuine as Mallory's), with a forged result inside.
     const inside = forgedResult(randomUUID(), 'inside an archived message');
-    await malloryInRoom(xml('message', { to: room, type: 'groupchat' }, xml('body', {}, 'Nothing to see here'), inside.el), 'Nothing to see here');
+    await malloryInRoom(
+      xml('message', { to: room, type: 'groupchat' }, xml('body', {}, 'Nothing to see here'), inside.el),
+      'Nothing to see here',
+    );
     await bobSays('No milk, thanks', 'Lemon then', 'Done');
 
     const hold = holdRoomQueries(aliceClient(), forgeFor);
     try {
       await alice.must('rooms:join', { accountId: aliceAcc.id, room, nick: 'Alice' });
-      await expect.poll(() => roomBodies(alice, aliceRoom.conversationId), { timeout: 45_000 }).toEqual([
-        ...firstHistory,
-        'in:Bob:Kettle is on', 'in:Bob:Milk?', 'in:Mallory:Nothing to see here', 'in:Bob:No milk, thanks', 'in:Bob:Lemon then', 'in:Bob:Done',
-      ]);
+      await expect
+        .poll(() => roomBodies(alice, aliceRoom.conversationId), { timeout: 45_000 })
+        .toEqual([
+          ...firstHistory,
+          'in:Bob:Kettle is on',
+          'in:Bob:Milk?',
+          'in:Mallory:Nothing to see here',
+          'in:Bob:No milk, thanks',
+          'in:Bob:Lemon then',
+          'in:Bob:Done',
+        ]);
     } finally {
       hold.restore();
     }
@@ -267,7 +296,9 @@ describe('private messages from someone who is not in the room', () => {
     const chats = await alice.must('chats:list', {});
     expect(chats.map((c) => `${c.kind}:${c.peer}`).sort()).toEqual([`pm:${room}/Bob`, `pm:${room}/Mallory`, `room:${room}`]);
     const mallorysChat = chats.find((c) => c.peer === `${room}/Mallory`)!;
-    expect((await alice.must('chat:history', { conversationId: mallorysChat.id, limit: 50 })).messages.map((m) => m.body)).toEqual(['Psst, Alice']);
+    expect((await alice.must('chat:history', { conversationId: mallorysChat.id, limit: 50 })).messages.map((m) => m.body)).toEqual([
+      'Psst, Alice',
+    ]);
     expectNoForgery(alice);
   });
 });

@@ -18,7 +18,9 @@ let room: string;
 const add = (t: TestCore, user: string, pw: string) => addSyncedAccount(t, server, user, pw);
 
 async function roomBodies(t: TestCore, conversationId: string) {
-  return (await t.must('chat:history', { conversationId, limit: 200 })).messages.map((m) => `${m.direction}:${m.senderNick ?? ''}:${m.body}`);
+  return (await t.must('chat:history', { conversationId, limit: 200 })).messages.map(
+    (m) => `${m.direction}:${m.senderNick ?? ''}:${m.body}`,
+  );
 }
 
 beforeAll(async () => {
@@ -46,12 +48,17 @@ describe('group rooms', () => {
     expect(aliceRoom.occupants).toEqual([expect.objectContaining({ nick: 'Alice', affiliation: 'owner', isSelf: true })]);
     bobRoom = await bob.must('rooms:join', { accountId: bobAcc.id, room, nick: 'Bob' });
     expect(bobRoom.occupants.map((o) => o.nick)).toEqual(['Alice', 'Bob']);
-    await alice.waitForEvent('room:updated', (r) => r.jid === room && r.occupants.some((o) => o.nick === 'Bob' && o.role === 'participant'));
+    await alice.waitForEvent(
+      'room:updated',
+      (r) => r.jid === room && r.occupants.some((o) => o.nick === 'Bob' && o.role === 'participant'),
+    );
   });
 
   it('messages go both ways, each shown once, with who wrote them', async () => {
     const sent = await alice.must('chat:send', { conversationId: aliceRoom.conversationId, body: 'Tea, anyone?' });
-    await bob.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'Tea, anyone?' && m.senderNick === 'Alice' && m.direction === 'in'));
+    await bob.waitForEvent('message:added', (ms) =>
+      ms.some((m) => m.body === 'Tea, anyone?' && m.senderNick === 'Alice' && m.direction === 'in'),
+    );
     await alice.waitForEvent('message:updated', (m) => m.id === sent.id && m.state === 'sent');
     await bob.must('chat:send', { conversationId: bobRoom.conversationId, body: 'Yes please' });
     await alice.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'Yes please' && m.senderNick === 'Bob'));
@@ -67,7 +74,9 @@ describe('group rooms', () => {
       const taken = await carol.call('rooms:join', { accountId: acc.id, room, nick: 'Bob' });
       expect(taken).toMatchObject({ ok: false, error: { code: 'room-nick-conflict' } });
       const joined = await carol.must('rooms:join', { accountId: acc.id, room, nick: 'Carol' });
-      await expect.poll(() => roomBodies(carol, joined.conversationId), { timeout: 10_000 }).toEqual(['in:Alice:Tea, anyone?', 'in:Bob:Yes please']);
+      await expect
+        .poll(() => roomBodies(carol, joined.conversationId), { timeout: 10_000 })
+        .toEqual(['in:Alice:Tea, anyone?', 'in:Bob:Yes please']);
     } finally {
       await carol.stop();
     }
@@ -78,18 +87,29 @@ describe('group rooms', () => {
     await alice.stop({ keepProfile: true });
     const mark = bob.mark();
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await bob.must('chat:send', { conversationId: bobRoom.conversationId, body: `while alice was away ${i}` })).id);
+    for (let i = 0; i < 5; i++)
+      ids.push((await bob.must('chat:send', { conversationId: bobRoom.conversationId, body: `while alice was away ${i}` })).id);
     // Wait until the server has them all (acknowledged), not for a fixed time.
     for (const id of ids) await bob.waitForEvent('message:updated', (m) => m.id === id && m.state === 'sent', 10_000, mark);
     alice = await startTestCore({ profileDir });
     expect((await alice.must('rooms:list', {})).map((r) => r.jid)).toEqual([room]);
     await alice.waitForEvent('room:updated', (r) => r.jid === room && r.state === 'joined', 15_000);
-    const expected = ['out:Alice:Tea, anyone?', 'in:Bob:Yes please', ...Array.from({ length: 5 }, (_, i) => `in:Bob:while alice was away ${i}`)];
+    const expected = [
+      'out:Alice:Tea, anyone?',
+      'in:Bob:Yes please',
+      ...Array.from({ length: 5 }, (_, i) => `in:Bob:while alice was away ${i}`),
+    ];
     await expect.poll(() => roomBodies(alice, aliceRoom.conversationId), { timeout: 10_000 }).toEqual(expected);
   });
 
   it('does not store a "room message" that does not come from the room', async () => {
-    const mallory = createXmppClient({ jid: `carol@${server.domain}`, password: 'carol-pw', resource: 'spoof', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+    const mallory = createXmppClient({
+      jid: `carol@${server.domain}`,
+      password: 'carol-pw',
+      resource: 'spoof',
+      service: `xmpp://127.0.0.1:${server.c2sPort}`,
+      pinned: server.cert.fingerprint256,
+    });
     mallory.on('error', () => {});
     await mallory.start();
     try {

@@ -41,8 +41,25 @@ export function createRoomService(deps: RoomsDeps) {
   const { installOn, join, refreshInfo, leave, onOnline, onOffline } = createRoomPresence(deps, state);
   installRoomStages(deps, state, refreshInfo);
   const {
-    archived, onJoined, onLeft, onRemoved, onCaughtUp, isCaughtUp, saved, passwordOf, joinedRooms, setUnreachable, list, nickIn, unlocked,
-    isJoined, moderationFacts, isRoom, nameOf, announce, load,
+    archived,
+    onJoined,
+    onLeft,
+    onRemoved,
+    onCaughtUp,
+    isCaughtUp,
+    saved,
+    passwordOf,
+    joinedRooms,
+    setUnreachable,
+    list,
+    nickIn,
+    unlocked,
+    isJoined,
+    moderationFacts,
+    isRoom,
+    nameOf,
+    announce,
+    load,
   } = state;
   return {
     installOn,

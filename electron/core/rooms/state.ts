@@ -71,9 +71,16 @@ export function createRoomState(deps: RoomStateDeps, store: RoomsRepo) {
   function view(r: Room): RoomView {
     const conv = deps.repo.ensureConversation(r.accountId, r.jid, Date.now(), 'room');
     return {
-      accountId: r.accountId, jid: r.jid, conversationId: conv.id, nick: r.nick, state: r.state, ...(r.name ? { name: r.name } : {}),
-      ...(r.subject !== undefined ? { subject: r.subject } : {}), ...(r.error ? { error: r.error } : {}),
-      ...(r.removalReason ? { removalReason: r.removalReason } : {}), ...(r.locked ? { locked: true } : {}),
+      accountId: r.accountId,
+      jid: r.jid,
+      conversationId: conv.id,
+      nick: r.nick,
+      state: r.state,
+      ...(r.name ? { name: r.name } : {}),
+      ...(r.subject !== undefined ? { subject: r.subject } : {}),
+      ...(r.error ? { error: r.error } : {}),
+      ...(r.removalReason ? { removalReason: r.removalReason } : {}),
+      ...(r.locked ? { locked: true } : {}),
       occupants: [...r.occupants.values()].sort((a, b) => a.nick.localeCompare(b.nick)),
       ...(deps.notifyMode ? { notify: deps.notifyMode(r.accountId, r.jid) } : {}),
       ...(r.unreachable && r.state === 'joined' ? { unreachable: true } : {}),

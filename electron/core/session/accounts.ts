@@ -74,7 +74,9 @@ export function createAccountService(deps: AccountsDeps) {
       if (!password) return fail('password-required');
     }
     return ok({
-      jid: a.jid, password, resource: a.resource,
+      jid: a.jid,
+      password,
+      resource: a.resource,
       ...(a.manual ? { manual: a.manual } : {}),
       ...(a.pinnedCert ? { pinned: a.pinnedCert } : {}),
       ...(a.lastEndpoint ? { remembered: a.lastEndpoint } : {}),
@@ -93,7 +95,9 @@ export function createAccountService(deps: AccountsDeps) {
     const resource = `vireo-${randomBytes(4).toString('hex')}`;
     const manual = input.manual && Object.keys(input.manual).length > 0 ? input.manual : undefined;
     const res = await deps.connections().signIn({
-      jid: input.jid, password: input.password, resource,
+      jid: input.jid,
+      password: input.password,
+      resource,
       ...(manual ? { manual } : {}),
       ...(input.pinnedCertificate ? { pinned: input.pinnedCertificate } : {}),
     });
@@ -129,7 +133,9 @@ export function createAccountService(deps: AccountsDeps) {
     if (!a) return fail('not-found', 'account');
     deps.connections().forget(id);
     await deps.beforeRemove?.(id);
-    await storeFor(a.secretBackend)?.delete(passwordKey(a.jid)).catch(() => {});
+    await storeFor(a.secretBackend)
+      ?.delete(passwordKey(a.jid))
+      .catch(() => {});
     deps.repo.remove(id);
     announce();
     return ok(null);
@@ -202,8 +208,20 @@ export function createAccountService(deps: AccountsDeps) {
   }
 
   return {
-    list, view, add, remove, setPassword, loginTarget, rememberMechanism, acceptWeakerSignIn, rememberForSession, connect, trustCertificate,
-    announce, secretsOf, get: (id: AccountId) => deps.repo.get(id),
+    list,
+    view,
+    add,
+    remove,
+    setPassword,
+    loginTarget,
+    rememberMechanism,
+    acceptWeakerSignIn,
+    rememberForSession,
+    connect,
+    trustCertificate,
+    announce,
+    secretsOf,
+    get: (id: AccountId) => deps.repo.get(id),
   };
 }
 export type AccountService = ReturnType<typeof createAccountService>;

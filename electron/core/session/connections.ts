@@ -26,7 +26,16 @@ export interface LoginTarget {
 }
 
 /** Failures that retrying cannot fix: the user must act (password, certificate, server setup). */
-const FATAL = new Set(['auth-failed', 'password-unusable', 'certificate-invalid', 'tls-required', 'no-sasl-mechanism', 'sasl-downgrade', 'password-required', 'keychain-unavailable']);
+const FATAL = new Set([
+  'auth-failed',
+  'password-unusable',
+  'certificate-invalid',
+  'tls-required',
+  'no-sasl-mechanism',
+  'sasl-downgrade',
+  'password-required',
+  'keychain-unavailable',
+]);
 
 export interface ConnectionsDeps {
   events: EventBus;
@@ -126,8 +135,12 @@ export function createConnectionService(deps: ConnectionsDeps) {
       const proxy = url && deps.proxyFor ? await deps.proxyFor(url).catch(() => undefined) : undefined;
       const view = proxy ? { ...c.view, proxy: proxyLabel(proxy) } : c.view;
       const client = createXmppClient({
-        jid: target.jid, password: target.password, resource: target.resource, service: c.service,
-        ...(target.pinned ? { pinned: target.pinned } : {}), timeoutMs: deps.timeoutMs ?? 15_000,
+        jid: target.jid,
+        password: target.password,
+        resource: target.resource,
+        service: c.service,
+        ...(target.pinned ? { pinned: target.pinned } : {}),
+        timeoutMs: deps.timeoutMs ?? 15_000,
         ...(deps.answerTimeoutMs ? { answerTimeoutMs: deps.answerTimeoutMs } : {}),
         scramCache: scramCacheFor(target.jid, target.password),
         ...(target.saslFloor ? { saslFloor: target.saslFloor } : {}),
@@ -140,7 +153,13 @@ export function createConnectionService(deps: ConnectionsDeps) {
         // A whole sign-in is bounded: a server that stops answering half-way is "unreachable".
         await Promise.race([
           startClient(client),
-          new Promise((_, reject) => (timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { name: 'TimeoutError' })), 2 * (deps.timeoutMs ?? 15_000)))),
+          new Promise(
+            (_, reject) =>
+              (timer = setTimeout(
+                () => reject(Object.assign(new Error('timed out'), { name: 'TimeoutError' })),
+                2 * (deps.timeoutMs ?? 15_000),
+              )),
+          ),
         ]);
         clearTimeout(timer);
         return { ok: true as const, client, endpoint: view, service: c.service };
@@ -150,12 +169,21 @@ export function createConnectionService(deps: ConnectionsDeps) {
         raised = !!client.raisedStreamError;
         last = classifyConnectError(err);
         if (last.code.startsWith('proxy-')) proxyFailure ??= last;
-        deps.log.info(`sign-in via ${c.view.transport} ${c.view.address}${proxy ? ` through a proxy` : ''} failed: ${last.code} ${last.detail}`);
+        deps.log.info(
+          `sign-in via ${c.view.transport} ${c.view.address}${proxy ? ` through a proxy` : ''} failed: ${last.code} ${last.detail}`,
+        );
         if (FATAL.has(last.code)) break;
       }
     }
-    const e = (last && FATAL.has(last.code) ? last : proxyFailure ?? last) ?? { code: 'server-unreachable' as const, detail: 'no way to reach the server was found' };
-    return { ok: false as const, error: { code: e.code, detail: e.detail, ...(e.certificate ? { certificate: e.certificate } : {}) } as VireoError, raisedStreamError: raised };
+    const e = (last && FATAL.has(last.code) ? last : (proxyFailure ?? last)) ?? {
+      code: 'server-unreachable' as const,
+      detail: 'no way to reach the server was found',
+    };
+    return {
+      ok: false as const,
+      error: { code: e.code, detail: e.detail, ...(e.certificate ? { certificate: e.certificate } : {}) } as VireoError,
+      raisedStreamError: raised,
+    };
   }
 
   /**
@@ -205,7 +233,8 @@ export function createConnectionService(deps: ConnectionsDeps) {
         done({ ok: false, error: { code: e.code, detail: e.detail, ...(e.certificate ? { certificate: e.certificate } : {}) } });
       };
       // The stream ended before it was usable (e.g. Vireo refused the server's resumption): no use waiting.
-      const onDisconnect = () => done({ ok: false, error: { code: 'connection-lost', detail: 'the stream ended while it was being set up' } });
+      const onDisconnect = () =>
+        done({ ok: false, error: { code: 'connection-lost', detail: 'the stream ended while it was being set up' } });
       const timer = setTimeout(() => onError(Object.assign(new Error('timed out'), { name: 'TimeoutError' })), timeout);
       client.on('online', onOnline);
       client.sm.on('resumed', onResumed);
@@ -271,7 +300,9 @@ export function createConnectionService(deps: ConnectionsDeps) {
         s.online = true;
         s.attempt = 0;
         if (!res.resumed) await runOnlineHooks(id, s.client);
-        else for (const hook of resumedHooks) await Promise.resolve(hook(id, s.client)).catch((err: Error) => deps.log.warn(`resumed hook failed: ${err.message}`));
+        else
+          for (const hook of resumedHooks)
+            await Promise.resolve(hook(id, s.client)).catch((err: Error) => deps.log.warn(`resumed hook failed: ${err.message}`));
         if (gen === s.generation) setState(id, { status: 'online', endpoint: s.endpoint.view, session: res.resumed ? 'resumed' : 'new' });
         return;
       }
@@ -356,7 +387,8 @@ export function createConnectionService(deps: ConnectionsDeps) {
       }
     },
     /** Every signed-in client. */
-    onlineClients: (): XmppClient[] => [...sessions.values()].filter((s) => s.online && s.client?.status === 'online').map((s) => s.client!),
+    onlineClients: (): XmppClient[] =>
+      [...sessions.values()].filter((s) => s.online && s.client?.status === 'online').map((s) => s.client!),
     onClient: (h: ClientHook) => void clientHooks.push(h),
     /** After a new session (not after a resume): fetch the roster, announce presence, catch up… */
     onOnline: (h: OnlineHook) => void onlineHooks.push(h),

@@ -5,7 +5,11 @@ import type { AccountService } from './accounts.js';
 import type { ConnectionService } from './connections.js';
 import type { createPresenceActivity } from './csi.js';
 
-export function sessionHandlers(deps: { accounts: AccountService; connections: ConnectionService; activity: Pick<ReturnType<typeof createPresenceActivity>, 'setActive'> }) {
+export function sessionHandlers(deps: {
+  accounts: AccountService;
+  connections: ConnectionService;
+  activity: Pick<ReturnType<typeof createPresenceActivity>, 'setActive'>;
+}) {
   const { accounts, connections, activity } = deps;
   return {
     'accounts:list': async () => ok(accounts.list()),

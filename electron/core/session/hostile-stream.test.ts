@@ -69,7 +69,10 @@ async function victim(): Promise<Victim> {
 async function recovers(v: Victim, mark: number, since: number, body: string): Promise<number> {
   await alice.waitForEvent('connection:state', (s) => s.accountId === v.acc.id && s.status !== 'online', 5000, mark);
   await alice.waitForEvent('connection:state', (s) => s.accountId === v.acc.id && s.status === 'online', 10_000, mark);
-  const states = alice.events.slice(mark).filter((e) => e.name === 'connection:state').map((e) => e.payload as { accountId: string; status: string });
+  const states = alice.events
+    .slice(mark)
+    .filter((e) => e.name === 'connection:state')
+    .map((e) => e.payload as { accountId: string; status: string });
   expect(states.filter((s) => s.accountId === v.acc.id).map((s) => s.status)).not.toContain('waiting-to-retry');
   await bob.must('chat:send', { conversationId: v.fromBob.id, body });
   await alice.waitForEvent('message:added', (ms) => ms.some((m) => m.conversationId === v.toBob.id && m.body === body), 10_000, mark);
@@ -77,16 +80,30 @@ async function recovers(v: Victim, mark: number, since: number, body: string): P
 }
 
 const streamError = (condition: string) => new RegExp(`<stream:error[^>]*><${condition} xmlns=['"]urn:ietf:params:xml:ns:xmpp-streams['"]`);
-const toAlice = (v: Victim, inner: string) => `<message from='bob@${server.domain}/x' to='${v.acc.jid}' type='chat' id='evil'>${inner}</message>`;
+const toAlice = (v: Victim, inner: string) =>
+  `<message from='bob@${server.domain}/x' to='${v.acc.jid}' type='chat' id='evil'>${inner}</message>`;
 
 describe('malformed XML from the server', () => {
   const cases: { name: string; bytes: (v: Victim) => string | Buffer; condition: string | undefined }[] = [
     { name: 'an undefined entity (&xxe;)', bytes: (v) => toAlice(v, '<body>&xxe;</body>'), condition: 'restricted-xml' },
     { name: 'a DOCTYPE', bytes: () => `<!DOCTYPE stream [<!ENTITY xxe "boom">]>`, condition: 'restricted-xml' },
     { name: 'a mismatched end tag', bytes: (v) => toAlice(v, '<body>x</bodyx>'), condition: 'not-well-formed' },
-    { name: 'invalid UTF-8', bytes: (v) => Buffer.concat([Buffer.from(toAlice(v, '<body>').slice(0, -'</message>'.length)), Buffer.from([0xff, 0xfe]), Buffer.from('</body></message>')]), condition: 'not-well-formed' },
+    {
+      name: 'invalid UTF-8',
+      bytes: (v) =>
+        Buffer.concat([
+          Buffer.from(toAlice(v, '<body>').slice(0, -'</message>'.length)),
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from('</body></message>'),
+        ]),
+      condition: 'not-well-formed',
+    },
     // The server's stream is over: nothing to answer with an error, only our own closing tag.
-    { name: '</stream:stream> mid-session followed by more bytes', bytes: (v) => `</stream:stream>${toAlice(v, '<body>after the end</body>')}`, condition: undefined },
+    {
+      name: '</stream:stream> mid-session followed by more bytes',
+      bytes: (v) => `</stream:stream>${toAlice(v, '<body>after the end</body>')}`,
+      condition: undefined,
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: the stream is closed${c.condition ? ` with ${c.condition}` : ''}, and the account is back at once and hears the next message`, async () => {
@@ -112,7 +129,12 @@ describe('malformed XML from the server', () => {
     await recovers(v, mark, Date.now(), 'between the two');
     mark = alice.mark();
     v.proxy.inject('down', toAlice(v, '<body>&xxe;</body>'));
-    const waiting = await alice.waitForEvent('connection:state', (st) => st.accountId === v.acc.id && st.status === 'waiting-to-retry', 5000, mark);
+    const waiting = await alice.waitForEvent(
+      'connection:state',
+      (st) => st.accountId === v.acc.id && st.status === 'waiting-to-retry',
+      5000,
+      mark,
+    );
     expect(waiting.error?.code).toBe('connection-lost');
     await alice.waitForEvent('connection:state', (st) => st.accountId === v.acc.id && st.status === 'online', 10_000, mark);
   });
@@ -142,7 +164,10 @@ describe('bad XML during sign-in', () => {
     let up = '';
     proxy.rewrite('up', (chunk) => void (up += chunk));
     const acc = await alice.must('accounts:add', {
-      jid: `carol@${server.domain}`, password: 'c-pw', manual: { host: '127.0.0.1', port: proxy.port, transport: 'direct-tls' }, pinnedCertificate: server.cert.fingerprint256,
+      jid: `carol@${server.domain}`,
+      password: 'c-pw',
+      manual: { host: '127.0.0.1', port: proxy.port, transport: 'direct-tls' },
+      pinnedCertificate: server.cert.fingerprint256,
     });
     await alice.must('accounts:disconnect', { accountId: acc.id });
     // The features after authentication (the ones offering resource binding) carry an undefined entity, once.
@@ -158,7 +183,10 @@ describe('bad XML during sign-in', () => {
     await alice.waitForEvent('connection:state', (st) => st.accountId === acc.id && st.status === 'online', 10_000, mark);
     expect(spoiled).toBe(true);
     expect(up).toMatch(streamError('restricted-xml'));
-    const states = alice.events.slice(mark).filter((e) => e.name === 'connection:state').map((e) => e.payload as { accountId: string; status: string });
+    const states = alice.events
+      .slice(mark)
+      .filter((e) => e.name === 'connection:state')
+      .map((e) => e.payload as { accountId: string; status: string });
     expect(states.filter((st) => st.accountId === acc.id).map((st) => st.status)).not.toContain('waiting-to-retry');
     console.log(`hostile-stream: bad XML during sign-in: online ${Date.now() - since} ms after connecting`);
   });
@@ -184,15 +212,22 @@ describe('a forged XEP-0198 count (more stanzas handled than were sent)', () => 
     await bob.waitForEvent('message:added', (ms) => ms.some((m) => m.body === body), 10_000);
     const ms = Date.now() - since;
     expect(ms).toBeLessThan(10_000);
-    await expect.poll(async () => (await alice.must('chat:history', { conversationId: v.toBob.id, limit: 50 })).messages.find((m) => m.id === id)?.state, { timeout: 10_000 }).toBe('sent');
+    await expect
+      .poll(
+        async () => (await alice.must('chat:history', { conversationId: v.toBob.id, limit: 50 })).messages.find((m) => m.id === id)?.state,
+        { timeout: 10_000 },
+      )
+      .toBe('sent');
     const atBob = (await bob.must('chat:history', { conversationId: v.fromBob.id, limit: 50 })).messages.filter((m) => m.body === body);
     expect(atBob).toHaveLength(1);
     // XEP-0198 §5: <undefined-condition/> with <handled-count-too-high h send-count/>.
-    expect(v.upstream()).toMatch(/<stream:error[^>]*><undefined-condition xmlns=['"]urn:ietf:params:xml:ns:xmpp-streams['"]\/><handled-count-too-high xmlns=['"]urn:xmpp:sm:3['"] h=['"]\d+['"] send-count=['"]\d+['"]\/>/);
+    expect(v.upstream()).toMatch(
+      /<stream:error[^>]*><undefined-condition xmlns=['"]urn:ietf:params:xml:ns:xmpp-streams['"]\/><handled-count-too-high xmlns=['"]urn:xmpp:sm:3['"] h=['"]\d+['"] send-count=['"]\d+['"]\/>/,
+    );
     return ms;
   }
 
-  it("<a h/>: the message the server never got is not marked sent, and goes out again at once on the next stream", async () => {
+  it('<a h/>: the message the server never got is not marked sent, and goes out again at once on the next stream', async () => {
     const v = await victim();
     await alice.must('chat:set-encryption', { conversationId: v.toBob.id, mode: 'plain' });
     // Someone in the middle swallows the message, then claims the server handled far more than was sent.
@@ -224,7 +259,9 @@ describe('a forged XEP-0198 count (more stanzas handled than were sent)', () => 
     await alice.must('chat:set-encryption', { conversationId: v.toBob.id, mode: 'plain' });
     // The resumption fails (an unknown previd), and the <failed/> claims a count far above what was sent.
     once(v, 'up', /(<resume\s[^>]*\bprevid=)(['"])[^'"]*\2/, (_all, head, q) => `${head}${q}unknown${q}`);
-    const forged = once(v, 'down', /<failed\b[^>]*xmlns=['"]urn:xmpp:sm:3['"][^>]*>/, (all) => all.replace(/\s+h=(['"])\d+\1/, '').replace('<failed', "<failed h='1000000'"));
+    const forged = once(v, 'down', /<failed\b[^>]*xmlns=['"]urn:xmpp:sm:3['"][^>]*>/, (all) =>
+      all.replace(/\s+h=(['"])\d+\1/, '').replace('<failed', "<failed h='1000000'"),
+    );
     v.proxy.blackhole();
     const m = await alice.must('chat:send', { conversationId: v.toBob.id, body: 'forged-failed' });
     await sleep(300);

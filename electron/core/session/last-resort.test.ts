@@ -36,7 +36,11 @@ describe('last resort for an uncaught exception', () => {
     });
     let stderr = '';
     proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const lines: { event?: string; payload?: { accountId?: string; status?: string; jid?: string }[] & { accountId?: string; status?: string }; pong?: boolean }[] = [];
+    const lines: {
+      event?: string;
+      payload?: { accountId?: string; status?: string; jid?: string }[] & { accountId?: string; status?: string };
+      pong?: boolean;
+    }[] = [];
     readline.createInterface({ input: proc.stdout! }).on('line', (l) => {
       try {
         lines.push(JSON.parse(l));
@@ -46,11 +50,14 @@ describe('last resort for an uncaught exception', () => {
     });
     let exitCode: number | null = null;
     proc.once('exit', (code) => (exitCode = code));
-    const states = (status: string) => lines.filter((l) => l.event === 'connection:state' && l.payload?.status === status).map((l) => l.payload!.accountId);
+    const states = (status: string) =>
+      lines.filter((l) => l.event === 'connection:state' && l.payload?.status === status).map((l) => l.payload!.accountId);
 
     // Both accounts online, then the injected bug in Alice's connection fires.
     await expect.poll(() => new Set(states('online')).size, { timeout: 20_000 }).toBe(2);
-    await expect.poll(() => stderr, { timeout: 5000 }).toMatch(/unexpected error \(please report it\); the connection of account \S+ was closed and reconnects/);
+    await expect
+      .poll(() => stderr, { timeout: 5000 })
+      .toMatch(/unexpected error \(please report it\); the connection of account \S+ was closed and reconnects/);
     expect(stderr).toMatch(/injected bug/);
     const accounts = lines.filter((l) => l.event === 'accounts:changed').at(-1)!.payload as unknown as { id: string; jid: string }[];
     const aliceId = accounts.find((a) => a.jid === alice)!.id;
@@ -59,7 +66,15 @@ describe('last resort for an uncaught exception', () => {
     // Alice's connection was the one closed, and it is back; Bob's was never touched.
     await expect.poll(() => states('online').filter((id) => id === aliceId).length, { timeout: 10_000 }).toBe(2);
     expect(states('online').filter((id) => id === bobId)).toHaveLength(1);
-    expect(lines.filter((l) => l.event === 'connection:state' && l.payload?.accountId === bobId && l.payload?.status !== 'online' && l.payload?.status !== 'connecting')).toEqual([]);
+    expect(
+      lines.filter(
+        (l) =>
+          l.event === 'connection:state' &&
+          l.payload?.accountId === bobId &&
+          l.payload?.status !== 'online' &&
+          l.payload?.status !== 'connecting',
+      ),
+    ).toEqual([]);
 
     // A throw in no connection's code: logged, nothing closed, the process still answers.
     proc.stdin!.write('throw-outside\n');

@@ -34,8 +34,12 @@ async function proxy(opts: Parameters<typeof startHttpProxy>[0], start = startHt
   proxies.push(p);
   return p;
 }
-const input = (user: string, manual: Record<string, unknown>) =>
-  ({ jid: `${user}@${server.domain}` as BareJid, password: `${user}-pw`, manual, pinnedCertificate: server.cert.fingerprint256 });
+const input = (user: string, manual: Record<string, unknown>) => ({
+  jid: `${user}@${server.domain}` as BareJid,
+  password: `${user}-pw`,
+  manual,
+  pinnedCertificate: server.cert.fingerprint256,
+});
 const add = (t: TestCore, user: string, manual: Record<string, unknown>) => t.must('accounts:add', input(user, manual));
 
 describe('through an HTTP proxy', () => {
@@ -69,14 +73,26 @@ describe('through an HTTP proxy', () => {
     const t = await coreVia(`http://127.0.0.1:${p.port}`);
     // Adding the account signs in: the form gets the reason.
     const r = await t.call('accounts:add', input('carol', { websocketUrl: server.websocketUrl }));
-    expect(r).toMatchObject({ ok: false, error: { code: 'proxy-auth-required', detail: expect.stringMatching(/the proxy 127\.0\.0\.1:\d+ asks for a user name and password \(407/) } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'proxy-auth-required',
+        detail: expect.stringMatching(/the proxy 127\.0\.0\.1:\d+ asks for a user name and password \(407/),
+      },
+    });
   }, 60_000);
 
   it('a proxy that lets only HTTPS out refuses a Direct TLS port: said in words', async () => {
     const p = await proxy({ allowPorts: [443] });
     const t = await coreVia(`http://127.0.0.1:${p.port}`);
     const r = await t.call('accounts:add', input('dave', { host: '127.0.0.1', port: server.directTlsPort, transport: 'direct-tls' }));
-    expect(r).toMatchObject({ ok: false, error: { code: 'proxy-refused', detail: `the proxy 127.0.0.1:${p.port} refused to connect to 127.0.0.1:${server.directTlsPort} (403 Forbidden)` } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'proxy-refused',
+        detail: `the proxy 127.0.0.1:${p.port} refused to connect to 127.0.0.1:${server.directTlsPort} (403 Forbidden)`,
+      },
+    });
     expect(p.connects).toContain(`127.0.0.1:${server.directTlsPort}`);
   }, 60_000);
 
@@ -96,6 +112,11 @@ describe('through an HTTP proxy', () => {
     const conv = await t.must('chat:open', { accountId: plain.id, peer: `erin@${server.domain}` as BareJid });
     const mark = t.mark();
     await t.must('chat:send', { conversationId: conv.id, body: 'starttls in a socks tunnel' });
-    await t.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'starttls in a socks tunnel' && m.direction === 'in'), 20_000, mark);
+    await t.waitForEvent(
+      'message:added',
+      (ms) => ms.some((m) => m.body === 'starttls in a socks tunnel' && m.direction === 'in'),
+      20_000,
+      mark,
+    );
   }, 60_000);
 });

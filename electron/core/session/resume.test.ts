@@ -16,7 +16,9 @@ let aliceConv: ConversationView;
 let bobConv: ConversationView;
 
 const bodies = async (t: TestCore, convId: string, direction: 'in' | 'out') =>
-  (await t.must('chat:history', { conversationId: convId, limit: 500 })).messages.filter((m) => m.direction === direction).map((m) => m.body);
+  (await t.must('chat:history', { conversationId: convId, limit: 500 })).messages
+    .filter((m) => m.direction === direction)
+    .map((m) => m.body);
 
 beforeAll(async () => {
   server = await startProsody();
@@ -26,8 +28,18 @@ beforeAll(async () => {
   alice = await startTestCore();
   bob = await startTestCore();
   const pin = server.cert.fingerprint256;
-  aliceAcc = await alice.must('accounts:add', { jid: `alice@${server.domain}`, password: 'a-pw', manual: { host: '127.0.0.1', port: proxy.port }, pinnedCertificate: pin });
-  bobAcc = await bob.must('accounts:add', { jid: `bob@${server.domain}`, password: 'b-pw', manual: { host: '127.0.0.1', port: server.c2sPort }, pinnedCertificate: pin });
+  aliceAcc = await alice.must('accounts:add', {
+    jid: `alice@${server.domain}`,
+    password: 'a-pw',
+    manual: { host: '127.0.0.1', port: proxy.port },
+    pinnedCertificate: pin,
+  });
+  bobAcc = await bob.must('accounts:add', {
+    jid: `bob@${server.domain}`,
+    password: 'b-pw',
+    manual: { host: '127.0.0.1', port: server.c2sPort },
+    pinnedCertificate: pin,
+  });
   await alice.waitForEvent('connection:state', (s) => s.status === 'online');
   await bob.waitForEvent('connection:state', (s) => s.status === 'online');
   aliceConv = await alice.must('chat:open', { accountId: aliceAcc.id, peer: `bob@${server.domain}` });
@@ -63,14 +75,26 @@ describe('stream management', () => {
     const sent: string[] = [];
     for (let i = 0; i < 10; i++) sent.push((await alice.must('chat:send', { conversationId: aliceConv.id, body: `burst ${i}` })).id);
     await new Promise((r) => setTimeout(r, 300));
-    const pending = (await alice.must('chat:history', { conversationId: aliceConv.id, limit: 500 })).messages.filter((m) => sent.includes(m.id));
+    const pending = (await alice.must('chat:history', { conversationId: aliceConv.id, limit: 500 })).messages.filter((m) =>
+      sent.includes(m.id),
+    );
     expect(pending.map((m) => m.state)).toEqual(Array(10).fill('pending'));
     const before = alice.mark();
     proxy.cutAll();
     proxy.resume();
     await alice.waitForEvent('connection:state', (s) => s.status === 'online', 10_000, before);
-    await expect.poll(async () => (await alice.must('chat:history', { conversationId: aliceConv.id, limit: 500 })).messages.filter((m) => sent.includes(m.id) && m.state === 'sent').length, { timeout: 10_000 }).toBe(10);
-    await expect.poll(() => bodies(bob, bobConv.id, 'in').then((b) => b.filter((x) => x.startsWith('burst'))), { timeout: 10_000 }).toEqual(Array.from({ length: 10 }, (_, i) => `burst ${i}`));
+    await expect
+      .poll(
+        async () =>
+          (await alice.must('chat:history', { conversationId: aliceConv.id, limit: 500 })).messages.filter(
+            (m) => sent.includes(m.id) && m.state === 'sent',
+          ).length,
+        { timeout: 10_000 },
+      )
+      .toBe(10);
+    await expect
+      .poll(() => bodies(bob, bobConv.id, 'in').then((b) => b.filter((x) => x.startsWith('burst'))), { timeout: 10_000 })
+      .toEqual(Array.from({ length: 10 }, (_, i) => `burst ${i}`));
   });
 });
 
@@ -79,7 +103,12 @@ describe('noticing that the network is back, or gone', () => {
     const slow = await startTestCore({ backoff: { first: 60_000, max: 60_000 } });
     const p2 = await startFaultProxy({ host: '127.0.0.1', port: server.c2sPort });
     try {
-      const acc = await slow.must('accounts:add', { jid: `bob@${server.domain}`, password: 'b-pw', manual: { host: '127.0.0.1', port: p2.port }, pinnedCertificate: server.cert.fingerprint256 });
+      const acc = await slow.must('accounts:add', {
+        jid: `bob@${server.domain}`,
+        password: 'b-pw',
+        manual: { host: '127.0.0.1', port: p2.port },
+        pinnedCertificate: server.cert.fingerprint256,
+      });
       await slow.waitForEvent('connection:state', (s) => s.accountId === acc.id && s.status === 'online');
       await slow.must('accounts:disconnect', { accountId: acc.id });
       p2.refuse();
@@ -102,7 +131,12 @@ describe('noticing that the network is back, or gone', () => {
     const t = await startTestCore({ answerTimeoutMs: 500 });
     const p3 = await startFaultProxy({ host: '127.0.0.1', port: server.c2sPort });
     try {
-      const acc = await t.must('accounts:add', { jid: `bob@${server.domain}`, password: 'b-pw', manual: { host: '127.0.0.1', port: p3.port }, pinnedCertificate: server.cert.fingerprint256 });
+      const acc = await t.must('accounts:add', {
+        jid: `bob@${server.domain}`,
+        password: 'b-pw',
+        manual: { host: '127.0.0.1', port: p3.port },
+        pinnedCertificate: server.cert.fingerprint256,
+      });
       await t.waitForEvent('connection:state', (s) => s.accountId === acc.id && s.status === 'online');
       const mark = t.mark();
       p3.blackhole(); // nothing is closed: only silence

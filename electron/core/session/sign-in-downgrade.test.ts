@@ -9,7 +9,12 @@ import { startTestCore, type TestCore } from '../../../e2e/fixtures/core-harness
 import type { AccountId } from '../../../shared/ids.js';
 
 async function waitForStatus(t: TestCore, id: AccountId, status: string, code?: string, after = 0) {
-  return t.waitForEvent('connection:state', (s) => s.accountId === id && s.status === status && (code === undefined || s.error?.code === code), 15_000, after);
+  return t.waitForEvent(
+    'connection:state',
+    (s) => s.accountId === id && s.status === status && (code === undefined || s.error?.code === code),
+    15_000,
+    after,
+  );
 }
 
 describe('a server that drops its safer sign-in', () => {
@@ -25,8 +30,10 @@ describe('a server that drops its safer sign-in', () => {
     try {
       const mark = t.mark();
       const acc = await t.must('accounts:add', {
-        jid: `alice@${fake.domain}`, password: 'alice-pw',
-        manual: { host: '127.0.0.1', port: fake.port, transport: 'direct-tls' }, pinnedCertificate: fake.cert.fingerprint256,
+        jid: `alice@${fake.domain}`,
+        password: 'alice-pw',
+        manual: { host: '127.0.0.1', port: fake.port, transport: 'direct-tls' },
+        pinnedCertificate: fake.cert.fingerprint256,
       });
       await waitForStatus(t, acc.id, 'online', undefined, mark);
       expect(fake.auths.every((m) => m === 'SCRAM-SHA-1')).toBe(true);
@@ -72,7 +79,10 @@ describe('a server that drops its safer sign-in', () => {
   it('says which account when the action names one that does not exist', async () => {
     const t = await startTestCore();
     try {
-      expect(await t.call('accounts:accept-weaker-sign-in', { accountId: 'no-such-account' as AccountId })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+      expect(await t.call('accounts:accept-weaker-sign-in', { accountId: 'no-such-account' as AccountId })).toMatchObject({
+        ok: false,
+        error: { code: 'not-found' },
+      });
     } finally {
       await t.stop();
     }
@@ -92,7 +102,10 @@ describe('a normal sign-in on a real Prosody', () => {
     try {
       let m = t.mark();
       const acc = await t.must('accounts:add', {
-        jid: `bob@${server.domain}`, password: 'bob-pw', manual: { host: '127.0.0.1', port: server.c2sPort }, pinnedCertificate: server.cert.fingerprint256,
+        jid: `bob@${server.domain}`,
+        password: 'bob-pw',
+        manual: { host: '127.0.0.1', port: server.c2sPort },
+        pinnedCertificate: server.cert.fingerprint256,
       });
       await waitForStatus(t, acc.id, 'online', undefined, m);
       // Prosody 0.12 with plain storage offers SCRAM-SHA-1, SCRAM-SHA-256 and PLAIN.

@@ -21,13 +21,23 @@ const PAGE = 50;
 const N = 300;
 
 const rawClient = (user: string, resource: string) => {
-  const c = createXmppClient({ jid: `${user}@${server.domain}`, password: `${user}-pw`, resource, service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+  const c = createXmppClient({
+    jid: `${user}@${server.domain}`,
+    password: `${user}-pw`,
+    resource,
+    service: `xmpp://127.0.0.1:${server.c2sPort}`,
+    pinned: server.cert.fingerprint256,
+  });
   c.on('error', () => {});
   return c;
 };
 
 /** Everything 'chat:history' gives, newest page first, then each older page until nothing is left. */
-async function scrollToTheTop(t: TestCore, conversationId: ConversationId, limit = 40): Promise<{ all: MessageView[]; pages: number; noServerHistory: boolean }> {
+async function scrollToTheTop(
+  t: TestCore,
+  conversationId: ConversationId,
+  limit = 40,
+): Promise<{ all: MessageView[]; pages: number; noServerHistory: boolean }> {
   let page = await t.must('chat:history', { conversationId, limit });
   const all = [...page.messages];
   let pages = 1;
@@ -51,7 +61,9 @@ async function carolSays(room: string, n: number, from = 1) {
     };
     carol.on('stanza', onStanza);
   });
-  await carol.send(xml('presence', { to: `${room}/Carol` }, xml('x', { xmlns: 'http://jabber.org/protocol/muc' }, xml('history', { maxstanzas: '0' }))));
+  await carol.send(
+    xml('presence', { to: `${room}/Carol` }, xml('x', { xmlns: 'http://jabber.org/protocol/muc' }, xml('history', { maxstanzas: '0' }))),
+  );
   await joined;
   for (let i = from; i < from + n; i++) await carol.send(xml('message', { to: room, type: 'groupchat' }, xml('body', {}, `#${i}`)));
 }
@@ -116,8 +128,11 @@ describe('history is never unreachable', () => {
       await erin.waitForEvent('message:added', (ms) => ms.some((m) => m.body === `#${N}`), 15_000, mark);
       for (let i = N + 1; i <= N + 30; i++) await carol.send(xml('message', { to: room, type: 'groupchat' }, xml('body', {}, `#${i}`)));
       await erin.waitForEvent('message:added', (ms) => ms.some((m) => m.body === `#${N + 30}`), 15_000, mark);
-      const stored = new Set(erin.events.filter((e) => e.name === 'message:added')
-        .flatMap((e) => (e.payload as MessageView[]).filter((m) => m.conversationId === first.conversationId).map((m) => m.id)));
+      const stored = new Set(
+        erin.events
+          .filter((e) => e.name === 'message:added')
+          .flatMap((e) => (e.payload as MessageView[]).filter((m) => m.conversationId === first.conversationId).map((m) => m.id)),
+      );
       expect(stored.size).toBeLessThan(N);
       const { all } = await scrollToTheTop(erin, first.conversationId, stored.size);
       expect(numbers(all)).toEqual(range(1, N + 30));

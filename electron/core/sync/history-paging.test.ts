@@ -20,13 +20,22 @@ const PAGE = 50;
 const N = 300;
 
 const rawClient = (user: string, resource: string) => {
-  const c = createXmppClient({ jid: `${user}@${server.domain}`, password: `${user}-pw`, resource, service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+  const c = createXmppClient({
+    jid: `${user}@${server.domain}`,
+    password: `${user}-pw`,
+    resource,
+    service: `xmpp://127.0.0.1:${server.c2sPort}`,
+    pinned: server.cert.fingerprint256,
+  });
   c.on('error', () => {});
   return c;
 };
 
 /** Everything 'chat:history' gives, newest page first, then each older page until nothing is left. */
-async function scrollToTheTop(t: TestCore, conversationId: ConversationId): Promise<{ all: MessageView[]; pages: number; noServerHistory: boolean }> {
+async function scrollToTheTop(
+  t: TestCore,
+  conversationId: ConversationId,
+): Promise<{ all: MessageView[]; pages: number; noServerHistory: boolean }> {
   let page = await t.must('chat:history', { conversationId, limit: 40 });
   const all = [...page.messages];
   let pages = 1;
@@ -50,7 +59,9 @@ async function carolSays(room: string, n: number, from = 1) {
     };
     carol.on('stanza', onStanza);
   });
-  await carol.send(xml('presence', { to: `${room}/Carol` }, xml('x', { xmlns: 'http://jabber.org/protocol/muc' }, xml('history', { maxstanzas: '0' }))));
+  await carol.send(
+    xml('presence', { to: `${room}/Carol` }, xml('x', { xmlns: 'http://jabber.org/protocol/muc' }, xml('history', { maxstanzas: '0' }))),
+  );
   await joined;
   for (let i = from; i < from + n; i++) await carol.send(xml('message', { to: room, type: 'groupchat' }, xml('body', {}, `#${i}`)));
 }
@@ -95,7 +106,8 @@ describe('history is never unreachable', () => {
     const bobRaw = rawClient('bob', 'bulk');
     await bobRaw.start();
     try {
-      for (let i = 1; i <= N; i++) await bobRaw.send(xml('message', { to: `alice@${server.domain}`, type: 'chat', id: `c${i}` }, xml('body', {}, `#${i}`)));
+      for (let i = 1; i <= N; i++)
+        await bobRaw.send(xml('message', { to: `alice@${server.domain}`, type: 'chat', id: `c${i}` }, xml('body', {}, `#${i}`)));
       // The last one is archived before the fresh device asks (a round trip after it).
       await bobRaw.iqCaller.request(xml('iq', { type: 'get', to: server.domain }, xml('ping', { xmlns: 'urn:xmpp:ping' })));
     } finally {

@@ -28,7 +28,8 @@ export function createHistoryService(deps: HistoryDeps) {
       if (!page.ok || !conv) return page;
       // A full page with nothing older stored is not the top while the archive may hold more: the next
       // page (before its first message) asks the archive.
-      if (page.value.messages.length >= limit) return page.value.hasMore ? page : ok({ ...page.value, hasMore: !deps.repo.isArchiveComplete(conv.id) });
+      if (page.value.messages.length >= limit)
+        return page.value.hasMore ? page : ok({ ...page.value, hasMore: !deps.repo.isArchiveComplete(conv.id) });
       // Not enough here: ask the archive (the user's, or the room's) for older messages, then answer
       // from the database. Until that archive says it is complete, there may be more.
       const client = deps.connections.client(conv.accountId);

@@ -22,15 +22,20 @@ afterAll(async () => {
 /** What the window was told about the account, in order: 'online' and sync phases. */
 function told(accountId: string): string[] {
   return t.events.flatMap((e) => {
-    if (e.name === 'connection:state' && (e.payload as ConnectionStateView).accountId === accountId) return [(e.payload as ConnectionStateView).status];
-    if (e.name === 'sync:state' && (e.payload as SyncStateView).accountId === accountId) return [`sync:${(e.payload as SyncStateView).phase}`];
+    if (e.name === 'connection:state' && (e.payload as ConnectionStateView).accountId === accountId)
+      return [(e.payload as ConnectionStateView).status];
+    if (e.name === 'sync:state' && (e.payload as SyncStateView).accountId === accountId)
+      return [`sync:${(e.payload as SyncStateView).phase}`];
     return [];
   });
 }
 
 it('a new account is online before it is synced, also after signing out and in again', async () => {
   const acc = await t.must('accounts:add', {
-    jid: `alice@${server.domain}`, password: 'a-pw', manual: { host: '127.0.0.1', port: server.c2sPort }, pinnedCertificate: server.cert.fingerprint256,
+    jid: `alice@${server.domain}`,
+    password: 'a-pw',
+    manual: { host: '127.0.0.1', port: server.c2sPort },
+    pinnedCertificate: server.cert.fingerprint256,
   });
   await t.waitForEvent('sync:state', (s) => s.accountId === acc.id && s.phase === 'synced', 15_000);
   await t.waitForEvent('connection:state', (s) => s.accountId === acc.id && s.status === 'online', 15_000);

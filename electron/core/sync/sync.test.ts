@@ -53,7 +53,9 @@ describe('two devices of one account', () => {
   it('each sees what the other sends (carbons), and both receive what bob sends — once', async () => {
     const conv = await phone.must('chat:open', { accountId: phoneAcc.id, peer: BOB() });
     await phone.must('chat:send', { conversationId: conv.id, body: 'from my phone' });
-    await laptop.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'from my phone' && m.direction === 'out' && m.state === 'sent'));
+    await laptop.waitForEvent('message:added', (ms) =>
+      ms.some((m) => m.body === 'from my phone' && m.direction === 'out' && m.state === 'sent'),
+    );
     await bob.must('chat:send', { conversationId: bobConv.id, body: 'hi both' });
     await phone.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'hi both'));
     await laptop.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'hi both'));
@@ -114,7 +116,13 @@ describe('forged stanzas change nothing', () => {
   let mallory: XmppClient;
   let aliceFullJid: string;
   beforeAll(async () => {
-    mallory = createXmppClient({ jid: `mallory@${server.domain}`, password: 'm-pw', resource: 'evil', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: pin() });
+    mallory = createXmppClient({
+      jid: `mallory@${server.domain}`,
+      password: 'm-pw',
+      resource: 'evil',
+      service: `xmpp://127.0.0.1:${server.c2sPort}`,
+      pinned: pin(),
+    });
     mallory.on('error', () => {});
     await mallory.start();
     aliceFullJid = phone.core.connections.client(phoneAcc.id)!.jid!.toString();
@@ -124,15 +132,61 @@ describe('forged stanzas change nothing', () => {
   it('drops a forged carbon, an archive result nobody asked for, and a roster push from a stranger', async () => {
     const before = await bodies(phone, BOB());
     const rosterBefore = (await phone.must('roster:snapshot', {})).contacts;
-    const inner = (from: string, to: string, body: string) => xml('message', { type: 'chat', from, to, id: `f-${body}` }, xml('body', {}, body));
+    const inner = (from: string, to: string, body: string) =>
+      xml('message', { type: 'chat', from, to, id: `f-${body}` }, xml('body', {}, body));
     // A "sent" carbon claiming alice wrote something to bob.
-    await mallory.send(xml('message', { to: aliceFullJid, type: 'chat' }, xml('sent', { xmlns: 'urn:xmpp:carbons:2' }, xml('forwarded', { xmlns: 'urn:xmpp:forward:0' }, inner(`${ALICE()}/x`, BOB(), 'forged carbon')))));
+    await mallory.send(
+      xml(
+        'message',
+        { to: aliceFullJid, type: 'chat' },
+        xml(
+          'sent',
+          { xmlns: 'urn:xmpp:carbons:2' },
+          xml('forwarded', { xmlns: 'urn:xmpp:forward:0' }, inner(`${ALICE()}/x`, BOB(), 'forged carbon')),
+        ),
+      ),
+    );
     // A "received" carbon claiming bob wrote to alice.
-    await mallory.send(xml('message', { to: aliceFullJid, type: 'chat' }, xml('received', { xmlns: 'urn:xmpp:carbons:2' }, xml('forwarded', { xmlns: 'urn:xmpp:forward:0' }, inner(`${BOB()}/x`, ALICE(), 'forged received')))));
+    await mallory.send(
+      xml(
+        'message',
+        { to: aliceFullJid, type: 'chat' },
+        xml(
+          'received',
+          { xmlns: 'urn:xmpp:carbons:2' },
+          xml('forwarded', { xmlns: 'urn:xmpp:forward:0' }, inner(`${BOB()}/x`, ALICE(), 'forged received')),
+        ),
+      ),
+    );
     // An archive result for a query alice never made.
-    await mallory.send(xml('message', { to: aliceFullJid }, xml('result', { xmlns: 'urn:xmpp:mam:2', queryid: 'guess', id: 'x1' }, xml('forwarded', { xmlns: 'urn:xmpp:forward:0' }, xml('delay', { xmlns: 'urn:xmpp:delay', stamp: '2020-01-01T00:00:00Z' }), inner(`${BOB()}/x`, ALICE(), 'forged archive')))));
+    await mallory.send(
+      xml(
+        'message',
+        { to: aliceFullJid },
+        xml(
+          'result',
+          { xmlns: 'urn:xmpp:mam:2', queryid: 'guess', id: 'x1' },
+          xml(
+            'forwarded',
+            { xmlns: 'urn:xmpp:forward:0' },
+            xml('delay', { xmlns: 'urn:xmpp:delay', stamp: '2020-01-01T00:00:00Z' }),
+            inner(`${BOB()}/x`, ALICE(), 'forged archive'),
+          ),
+        ),
+      ),
+    );
     // A roster push from a stranger adding himself.
-    await mallory.send(xml('iq', { to: aliceFullJid, type: 'set', id: 'push1' }, xml('query', { xmlns: 'jabber:iq:roster' }, xml('item', { jid: `mallory@${server.domain}`, subscription: 'both', name: 'Trusted friend' }))));
+    await mallory.send(
+      xml(
+        'iq',
+        { to: aliceFullJid, type: 'set', id: 'push1' },
+        xml(
+          'query',
+          { xmlns: 'jabber:iq:roster' },
+          xml('item', { jid: `mallory@${server.domain}`, subscription: 'both', name: 'Trusted friend' }),
+        ),
+      ),
+    );
     // A genuine message from mallory after them: once it has arrived, the forged ones were processed.
     await mallory.send(xml('message', { to: ALICE(), type: 'chat', id: 'real-1' }, xml('body', {}, 'plain hello')));
     await phone.waitForEvent('message:added', (ms) => ms.some((m) => m.body === 'plain hello'));

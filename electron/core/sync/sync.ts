@@ -39,7 +39,11 @@ export interface SyncDeps {
 }
 
 /** Older history of one conversation: what was stored, and whether anything older can be fetched. */
-export interface OlderResult { fetched: number; complete: boolean; noServerHistory?: true }
+export interface OlderResult {
+  fetched: number;
+  complete: boolean;
+  noServerHistory?: true;
+}
 
 /**
  * Where each result goes: its stamp, and its place if we already have it (see archive-order.ts): by its
@@ -49,13 +53,18 @@ export interface OlderResult { fetched: number; complete: boolean; noServerHisto
  * it again, and the copy gets a new archive id); when we have the later copy, the earlier one must be
  * known too, or what follows it in the archive is placed before the message we have (seen as 0, 2, 1).
  */
-export function placeResults(repo: Pick<MessagesRepo, 'sortKeyOfArchiveId' | 'sortKeyOfOwnOriginId' | 'sortKeyOfTheirOriginId'>, accountId: AccountId, results: readonly MamResult[]): Placed[] {
+export function placeResults(
+  repo: Pick<MessagesRepo, 'sortKeyOfArchiveId' | 'sortKeyOfOwnOriginId' | 'sortKeyOfTheirOriginId'>,
+  accountId: AccountId,
+  results: readonly MamResult[],
+): Placed[] {
   return results.map((r) => {
     const originId = r.forwarded.getChild('origin-id', NS_SID)?.attrs.id as string | undefined;
     const from = bareOf(r.forwarded.attrs.from as string | undefined);
-    const known = repo.sortKeyOfArchiveId(accountId, r.archiveId)
-      ?? (originId ? repo.sortKeyOfOwnOriginId(accountId, originId) : undefined)
-      ?? (originId && from ? repo.sortKeyOfTheirOriginId(conversationIdOf(accountId, from), originId) : undefined);
+    const known =
+      repo.sortKeyOfArchiveId(accountId, r.archiveId) ??
+      (originId ? repo.sortKeyOfOwnOriginId(accountId, originId) : undefined) ??
+      (originId && from ? repo.sortKeyOfTheirOriginId(conversationIdOf(accountId, from), originId) : undefined);
     return { ...(r.delayedAt !== undefined ? { stamp: r.delayedAt } : {}), ...(known !== undefined ? { known } : {}) };
   });
 }
@@ -69,7 +78,8 @@ export function createSyncService(deps: SyncDeps) {
   const pageSize = deps.pageSize ?? PAGE_SIZE;
 
   const getPointer = (accountId: string, archiveJid: string) => deps.positions.position(accountId, archiveJid);
-  const setPointer = (accountId: string, archiveJid: string, lastId: string, lastAt: number | undefined) => deps.positions.setLast(accountId, archiveJid, lastId, lastAt);
+  const setPointer = (accountId: string, archiveJid: string, lastId: string, lastAt: number | undefined) =>
+    deps.positions.setLast(accountId, archiveJid, lastId, lastAt);
   const setSynced = (accountId: string, archiveJid: string) => deps.positions.setSynced(accountId, archiveJid, Date.now());
 
   // Live messages carrying our server's stanza-id move the pointer forward once we know there is no
@@ -109,9 +119,13 @@ export function createSyncService(deps: SyncDeps) {
     const entry = { archiveJid, results: [] as MamResult[] };
     open.set(queryId, entry);
     try {
-      const iq = await requestIq(client, xml('iq', { type: 'set', ...(archiveJid !== own ? { to: archiveJid } : {}) }, buildMamQuery({ ...q, queryId })), {
-        timeoutMs: 60_000,
-      });
+      const iq = await requestIq(
+        client,
+        xml('iq', { type: 'set', ...(archiveJid !== own ? { to: archiveJid } : {}) }, buildMamQuery({ ...q, queryId })),
+        {
+          timeoutMs: 60_000,
+        },
+      );
       // Only the archive's own <fin complete='true'/> says there is nothing more (§4.3.2); an answer
       // without <fin/> is not taken as that.
       return { results: entry.results, fin: parseMamFin(iq) ?? { complete: false, stable: false } };
@@ -120,9 +134,23 @@ export function createSyncService(deps: SyncDeps) {
     }
   }
 
-  const toCtx = (accountId: AccountId, ownBare: string, r: MamResult, countUnread: boolean, sortKey: number, archiveJid = ownBare): IncomingCtx => ({
-    accountId, ownBare, source: 'archive', stanza: r.forwarded, archiveId: r.archiveId, archiveJid,
-    ...(r.delayedAt !== undefined ? { forwardedAt: r.delayedAt } : {}), countUnread, sortKey,
+  const toCtx = (
+    accountId: AccountId,
+    ownBare: string,
+    r: MamResult,
+    countUnread: boolean,
+    sortKey: number,
+    archiveJid = ownBare,
+  ): IncomingCtx => ({
+    accountId,
+    ownBare,
+    source: 'archive',
+    stanza: r.forwarded,
+    archiveId: r.archiveId,
+    archiveJid,
+    ...(r.delayedAt !== undefined ? { forwardedAt: r.delayedAt } : {}),
+    countUnread,
+    sortKey,
   });
 
   const placed = (accountId: AccountId, results: MamResult[]): Placed[] => placeResults(deps.repo, accountId, results);
@@ -157,7 +185,13 @@ export function createSyncService(deps: SyncDeps) {
    * The next page is requested as soon as this one has arrived, so the server works on it while
    * this one is stored: catch-up takes about as long as paging the archive alone.
    */
-  async function pageForward(accountId: AccountId, client: XmppClient, archiveJid: string, from: { after?: string; start?: number }, prevKey: number): Promise<number> {
+  async function pageForward(
+    accountId: AccountId,
+    client: XmppClient,
+    archiveJid: string,
+    from: { after?: string; start?: number },
+    prevKey: number,
+  ): Promise<number> {
     const own = bareOf(client.jid?.toString()) ?? '';
     let fetched = 0;
     let pending = queryPage(client, archiveJid, { ...from, max: pageSize });
@@ -286,7 +320,12 @@ export function createSyncService(deps: SyncDeps) {
    * XEP-0313; results accepted only from that room). Marks the conversation complete only when that
    * archive says so.
    */
-  async function fetchOlder(accountId: AccountId, client: XmppClient, conv: { id: string; peer: string; kind: 'chat' | 'room' }, max: number): Promise<OlderResult> {
+  async function fetchOlder(
+    accountId: AccountId,
+    client: XmppClient,
+    conv: { id: string; peer: string; kind: 'chat' | 'room' },
+    max: number,
+  ): Promise<OlderResult> {
     const own = bareOf(client.jid?.toString());
     if (!own || deps.repo.isArchiveComplete(conv.id)) return { fetched: 0, complete: true };
     const room = conv.kind === 'room';
@@ -297,7 +336,8 @@ export function createSyncService(deps: SyncDeps) {
     const oldest = deps.repo.oldestArchived(conv.id);
     // Nothing from the archive here yet, and its catch-up is still running: that brings the newest
     // page; older ones are asked for after it (asking now would fetch that same page twice).
-    if (!oldest && (room ? deps.roomCaughtUp?.(accountId, conv.peer) === false : !synced.has(accountId))) return { fetched: 0, complete: false };
+    if (!oldest && (room ? deps.roomCaughtUp?.(accountId, conv.peer) === false : !synced.has(accountId)))
+      return { fetched: 0, complete: false };
     let page: Awaited<ReturnType<typeof queryPage>>;
     try {
       page = await queryPage(client, archiveJid, { ...(room ? {} : { with: conv.peer }), before: oldest?.stanzaId ?? true, max });

@@ -35,7 +35,8 @@ async function send(from: Party, to: { jid: string; deviceId: number }[], text: 
   return wire(r.encrypted);
 }
 
-const recv = (p: Party, from: Party, e: LegacyEncrypted): Promise<DecryptResult> => p.device.decrypt({ from: from.jid, encrypted: e }, p.jid);
+const recv = (p: Party, from: Party, e: LegacyEncrypted): Promise<DecryptResult> =>
+  p.device.decrypt({ from: from.jid, encrypted: e }, p.jid);
 const text = (r: DecryptResult) => (r.ok ? r.plaintext : `error ${r.error}`);
 
 async function pair() {
@@ -52,7 +53,14 @@ describe('legacy OMEMO sessions (two devices in memory)', () => {
     const first = await send(alice, [{ jid: bob.jid, deviceId: 2222 }], 'Hello Bob');
     expect(first.keys[0]!.prekey).toBe(true);
     const got = await recv(bob, alice, first);
-    expect(got).toMatchObject({ ok: true, kind: 'message', plaintext: 'Hello Bob', sender: { jid: alice.jid, deviceId: 1111 }, usedPreKey: true, trust: 'undecided' });
+    expect(got).toMatchObject({
+      ok: true,
+      kind: 'message',
+      plaintext: 'Hello Bob',
+      sender: { jid: alice.jid, deviceId: 1111 },
+      usedPreKey: true,
+      trust: 'undecided',
+    });
     const aliceKey = new Uint8Array((await alice.store.getIdentityKeyPair())!.pubKey);
     expect(got.ok && got.fingerprint).toBe(fingerprintHex(aliceKey));
     // The used prekey is kept (archive may deliver the message again) and no longer offered.
@@ -91,7 +99,11 @@ describe('legacy OMEMO sessions (two devices in memory)', () => {
     const bobs = await Promise.all([party('bob@example.test', 21), party('bob@example.test', 22), party('carol@example.test', 31)]);
     const ids = [21, 22, 31];
     for (const [i, b] of bobs.entries()) await alice.device.processBundle(b.jid, ids[i]!, await b.device.buildBundle());
-    const e = await send(alice, bobs.map((b, i) => ({ jid: b.jid, deviceId: ids[i]! })), 'to all of you');
+    const e = await send(
+      alice,
+      bobs.map((b, i) => ({ jid: b.jid, deviceId: ids[i]! })),
+      'to all of you',
+    );
     expect(e.keys.map((k) => k.rid)).toEqual(ids);
     for (const b of bobs) expect(text(await recv(b, alice, e))).toBe('to all of you');
   });
@@ -128,7 +140,12 @@ describe('legacy OMEMO sessions (two devices in memory)', () => {
     // Established session, then a tampered Signal message: bad MAC.
     expect(text(await recv(bob, alice, e))).toBe('secret');
     const reply = await send(bob, [{ jid: alice.jid, deviceId: 1111 }], 'ok');
-    const tampered = { ...reply, keys: [{ ...reply.keys[0]!, data: Uint8Array.from(reply.keys[0]!.data, (b, i) => (i === reply.keys[0]!.data.length - 1 ? b ^ 1 : b)) }] };
+    const tampered = {
+      ...reply,
+      keys: [
+        { ...reply.keys[0]!, data: Uint8Array.from(reply.keys[0]!.data, (b, i) => (i === reply.keys[0]!.data.length - 1 ? b ^ 1 : b)) },
+      ],
+    };
     expect(await recv(alice, bob, tampered)).toMatchObject({ ok: false, error: 'bad-mac' });
     expect(text(await recv(alice, bob, reply))).toBe('ok'); // the real one still decrypts
 
@@ -140,7 +157,10 @@ describe('legacy OMEMO sessions (two devices in memory)', () => {
 
     // Our own message reflected back (carbon / archive).
     const own = await send(alice, [{ jid: bob.jid, deviceId: 2222 }], 'mine');
-    expect(await alice.device.decrypt({ from: alice.jid, encrypted: own }, alice.jid)).toMatchObject({ ok: false, error: 'sent-by-this-device' });
+    expect(await alice.device.decrypt({ from: alice.jid, encrypted: own }, alice.jid)).toMatchObject({
+      ok: false,
+      error: 'sent-by-this-device',
+    });
   });
 
   it('says "no-session" for a Whisper message from a device it never talked to', async () => {
@@ -204,7 +224,8 @@ describe('sessions started by both sides at once', () => {
       }
       const expectB = Array.from({ length: gotB.length }, (_, i) => `a${i}`);
       const expectA = Array.from({ length: gotA.length }, (_, i) => `b${i}`);
-      if (gotB.join() !== expectB.join() || gotA.join() !== expectA.join()) failures.push(`run ${run}: ${[...gotA, ...gotB].filter((t) => t.startsWith('error')).join(', ')}`);
+      if (gotB.join() !== expectB.join() || gotA.join() !== expectA.join())
+        failures.push(`run ${run}: ${[...gotA, ...gotB].filter((t) => t.startsWith('error')).join(', ')}`);
     }
     expect(failures).toEqual([]);
   }, 60_000);
@@ -213,11 +234,16 @@ describe('sessions started by both sides at once', () => {
 describe('session records over a long conversation', () => {
   it('stay small: only the current and the ten newest old receiving chains are kept', async () => {
     const { alice, bob } = await pair();
-    const ids = new Map([[alice, 1111], [bob, 2222]]);
+    const ids = new Map([
+      [alice, 1111],
+      [bob, 2222],
+    ]);
     const chains = async (p: Party, peer: Party) => {
       const raw = await p.store.loadSession(`${peer.jid}.${ids.get(peer)}`);
       const record = JSON.parse(raw as string) as { sessions: Record<string, { chains: Record<string, { chainType: number }> }> };
-      return Object.values(record.sessions).flatMap((s) => Object.values(s.chains)).filter((c) => c.chainType === 2).length;
+      return Object.values(record.sessions)
+        .flatMap((s) => Object.values(s.chains))
+        .filter((c) => c.chainType === 2).length;
     };
     // 60 turns, each a ratchet step on both sides.
     let late: LegacyEncrypted | undefined;

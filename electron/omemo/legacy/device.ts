@@ -180,7 +180,11 @@ export function createOmemoDevice(opts: { store: OmemoStore; deviceId: number; f
         await store.batch(() =>
           new SessionBuilder(store, addr(jid, peerDeviceId)).processPreKey({
             identityKey: ab(bundle.identityKey),
-            signedPreKey: { keyId: bundle.signedPreKey.id, publicKey: ab(bundle.signedPreKey.publicKey), signature: ab(bundle.signedPreKeySignature) },
+            signedPreKey: {
+              keyId: bundle.signedPreKey.id,
+              publicKey: ab(bundle.signedPreKey.publicKey),
+              signature: ab(bundle.signedPreKeySignature),
+            },
             ...(preKey ? { preKey: { keyId: preKey.id, publicKey: ab(preKey.publicKey) } } : {}),
           }),
         );
@@ -189,7 +193,8 @@ export function createOmemoDevice(opts: { store: OmemoStore; deviceId: number; f
         const m = e instanceof Error ? e.message : String(e);
         // Said as what happened, for the sentence the user reads (omemo-messages.ts), never as the
         // contact's fault: the cause may as well be on this side.
-        if (/Identity key changed/.test(m)) return { ok: false, error: 'untrusted-identity', message: `you marked the key of device ${peerDeviceId} as not trusted` };
+        if (/Identity key changed/.test(m))
+          return { ok: false, error: 'untrusted-identity', message: `you marked the key of device ${peerDeviceId} as not trusted` };
         return { ok: false, error: 'bad-bundle', message: `device ${peerDeviceId}: ${m}` };
       }
     },
@@ -237,10 +242,20 @@ export function createOmemoDevice(opts: { store: OmemoStore; deviceId: number; f
         return fail(classify(e), sender, e instanceof Error ? e.message : String(e));
       }
       const identity = store.getIdentity(sender.jid, sender.deviceId);
-      const who = { sender, fingerprint: identity ? fingerprintHex(identity.identityKey) : '', trust: identity?.trust ?? ('undecided' as const), usedPreKey };
+      const who = {
+        sender,
+        fingerprint: identity ? fingerprintHex(identity.identityKey) : '',
+        trust: identity?.trust ?? ('undecided' as const),
+        usedPreKey,
+      };
       if (!encrypted.payload) return { ok: true, kind: 'key-transport', ...who };
       try {
-        return { ok: true, kind: 'message', plaintext: new TextDecoder().decode(decryptPayload(encrypted.payload, encrypted.iv, keyAndTag)), ...who };
+        return {
+          ok: true,
+          kind: 'message',
+          plaintext: new TextDecoder().decode(decryptPayload(encrypted.payload, encrypted.iv, keyAndTag)),
+          ...who,
+        };
       } catch (e) {
         return fail('bad-payload', sender, e instanceof PayloadError ? e.message : String(e));
       }

@@ -37,8 +37,10 @@ function reopen(p: Party): Party {
   return { ...p, store, device: createOmemoDevice({ store, deviceId: p.deviceId }) };
 }
 
-const send = async (from: Party, to: Party, text: string) => (await from.device.encryptFor([{ jid: to.jid, deviceId: to.deviceId }], text)).encrypted;
-const recv = (p: Party, from: Party, e: LegacyEncrypted): Promise<DecryptResult> => p.device.decrypt({ from: from.jid, encrypted: e }, p.jid);
+const send = async (from: Party, to: Party, text: string) =>
+  (await from.device.encryptFor([{ jid: to.jid, deviceId: to.deviceId }], text)).encrypted;
+const recv = (p: Party, from: Party, e: LegacyEncrypted): Promise<DecryptResult> =>
+  p.device.decrypt({ from: from.jid, encrypted: e }, p.jid);
 const text = (r: DecryptResult) => (r.ok ? r.plaintext : `error ${r.error}`);
 
 function tampered(e: LegacyEncrypted): LegacyEncrypted {
@@ -58,7 +60,7 @@ describe('parsed session records kept between messages', () => {
 
     // A fixed pseudo-random walk, so a failure can be replayed.
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const held: { to: 'alice' | 'bob'; e: LegacyEncrypted; text: string }[] = [];
     for (let i = 0; i < 300; i++) {
       const aliceSends = rnd() < 0.5;

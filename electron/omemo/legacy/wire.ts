@@ -83,7 +83,10 @@ export function parseDeviceListStanza(stanza: Element): number[] | undefined {
 
 /** The `<pubsub/>` of an `<iq type='set'>` publishing our device list (item 'current'; access model open unless 'none' = the server's default). */
 export function buildDeviceListPublish(deviceIds: readonly number[], accessModel: AccessModel | 'none' = 'open'): Element {
-  return buildPublish(NODE_DEVICELIST, buildDeviceList(deviceIds), { itemId: 'current', ...(accessModel !== 'none' ? { accessModel } : {}) });
+  return buildPublish(NODE_DEVICELIST, buildDeviceList(deviceIds), {
+    itemId: 'current',
+    ...(accessModel !== 'none' ? { accessModel } : {}),
+  });
 }
 
 // ---- Bundle (§4.4) ----

@@ -4,7 +4,9 @@ import { migrate, MIGRATIONS } from '../../store/migrate.js';
 import { migrateOmemo, OMEMO_MIGRATIONS } from './index.js';
 
 const tables = (db: Database.Database) =>
-  (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'omemo_%' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+  (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'omemo_%' ORDER BY name`).all() as { name: string }[]).map(
+    (r) => r.name,
+  );
 
 describe('migration 0100-omemo-init', () => {
   it('creates the omemo_* tables beside the core schema without touching user_version', () => {
@@ -12,7 +14,14 @@ describe('migration 0100-omemo-init', () => {
     const core = migrate(db);
     expect(migrateOmemo(db, OMEMO_MIGRATIONS.slice(0, 1))).toBe(100);
     expect(db.pragma('user_version', { simple: true })).toBe(core);
-    expect(tables(db)).toEqual(['omemo_identities', 'omemo_identity', 'omemo_prekeys', 'omemo_schema', 'omemo_sessions', 'omemo_signed_prekeys']);
+    expect(tables(db)).toEqual([
+      'omemo_identities',
+      'omemo_identity',
+      'omemo_prekeys',
+      'omemo_schema',
+      'omemo_sessions',
+      'omemo_signed_prekeys',
+    ]);
     expect(migrateOmemo(db, OMEMO_MIGRATIONS.slice(0, 1))).toBe(100); // idempotent
   });
 
@@ -31,7 +40,11 @@ describe('migration 0100-omemo-init', () => {
     const db = new Database(':memory:');
     migrateOmemo(db);
     expect(() =>
-      db.prepare(`INSERT INTO omemo_identities (account_id, jid, device_id, identity_key, trust, first_seen) VALUES ('a', 'b@c', 1, x'05', 'maybe', 0)`).run(),
+      db
+        .prepare(
+          `INSERT INTO omemo_identities (account_id, jid, device_id, identity_key, trust, first_seen) VALUES ('a', 'b@c', 1, x'05', 'maybe', 0)`,
+        )
+        .run(),
     ).toThrow(/CHECK/);
   });
 });

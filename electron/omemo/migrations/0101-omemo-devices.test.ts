@@ -11,6 +11,8 @@ describe('migration 0101-omemo-devices', () => {
     expect(db.prepare('SELECT count(*) AS n FROM omemo_prekeys').get()).toEqual({ n: 1 });
     db.prepare(`INSERT INTO omemo_device_lists (account_id, jid, device_id, updated_at) VALUES ('a', 'b@c', 7, 0)`).run();
     expect(db.prepare('SELECT active FROM omemo_device_lists').get()).toEqual({ active: 1 });
-    expect(() => db.prepare(`INSERT INTO omemo_device_lists (account_id, jid, device_id, updated_at) VALUES ('a', 'b@c', 7, 1)`).run()).toThrow(/UNIQUE|PRIMARY/);
+    expect(() =>
+      db.prepare(`INSERT INTO omemo_device_lists (account_id, jid, device_id, updated_at) VALUES ('a', 'b@c', 7, 1)`).run(),
+    ).toThrow(/UNIQUE|PRIMARY/);
   });
 });

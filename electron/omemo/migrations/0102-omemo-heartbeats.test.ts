@@ -10,8 +10,12 @@ describe('migration 0102-omemo-heartbeats', () => {
     expect(migrateOmemo(db)).toBe(102);
     expect(db.prepare('SELECT count(*) AS n FROM omemo_device_lists').get()).toEqual({ n: 1 });
     db.prepare(`INSERT INTO omemo_heartbeats (account_id, jid, device_id, unanswered) VALUES ('a', 'b@c', 7, 3)`).run();
-    expect(() => db.prepare(`INSERT INTO omemo_heartbeats (account_id, jid, device_id, unanswered) VALUES ('a', 'b@c', 7, 1)`).run()).toThrow(/UNIQUE|PRIMARY/);
-    expect(() => db.prepare(`INSERT INTO omemo_heartbeats (account_id, jid, device_id, unanswered) VALUES ('a', 'b@c', 8, -1)`).run()).toThrow(/CHECK/);
+    expect(() =>
+      db.prepare(`INSERT INTO omemo_heartbeats (account_id, jid, device_id, unanswered) VALUES ('a', 'b@c', 7, 1)`).run(),
+    ).toThrow(/UNIQUE|PRIMARY/);
+    expect(() =>
+      db.prepare(`INSERT INTO omemo_heartbeats (account_id, jid, device_id, unanswered) VALUES ('a', 'b@c', 8, -1)`).run(),
+    ).toThrow(/CHECK/);
     expect(migrateOmemo(db)).toBe(102); // idempotent
   });
 });

@@ -16,9 +16,13 @@ describe('migration 0001-init', () => {
     const db = new Database(':memory:');
     db.pragma('foreign_keys = ON');
     migrate(db, [migration0001]);
-    db.prepare(`INSERT INTO accounts (id, jid, display_name, secret_backend, resource, created_at) VALUES ('a', 'me@x.y', 'me', 'memory', 'r', 0)`).run();
+    db.prepare(
+      `INSERT INTO accounts (id, jid, display_name, secret_backend, resource, created_at) VALUES ('a', 'me@x.y', 'me', 'memory', 'r', 0)`,
+    ).run();
     db.prepare(`INSERT INTO conversations (id, account_id, peer, last_activity) VALUES ('c', 'a', 'you@x.y', 0)`).run();
-    const insert = db.prepare(`INSERT INTO messages (id, conversation_id, direction, body, timestamp, state, origin_id) VALUES (?, 'c', 'in', 'hi', 0, 'received', 'o1')`);
+    const insert = db.prepare(
+      `INSERT INTO messages (id, conversation_id, direction, body, timestamp, state, origin_id) VALUES (?, 'c', 'in', 'hi', 0, 'received', 'o1')`,
+    );
     insert.run('m1');
     expect(() => insert.run('m2')).toThrow(/UNIQUE/);
   });

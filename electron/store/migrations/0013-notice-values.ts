@@ -29,8 +29,11 @@ export function noticeFromSentence(text: string): RoomNotice {
   const removed = REMOVED.exec(text);
   if (removed) {
     return {
-      kind: 'removed', nick: unisolate(removed[1]!), cause: removed[2] === 'banned' ? 'banned' : 'kicked',
-      ...(removed[3] ? { actor: unisolate(removed[3]) } : {}), ...(removed[4] ? { reason: unisolate(removed[4]) } : {}),
+      kind: 'removed',
+      nick: unisolate(removed[1]!),
+      cause: removed[2] === 'banned' ? 'banned' : 'kicked',
+      ...(removed[3] ? { actor: unisolate(removed[3]) } : {}),
+      ...(removed[4] ? { reason: unisolate(removed[4]) } : {}),
     };
   }
   for (const [re, change] of ROLE) {
@@ -50,12 +53,17 @@ const UNDECRYPTABLE: Record<Exclude<UndecryptableReason, 'keys-unavailable'>, st
   'invalid-message': 'The encrypted message is malformed.',
 };
 const WARNINGS: Record<string, MessageWarning> = {
-  'This message was not encrypted: the servers it passed through could read it. Ask your contact to turn encryption (OMEMO) on.':
-    { kind: 'plaintext-in-encrypted-chat', sender: 'contact' },
-  'This message was sent unencrypted from another of your devices: the servers it passed through could read it.':
-    { kind: 'plaintext-in-encrypted-chat', sender: 'own-other-device' },
-  'This message came from a device you have not verified. Compare fingerprints in the contact’s devices to be sure it is theirs.':
-    { kind: 'unverified-device' },
+  'This message was not encrypted: the servers it passed through could read it. Ask your contact to turn encryption (OMEMO) on.': {
+    kind: 'plaintext-in-encrypted-chat',
+    sender: 'contact',
+  },
+  'This message was sent unencrypted from another of your devices: the servers it passed through could read it.': {
+    kind: 'plaintext-in-encrypted-chat',
+    sender: 'own-other-device',
+  },
+  'This message came from a device you have not verified. Compare fingerprints in the contact’s devices to be sure it is theirs.': {
+    kind: 'unverified-device',
+  },
   'This message was sent from this device; its text is in the local history.': { kind: 'sent-by-this-device' },
   ...Object.fromEntries(Object.entries(UNDECRYPTABLE).map(([reason, text]) => [NOT_READABLE + text, { kind: 'undecryptable', reason }])),
 };
@@ -64,7 +72,8 @@ export function warningFromSentence(text: string): MessageWarning {
   const known = WARNINGS[text];
   if (known) return known;
   // This device's keys did not work: the sentence then went on with the device's state at the time.
-  if (text.startsWith(`${NOT_READABLE}Encryption does not work on this device`)) return { kind: 'undecryptable', reason: 'keys-unavailable' };
+  if (text.startsWith(`${NOT_READABLE}Encryption does not work on this device`))
+    return { kind: 'undecryptable', reason: 'keys-unavailable' };
   return { kind: 'legacy', text };
 }
 
@@ -77,7 +86,9 @@ export const migration0013: Migration = {
     const notices = db.prepare<[], { seq: number; body: string }>('SELECT seq, body FROM messages WHERE notice = 1').all();
     const setNotice = db.prepare<[string, number]>(`UPDATE messages SET notice_data = ?, body = '' WHERE seq = ?`);
     for (const n of notices) setNotice.run(JSON.stringify(noticeFromSentence(n.body)), n.seq);
-    const warned = db.prepare<[], { seq: number; warning: string }>(`SELECT seq, warning FROM messages WHERE warning IS NOT NULL AND warning != ''`).all();
+    const warned = db
+      .prepare<[], { seq: number; warning: string }>(`SELECT seq, warning FROM messages WHERE warning IS NOT NULL AND warning != ''`)
+      .all();
     const setWarning = db.prepare<[string, number]>('UPDATE messages SET warning_data = ?, warning = NULL WHERE seq = ?');
     for (const w of warned) setWarning.run(JSON.stringify(warningFromSentence(w.warning)), w.seq);
   },

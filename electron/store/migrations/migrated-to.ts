@@ -6,9 +6,16 @@ import { migrate, MIGRATIONS } from '../migrate.js';
 export function migratedBefore(version: number): Database.Database {
   const db = new Database(':memory:');
   db.pragma('foreign_keys = ON');
-  migrate(db, MIGRATIONS.filter((m) => m.version < version));
+  migrate(
+    db,
+    MIGRATIONS.filter((m) => m.version < version),
+  );
   return db;
 }
 
 /** Applies the core migrations up to and including `version`; returns the version reached. */
-export const migrateTo = (db: Database.Database, version: number): number => migrate(db, MIGRATIONS.filter((m) => m.version <= version));
+export const migrateTo = (db: Database.Database, version: number): number =>
+  migrate(
+    db,
+    MIGRATIONS.filter((m) => m.version <= version),
+  );

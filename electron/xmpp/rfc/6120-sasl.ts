@@ -51,7 +51,10 @@ const unb64 = (s: string) => Buffer.from(s.trim(), 'base64').toString('utf8');
 function failureFrom(el: Element): XmppFailure {
   const condition = el.children.find((c): c is Element => typeof c !== 'string' && c.name !== 'text')?.name ?? 'failure';
   const text = el.getChildText('text') ?? '';
-  const code = condition === 'not-authorized' || condition === 'credentials-expired' || condition === 'account-disabled' ? 'auth-failed' : 'server-error';
+  const code =
+    condition === 'not-authorized' || condition === 'credentials-expired' || condition === 'account-disabled'
+      ? 'auth-failed'
+      : 'server-error';
   return new XmppFailure(code, `SASL ${condition}${text ? `: ${text}` : ''}`);
 }
 
@@ -103,7 +106,8 @@ export async function authenticate(entity: SaslEntity, offered: string[], creds:
   } else {
     serverFinal = unb64(reply.text());
   }
-  if (!reply.is('success', NS_SASL)) throw reply.is('failure', NS_SASL) ? failureFrom(reply) : new XmppFailure('server-error', `unexpected ${reply.name}`);
+  if (!reply.is('success', NS_SASL))
+    throw reply.is('failure', NS_SASL) ? failureFrom(reply) : new XmppFailure('server-error', `unexpected ${reply.name}`);
   try {
     scram.verifyServerFinal(serverFinal);
   } catch (err) {
@@ -117,7 +121,11 @@ interface StreamFeatures {
 }
 
 /** Installs SASL as a stream feature; `onAuthenticated` reports the mechanism used. */
-export function setupSasl(streamFeatures: StreamFeatures, getCredentials: () => SaslCredentials, onAuthenticated?: (mech: string) => void): void {
+export function setupSasl(
+  streamFeatures: StreamFeatures,
+  getCredentials: () => SaslCredentials,
+  onAuthenticated?: (mech: string) => void,
+): void {
   streamFeatures.use('mechanisms', NS_SASL, async ({ entity }, _next, feature) => {
     const mech = await authenticate(entity, parseMechanisms(feature), getCredentials());
     onAuthenticated?.(mech);

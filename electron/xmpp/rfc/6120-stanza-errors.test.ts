@@ -16,7 +16,9 @@ describe('RFC 6120 §8.3 stanza errors', () => {
 
   it('takes neither the <text/> nor a condition in another namespace for the defined condition', () => {
     const e = parseStanzaError(
-      xmlOf(`<message type='error' id='m1'><error type='modify'><text xmlns='${NS_STANZAS}'>t</text><gone xmlns='urn:evil'/><item-not-found xmlns='${NS_STANZAS}'/></error></message>`),
+      xmlOf(
+        `<message type='error' id='m1'><error type='modify'><text xmlns='${NS_STANZAS}'>t</text><gone xmlns='urn:evil'/><item-not-found xmlns='${NS_STANZAS}'/></error></message>`,
+      ),
     );
     expect(e?.condition).toBe('item-not-found');
     expect(e?.application?.name).toBe('gone');
@@ -32,12 +34,17 @@ describe('RFC 6120 §8.3 stanza errors', () => {
   });
 
   it("reads an element that carries the conditions directly (XEP-0198's <failed/>)", () => {
-    expect(parseErrorElement(xmlOf(`<failed xmlns='urn:xmpp:sm:3' h='3'><item-not-found xmlns='${NS_STANZAS}'/></failed>`)).condition).toBe('item-not-found');
+    expect(parseErrorElement(xmlOf(`<failed xmlns='urn:xmpp:sm:3' h='3'><item-not-found xmlns='${NS_STANZAS}'/></failed>`)).condition).toBe(
+      'item-not-found',
+    );
   });
 
   it('builds the error Vireo answers with, and reads it back', () => {
     const el = buildStanzaError('cancel', 'item-not-found', 'no such node');
-    expectXmlEqual(el, `<error type='cancel'><item-not-found xmlns='${NS_STANZAS}'/><text xmlns='${NS_STANZAS}'>no such node</text></error>`);
+    expectXmlEqual(
+      el,
+      `<error type='cancel'><item-not-found xmlns='${NS_STANZAS}'/><text xmlns='${NS_STANZAS}'>no such node</text></error>`,
+    );
     expect(parseErrorElement(el)).toEqual({ type: 'cancel', condition: 'item-not-found', text: 'no such node' });
   });
 });

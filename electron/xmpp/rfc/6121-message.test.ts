@@ -22,23 +22,50 @@ describe('chat messages', () => {
       </message>`),
       'me@example.com',
     );
-    expect(m).toMatchObject({ from: 'juliet@example.com', fromResource: 'balcony', body: '<b>hi</b>', originId: 'o1', stanzaId: 'real', delayedAt: Date.UTC(2002, 8, 10, 23, 8, 25) });
+    expect(m).toMatchObject({
+      from: 'juliet@example.com',
+      fromResource: 'balcony',
+      body: '<b>hi</b>',
+      originId: 'o1',
+      stanzaId: 'real',
+      delayedAt: Date.UTC(2002, 8, 10, 23, 8, 25),
+    });
   });
 
   it('ignores errors, groupchat and body-less messages', () => {
     expect(parseChatMessage(xmlOf(`<message type='error' from='a@b.c'><body>x</body></message>`), 'me@b.c')).toBeUndefined();
     expect(parseChatMessage(xmlOf(`<message type='groupchat' from='r@b.c/n'><body>x</body></message>`), 'me@b.c')).toBeUndefined();
-    expect(parseChatMessage(xmlOf(`<message type='chat' from='a@b.c'><active xmlns='http://jabber.org/protocol/chatstates'/></message>`), 'me@b.c')).toBeUndefined();
+    expect(
+      parseChatMessage(
+        xmlOf(`<message type='chat' from='a@b.c'><active xmlns='http://jabber.org/protocol/chatstates'/></message>`),
+        'me@b.c',
+      ),
+    ).toBeUndefined();
   });
 });
 
 describe('presence', () => {
   it('parses availability, subscriptions and unavailability', () => {
-    expect(parsePresence(xmlOf(`<presence from='a@b.c/r'><show>dnd</show><status>busy</status><priority>5</priority></presence>`))).toEqual({
-      kind: 'available', from: 'a@b.c', resource: 'r', show: 'dnd', status: 'busy', priority: 5,
+    expect(parsePresence(xmlOf(`<presence from='a@b.c/r'><show>dnd</show><status>busy</status><priority>5</priority></presence>`))).toEqual(
+      {
+        kind: 'available',
+        from: 'a@b.c',
+        resource: 'r',
+        show: 'dnd',
+        status: 'busy',
+        priority: 5,
+      },
+    );
+    expect(parsePresence(xmlOf(`<presence from='a@b.c/r' type='subscribe'/>`))).toEqual({
+      kind: 'subscription',
+      type: 'subscribe',
+      from: 'a@b.c',
     });
-    expect(parsePresence(xmlOf(`<presence from='a@b.c/r' type='subscribe'/>`))).toEqual({ kind: 'subscription', type: 'subscribe', from: 'a@b.c' });
-    expect(parsePresence(xmlOf(`<presence from='a@b.c/r' type='unavailable'/>`))).toEqual({ kind: 'unavailable', from: 'a@b.c', resource: 'r' });
+    expect(parsePresence(xmlOf(`<presence from='a@b.c/r' type='unavailable'/>`))).toEqual({
+      kind: 'unavailable',
+      from: 'a@b.c',
+      resource: 'r',
+    });
     expect(parsePresence(xmlOf(`<presence from='a@b.c/r'><show>bogus</show></presence>`))).toMatchObject({ show: 'online' });
   });
 });

@@ -16,7 +16,13 @@ export interface OutgoingChat {
 
 /** `extra` carries what features add: a receipt request, a markable hint, encryption… */
 export function buildChatMessage(m: OutgoingChat, extra: Element[] = []): Element {
-  return xml('message', { type: 'chat', to: m.to, id: m.id }, ...(m.body === undefined ? [] : [xml('body', {}, m.body)]), buildOriginId(m.id), ...extra);
+  return xml(
+    'message',
+    { type: 'chat', to: m.to, id: m.id },
+    ...(m.body === undefined ? [] : [xml('body', {}, m.body)]),
+    buildOriginId(m.id),
+    ...extra,
+  );
 }
 
 /** A message to a group room (XEP-0045 §7.4): type groupchat to the room's bare JID, with an origin-id

@@ -44,7 +44,14 @@ export function parsePresence(el: Element): ParsedPresence | undefined {
       const showText = el.getChildText('show')?.trim() ?? '';
       const show = (SHOWS.has(showText) ? showText : 'online') as Show;
       const priority = Number.parseInt(el.getChildText('priority') ?? '0', 10);
-      return { kind: 'available', from: from.bare, resource: from.resource, show, ...(status ? { status } : {}), priority: Number.isFinite(priority) ? priority : 0 };
+      return {
+        kind: 'available',
+        from: from.bare,
+        resource: from.resource,
+        show,
+        ...(status ? { status } : {}),
+        priority: Number.isFinite(priority) ? priority : 0,
+      };
     }
     default:
       return undefined; // probe and unknown types are the server's business

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildRosterGet, buildRosterRemove, buildRosterSet, isTrustedRosterPush, parseRosterPush, parseRosterQuery } from './6121-roster.js';
+import {
+  buildRosterGet,
+  buildRosterRemove,
+  buildRosterSet,
+  isTrustedRosterPush,
+  parseRosterPush,
+  parseRosterQuery,
+} from './6121-roster.js';
 import { expectXmlEqual, xmlOf } from '../test-xml.js';
 
 describe('RFC 6121 roster', () => {
@@ -32,11 +39,15 @@ describe('RFC 6121 roster', () => {
       buildRosterSet({ jid: 'nurse@example.com', name: 'Nurse', groups: ['Servants'] }),
       `<query xmlns='jabber:iq:roster'><item jid='nurse@example.com' name='Nurse'><group>Servants</group></item></query>`,
     );
-    expectXmlEqual(buildRosterRemove('nurse@example.com'), `<query xmlns='jabber:iq:roster'><item jid='nurse@example.com' subscription='remove'/></query>`);
+    expectXmlEqual(
+      buildRosterRemove('nurse@example.com'),
+      `<query xmlns='jabber:iq:roster'><item jid='nurse@example.com' subscription='remove'/></query>`,
+    );
   });
 
   it('accepts pushes only from our own server or bare JID', () => {
-    const push = (from?: string) => xmlOf(`<iq type='set' id='a' ${from ? `from='${from}'` : ''}><query xmlns='jabber:iq:roster'><item jid='x@y.z'/></query></iq>`);
+    const push = (from?: string) =>
+      xmlOf(`<iq type='set' id='a' ${from ? `from='${from}'` : ''}><query xmlns='jabber:iq:roster'><item jid='x@y.z'/></query></iq>`);
     expect(isTrustedRosterPush(push(), 'me@example.com')).toBe(true);
     expect(isTrustedRosterPush(push('me@example.com'), 'me@example.com')).toBe(true);
     expect(isTrustedRosterPush(push('mallory@evil.com'), 'me@example.com')).toBe(false);

@@ -28,7 +28,14 @@ export function parseRosterItem(item: Element): RosterItem | undefined {
   const sub = item.attrs.subscription as string | undefined;
   const subscription: Subscription = sub === 'to' || sub === 'from' || sub === 'both' || sub === 'remove' ? sub : 'none';
   const name = item.attrs.name?.trim();
-  const groups = [...new Set(item.getChildren('group').map((g) => g.text().trim()).filter(Boolean))];
+  const groups = [
+    ...new Set(
+      item
+        .getChildren('group')
+        .map((g) => g.text().trim())
+        .filter(Boolean),
+    ),
+  ];
   return { jid, ...(name ? { name } : {}), subscription, pendingOut: item.attrs.ask === 'subscribe', groups };
 }
 
@@ -38,7 +45,10 @@ export function parseRosterItem(item: Element): RosterItem | undefined {
  */
 export function parseRosterQuery(query: Element | undefined): { ver?: string; items: RosterItem[]; upToDate: boolean } {
   if (!query) return { items: [], upToDate: true };
-  const items = query.getChildren('item').map(parseRosterItem).filter((i): i is RosterItem => !!i);
+  const items = query
+    .getChildren('item')
+    .map(parseRosterItem)
+    .filter((i): i is RosterItem => !!i);
   const ver = query.attrs.ver as string | undefined;
   return { ...(ver !== undefined ? { ver } : {}), items, upToDate: false };
 }

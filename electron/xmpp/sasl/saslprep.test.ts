@@ -37,7 +37,13 @@ describe('signing in with such a password (real Prosody)', () => {
   afterAll(async () => server?.stop());
 
   it('signs in', async () => {
-    const client = createXmppClient({ jid: `alice@${server.domain}`, password, resource: 'prep', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+    const client = createXmppClient({
+      jid: `alice@${server.domain}`,
+      password,
+      resource: 'prep',
+      service: `xmpp://127.0.0.1:${server.c2sPort}`,
+      pinned: server.cert.fingerprint256,
+    });
     client.on('error', () => {});
     try {
       await client.start();
@@ -48,7 +54,13 @@ describe('signing in with such a password (real Prosody)', () => {
   });
 
   it('the same password typed with plain spaces and without the hyphen signs in too (it is the same password to SASLprep)', async () => {
-    const client = createXmppClient({ jid: `alice@${server.domain}`, password: 'tea fortwo', resource: 'prep2', service: `xmpp://127.0.0.1:${server.c2sPort}`, pinned: server.cert.fingerprint256 });
+    const client = createXmppClient({
+      jid: `alice@${server.domain}`,
+      password: 'tea fortwo',
+      resource: 'prep2',
+      service: `xmpp://127.0.0.1:${server.c2sPort}`,
+      pinned: server.cert.fingerprint256,
+    });
     client.on('error', () => {});
     try {
       await client.start();

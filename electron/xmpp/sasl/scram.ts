@@ -23,7 +23,6 @@ export function escapeUsername(name: string): string {
   return name.replace(/=/g, '=3D').replace(/,/g, '=2C');
 }
 
-
 function parseAttributes(message: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const part of message.split(',')) {
@@ -66,7 +65,11 @@ export interface ScramSession {
 }
 
 export function createScramSession(
-  hash: ScramHash, username: string, password: string, nonce = randomBytes(18).toString('base64'), cache?: SaltedPasswordCache,
+  hash: ScramHash,
+  username: string,
+  password: string,
+  nonce = randomBytes(18).toString('base64'),
+  cache?: SaltedPasswordCache,
 ): ScramSession {
   // No channel binding yet ('n,,'); -PLUS variants can add 'p=tls-exporter' later.
   const gs2Header = 'n,,';

@@ -30,7 +30,12 @@ const form = xmlOf(`<x xmlns='jabber:x:data' type='form'>
 describe('XEP-0004 parseForm', () => {
   it('reads title, instructions, FORM_TYPE and every field type', () => {
     const f = parseForm(form)!;
-    expect(f).toMatchObject({ type: 'form', formType: 'jabber:bot', title: 'Bot Configuration', instructions: 'Fill out this form\nto configure your new bot!' });
+    expect(f).toMatchObject({
+      type: 'form',
+      formType: 'jabber:bot',
+      title: 'Bot Configuration',
+      instructions: 'Fill out this form\nto configure your new bot!',
+    });
     expect(f.fields.map((x) => [x.var, x.type])).toEqual([
       [undefined, 'fixed'],
       ['botname', 'text-single'],
@@ -81,7 +86,15 @@ describe('XEP-0004 buildSubmitFromFields', () => {
   it('submits answers and defaults, echoes hidden fields, skips fixed ones', () => {
     const f = parseForm(form)!;
     expectXmlEqual(
-      buildSubmitFromFields(f, { botname: 'The Jabber Google Bot', public: true, password: 'p<w>', maxsubs: '50', features: ['news', 'search'], invitelist: ['a@b.c', 'd@e.f'], secret: 'overridden?' }),
+      buildSubmitFromFields(f, {
+        botname: 'The Jabber Google Bot',
+        public: true,
+        password: 'p<w>',
+        maxsubs: '50',
+        features: ['news', 'search'],
+        invitelist: ['a@b.c', 'd@e.f'],
+        secret: 'overridden?',
+      }),
       `<x xmlns='jabber:x:data' type='submit'>
         <field var='FORM_TYPE' type='hidden'><value>jabber:bot</value></field>
         <field var='botname'><value>The Jabber Google Bot</value></field>
@@ -105,7 +118,10 @@ describe('XEP-0004 buildSubmitFromFields', () => {
     expect(() => buildSubmitFromFields(f, { features: ['news', 'weather'] })).toThrow(/does not offer/);
     const required = parseForm(xmlOf(`<x xmlns='jabber:x:data' type='form'><field var='r' type='text-single'><required/></field></x>`))!;
     expect(() => buildSubmitFromFields(required, {})).toThrow(/required/);
-    expectXmlEqual(buildSubmitFromFields(required, { r: 'ok' }), `<x xmlns='jabber:x:data' type='submit'><field var='r'><value>ok</value></field></x>`);
+    expectXmlEqual(
+      buildSubmitFromFields(required, { r: 'ok' }),
+      `<x xmlns='jabber:x:data' type='submit'><field var='r'><value>ok</value></field></x>`,
+    );
   });
 
   it('cancels', () => {

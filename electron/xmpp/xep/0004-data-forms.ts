@@ -101,7 +101,12 @@ export function parseForm(x: Element | undefined): ParsedForm | undefined {
   const fieldEls = x.getChildren('field');
   if (fieldEls.length > MAX_FIELDS) return undefined;
   const title = x.getChildText('title') || undefined;
-  const instructions = x.getChildren('instructions').map((i) => i.text()).filter(Boolean).join('\n') || undefined;
+  const instructions =
+    x
+      .getChildren('instructions')
+      .map((i) => i.text())
+      .filter(Boolean)
+      .join('\n') || undefined;
   let formType: string | undefined;
   const fields: FormField[] = [];
   const seen = new Set<string>();
@@ -142,7 +147,13 @@ export function parseForm(x: Element | undefined): ParsedForm | undefined {
       options,
     });
   }
-  return { type: type as FormType, ...(formType !== undefined ? { formType } : {}), ...(title ? { title } : {}), ...(instructions ? { instructions } : {}), fields };
+  return {
+    type: type as FormType,
+    ...(formType !== undefined ? { formType } : {}),
+    ...(title ? { title } : {}),
+    ...(instructions ? { instructions } : {}),
+    fields,
+  };
 }
 
 /**
@@ -163,9 +174,17 @@ export function buildSubmitFromFields(form: ParsedForm, answers: Readonly<Record
     if (field.var === undefined || field.type === 'fixed') continue;
     const answer = field.type === 'hidden' ? undefined : answers[field.var];
     let values: string[] =
-      answer === undefined ? field.values : typeof answer === 'boolean' ? [String(answer)] : typeof answer === 'string' ? [answer] : [...answer];
+      answer === undefined
+        ? field.values
+        : typeof answer === 'boolean'
+          ? [String(answer)]
+          : typeof answer === 'string'
+            ? [answer]
+            : [...answer];
     if (field.type === 'boolean') {
-      values = values.map((v) => (v === '1' || v === 'true' ? 'true' : v === '0' || v === 'false' ? 'false' : bad(field.var!, `is a boolean, got ${v}`)));
+      values = values.map((v) =>
+        v === '1' || v === 'true' ? 'true' : v === '0' || v === 'false' ? 'false' : bad(field.var!, `is a boolean, got ${v}`),
+      );
     }
     if (!MULTI.has(field.type) && values.length > 1) bad(field.var, 'takes one value');
     if ((field.type === 'list-single' || field.type === 'list-multi') && field.options.length > 0) {

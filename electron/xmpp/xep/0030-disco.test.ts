@@ -4,12 +4,19 @@ import { buildDiscoInfo, buildDiscoItems, parseDiscoInfo, parseDiscoItems } from
 
 describe('XEP-0030 service discovery', () => {
   it('builds empty info and items queries', () => {
-    expectXmlEqual(buildDiscoInfo('example.org'), `<iq type='get' to='example.org'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>`);
-    expectXmlEqual(buildDiscoItems('example.org'), `<iq type='get' to='example.org'><query xmlns='http://jabber.org/protocol/disco#items'/></iq>`);
+    expectXmlEqual(
+      buildDiscoInfo('example.org'),
+      `<iq type='get' to='example.org'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>`,
+    );
+    expectXmlEqual(
+      buildDiscoItems('example.org'),
+      `<iq type='get' to='example.org'><query xmlns='http://jabber.org/protocol/disco#items'/></iq>`,
+    );
   });
 
   it('reads identities and features of the entity asked, and nothing from anyone else', () => {
-    const answer = (from: string) => xmlOf(`<iq type='result' from='${from}'><query xmlns='http://jabber.org/protocol/disco#info'>
+    const answer = (from: string) =>
+      xmlOf(`<iq type='result' from='${from}'><query xmlns='http://jabber.org/protocol/disco#info'>
       <identity category='conference' type='text' name='Chatrooms'/><identity category='broken'/>
       <feature var='http://jabber.org/protocol/muc'/><feature/></query></iq>`);
     expect(parseDiscoInfo(answer('conference.example.org'), 'conference.example.org')).toEqual({

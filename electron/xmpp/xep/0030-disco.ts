@@ -36,12 +36,19 @@ export interface DiscoIdentity {
 export function parseDiscoInfo(iq: Element, asked: string): { identities: DiscoIdentity[]; features: string[] } | undefined {
   const query = answerFrom(iq, asked, NS_DISCO_INFO);
   if (!query) return undefined;
-  const identities = query.getChildren('identity').slice(0, MAX_ENTRIES).flatMap((i) => {
-    const { category, type, name } = i.attrs as Record<string, unknown>;
-    if (typeof category !== 'string' || typeof type !== 'string') return [];
-    return [{ category, type, ...(typeof name === 'string' && name ? { name } : {}) }];
-  });
-  const features = query.getChildren('feature').slice(0, MAX_ENTRIES).map((f) => f.attrs.var).filter((v): v is string => typeof v === 'string' && v !== '');
+  const identities = query
+    .getChildren('identity')
+    .slice(0, MAX_ENTRIES)
+    .flatMap((i) => {
+      const { category, type, name } = i.attrs as Record<string, unknown>;
+      if (typeof category !== 'string' || typeof type !== 'string') return [];
+      return [{ category, type, ...(typeof name === 'string' && name ? { name } : {}) }];
+    });
+  const features = query
+    .getChildren('feature')
+    .slice(0, MAX_ENTRIES)
+    .map((f) => f.attrs.var)
+    .filter((v): v is string => typeof v === 'string' && v !== '');
   return { identities, features };
 }
 

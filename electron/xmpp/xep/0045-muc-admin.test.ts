@@ -21,16 +21,28 @@ const OWNER = 'http://jabber.org/protocol/muc#owner';
 
 describe('XEP-0045 moderator and admin IQs', () => {
   it('kicks, grants and revokes voice by nick, with a reason', () => {
-    expectXmlEqual(buildKick('pistol', 'Avaunt, you cullion!'), `<query xmlns='${ADMIN}'><item nick='pistol' role='none'><reason>Avaunt, you cullion!</reason></item></query>`);
+    expectXmlEqual(
+      buildKick('pistol', 'Avaunt, you cullion!'),
+      `<query xmlns='${ADMIN}'><item nick='pistol' role='none'><reason>Avaunt, you cullion!</reason></item></query>`,
+    );
     expectXmlEqual(buildGrantVoice('thirdwitch'), `<query xmlns='${ADMIN}'><item nick='thirdwitch' role='participant'/></query>`);
-    expectXmlEqual(buildRevokeVoice('thirdwitch', 'Not so worthy'), `<query xmlns='${ADMIN}'><item nick='thirdwitch' role='visitor'><reason>Not so worthy</reason></item></query>`);
+    expectXmlEqual(
+      buildRevokeVoice('thirdwitch', 'Not so worthy'),
+      `<query xmlns='${ADMIN}'><item nick='thirdwitch' role='visitor'><reason>Not so worthy</reason></item></query>`,
+    );
     expect(() => buildKick('')).toThrow(RangeError);
   });
 
   it('bans and sets affiliations by bare JID', () => {
-    expectXmlEqual(buildBan('EarlOfCambridge@shakespeare.lit/stabber', 'Treason'), `<query xmlns='${ADMIN}'><item affiliation='outcast' jid='earlofcambridge@shakespeare.lit'><reason>Treason</reason></item></query>`);
+    expectXmlEqual(
+      buildBan('EarlOfCambridge@shakespeare.lit/stabber', 'Treason'),
+      `<query xmlns='${ADMIN}'><item affiliation='outcast' jid='earlofcambridge@shakespeare.lit'><reason>Treason</reason></item></query>`,
+    );
     for (const a of ['member', 'admin', 'owner', 'none'] as const) {
-      expectXmlEqual(buildSetAffiliation('hag66@shakespeare.lit', a), `<query xmlns='${ADMIN}'><item affiliation='${a}' jid='hag66@shakespeare.lit'/></query>`);
+      expectXmlEqual(
+        buildSetAffiliation('hag66@shakespeare.lit', a),
+        `<query xmlns='${ADMIN}'><item affiliation='${a}' jid='hag66@shakespeare.lit'/></query>`,
+      );
     }
     expect(() => buildSetAffiliation('', 'member')).toThrow(RangeError);
     expect(() => buildSetAffiliation('a@b.c', 'god' as never)).toThrow(RangeError);
@@ -75,8 +87,12 @@ describe('XEP-0045 owner IQs', () => {
     );
     expectXmlEqual(buildConfigSubmit(buildCancelForm()), `<query xmlns='${OWNER}'><x xmlns='jabber:x:data' type='cancel'/></query>`);
     expect(() => buildConfigSubmit(xmlOf(`<x xmlns='jabber:x:data' type='form'/>`))).toThrow(RangeError);
-    expect(parseConfigForm(xmlOf(`<iq type='result'><query xmlns='${OWNER}'><x xmlns='jabber:x:data' type='result'/></query></iq>`))).toBeUndefined();
-    expect(parseConfigForm(xmlOf(`<iq type='error'><query xmlns='${OWNER}'><x xmlns='jabber:x:data' type='form'/></query></iq>`))).toBeUndefined();
+    expect(
+      parseConfigForm(xmlOf(`<iq type='result'><query xmlns='${OWNER}'><x xmlns='jabber:x:data' type='result'/></query></iq>`)),
+    ).toBeUndefined();
+    expect(
+      parseConfigForm(xmlOf(`<iq type='error'><query xmlns='${OWNER}'><x xmlns='jabber:x:data' type='form'/></query></iq>`)),
+    ).toBeUndefined();
   });
 
   it('accepts an instant room with an empty submit form', () => {

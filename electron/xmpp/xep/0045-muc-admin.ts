@@ -57,7 +57,8 @@ export const buildBan = (jid: string, reason?: string): Element => buildSetAffil
 
 /** `<iq type='get'>`: §9.2 ban list ('outcast'), §9.5 member list, §10.5 owner list, §10.8 admin list. */
 export function buildAffiliationListQuery(affiliation: Exclude<MucAffiliation, 'none'>): Element {
-  if (!isAffiliation(affiliation) || (affiliation as string) === 'none') throw new RangeError(`Not a listable affiliation: ${String(affiliation)}`);
+  if (!isAffiliation(affiliation) || (affiliation as string) === 'none')
+    throw new RangeError(`Not a listable affiliation: ${String(affiliation)}`);
   return xml('query', { xmlns: NS_MUC_ADMIN }, xml('item', { affiliation }));
 }
 

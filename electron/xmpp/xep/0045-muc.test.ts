@@ -18,12 +18,16 @@ import {
 import { expectXmlEqual, xmlOf } from '../test-xml.js';
 
 const room = 'coven@chat.shakespeare.lit';
-const occ = (body: string, attrs = `from='${room}/thirdwitch'`) => xmlOf(`<presence xmlns='jabber:client' ${attrs} to='hag66@shakespeare.lit/pda'>${body}</presence>`);
+const occ = (body: string, attrs = `from='${room}/thirdwitch'`) =>
+  xmlOf(`<presence xmlns='jabber:client' ${attrs} to='hag66@shakespeare.lit/pda'>${body}</presence>`);
 const asOcc = (x: unknown) => x as MucOccupant;
 
 describe('XEP-0045 join, leave, nick', () => {
   it('joins with history 0 and an optional password', () => {
-    expectXmlEqual(buildJoinPresence(room, 'thirdwitch'), `<presence to='${room}/thirdwitch'><x xmlns='http://jabber.org/protocol/muc'><history maxstanzas='0'/></x></presence>`);
+    expectXmlEqual(
+      buildJoinPresence(room, 'thirdwitch'),
+      `<presence to='${room}/thirdwitch'><x xmlns='http://jabber.org/protocol/muc'><history maxstanzas='0'/></x></presence>`,
+    );
     expectXmlEqual(
       buildJoinPresence('Coven@Chat.Shakespeare.lit', 'thirdwitch', { password: "cauldron<'>" }),
       `<presence to='${room}/thirdwitch'><x xmlns='http://jabber.org/protocol/muc'><history maxstanzas='0'/><password>cauldron&lt;'&gt;</password></x></presence>`,
@@ -38,7 +42,10 @@ describe('XEP-0045 join, leave, nick', () => {
   });
 
   it('leaves and changes nick', () => {
-    expectXmlEqual(buildLeavePresence(room, 'thirdwitch', 'bye'), `<presence to='${room}/thirdwitch' type='unavailable'><status>bye</status></presence>`);
+    expectXmlEqual(
+      buildLeavePresence(room, 'thirdwitch', 'bye'),
+      `<presence to='${room}/thirdwitch' type='unavailable'><status>bye</status></presence>`,
+    );
     expectXmlEqual(buildLeavePresence(room, 'thirdwitch'), `<presence to='${room}/thirdwitch' type='unavailable'/>`);
     expectXmlEqual(buildNickChangePresence(room, 'oldhag'), `<presence to='${room}/oldhag'/>`);
   });
@@ -47,35 +54,83 @@ describe('XEP-0045 join, leave, nick', () => {
 describe('XEP-0045 occupant presence', () => {
   it('reads the self-presence of a newly created room (110 + 201)', () => {
     const p = parseMucPresence(
-      occ(`<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='owner' role='moderator' jid='hag66@shakespeare.lit/pda'/><status code='110'/><status code='201'/></x>`),
+      occ(
+        `<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='owner' role='moderator' jid='hag66@shakespeare.lit/pda'/><status code='110'/><status code='201'/></x>`,
+      ),
       room,
     );
-    expect(p).toEqual({ kind: 'occupant', nick: 'thirdwitch', available: true, role: 'moderator', affiliation: 'owner', realJid: 'hag66@shakespeare.lit/pda', statusCodes: [110, 201], isSelf: true });
+    expect(p).toEqual({
+      kind: 'occupant',
+      nick: 'thirdwitch',
+      available: true,
+      role: 'moderator',
+      affiliation: 'owner',
+      realJid: 'hag66@shakespeare.lit/pda',
+      statusCodes: [110, 201],
+      isSelf: true,
+    });
     expect(isRoomCreated(asOcc(p))).toBe(true);
   });
 
   it('reads a nick change (303 with the new nick) and 210', () => {
-    const p = asOcc(parseMucPresence(occ(`<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='member' role='participant' nick='oldhag'/><status code='303'/><status code='110'/></x>`, `from='${room}/thirdwitch' type='unavailable'`), room));
+    const p = asOcc(
+      parseMucPresence(
+        occ(
+          `<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='member' role='participant' nick='oldhag'/><status code='303'/><status code='110'/></x>`,
+          `from='${room}/thirdwitch' type='unavailable'`,
+        ),
+        room,
+      ),
+    );
     expect(p).toMatchObject({ available: false, newNick: 'oldhag', isSelf: true, statusCodes: [303, 110] });
     expect(removalReason(p)).toBeUndefined();
     // 'nick' on an item of a normal presence is not a nick change.
-    const q = asOcc(parseMucPresence(occ(`<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='participant' nick='x'/></x>`), room));
+    const q = asOcc(
+      parseMucPresence(
+        occ(`<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='participant' nick='x'/></x>`),
+        room,
+      ),
+    );
     expect(q.newNick).toBeUndefined();
   });
 
   it('reads kicks and bans with reason and actor', () => {
     const kick = asOcc(
       parseMucPresence(
-        occ(`<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='none'><actor nick='Fluellen'/><reason>Avaunt, you cullion!</reason></item><status code='307'/><status code='110'/></x>`, `from='${room}/pistol' type='unavailable'`),
+        occ(
+          `<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='none'><actor nick='Fluellen'/><reason>Avaunt, you cullion!</reason></item><status code='307'/><status code='110'/></x>`,
+          `from='${room}/pistol' type='unavailable'`,
+        ),
         room,
       ),
     );
     expect(kick).toMatchObject({ nick: 'pistol', role: 'none', reason: 'Avaunt, you cullion!', actor: { nick: 'Fluellen' }, isSelf: true });
     expect(removalReason(kick)).toBe('kicked');
-    const ban = asOcc(parseMucPresence(occ(`<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='outcast' role='none'/><status code='301'/></x>`, `from='${room}/x' type='unavailable'`), room));
+    const ban = asOcc(
+      parseMucPresence(
+        occ(
+          `<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='outcast' role='none'/><status code='301'/></x>`,
+          `from='${room}/x' type='unavailable'`,
+        ),
+        room,
+      ),
+    );
     expect(removalReason(ban)).toBe('banned');
-    for (const [code, why] of [[321, 'affiliation'], [322, 'members-only'], [332, 'shutdown'], [333, 'error']] as const) {
-      const p = asOcc(parseMucPresence(occ(`<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='none'/><status code='${code}'/></x>`, `from='${room}/x' type='unavailable'`), room));
+    for (const [code, why] of [
+      [321, 'affiliation'],
+      [322, 'members-only'],
+      [332, 'shutdown'],
+      [333, 'error'],
+    ] as const) {
+      const p = asOcc(
+        parseMucPresence(
+          occ(
+            `<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='none'/><status code='${code}'/></x>`,
+            `from='${room}/x' type='unavailable'`,
+          ),
+          room,
+        ),
+      );
       expect(removalReason(p)).toBe(why);
     }
   });
@@ -83,7 +138,10 @@ describe('XEP-0045 occupant presence', () => {
   it('reads a room destruction', () => {
     const p = asOcc(
       parseMucPresence(
-        occ(`<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='none'/><destroy jid='coven@chat.shakespeare.lit'><reason>Macbeth doth come.</reason></destroy></x>`, `from='heath@chat.shakespeare.lit/x' type='unavailable'`),
+        occ(
+          `<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='none'/><destroy jid='coven@chat.shakespeare.lit'><reason>Macbeth doth come.</reason></destroy></x>`,
+          `from='heath@chat.shakespeare.lit/x' type='unavailable'`,
+        ),
         'heath@chat.shakespeare.lit',
       ),
     );
@@ -115,7 +173,10 @@ describe('XEP-0045 occupant presence', () => {
       ['gone', 'unknown'],
     ];
     for (const [condition, code] of cases) {
-      const p = occ(`<x xmlns='http://jabber.org/protocol/muc'/><error by='${room}' type='auth'><${condition} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>t</text></error>`, `from='${room}/thirdwitch' type='error'`);
+      const p = occ(
+        `<x xmlns='http://jabber.org/protocol/muc'/><error by='${room}' type='auth'><${condition} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>t</text></error>`,
+        `from='${room}/thirdwitch' type='error'`,
+      );
       expect(parseMucPresence(p, room)).toEqual({ kind: 'error', code, condition, text: 't' });
     }
     const noCondition = occ(`<error type='cancel'/>`, `from='${room}/thirdwitch' type='error'`);
@@ -128,39 +189,74 @@ describe('XEP-0045 occupant presence', () => {
     expect(parseMucPresence(occ(x, `from='${room}'`), room)).toBeUndefined();
     expect(parseMucPresence(occ(x, ''), room)).toBeUndefined();
     expect(parseMucPresence(occ(x, `from='${room}/a' type='subscribe'`), room)).toBeUndefined();
-    expect(parseMucPresence(occ(`<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='god' role='participant'/></x>`), room)).toBeUndefined();
+    expect(
+      parseMucPresence(occ(`<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='god' role='participant'/></x>`), room),
+    ).toBeUndefined();
     expect(parseMucPresence(occ(`<x xmlns='http://jabber.org/protocol/muc#user'/>`), room)).toBeUndefined();
     expect(parseMucPresence(occ(x + x), room)).toBeUndefined();
-    expect(parseMucPresence(occ(`<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='participant'/><item affiliation='owner' role='moderator'/></x>`), room)).toBeUndefined();
+    expect(
+      parseMucPresence(
+        occ(
+          `<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='participant'/><item affiliation='owner' role='moderator'/></x>`,
+        ),
+        room,
+      ),
+    ).toBeUndefined();
     // Several sessions of one account under one nick (Prosody multi-session): one item per session.
     const multi = `<item affiliation='owner' role='moderator' jid='hag66@shakespeare.lit/a'/><item affiliation='owner' role='moderator' jid='hag66@shakespeare.lit/b'/>`;
-    expect(parseMucPresence(occ(`<x xmlns='http://jabber.org/protocol/muc#user'>${multi}<status code='110'/></x>`), room)).toMatchObject({ affiliation: 'owner', isSelf: true, realJid: 'hag66@shakespeare.lit/a' });
+    expect(parseMucPresence(occ(`<x xmlns='http://jabber.org/protocol/muc#user'>${multi}<status code='110'/></x>`), room)).toMatchObject({
+      affiliation: 'owner',
+      isSelf: true,
+      realJid: 'hag66@shakespeare.lit/a',
+    });
     const twoPeople = `<item affiliation='owner' role='moderator' jid='hag66@shakespeare.lit/a'/><item affiliation='owner' role='moderator' jid='crone1@shakespeare.lit/b'/>`;
     expect(parseMucPresence(occ(`<x xmlns='http://jabber.org/protocol/muc#user'>${twoPeople}</x>`), room)).toBeUndefined();
     // Status codes are three digits; junk is dropped, duplicates folded.
-    const p = asOcc(parseMucPresence(occ(`<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='participant' jid='not a jid@'/><status code='110'/><status code='110'/><status code='abc'/><status code='0110'/></x>`), room));
+    const p = asOcc(
+      parseMucPresence(
+        occ(
+          `<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='participant' jid='not a jid@'/><status code='110'/><status code='110'/><status code='abc'/><status code='0110'/></x>`,
+        ),
+        room,
+      ),
+    );
     expect(p.statusCodes).toEqual([110]);
     expect(p.realJid).toBeUndefined();
   });
 });
 
 describe('XEP-0045 room messages', () => {
-  const msg = (attrs: string, body: string) => xmlOf(`<message xmlns='jabber:client' ${attrs} to='hag66@shakespeare.lit/pda'>${body}</message>`);
+  const msg = (attrs: string, body: string) =>
+    xmlOf(`<message xmlns='jabber:client' ${attrs} to='hag66@shakespeare.lit/pda'>${body}</message>`);
 
   it('reads an occupant message, trusting occupant-id only when told', () => {
-    const m = msg(`from='${room}/thirdwitch' type='groupchat'`, `<body>Harpier cries</body><occupant-id xmlns='urn:xmpp:occupant-id:0' id='dd72'/>`);
+    const m = msg(
+      `from='${room}/thirdwitch' type='groupchat'`,
+      `<body>Harpier cries</body><occupant-id xmlns='urn:xmpp:occupant-id:0' id='dd72'/>`,
+    );
     expect(parseGroupchat(m, room)).toEqual({ nick: 'thirdwitch', body: 'Harpier cries', statusCodes: [] });
     expect(parseGroupchat(m, { roomJid: room, occupantIdTrusted: true })).toMatchObject({ occupantId: 'dd72' });
   });
 
   it('reads subjects: a <subject/> with no <body/>, also empty, from the room or an occupant', () => {
-    expect(parseGroupchat(msg(`from='${room}/secondwitch' type='groupchat'`, `<subject>Fire Burn and Cauldron Bubble!</subject>`), room)).toEqual({ nick: 'secondwitch', subject: 'Fire Burn and Cauldron Bubble!', statusCodes: [] });
+    expect(
+      parseGroupchat(msg(`from='${room}/secondwitch' type='groupchat'`, `<subject>Fire Burn and Cauldron Bubble!</subject>`), room),
+    ).toEqual({ nick: 'secondwitch', subject: 'Fire Burn and Cauldron Bubble!', statusCodes: [] });
     expect(parseGroupchat(msg(`from='${room}' type='groupchat'`, `<subject/>`), room)).toEqual({ subject: '', statusCodes: [] });
-    expect(parseGroupchat(msg(`from='${room}/a' type='groupchat'`, `<subject>s</subject><body>b</body>`), room)).toEqual({ nick: 'a', body: 'b', statusCodes: [] });
+    expect(parseGroupchat(msg(`from='${room}/a' type='groupchat'`, `<subject>s</subject><body>b</body>`), room)).toEqual({
+      nick: 'a',
+      body: 'b',
+      statusCodes: [],
+    });
   });
 
   it('reads status codes in room messages', () => {
-    expect(parseGroupchat(msg(`from='${room}' type='groupchat'`, `<x xmlns='http://jabber.org/protocol/muc#user'><status code='170'/></x>`), room)).toEqual({ statusCodes: [170] });
+    expect(
+      parseGroupchat(
+        msg(`from='${room}' type='groupchat'`, `<x xmlns='http://jabber.org/protocol/muc#user'><status code='170'/></x>`),
+        room,
+      ),
+    ).toEqual({ statusCodes: [170] });
   });
 
   it('refuses messages that are not groupchat from this room', () => {
@@ -189,9 +285,20 @@ describe('XEP-0045 mediated invitations', () => {
   });
 
   it('reads an invitation with password and continue, and a decline', () => {
-    const inv = xmlOf(`<message from='${room}' to='hecate@shakespeare.lit'><x xmlns='http://jabber.org/protocol/muc#user'><invite from='crone1@shakespeare.lit/desktop'><reason>Hey</reason><continue thread='e0ffe42b'/></invite><password>cauldronburn</password></x></message>`);
-    expect(parseMucUserMessage(inv)).toEqual({ kind: 'invite', roomJid: room, inviter: 'crone1@shakespeare.lit/desktop', reason: 'Hey', password: 'cauldronburn', continueThread: 'e0ffe42b' });
-    const dec = xmlOf(`<message from='${room}' to='crone1@shakespeare.lit/desktop'><x xmlns='http://jabber.org/protocol/muc#user'><decline from='hecate@shakespeare.lit'><reason>Sorry</reason></decline></x></message>`);
+    const inv = xmlOf(
+      `<message from='${room}' to='hecate@shakespeare.lit'><x xmlns='http://jabber.org/protocol/muc#user'><invite from='crone1@shakespeare.lit/desktop'><reason>Hey</reason><continue thread='e0ffe42b'/></invite><password>cauldronburn</password></x></message>`,
+    );
+    expect(parseMucUserMessage(inv)).toEqual({
+      kind: 'invite',
+      roomJid: room,
+      inviter: 'crone1@shakespeare.lit/desktop',
+      reason: 'Hey',
+      password: 'cauldronburn',
+      continueThread: 'e0ffe42b',
+    });
+    const dec = xmlOf(
+      `<message from='${room}' to='crone1@shakespeare.lit/desktop'><x xmlns='http://jabber.org/protocol/muc#user'><decline from='hecate@shakespeare.lit'><reason>Sorry</reason></decline></x></message>`,
+    );
     expect(parseMucUserMessage(dec)).toEqual({ kind: 'decline', roomJid: room, decliner: 'hecate@shakespeare.lit', reason: 'Sorry' });
   });
 
@@ -202,12 +309,17 @@ describe('XEP-0045 mediated invitations', () => {
     expect(parseMucUserMessage(xmlOf(`<message>${x}</message>`))).toBeUndefined();
     expect(parseMucUserMessage(xmlOf(`<message from='${room}' type='error'>${x}</message>`))).toBeUndefined();
     expect(parseMucUserMessage(xmlOf(`<message from='${room}' type='groupchat'>${x}</message>`))).toBeUndefined();
-    expect(parseMucUserMessage(xmlOf(`<message from='${room}'><x xmlns='http://jabber.org/protocol/muc#user'><invite/><decline/></x></message>`))).toBeUndefined();
+    expect(
+      parseMucUserMessage(
+        xmlOf(`<message from='${room}'><x xmlns='http://jabber.org/protocol/muc#user'><invite/><decline/></x></message>`),
+      ),
+    ).toBeUndefined();
   });
 });
 
 describe('XEP-0045 discovery', () => {
-  const info = (from: string, inner: string) => xmlOf(`<iq from='${from}' type='result' id='i'><query xmlns='http://jabber.org/protocol/disco#info'>${inner}</query></iq>`);
+  const info = (from: string, inner: string) =>
+    xmlOf(`<iq from='${from}' type='result' id='i'><query xmlns='http://jabber.org/protocol/disco#info'>${inner}</query></iq>`);
 
   it('reads room features and the muc#roominfo form', () => {
     const r = parseRoomInfo(
@@ -233,7 +345,16 @@ describe('XEP-0045 discovery', () => {
       description: 'The place for all good witches!',
       occupants: 3,
       contactJids: ['crone1@shakespeare.lit'],
-      features: ['http://jabber.org/protocol/muc', 'muc_passwordprotected', 'muc_membersonly', 'muc_nonanonymous', 'muc_persistent', 'muc_moderated', 'urn:xmpp:mam:2', 'urn:xmpp:occupant-id:0'],
+      features: [
+        'http://jabber.org/protocol/muc',
+        'muc_passwordprotected',
+        'muc_membersonly',
+        'muc_nonanonymous',
+        'muc_persistent',
+        'muc_moderated',
+        'urn:xmpp:mam:2',
+        'urn:xmpp:occupant-id:0',
+      ],
       passwordProtected: true,
       membersOnly: true,
       nonAnonymous: true,
@@ -247,7 +368,10 @@ describe('XEP-0045 discovery', () => {
 
   it('falls back to the identity name and ignores a bad occupant count or a non-roominfo form', () => {
     const r = parseRoomInfo(
-      info(room, `<identity category='conference' name='Cave' type='text'/><x xmlns='jabber:x:data' type='result'><field var='FORM_TYPE' type='hidden'><value>urn:other</value></field><field var='muc#roominfo_occupants'><value>9</value></field></x>`),
+      info(
+        room,
+        `<identity category='conference' name='Cave' type='text'/><x xmlns='jabber:x:data' type='result'><field var='FORM_TYPE' type='hidden'><value>urn:other</value></field><field var='muc#roominfo_occupants'><value>9</value></field></x>`,
+      ),
       room,
     );
     expect(r).toMatchObject({ name: 'Cave', features: [], mam: false });
@@ -270,7 +394,10 @@ describe('XEP-0045 discovery', () => {
       <item jid='x@chat.shakespeare.lit/nick'/>
       <item/>
     </query></iq>`);
-    expect(parseRoomList(iq, 'chat.shakespeare.lit')).toEqual([{ jid: 'heath@chat.shakespeare.lit', name: 'A Lonely Heath' }, { jid: 'darkcave@chat.shakespeare.lit' }]);
+    expect(parseRoomList(iq, 'chat.shakespeare.lit')).toEqual([
+      { jid: 'heath@chat.shakespeare.lit', name: 'A Lonely Heath' },
+      { jid: 'darkcave@chat.shakespeare.lit' },
+    ]);
     expect(parseRoomList(iq, 'other.example')).toEqual([]);
   });
 });

@@ -216,8 +216,14 @@ export interface MucContext {
   occupantIdTrusted?: boolean;
 }
 
-const parseStatusCodes = (x: Element | undefined): number[] =>
-  [...new Set((x?.getChildren('status') ?? []).map((s) => s.attrs.code as string).filter((c) => /^[1-9][0-9]{2}$/.test(c ?? '')).map(Number))];
+const parseStatusCodes = (x: Element | undefined): number[] => [
+  ...new Set(
+    (x?.getChildren('status') ?? [])
+      .map((s) => s.attrs.code as string)
+      .filter((c) => /^[1-9][0-9]{2}$/.test(c ?? ''))
+      .map(Number),
+  ),
+];
 
 /**
  * A presence from an occupant of `roomJid` (from `room@service/nick`), or a join error; `undefined`
@@ -246,7 +252,17 @@ export function parseMucPresence(presence: Element, ctx: MucContext | string): M
   // (Prosody's multi-session occupants), one per session — those must agree on role, affiliation and
   // account, else the presence is malformed.
   const item = items[0];
-  if (!item || items.length > 64 || !items.every((i) => i.attrs.role === item.attrs.role && i.attrs.affiliation === item.attrs.affiliation && bareOf(i.attrs.jid) === bareOf(item.attrs.jid))) return undefined;
+  if (
+    !item ||
+    items.length > 64 ||
+    !items.every(
+      (i) =>
+        i.attrs.role === item.attrs.role &&
+        i.attrs.affiliation === item.attrs.affiliation &&
+        bareOf(i.attrs.jid) === bareOf(item.attrs.jid),
+    )
+  )
+    return undefined;
   const role = item.attrs.role;
   const affiliation = item.attrs.affiliation;
   if (!isRole(role) || !isAffiliation(affiliation)) return undefined;
@@ -257,7 +273,10 @@ export function parseMucPresence(presence: Element, ctx: MucContext | string): M
   const newNick = isNickChange ? attr(item, 'nick') : undefined;
   const reason = item.getChildText('reason') || undefined;
   const actorEl = item.getChild('actor');
-  const actor = actorEl && (attr(actorEl, 'nick') || attr(actorEl, 'jid')) ? { ...optional('nick', attr(actorEl, 'nick')), ...optional('jid', attr(actorEl, 'jid')) } : undefined;
+  const actor =
+    actorEl && (attr(actorEl, 'nick') || attr(actorEl, 'jid'))
+      ? { ...optional('nick', attr(actorEl, 'nick')), ...optional('jid', attr(actorEl, 'jid')) }
+      : undefined;
   const destroyEl = type === 'unavailable' ? x.getChild('destroy') : undefined;
   const destroyed = destroyEl
     ? {
@@ -299,7 +318,9 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 export const isRoomCreated = (o: MucOccupant): boolean => o.isSelf && o.statusCodes.includes(MucStatus.Created);
 
 /** Why the user is no longer in the room, from their own unavailable presence; `undefined` for a normal leave. */
-export function removalReason(o: MucOccupant): 'kicked' | 'banned' | 'affiliation' | 'members-only' | 'shutdown' | 'error' | 'destroyed' | undefined {
+export function removalReason(
+  o: MucOccupant,
+): 'kicked' | 'banned' | 'affiliation' | 'members-only' | 'shutdown' | 'error' | 'destroyed' | undefined {
   if (o.available) return undefined;
   const s = o.statusCodes;
   if (s.includes(MucStatus.Banned)) return 'banned';
@@ -522,7 +543,15 @@ export function parseRoomInfo(iq: Element, roomJid: string): RoomInfo | undefine
   if (!query) return undefined;
   const identity = query.getChildren('identity').find((i) => i.attrs.category === 'conference');
   if (!identity) return undefined;
-  const features = [...new Set(query.getChildren('feature').slice(0, MAX_FEATURES).map((f) => f.attrs.var as string).filter((v) => typeof v === 'string' && v !== ''))];
+  const features = [
+    ...new Set(
+      query
+        .getChildren('feature')
+        .slice(0, MAX_FEATURES)
+        .map((f) => f.attrs.var as string)
+        .filter((v) => typeof v === 'string' && v !== ''),
+    ),
+  ];
   const info = query
     .getChildren('x', NS_DATA)
     .map((x) => parseForm(x))

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildLegacyBookmarksPepPublish, buildLegacyBookmarksPepRequest, buildLegacyBookmarksRequest, buildLegacyBookmarksStore, parseLegacyBookmarks,
-  parseLegacyBookmarksEvent, parseLegacyBookmarksPepResult,
+  buildLegacyBookmarksPepPublish,
+  buildLegacyBookmarksPepRequest,
+  buildLegacyBookmarksRequest,
+  buildLegacyBookmarksStore,
+  parseLegacyBookmarks,
+  parseLegacyBookmarksEvent,
+  parseLegacyBookmarksPepResult,
 } from './0048-bookmarks.js';
 import { expectXmlEqual, xmlOf } from '../test-xml.js';
 
@@ -17,7 +22,9 @@ describe('XEP-0048 legacy bookmarks', () => {
         <conference name='no jid'/>
       </storage></query></iq>`),
     )!;
-    expect(got.bookmarks).toEqual([{ jid: 'council@conference.underhill.org', name: 'Council of Oberon', autojoin: true, nick: 'Puck', password: 'titania' }]);
+    expect(got.bookmarks).toEqual([
+      { jid: 'council@conference.underhill.org', name: 'Council of Oberon', autojoin: true, nick: 'Puck', password: 'titania' },
+    ]);
     expectXmlEqual(
       buildLegacyBookmarksStore([...got.bookmarks, { jid: 'orchard@conference.underhill.org', autojoin: false }], got.others),
       `<query xmlns='jabber:iq:private'><storage xmlns='storage:bookmarks'>
@@ -30,12 +37,17 @@ describe('XEP-0048 legacy bookmarks', () => {
 
   it('refuses errors, missing storage and bad JIDs', () => {
     expect(parseLegacyBookmarks(xmlOf(`<iq type='error'/>`))).toBeUndefined();
-    expect(parseLegacyBookmarks(xmlOf(`<iq type='result'><query xmlns='jabber:iq:private'><storage xmlns='storage:rosternotes'/></query></iq>`))).toBeUndefined();
+    expect(
+      parseLegacyBookmarks(xmlOf(`<iq type='result'><query xmlns='jabber:iq:private'><storage xmlns='storage:rosternotes'/></query></iq>`)),
+    ).toBeUndefined();
     expect(() => buildLegacyBookmarksStore([{ jid: 'a@b.c/d', autojoin: false }])).toThrow(RangeError);
   });
 
   it('XEP-0048 §3.3 in PEP: reads and publishes the whole document as item "current", private to the user', () => {
-    expectXmlEqual(buildLegacyBookmarksPepRequest(), `<pubsub xmlns='http://jabber.org/protocol/pubsub'><items node='storage:bookmarks'/></pubsub>`);
+    expectXmlEqual(
+      buildLegacyBookmarksPepRequest(),
+      `<pubsub xmlns='http://jabber.org/protocol/pubsub'><items node='storage:bookmarks'/></pubsub>`,
+    );
     const got = parseLegacyBookmarksPepResult(
       xmlOf(`<iq type='result'><pubsub xmlns='http://jabber.org/protocol/pubsub'><items node='storage:bookmarks'><item id='current'>
         <storage xmlns='storage:bookmarks'><conference jid='council@conference.underhill.org' autojoin='1'><nick>Puck</nick></conference>
@@ -57,11 +69,16 @@ describe('XEP-0048 legacy bookmarks', () => {
       </pubsub>`,
     );
     // An empty node: nothing stored there yet (the caller then reads private storage).
-    expect(parseLegacyBookmarksPepResult(xmlOf(`<iq type='result'><pubsub xmlns='http://jabber.org/protocol/pubsub'><items node='storage:bookmarks'/></pubsub></iq>`))).toBeUndefined();
+    expect(
+      parseLegacyBookmarksPepResult(
+        xmlOf(`<iq type='result'><pubsub xmlns='http://jabber.org/protocol/pubsub'><items node='storage:bookmarks'/></pubsub></iq>`),
+      ),
+    ).toBeUndefined();
   });
 
-  it('takes a pushed document only from the user\'s own account', () => {
-    const push = (from: string) => xmlOf(`<message ${from}><event xmlns='http://jabber.org/protocol/pubsub#event'><items node='storage:bookmarks'>
+  it("takes a pushed document only from the user's own account", () => {
+    const push = (from: string) =>
+      xmlOf(`<message ${from}><event xmlns='http://jabber.org/protocol/pubsub#event'><items node='storage:bookmarks'>
       <item id='current'><storage xmlns='storage:bookmarks'><conference jid='trap@rooms.evil.example' autojoin='true'/></storage></item>
     </items></event></message>`);
     const own = 'alice@example.test';

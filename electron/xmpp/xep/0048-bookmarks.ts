@@ -36,7 +36,12 @@ function buildStorage(bookmarks: readonly Bookmark[], others: readonly Element[]
     if (!j || !j.local || j.resource) throw new RangeError(`Not a room JID: ${b.jid}`);
     const attrs: Record<string, string> = { jid: j.bare, autojoin: b.autojoin ? 'true' : 'false' };
     if (b.name) attrs.name = b.name;
-    return xml('conference', attrs, ...(b.nick ? [xml('nick', {}, b.nick)] : []), ...(b.password !== undefined ? [xml('password', {}, b.password)] : []));
+    return xml(
+      'conference',
+      attrs,
+      ...(b.nick ? [xml('nick', {}, b.nick)] : []),
+      ...(b.password !== undefined ? [xml('password', {}, b.password)] : []),
+    );
   });
   return xml('storage', { xmlns: NS_STORAGE_BOOKMARKS }, ...conferences, ...others);
 }
@@ -69,7 +74,7 @@ function parseStorage(storage: Element | undefined): LegacyBookmarks | undefined
     seen.add(j.bare);
     const name = (child.attrs.name as string | undefined) || undefined;
     const nick = child.getChildText('nick') || undefined;
-    const password = child.getChild('password') ? child.getChildText('password') ?? '' : undefined;
+    const password = child.getChild('password') ? (child.getChildText('password') ?? '') : undefined;
     bookmarks.push({
       jid: j.bare,
       ...(name ? { name } : {}),

@@ -24,7 +24,11 @@ export function parseHostMetaXrd(text: string): string[] {
     return [];
   }
   if (!root || root.name !== 'XRD') return [];
-  return root.getChildren('Link').filter((l) => l.attrs.rel === REL_WEBSOCKET).map((l) => l.attrs.href).filter(secureWs);
+  return root
+    .getChildren('Link')
+    .filter((l) => l.attrs.rel === REL_WEBSOCKET)
+    .map((l) => l.attrs.href)
+    .filter(secureWs);
 }
 
 /** Returns the wss:// URLs in document order; anything malformed yields an empty list. */

@@ -22,7 +22,11 @@ export const PRIVATE_STORAGE_OPTIONS: Readonly<Record<string, SubmitValue>> = {
  * for an `<iq type='set'>`; options whose value is undefined are left out, and with none left there
  * is no publish-options at all.
  */
-export function buildPepPublish(node: string, payload: Element, opts: { itemId?: string; options?: Readonly<Record<string, SubmitValue | undefined>> } = {}): Element {
+export function buildPepPublish(
+  node: string,
+  payload: Element,
+  opts: { itemId?: string; options?: Readonly<Record<string, SubmitValue | undefined>> } = {},
+): Element {
   const options = Object.fromEntries(Object.entries(opts.options ?? {}).filter(([, v]) => v !== undefined));
   return xml(
     'pubsub',

@@ -16,7 +16,10 @@ describe('XEP-0184 builders', () => {
       `<message to='northumberland@shakespeare.lit/westminster' id='${id}' type='chat'><received xmlns='urn:xmpp:receipts' id='richard2-4.1.247'/></message>`,
     );
     expect(buildReceipt('a@b.c/d', 'x').attrs.id).not.toBe(id);
-    expectXmlEqual(buildReceipt('a@b.c/d', 'x', { stanzaId: 's1' }), `<message to='a@b.c/d' id='s1'><received xmlns='urn:xmpp:receipts' id='x'/></message>`);
+    expectXmlEqual(
+      buildReceipt('a@b.c/d', 'x', { stanzaId: 's1' }),
+      `<message to='a@b.c/d' id='s1'><received xmlns='urn:xmpp:receipts' id='x'/></message>`,
+    );
   });
 
   it('refuses to build a receipt without recipient or id', () => {
@@ -27,8 +30,13 @@ describe('XEP-0184 builders', () => {
 
 describe('XEP-0184 parsing', () => {
   it('reads the acknowledged id', () => {
-    expect(parseReceipt(xmlOf(`<message from='kingrichard@royalty.england.lit/throne' id='bi29sg183b4v'><received xmlns='urn:xmpp:receipts' id='richard2-4.1.247'/></message>`)))
-      .toEqual({ receivedId: 'richard2-4.1.247' });
+    expect(
+      parseReceipt(
+        xmlOf(
+          `<message from='kingrichard@royalty.england.lit/throne' id='bi29sg183b4v'><received xmlns='urn:xmpp:receipts' id='richard2-4.1.247'/></message>`,
+        ),
+      ),
+    ).toEqual({ receivedId: 'richard2-4.1.247' });
   });
 
   it('ignores receipts without id, in errors, or in another namespace', () => {

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ackedCount, buildAck, buildEnable, buildHandledCountTooHigh, buildRequest, buildResume, isRequest, parseAck, parseEnabled, parseFailed,
-  parseResumed, supportsSm,
+  ackedCount,
+  buildAck,
+  buildEnable,
+  buildHandledCountTooHigh,
+  buildRequest,
+  buildResume,
+  isRequest,
+  parseAck,
+  parseEnabled,
+  parseFailed,
+  parseResumed,
+  supportsSm,
 } from './0198-sm.js';
 import { expectXmlEqual, xmlOf } from '../test-xml.js';
 
@@ -43,14 +53,23 @@ describe('XEP-0198 builders', () => {
 
 describe('XEP-0198 parsers', () => {
   it('finds the stream feature', () => {
-    expect(supportsSm(xmlOf(`<features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><sm xmlns='urn:xmpp:sm:3'/></features>`))).toBe(true);
+    expect(supportsSm(xmlOf(`<features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><sm xmlns='urn:xmpp:sm:3'/></features>`))).toBe(
+      true,
+    );
     expect(supportsSm(xmlOf(`<features><sm xmlns='urn:xmpp:sm:2'/></features>`))).toBe(false);
   });
 
   it('reads <enabled/>', () => {
     expect(parseEnabled(xmlOf(`<enabled xmlns='urn:xmpp:sm:3'/>`))).toEqual({ resume: false });
-    expect(parseEnabled(xmlOf(`<enabled xmlns='urn:xmpp:sm:3' id='some-long-sm-id' location='[2001:41D0:1:A49b::1]:9222' resume='1' max='600'/>`))).toEqual({
-      id: 'some-long-sm-id', resume: true, max: 600, location: '[2001:41D0:1:A49b::1]:9222',
+    expect(
+      parseEnabled(
+        xmlOf(`<enabled xmlns='urn:xmpp:sm:3' id='some-long-sm-id' location='[2001:41D0:1:A49b::1]:9222' resume='1' max='600'/>`),
+      ),
+    ).toEqual({
+      id: 'some-long-sm-id',
+      resume: true,
+      max: 600,
+      location: '[2001:41D0:1:A49b::1]:9222',
     });
   });
 
@@ -63,17 +82,28 @@ describe('XEP-0198 parsers', () => {
   });
 
   it('reads <resumed/> and refuses anything else', () => {
-    expect(parseResumed(xmlOf(`<resumed xmlns='urn:xmpp:sm:3' h='42' previd='some-long-sm-id'/>`))).toEqual({ previd: 'some-long-sm-id', h: 42 });
+    expect(parseResumed(xmlOf(`<resumed xmlns='urn:xmpp:sm:3' h='42' previd='some-long-sm-id'/>`))).toEqual({
+      previd: 'some-long-sm-id',
+      h: 42,
+    });
     expect(parseResumed(xmlOf(`<resumed xmlns='urn:xmpp:sm:3' previd='x'/>`))).toBeUndefined();
     expect(parseResumed(xmlOf(`<resumed xmlns='urn:xmpp:sm:3' h='1'/>`))).toBeUndefined();
     expect(parseResumed(xmlOf(`<resumed xmlns='urn:xmpp:sm:2' h='1' previd='x'/>`))).toBeUndefined();
-    expect(parseResumed(xmlOf(`<failed xmlns='urn:xmpp:sm:3'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>`))).toBeUndefined();
+    expect(
+      parseResumed(xmlOf(`<failed xmlns='urn:xmpp:sm:3'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>`)),
+    ).toBeUndefined();
   });
 
   it('reads <failed/> with its condition and optional h', () => {
-    expect(parseFailed(xmlOf(`<failed xmlns='urn:xmpp:sm:3' h='7'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>`))).toEqual({ h: 7, condition: 'item-not-found' });
-    expect(parseFailed(xmlOf(`<failed xmlns='urn:xmpp:sm:3'><unexpected-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>`))).toEqual({ condition: 'unexpected-request' });
-    expect(parseFailed(xmlOf(`<failed xmlns='urn:xmpp:sm:3' h='-1'><text xmlns='urn:other'/></failed>`))).toEqual({ condition: 'undefined-condition' });
+    expect(
+      parseFailed(xmlOf(`<failed xmlns='urn:xmpp:sm:3' h='7'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>`)),
+    ).toEqual({ h: 7, condition: 'item-not-found' });
+    expect(
+      parseFailed(xmlOf(`<failed xmlns='urn:xmpp:sm:3'><unexpected-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>`)),
+    ).toEqual({ condition: 'unexpected-request' });
+    expect(parseFailed(xmlOf(`<failed xmlns='urn:xmpp:sm:3' h='-1'><text xmlns='urn:other'/></failed>`))).toEqual({
+      condition: 'undefined-condition',
+    });
     expect(parseFailed(xmlOf(`<enabled xmlns='urn:xmpp:sm:3'/>`))).toBeUndefined();
   });
 

@@ -41,7 +41,11 @@ export function buildEnable(opts: { resume: boolean; max?: number }): Element {
   if (opts.max !== undefined && !(Number.isSafeInteger(opts.max) && opts.max > 0)) {
     throw new RangeError(`SM max must be a positive number of seconds, got ${opts.max}`);
   }
-  return xml('enable', { xmlns: NS_SM, ...(opts.resume ? { resume: 'true' } : {}), ...(opts.max !== undefined ? { max: String(opts.max) } : {}) });
+  return xml('enable', {
+    xmlns: NS_SM,
+    ...(opts.resume ? { resume: 'true' } : {}),
+    ...(opts.max !== undefined ? { max: String(opts.max) } : {}),
+  });
 }
 
 /**
@@ -86,7 +90,8 @@ export interface Enabled {
  */
 export function parseEnabled(el: Element): Enabled {
   const id = (el.attrs.id as string | undefined) || undefined;
-  const max = typeof el.attrs.max === 'string' && /^[0-9]{1,9}$/.test(el.attrs.max) && Number(el.attrs.max) > 0 ? Number(el.attrs.max) : undefined;
+  const max =
+    typeof el.attrs.max === 'string' && /^[0-9]{1,9}$/.test(el.attrs.max) && Number(el.attrs.max) > 0 ? Number(el.attrs.max) : undefined;
   const location = (el.attrs.location as string | undefined) || undefined;
   return {
     ...(id !== undefined ? { id } : {}),

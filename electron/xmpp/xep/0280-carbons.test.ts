@@ -30,26 +30,39 @@ describe('XEP-0280 parsing', () => {
     const c = parseCarbon(carbon('sent'), me);
     expect(c).toMatchObject({ forged: false, direction: 'sent' });
     if (c && !c.forged) {
-      expectXmlEqual(c.inner, `<message xmlns='jabber:client' to='juliet@capulet.example/balcony' from='romeo@montague.example/home' type='chat'><body>Neither, fair saint</body></message>`);
+      expectXmlEqual(
+        c.inner,
+        `<message xmlns='jabber:client' to='juliet@capulet.example/balcony' from='romeo@montague.example/home' type='chat'><body>Neither, fair saint</body></message>`,
+      );
     }
   });
 
   it('unwraps a genuine received carbon, also when the original went to the bare JID', () => {
     expect(parseCarbon(carbon('received'), me)).toMatchObject({ forged: false, direction: 'received' });
-    const toBare = carbon('received', { inner: `<message xmlns='jabber:client' from='juliet@capulet.example/balcony' to='Romeo@Montague.example'><body>x</body></message>` });
+    const toBare = carbon('received', {
+      inner: `<message xmlns='jabber:client' from='juliet@capulet.example/balcony' to='Romeo@Montague.example'><body>x</body></message>`,
+    });
     expect(parseCarbon(toBare, me)).toMatchObject({ forged: false, direction: 'received' });
   });
 
   it('is not a carbon without <sent/> or <received/> in the carbons namespace', () => {
     expect(parseCarbon(xmlOf(`<message from='${me}'><body>hi</body></message>`), me)).toBeUndefined();
     // A delivery receipt also uses <received/>, in another namespace.
-    expect(parseCarbon(xmlOf(`<message from='juliet@capulet.example/b'><received xmlns='urn:xmpp:receipts' id='x'/></message>`), me)).toBeUndefined();
+    expect(
+      parseCarbon(xmlOf(`<message from='juliet@capulet.example/b'><received xmlns='urn:xmpp:receipts' id='x'/></message>`), me),
+    ).toBeUndefined();
     expect(parseCarbon(xmlOf(`<iq from='${me}'><sent xmlns='urn:xmpp:carbons:2'/></iq>`), me)).toBeUndefined();
   });
 
   it('flags a carbon from another JID as forged (CVE-2017-5589)', () => {
-    expect(parseCarbon(carbon('sent', { outerFrom: 'juliet@capulet.example/balcony' }), me)).toEqual({ forged: true, reason: 'outer-from-not-own-bare' });
-    expect(parseCarbon(carbon('received', { outerFrom: 'montague.example' }), me)).toEqual({ forged: true, reason: 'outer-from-not-own-bare' });
+    expect(parseCarbon(carbon('sent', { outerFrom: 'juliet@capulet.example/balcony' }), me)).toEqual({
+      forged: true,
+      reason: 'outer-from-not-own-bare',
+    });
+    expect(parseCarbon(carbon('received', { outerFrom: 'montague.example' }), me)).toEqual({
+      forged: true,
+      reason: 'outer-from-not-own-bare',
+    });
   });
 
   it('flags a carbon from the own full JID or without from as forged', () => {
@@ -73,8 +86,13 @@ describe('XEP-0280 parsing', () => {
 
   it('flags malformed, ambiguous and nested carbons', () => {
     expect(parseCarbon(carbon('sent', { inner: '' }), me)).toEqual({ forged: true, reason: 'malformed' });
-    expect(parseCarbon(carbon('sent', { inner: `<message xmlns='urn:evil' from='${me}/a'/>` }), me)).toEqual({ forged: true, reason: 'malformed' });
-    const noForwarded = xmlOf(`<message from='${me}'><sent xmlns='urn:xmpp:carbons:2'><message xmlns='jabber:client' from='${me}/a'/></sent></message>`);
+    expect(parseCarbon(carbon('sent', { inner: `<message xmlns='urn:evil' from='${me}/a'/>` }), me)).toEqual({
+      forged: true,
+      reason: 'malformed',
+    });
+    const noForwarded = xmlOf(
+      `<message from='${me}'><sent xmlns='urn:xmpp:carbons:2'><message xmlns='jabber:client' from='${me}/a'/></sent></message>`,
+    );
     expect(parseCarbon(noForwarded, me)).toEqual({ forged: true, reason: 'malformed' });
     const both = xmlOf(`<message from='${me}'>
       <sent xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client' from='${me}/a' to='x@y.z'/></forwarded></sent>

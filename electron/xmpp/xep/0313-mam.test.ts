@@ -10,9 +10,12 @@ const result = (opts: { from?: string; queryid?: string; id?: string; inner?: st
     <result xmlns='urn:xmpp:mam:2' queryid='${opts.queryid ?? 'f27'}' ${opts.id === '' ? '' : `id='${opts.id ?? '28482-98726-73623'}'`}>
       <forwarded xmlns='urn:xmpp:forward:0'>
         <delay xmlns='urn:xmpp:delay' stamp='2010-07-10T23:08:25Z'/>
-        ${opts.inner ?? `<message xmlns='jabber:client' to='juliet@capulet.lit/balcony' from='romeo@montague.lit/orchard' type='chat' id='m1'>
+        ${
+          opts.inner ??
+          `<message xmlns='jabber:client' to='juliet@capulet.lit/balcony' from='romeo@montague.lit/orchard' type='chat' id='m1'>
           <body>Call me but love, and I'll be new baptized</body>
-        </message>`}
+        </message>`
+        }
       </forwarded>
     </result>
   </message>`);
@@ -20,7 +23,14 @@ const result = (opts: { from?: string; queryid?: string; id?: string; inner?: st
 describe('XEP-0313 queries', () => {
   it('builds the last page of a conversation with a form and RSM', () => {
     expectXmlEqual(
-      buildMamQuery({ queryId: 'q1', with: 'romeo@montague.lit', start: Date.UTC(2010, 5, 7), end: Date.UTC(2010, 6, 7, 13, 23, 54, 500), before: true, max: 50 }),
+      buildMamQuery({
+        queryId: 'q1',
+        with: 'romeo@montague.lit',
+        start: Date.UTC(2010, 5, 7),
+        end: Date.UTC(2010, 6, 7, 13, 23, 54, 500),
+        before: true,
+        max: 50,
+      }),
       `<query xmlns='urn:xmpp:mam:2' queryid='q1'>
         <x xmlns='jabber:x:data' type='submit'>
           <field var='FORM_TYPE' type='hidden'><value>urn:xmpp:mam:2</value></field>
@@ -108,14 +118,18 @@ describe('XEP-0313 results', () => {
     expect(parseMamResult(result({ inner: '' }), own)).toBeUndefined();
     expect(parseMamResult(result({ inner: `<message xmlns='urn:evil'><body>x</body></message>` }), own)).toBeUndefined();
     expect(parseMamResult(result({ inner: `<message xmlns='jabber:client'/><message xmlns='jabber:client'/>` }), own)).toBeUndefined();
-    const noForwarded = xmlOf(`<message><result xmlns='urn:xmpp:mam:2' queryid='f27' id='1'><message xmlns='jabber:client'/></result></message>`);
+    const noForwarded = xmlOf(
+      `<message><result xmlns='urn:xmpp:mam:2' queryid='f27' id='1'><message xmlns='jabber:client'/></result></message>`,
+    );
     expect(parseMamResult(noForwarded, own)).toBeUndefined();
     const twoResults = xmlOf(`<message>
       <result xmlns='urn:xmpp:mam:2' queryid='f27' id='1'><forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client'/></forwarded></result>
       <result xmlns='urn:xmpp:mam:2' queryid='f27' id='2'><forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client'/></forwarded></result>
     </message>`);
     expect(parseMamResult(twoResults, own)).toBeUndefined();
-    expect(parseMamResult(xmlOf(`<message type='error'><result xmlns='urn:xmpp:mam:2' queryid='f27' id='1'/></message>`), own)).toBeUndefined();
+    expect(
+      parseMamResult(xmlOf(`<message type='error'><result xmlns='urn:xmpp:mam:2' queryid='f27' id='1'/></message>`), own),
+    ).toBeUndefined();
     expect(parseMamResult(xmlOf(`<iq type='set'><result xmlns='urn:xmpp:mam:2' queryid='f27' id='1'/></iq>`), own)).toBeUndefined();
   });
 
@@ -133,26 +147,43 @@ describe('XEP-0313 results', () => {
 describe('XEP-0313 fin', () => {
   it('reads a complete last page', () => {
     expect(
-      parseMamFin(xmlOf(`<iq type='result' id='u29303'>
+      parseMamFin(
+        xmlOf(`<iq type='result' id='u29303'>
         <fin xmlns='urn:xmpp:mam:2' complete='true'>
           <set xmlns='http://jabber.org/protocol/rsm'><first index='0'>23452-4534-1</first><last>390-2342-22</last><count>16</count></set>
         </fin>
-      </iq>`)),
+      </iq>`),
+      ),
     ).toEqual({ complete: true, stable: true, first: '23452-4534-1', last: '390-2342-22', count: 16 });
   });
 
   it('reads an incomplete page (complete absent or false) and an unstable one', () => {
-    expect(parseMamFin(xmlOf(`<iq type='result'><fin xmlns='urn:xmpp:mam:2'><set xmlns='http://jabber.org/protocol/rsm'><first>a</first><last>b</last></set></fin></iq>`)))
-      .toEqual({ complete: false, stable: true, first: 'a', last: 'b' });
-    expect(parseMamFin(xmlOf(`<iq type='result'><fin xmlns='urn:xmpp:mam:2' complete='false' stable='false'/></iq>`)))
-      .toEqual({ complete: false, stable: false });
-    expect(parseMamFin(xmlOf(`<iq type='result'><fin xmlns='urn:xmpp:mam:2' complete='1'><set xmlns='http://jabber.org/protocol/rsm'/></fin></iq>`)))
-      .toEqual({ complete: true, stable: true });
+    expect(
+      parseMamFin(
+        xmlOf(
+          `<iq type='result'><fin xmlns='urn:xmpp:mam:2'><set xmlns='http://jabber.org/protocol/rsm'><first>a</first><last>b</last></set></fin></iq>`,
+        ),
+      ),
+    ).toEqual({ complete: false, stable: true, first: 'a', last: 'b' });
+    expect(parseMamFin(xmlOf(`<iq type='result'><fin xmlns='urn:xmpp:mam:2' complete='false' stable='false'/></iq>`))).toEqual({
+      complete: false,
+      stable: false,
+    });
+    expect(
+      parseMamFin(
+        xmlOf(`<iq type='result'><fin xmlns='urn:xmpp:mam:2' complete='1'><set xmlns='http://jabber.org/protocol/rsm'/></fin></iq>`),
+      ),
+    ).toEqual({ complete: true, stable: true });
   });
 
   it('drops malformed counts and refuses errors or foreign fins', () => {
-    expect(parseMamFin(xmlOf(`<iq type='result'><fin xmlns='urn:xmpp:mam:2'><set xmlns='http://jabber.org/protocol/rsm'><count>-3</count></set></fin></iq>`)))
-      .toEqual({ complete: false, stable: true });
+    expect(
+      parseMamFin(
+        xmlOf(
+          `<iq type='result'><fin xmlns='urn:xmpp:mam:2'><set xmlns='http://jabber.org/protocol/rsm'><count>-3</count></set></fin></iq>`,
+        ),
+      ),
+    ).toEqual({ complete: false, stable: true });
     expect(parseMamFin(xmlOf(`<iq type='error'><fin xmlns='urn:xmpp:mam:2' complete='true'/></iq>`))).toBeUndefined();
     expect(parseMamFin(xmlOf(`<iq type='result'><fin xmlns='urn:xmpp:mam:1' complete='true'/></iq>`))).toBeUndefined();
     expect(parseMamFin(xmlOf(`<iq type='result'/>`))).toBeUndefined();

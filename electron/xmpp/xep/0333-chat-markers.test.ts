@@ -11,7 +11,10 @@ describe('XEP-0333 builders', () => {
     const m = buildDisplayed('northumberland@shakespeare.lit', 'message-1');
     const id = m.attrs.id as string;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expectXmlEqual(m, `<message to='northumberland@shakespeare.lit' type='chat' id='${id}'><displayed xmlns='urn:xmpp:chat-markers:0' id='message-1'/></message>`);
+    expectXmlEqual(
+      m,
+      `<message to='northumberland@shakespeare.lit' type='chat' id='${id}'><displayed xmlns='urn:xmpp:chat-markers:0' id='message-1'/></message>`,
+    );
   });
 
   it('builds a displayed marker for a room, with the thread', () => {
@@ -29,7 +32,9 @@ describe('XEP-0333 builders', () => {
 describe('XEP-0333 parsing', () => {
   it('reads each kind of marker', () => {
     for (const kind of ['received', 'displayed', 'acknowledged'] as const) {
-      expect(parseMarker(xmlOf(`<message from='a@b.c/d' id='m2'><${kind} xmlns='urn:xmpp:chat-markers:0' id='message-1'/></message>`))).toEqual({ kind, id: 'message-1' });
+      expect(
+        parseMarker(xmlOf(`<message from='a@b.c/d' id='m2'><${kind} xmlns='urn:xmpp:chat-markers:0' id='message-1'/></message>`)),
+      ).toEqual({ kind, id: 'message-1' });
     }
   });
 
@@ -40,24 +45,40 @@ describe('XEP-0333 parsing', () => {
     expect(parseMarker(xmlOf(`<message><received xmlns='urn:xmpp:receipts' id='x'/></message>`))).toBeUndefined();
     expect(parseMarker(xmlOf(`<message><body>hi</body></message>`))).toBeUndefined();
     expect(
-      parseMarker(xmlOf(`<message><received xmlns='urn:xmpp:chat-markers:0' id='a'/><displayed xmlns='urn:xmpp:chat-markers:0' id='b'/></message>`)),
+      parseMarker(
+        xmlOf(`<message><received xmlns='urn:xmpp:chat-markers:0' id='a'/><displayed xmlns='urn:xmpp:chat-markers:0' id='b'/></message>`),
+      ),
     ).toBeUndefined();
     expect(
-      parseMarker(xmlOf(`<message><displayed xmlns='urn:xmpp:chat-markers:0' id='a'/><displayed xmlns='urn:xmpp:chat-markers:0' id='b'/></message>`)),
+      parseMarker(
+        xmlOf(`<message><displayed xmlns='urn:xmpp:chat-markers:0' id='a'/><displayed xmlns='urn:xmpp:chat-markers:0' id='b'/></message>`),
+      ),
     ).toBeUndefined();
   });
 
   it('knows markable messages: with id and <markable/>, never markers themselves', () => {
-    expect(isMarkable(xmlOf(`<message id='message-1' type='chat'><body>hi</body><markable xmlns='urn:xmpp:chat-markers:0'/></message>`))).toBe(true);
+    expect(
+      isMarkable(xmlOf(`<message id='message-1' type='chat'><body>hi</body><markable xmlns='urn:xmpp:chat-markers:0'/></message>`)),
+    ).toBe(true);
     expect(isMarkable(xmlOf(`<message type='chat'><body>hi</body><markable xmlns='urn:xmpp:chat-markers:0'/></message>`))).toBe(false);
     expect(isMarkable(xmlOf(`<message id='1' type='chat'><body>hi</body></message>`))).toBe(false);
     expect(isMarkable(xmlOf(`<message id='1' type='error'><markable xmlns='urn:xmpp:chat-markers:0'/></message>`))).toBe(false);
-    expect(isMarkable(xmlOf(`<message id='1'><markable xmlns='urn:xmpp:chat-markers:0'/><displayed xmlns='urn:xmpp:chat-markers:0' id='0'/></message>`))).toBe(false);
+    expect(
+      isMarkable(
+        xmlOf(`<message id='1'><markable xmlns='urn:xmpp:chat-markers:0'/><displayed xmlns='urn:xmpp:chat-markers:0' id='0'/></message>`),
+      ),
+    ).toBe(false);
   });
 
   it('knows a room message that asks for markers without its own id (§8.6: the room stanza-id names it)', () => {
-    expect(asksForMarkers(xmlOf(`<message type='groupchat'><body>hi</body><markable xmlns='urn:xmpp:chat-markers:0'/></message>`))).toBe(true);
+    expect(asksForMarkers(xmlOf(`<message type='groupchat'><body>hi</body><markable xmlns='urn:xmpp:chat-markers:0'/></message>`))).toBe(
+      true,
+    );
     expect(asksForMarkers(xmlOf(`<message type='groupchat'><body>hi</body></message>`))).toBe(false);
-    expect(asksForMarkers(xmlOf(`<message><markable xmlns='urn:xmpp:chat-markers:0'/><received xmlns='urn:xmpp:chat-markers:0' id='0'/></message>`))).toBe(false);
+    expect(
+      asksForMarkers(
+        xmlOf(`<message><markable xmlns='urn:xmpp:chat-markers:0'/><received xmlns='urn:xmpp:chat-markers:0' id='0'/></message>`),
+      ),
+    ).toBe(false);
   });
 });

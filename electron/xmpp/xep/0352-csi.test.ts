@@ -9,7 +9,8 @@ describe('XEP-0352', () => {
   });
 
   it('finds the stream feature', () => {
-    const features = (inner: string) => xmlOf(`<stream:features xmlns:stream='http://etherx.jabber.org/streams'>${inner}</stream:features>`);
+    const features = (inner: string) =>
+      xmlOf(`<stream:features xmlns:stream='http://etherx.jabber.org/streams'>${inner}</stream:features>`);
     expect(supportsCsi(features(`<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><csi xmlns='urn:xmpp:csi:0'/>`))).toBe(true);
     expect(supportsCsi(features(`<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>`))).toBe(false);
     expect(supportsCsi(features(`<csi xmlns='urn:xmpp:csi:1'/>`))).toBe(false);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildBookmarkPublish, buildBookmarkRetract, buildBookmarksRequest, parseBookmarksEvent, parseBookmarksResult } from './0402-bookmarks.js';
+import {
+  buildBookmarkPublish,
+  buildBookmarkRetract,
+  buildBookmarksRequest,
+  parseBookmarksEvent,
+  parseBookmarksResult,
+} from './0402-bookmarks.js';
 import { expectXmlEqual, xmlOf } from '../test-xml.js';
 
 const me = 'juliet@capulet.lit';
@@ -8,7 +14,13 @@ const PUBSUB = 'http://jabber.org/protocol/pubsub';
 describe('XEP-0402 publishing', () => {
   it('publishes one bookmark with the spec publish-options', () => {
     expectXmlEqual(
-      buildBookmarkPublish({ jid: 'ThePlay@conference.shakespeare.lit', name: "The Play's the Thing", autojoin: true, nick: 'JC', password: 'secret' }),
+      buildBookmarkPublish({
+        jid: 'ThePlay@conference.shakespeare.lit',
+        name: "The Play's the Thing",
+        autojoin: true,
+        nick: 'JC',
+        password: 'secret',
+      }),
       `<pubsub xmlns='${PUBSUB}'>
         <publish node='urn:xmpp:bookmarks:1'>
           <item id='theplay@conference.shakespeare.lit'>
@@ -42,7 +54,10 @@ describe('XEP-0402 publishing', () => {
   });
 
   it('retracts and requests', () => {
-    expectXmlEqual(buildBookmarkRetract('theplay@conference.shakespeare.lit'), `<pubsub xmlns='${PUBSUB}'><retract node='urn:xmpp:bookmarks:1' notify='true'><item id='theplay@conference.shakespeare.lit'/></retract></pubsub>`);
+    expectXmlEqual(
+      buildBookmarkRetract('theplay@conference.shakespeare.lit'),
+      `<pubsub xmlns='${PUBSUB}'><retract node='urn:xmpp:bookmarks:1' notify='true'><item id='theplay@conference.shakespeare.lit'/></retract></pubsub>`,
+    );
     expectXmlEqual(buildBookmarksRequest(), `<pubsub xmlns='${PUBSUB}'><items node='urn:xmpp:bookmarks:1'/></pubsub>`);
   });
 });
@@ -67,12 +82,20 @@ describe('XEP-0402 parsing', () => {
   });
 
   const event = (from: string | null, inner: string) =>
-    xmlOf(`<message ${from === null ? '' : `from='${from}'`} to='${me}/balcony' type='headline'><event xmlns='${PUBSUB}#event'><items node='urn:xmpp:bookmarks:1'>${inner}</items></event></message>`);
+    xmlOf(
+      `<message ${from === null ? '' : `from='${from}'`} to='${me}/balcony' type='headline'><event xmlns='${PUBSUB}#event'><items node='urn:xmpp:bookmarks:1'>${inner}</items></event></message>`,
+    );
 
   it('reads notifications from the own bare JID', () => {
     const added = `<item id='theplay@conference.shakespeare.lit'><conference xmlns='urn:xmpp:bookmarks:1' autojoin='true'><nick>JC</nick></conference></item>`;
-    expect(parseBookmarksEvent(event('Juliet@Capulet.lit', added), me)).toEqual({ published: [{ jid: 'theplay@conference.shakespeare.lit', autojoin: true, nick: 'JC' }], retracted: [] });
-    expect(parseBookmarksEvent(event(null, `<retract id='theplay@conference.shakespeare.lit'/><retract id='bad/x'/>`), me)).toEqual({ published: [], retracted: ['theplay@conference.shakespeare.lit'] });
+    expect(parseBookmarksEvent(event('Juliet@Capulet.lit', added), me)).toEqual({
+      published: [{ jid: 'theplay@conference.shakespeare.lit', autojoin: true, nick: 'JC' }],
+      retracted: [],
+    });
+    expect(parseBookmarksEvent(event(null, `<retract id='theplay@conference.shakespeare.lit'/><retract id='bad/x'/>`), me)).toEqual({
+      published: [],
+      retracted: ['theplay@conference.shakespeare.lit'],
+    });
   });
 
   it('refuses notifications from anyone else, from a full JID, or for another node', () => {
@@ -80,6 +103,11 @@ describe('XEP-0402 parsing', () => {
     expect(parseBookmarksEvent(event('romeo@montague.lit', added), me)).toBeUndefined();
     expect(parseBookmarksEvent(event(`${me}/other`, added), me)).toBeUndefined();
     expect(parseBookmarksEvent(event('capulet.lit', added), me)).toBeUndefined();
-    expect(parseBookmarksEvent(xmlOf(`<message from='${me}'><event xmlns='${PUBSUB}#event'><items node='urn:xmpp:bookmarks:0'>${added}</items></event></message>`), me)).toBeUndefined();
+    expect(
+      parseBookmarksEvent(
+        xmlOf(`<message from='${me}'><event xmlns='${PUBSUB}#event'><items node='urn:xmpp:bookmarks:0'>${added}</items></event></message>`),
+        me,
+      ),
+    ).toBeUndefined();
   });
 });

@@ -64,7 +64,11 @@ export function buildBookmarkPublish(b: Bookmark): Element {
  * bookmark's JID". notify='true' so the user's other clients hear of it.
  */
 export function buildBookmarkRetract(roomJid: string): Element {
-  return xml('pubsub', { xmlns: NS_PUBSUB }, xml('retract', { node: NS_BOOKMARKS, notify: 'true' }, xml('item', { id: requireRoom(roomJid) })));
+  return xml(
+    'pubsub',
+    { xmlns: NS_PUBSUB },
+    xml('retract', { node: NS_BOOKMARKS, notify: 'true' }, xml('item', { id: requireRoom(roomJid) })),
+  );
 }
 
 /** `<iq type='get'>` without 'to': all bookmarks. */
@@ -81,7 +85,7 @@ export function parseBookmarkItem(item: Element): Bookmark | undefined {
   const c = confs[0]!;
   const name = (c.attrs.name as string | undefined) || undefined;
   const nick = c.getChildText('nick') || undefined;
-  const password = c.getChild('password') ? c.getChildText('password') ?? '' : undefined;
+  const password = c.getChild('password') ? (c.getChildText('password') ?? '') : undefined;
   const extensions = c.getChild('extensions')?.children.filter((e): e is Element => typeof e !== 'string');
   return {
     jid: jid.bare,

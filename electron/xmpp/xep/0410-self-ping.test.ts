@@ -3,7 +3,9 @@ import { buildSelfPing, classifySelfPingReply } from './0410-self-ping.js';
 import { expectXmlEqual, xmlOf } from '../test-xml.js';
 
 const err = (condition: string) =>
-  xmlOf(`<iq from='characters@chat.shakespeare.lit/JuliC' id='s2c1' type='error'><error type='cancel' by='characters@chat.shakespeare.lit'><${condition} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>x</text></error></iq>`);
+  xmlOf(
+    `<iq from='characters@chat.shakespeare.lit/JuliC' id='s2c1' type='error'><error type='cancel' by='characters@chat.shakespeare.lit'><${condition} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>x</text></error></iq>`,
+  );
 
 describe('XEP-0410 self-ping', () => {
   it('pings the own occupant JID', () => {
@@ -27,6 +29,12 @@ describe('XEP-0410 self-ping', () => {
   });
 
   it('does not take a condition from another namespace or the <text/> for the condition', () => {
-    expect(classifySelfPingReply(xmlOf(`<iq type='error'><error type='cancel'><service-unavailable xmlns='urn:evil'/><not-acceptable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>`))).toBe('not-joined');
+    expect(
+      classifySelfPingReply(
+        xmlOf(
+          `<iq type='error'><error type='cancel'><service-unavailable xmlns='urn:evil'/><not-acceptable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>`,
+        ),
+      ),
+    ).toBe('not-joined');
   });
 });

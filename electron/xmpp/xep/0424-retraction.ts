@@ -97,7 +97,10 @@ export interface RetractedTombstone {
  */
 export function parseRetractedTombstone(message: Element): RetractedTombstone | undefined {
   if (!message.is('message')) return undefined;
-  const r = message.getChild('retracted', NS_RETRACT) ?? message.getChild('retracted', NS_RETRACT_0) ?? message.getChild('moderated', NS_MODERATE_0)?.getChild('retracted', NS_RETRACT_0);
+  const r =
+    message.getChild('retracted', NS_RETRACT) ??
+    message.getChild('retracted', NS_RETRACT_0) ??
+    message.getChild('moderated', NS_MODERATE_0)?.getChild('retracted', NS_RETRACT_0);
   if (!r) return undefined;
   const t = Date.parse((r.attrs.stamp as string | undefined) ?? '');
   return Number.isFinite(t) ? { retractedAt: t } : {};

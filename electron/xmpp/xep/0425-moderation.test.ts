@@ -17,7 +17,10 @@ describe('XEP-0425 moderation requests', () => {
       buildModerateRequest('stanza-id-1', 'Spam', 0),
       `<apply-to id='stanza-id-1' xmlns='urn:xmpp:fasten:0'><moderate xmlns='urn:xmpp:message-moderate:0'><retract xmlns='urn:xmpp:message-retract:0'/><reason>Spam</reason></moderate></apply-to>`,
     );
-    expectXmlEqual(buildModerateRequest('s', undefined, 0), `<apply-to id='s' xmlns='urn:xmpp:fasten:0'><moderate xmlns='urn:xmpp:message-moderate:0'><retract xmlns='urn:xmpp:message-retract:0'/></moderate></apply-to>`);
+    expectXmlEqual(
+      buildModerateRequest('s', undefined, 0),
+      `<apply-to id='s' xmlns='urn:xmpp:fasten:0'><moderate xmlns='urn:xmpp:message-moderate:0'><retract xmlns='urn:xmpp:message-retract:0'/></moderate></apply-to>`,
+    );
     expect(() => buildModerateRequest('', 'x')).toThrow(RangeError);
   });
 });
@@ -30,7 +33,13 @@ describe('XEP-0425 moderation notices', () => {
         <reason>Some Reason</reason>
       </retract>
     </message>`);
-    expect(parseModeration(m, room)).toEqual({ stanzaId: 'stanza-id-1', by: `${room}/macbeth`, byOccupantId: 'dd72', reason: 'Some Reason', version: 1 });
+    expect(parseModeration(m, room)).toEqual({
+      stanzaId: 'stanza-id-1',
+      by: `${room}/macbeth`,
+      byOccupantId: 'dd72',
+      reason: 'Some Reason',
+      version: 1,
+    });
   });
 
   it("reads exactly what Prosody's 2023 mod_muc_moderation broadcasts (reason inside <moderated/>)", () => {
@@ -50,17 +59,43 @@ describe('XEP-0425 moderation notices', () => {
     expect(parseModeration(xmlOf(`<message type='chat' from='${room}'>${body}</message>`), room)).toBeUndefined();
     expect(parseModeration(xmlOf(`<message type='groupchat'>${body}</message>`), room)).toBeUndefined();
     // A plain retraction (no <moderated/>) from the room is not a moderation.
-    expect(parseModeration(xmlOf(`<message type='groupchat' from='${room}'><retract id='s' xmlns='urn:xmpp:message-retract:1'/></message>`), room)).toBeUndefined();
+    expect(
+      parseModeration(
+        xmlOf(`<message type='groupchat' from='${room}'><retract id='s' xmlns='urn:xmpp:message-retract:1'/></message>`),
+        room,
+      ),
+    ).toBeUndefined();
     // 0.2 without <retract/> inside <moderated/> is some other moderation action.
-    expect(parseModeration(xmlOf(`<message type='groupchat' from='${room}'><apply-to xmlns='urn:xmpp:fasten:0' id='s'><moderated xmlns='urn:xmpp:message-moderate:0' by='${room}/m'/></apply-to></message>`), room)).toBeUndefined();
+    expect(
+      parseModeration(
+        xmlOf(
+          `<message type='groupchat' from='${room}'><apply-to xmlns='urn:xmpp:fasten:0' id='s'><moderated xmlns='urn:xmpp:message-moderate:0' by='${room}/m'/></apply-to></message>`,
+        ),
+        room,
+      ),
+    ).toBeUndefined();
   });
 
   it('reads tombstones in both forms', () => {
-    const v1 = xmlOf(`<message type='groupchat' from='${room}/oldhag' id='m1'><retracted stamp='2019-09-20T23:19:12Z' xmlns='urn:xmpp:message-retract:1'><moderated by='${room}/macbeth' xmlns='urn:xmpp:message-moderate:1'/><reason>bad</reason></retracted></message>`);
-    expect(parseModeratedTombstone(v1)).toEqual({ by: `${room}/macbeth`, reason: 'bad', retractedAt: Date.parse('2019-09-20T23:19:12Z'), version: 1 });
+    const v1 = xmlOf(
+      `<message type='groupchat' from='${room}/oldhag' id='m1'><retracted stamp='2019-09-20T23:19:12Z' xmlns='urn:xmpp:message-retract:1'><moderated by='${room}/macbeth' xmlns='urn:xmpp:message-moderate:1'/><reason>bad</reason></retracted></message>`,
+    );
+    expect(parseModeratedTombstone(v1)).toEqual({
+      by: `${room}/macbeth`,
+      reason: 'bad',
+      retractedAt: Date.parse('2019-09-20T23:19:12Z'),
+      version: 1,
+    });
     // Prosody: st.message(...):tag("moderated",{by}):tag("retracted",{stamp}):up():text_tag("reason", reason)
-    const v0 = xmlOf(`<message type='groupchat' from='${room}/oldhag' id='m1'><moderated xmlns='urn:xmpp:message-moderate:0' by='${room}/mod'><retracted xmlns='urn:xmpp:message-retract:0' stamp='2023-07-31T13:30:59Z'/><reason>spam</reason></moderated></message>`);
-    expect(parseModeratedTombstone(v0)).toEqual({ by: `${room}/mod`, reason: 'spam', retractedAt: Date.parse('2023-07-31T13:30:59Z'), version: 0 });
+    const v0 = xmlOf(
+      `<message type='groupchat' from='${room}/oldhag' id='m1'><moderated xmlns='urn:xmpp:message-moderate:0' by='${room}/mod'><retracted xmlns='urn:xmpp:message-retract:0' stamp='2023-07-31T13:30:59Z'/><reason>spam</reason></moderated></message>`,
+    );
+    expect(parseModeratedTombstone(v0)).toEqual({
+      by: `${room}/mod`,
+      reason: 'spam',
+      retractedAt: Date.parse('2023-07-31T13:30:59Z'),
+      version: 0,
+    });
     expect(parseModeratedTombstone(xmlOf(`<message><retracted xmlns='urn:xmpp:message-retract:1'/></message>`))).toBeUndefined();
   });
 });

@@ -28,7 +28,11 @@ export function buildModerateRequest(stanzaId: string, reason: string | undefine
   if (!stanzaId) throw new RangeError('Moderation needs the room stanza-id of the message');
   const reasonEl = reason ? [xml('reason', {}, reason)] : [];
   if (version === 1) return xml('moderate', { xmlns: NS_MODERATE, id: stanzaId }, xml('retract', { xmlns: NS_RETRACT }), ...reasonEl);
-  return xml('apply-to', { xmlns: NS_FASTEN, id: stanzaId }, xml('moderate', { xmlns: NS_MODERATE_0 }, xml('retract', { xmlns: NS_RETRACT_0 }), ...reasonEl));
+  return xml(
+    'apply-to',
+    { xmlns: NS_FASTEN, id: stanzaId },
+    xml('moderate', { xmlns: NS_MODERATE_0 }, xml('retract', { xmlns: NS_RETRACT_0 }), ...reasonEl),
+  );
 }
 
 export interface Moderation {

@@ -56,7 +56,10 @@ describe('XEP-0490 notifications', () => {
   });
 
   it('keeps room and occupant chats apart and normalises the JIDs', () => {
-    const room = item('Example@Conference.shakespeare.lit', `<stanza-id xmlns='urn:xmpp:sid:0' by='example@conference.shakespeare.lit' id='ca21'/>`);
+    const room = item(
+      'Example@Conference.shakespeare.lit',
+      `<stanza-id xmlns='urn:xmpp:sid:0' by='example@conference.shakespeare.lit' id='ca21'/>`,
+    );
     const pm = item('example@conference.shakespeare.lit/Nurse');
     expect(parseMdsEvent(event(me, `<items node='urn:xmpp:mds:displayed:0'>${room}${pm}</items>`), me)).toEqual([
       { peer: 'example@conference.shakespeare.lit', stanzaId: 'ca21', by: 'example@conference.shakespeare.lit' },
@@ -78,7 +81,10 @@ describe('XEP-0490 notifications', () => {
     const bad = [
       `<item><displayed xmlns='urn:xmpp:mds:displayed:0'><stanza-id xmlns='urn:xmpp:sid:0' by='${me}' id='1'/></displayed></item>`,
       item('romeo@montegue.lit', ''),
-      item('romeo@montegue.lit', `<stanza-id xmlns='urn:xmpp:sid:0' by='${me}' id='1'/><stanza-id xmlns='urn:xmpp:sid:0' by='${me}' id='2'/>`),
+      item(
+        'romeo@montegue.lit',
+        `<stanza-id xmlns='urn:xmpp:sid:0' by='${me}' id='1'/><stanza-id xmlns='urn:xmpp:sid:0' by='${me}' id='2'/>`,
+      ),
       item('romeo@montegue.lit', `<stanza-id xmlns='urn:xmpp:sid:0' id='1'/>`),
       item('romeo@montegue.lit', `<stanza-id xmlns='urn:xmpp:sid:0' by='${me}'/>`),
       item('romeo@montegue.lit', `<stanza-id xmlns='urn:xmpp:sid:1' by='${me}' id='1'/>`),
