@@ -155,6 +155,7 @@ test('a tour of every screen, light and dark, with axe-core and the keyboard', a
   try {
     await page.goto(host.url);
     await expect(page.getByTestId('signin-jid')).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByTestId('signin-jid')).toBeFocused();
     await check(page, 'sign-in');
 
     // A wrong password: first the certificate (a self-signed test server), then the refusal.
@@ -245,6 +246,15 @@ test('a tour of every screen, light and dark, with axe-core and the keyboard', a
     await page.waitForTimeout(1000);
     await check(page, 'room-about');
     await page.getByTestId('room-about-toggle').click();
+    // Alice made the room by joining it: she owns it and may change its settings. Escape closes them.
+    await page.getByTestId('room-settings-toggle').click();
+    const settings = page.getByTestId('room-settings');
+    await expect(settings.getByRole('button', { name: 'Change the configuration' })).toBeVisible({ timeout: 15_000 });
+    await check(page, 'room-settings');
+    await settings.getByTestId('room-settings-close').focus();
+    await page.keyboard.press('Escape');
+    await expect(settings).toHaveCount(0);
+    await expect(page.getByTestId('room-settings-toggle')).toBeFocused();
 
     // Narrow: the conversation alone, then Escape back to the list.
     await page.setViewportSize(NARROW);
