@@ -20,7 +20,7 @@ import type { Heartbeats } from '../../omemo/heartbeats.js';
 import type { ChatService, EncryptOutcome, IncomingCtx } from '../messages/index.js';
 import type { ConnectionService } from '../session/index.js';
 import type { Logger } from '../../lib/log.js';
-import type { OwnDevice } from './omemo.js';
+import type { OwnDevice } from './types.js';
 import type { BundleFailure } from './omemo-bundle-failures.js';
 import { accountKey } from '../../lib/account-key.js';
 

@@ -20,7 +20,7 @@ import {
 import type { XmppClient } from '../../xmpp/client.js';
 import type { ConnectionService } from '../session/index.js';
 import type { Logger } from '../../lib/log.js';
-import type { OwnDevice } from './omemo.js';
+import type { OwnDevice } from './types.js';
 import { createBundleFailures, type BundleFailure, type BundleFailureReason } from './omemo-bundle-failures.js';
 import { accountKey } from '../../lib/account-key.js';
 import { errorMessage } from '../../lib/error-message.js';

@@ -16,7 +16,7 @@ import type { ChatService } from '../messages/index.js';
 import type { ConnectionService } from '../session/index.js';
 import type { EventBus } from '../kernel/index.js';
 import type { Logger } from '../../lib/log.js';
-import type { OwnDevice } from './omemo.js';
+import type { OwnDevice } from './types.js';
 import { Unreachable, type OmemoPep } from './omemo-pep.js';
 import type { OmemoStatus } from './omemo-status.js';
 import { errorMessage } from '../../lib/error-message.js';

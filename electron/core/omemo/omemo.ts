@@ -14,23 +14,18 @@
 // When this device's OMEMO does not work (no safe place for its keys, keys the server would not
 // take), or while its keys are being prepared, the user is told up front: 'omemo:status' and every
 // chat's lock carry it as a value (shared/notices.ts), which the window words.
-import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
 import type { AccountId, BareJid } from '../../../shared/ids.js';
 import { fail, ok, type Result } from '../../../shared/errors.js';
 import type { OmemoOwnView } from '../../../shared/views.js';
-import type { SecretStore } from '../../secrets/secret-store.js';
-import { conversationIdOf, type MessagesRepo } from '../../store/messages-repo.js';
+import { conversationIdOf } from '../../store/messages-repo.js';
 import type { XmppClient } from '../../xmpp/client.js';
 import { bareOf } from '../../xmpp/jid.js';
-import type { ConnectionService } from '../session/index.js';
-import type { ChatEncryption, ChatService } from '../messages/index.js';
-import type { EventBus } from '../kernel/index.js';
-import type { Logger } from '../../lib/log.js';
-import { createOmemoStore, type OmemoStore } from '../../omemo/signal-store.js';
+import type { ChatEncryption } from '../messages/index.js';
+import { createOmemoStore } from '../../omemo/signal-store.js';
 import { ensureOwnKeys, replenishPreKeys, rotateSignedPreKey } from '../../omemo/keys.js';
-import { createOmemoDevice, type OmemoDevice } from '../../omemo/legacy/device.js';
+import { createOmemoDevice } from '../../omemo/legacy/device.js';
 import { clearRecordCache } from '../../omemo/legacy/record-cache.js';
 import { createDeviceLists } from '../../omemo/device-lists.js';
 import { createHeartbeats } from '../../omemo/heartbeats.js';
@@ -42,31 +37,9 @@ import { createOmemoStatus } from './omemo-status.js';
 import { createOmemoPep, publishFailure, Unreachable } from './omemo-pep.js';
 import { createOmemoTrust } from './omemo-trust.js';
 import { errorMessage } from '../../lib/error-message.js';
+import type { OmemoDeps, OwnDevice } from './types.js';
 
-export interface OmemoDeps {
-  /** The profile's database, its OMEMO schema migrated (openDatabase does it with the core's). */
-  db: Database.Database;
-  repo: MessagesRepo;
-  chats: ChatService;
-  connections: ConnectionService;
-  events: EventBus;
-  log: Logger;
-  /** The account's bare JID. */
-  jidOf(accountId: AccountId): string | undefined;
-  /** Where the account keeps its secrets (the OMEMO storage key lives beside the password). */
-  secretsOf(accountId: AccountId): SecretStore | undefined;
-}
-
-/** This account's own device, once its keys are open. */
-export interface OwnDevice {
-  accountId: AccountId;
-  jid: string;
-  deviceId: number;
-  /** Hex of our identity key, as other clients show it. */
-  fingerprint: string;
-  store: OmemoStore;
-  device: OmemoDevice;
-}
+export type { OmemoDeps, OwnDevice };
 
 const storageKeyName = (jid: string) => `omemo-storage-key:${jid}`;
 /** How long sending a message may wait to learn whether an unknown contact has OMEMO. */
