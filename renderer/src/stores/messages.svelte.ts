@@ -34,7 +34,7 @@ const PAGE = 50;
  * again from the database when the reader comes back. (Live messages are all kept: the list shows a
  * window of them.)
  */
-export const MAX_LOADED = 250;
+export const MAX_LOADED = 150;
 
 /** Where the reader was in a conversation they left: the message at the top of the view and its offset. */
 export interface ReadingPosition {

@@ -47,10 +47,10 @@ describe('MessageList', { timeout: 30_000 }, () => {
     const { onloadolder } = setup(many(200), true);
     const before = shown().length;
     await fireEvent.click(screen.getByRole('button', { name: 'Load older messages' }));
-    expect(shown().length).toBe(Math.min(200, before + STEP));
+    expect(shown().length).toBe(Math.min(200, MAX_SHOWN, before + STEP));
     expect(onloadolder).not.toHaveBeenCalled();
-    while (shown().length < 200) await fireEvent.click(screen.getByRole('button', { name: 'Load older messages' }));
-    expect(shown()[0]).toBe('say 0');
+    while (shown()[0] !== 'say 0') await fireEvent.click(screen.getByRole('button', { name: 'Load older messages' }));
+    expect(shown().length).toBeLessThanOrEqual(MAX_SHOWN);
     await fireEvent.click(screen.getByRole('button', { name: 'Load older messages' }));
     expect(onloadolder).toHaveBeenCalledTimes(1);
   });
