@@ -89,8 +89,7 @@ async function scroll(page: Page, x: number, y: number): Promise<{ frames: numbe
       // As a mouse wheel does: not waiting for the page (at most a few queued, as a busy browser would coalesce).
       if (pending > 4) return;
       pending++;
-      void cdp.send('Input.dispatchMouseEvent', { type: 'mouseWheel', x, y, deltaX: 0, deltaY: WHEEL_PX })
-        .finally(() => pending--);
+      void cdp.send('Input.dispatchMouseEvent', { type: 'mouseWheel', x, y, deltaX: 0, deltaY: WHEEL_PX }).finally(() => pending--);
     }, WHEEL_EVERY_MS);
   });
   const r = await page.evaluate<{ frames: number[]; maxNodes: number; oldest: number }>('benchProbe.stop()');
@@ -100,7 +99,8 @@ async function scroll(page: Page, x: number, y: number): Promise<{ frames: numbe
 
 async function main(): Promise<void> {
   const rendererDir = process.env.VIREO_RENDERER_DIR ?? fileURLToPath(new URL('../dist/renderer', import.meta.url));
-  if (!existsSync(path.join(rendererDir, 'index.html'))) throw new Error(`no renderer build in ${rendererDir}: run \`npm run build:renderer\``);
+  if (!existsSync(path.join(rendererDir, 'index.html')))
+    throw new Error(`no renderer build in ${rendererDir}: run \`npm run build:renderer\``);
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
     const server = await startProsody();
@@ -111,7 +111,12 @@ async function main(): Promise<void> {
     cleanups.push(() => rm(profileDir, { recursive: true, force: true }));
     const vireo = await startTestCore({ profileDir });
     cleanups.push(() => vireo.stop({ keepProfile: true }));
-    const account = await vireo.must('accounts:add', { jid: `reader@${server.domain}`, password: 'reader-pw', manual: { host: server.host, port: server.c2sPort }, pinnedCertificate: server.cert.fingerprint256 });
+    const account = await vireo.must('accounts:add', {
+      jid: `reader@${server.domain}`,
+      password: 'reader-pw',
+      manual: { host: server.host, port: server.c2sPort },
+      pinnedCertificate: server.cert.fingerprint256,
+    });
     await vireo.waitForEvent('sync:state', (s) => s.phase === 'synced', 20_000);
     const peer = `bob@${server.domain}`;
     const conv = await vireo.must('chat:open', { accountId: account.id, peer: peer as never });
@@ -123,7 +128,14 @@ async function main(): Promise<void> {
     db.transaction(() => {
       for (let i = 0; i < MESSAGES; i++) {
         const timestamp = start + i * 4 * 60_000 + ((i * 37) % 120) * 1000;
-        const m = { conversationId: conv.id, direction: i % 3 === 0 ? 'out' : 'in', body: bodyOf(i), timestamp, state: i % 3 === 0 ? 'read' : 'delivered', sortKey: timestamp } as NewMessage;
+        const m = {
+          conversationId: conv.id,
+          direction: i % 3 === 0 ? 'out' : 'in',
+          body: bodyOf(i),
+          timestamp,
+          state: i % 3 === 0 ? 'read' : 'delivered',
+          sortKey: timestamp,
+        } as NewMessage;
         repo.add(account.id, peer, m, { countUnread: false });
       }
     })();
@@ -135,8 +147,18 @@ async function main(): Promise<void> {
     cleanups.push(() => host.close());
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage', '--enable-precise-memory-info'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+        '--disable-dev-shm-usage',
+        '--enable-precise-memory-info',
+      ],
     });
     cleanups.push(() => browser.close());
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -150,7 +172,8 @@ async function main(): Promise<void> {
       await page.goto(host.url);
       await page.locator(item).waitFor({ timeout: 20_000 });
       await page.waitForTimeout(500);
-      paints.push(await page.evaluate<number>(`new Promise((resolve) => {
+      paints.push(
+        await page.evaluate<number>(`new Promise((resolve) => {
         const t0 = performance.now();
         const done = () => {
           if (!document.querySelector('[data-testid="message-scroller"] [data-testid="message-body"]')) return requestAnimationFrame(done);
@@ -160,7 +183,8 @@ async function main(): Promise<void> {
         setTimeout(() => resolve(-1), 20000);
         document.querySelector(${JSON.stringify(`${item} button`)}).click();
         requestAnimationFrame(done);
-      })`));
+      })`),
+      );
       if (paints.at(-1)! < 0) throw new Error('the chat did not open within 20 s');
     }
     log(`first paints: ${paints.map((p) => p.toFixed(0)).join(', ')} ms`);
@@ -177,8 +201,13 @@ async function main(): Promise<void> {
 
     // The floor: a static page of the same kind of text, scrolled the same way.
     const floorPage = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const rows = Array.from({ length: 3000 }, (_, i) => `<p style="margin:0.5rem 1rem;padding:0.4rem;max-width:40rem;background:#eee;border-radius:8px">${bodyOf(i)}</p>`).join('');
-    await floorPage.setContent(`<!doctype html><html><body style="margin:0;font-family:sans-serif"><div data-testid="message-scroller" style="height:100vh;overflow-y:auto">${rows}</div></body></html>`);
+    const rows = Array.from(
+      { length: 3000 },
+      (_, i) => `<p style="margin:0.5rem 1rem;padding:0.4rem;max-width:40rem;background:#eee;border-radius:8px">${bodyOf(i)}</p>`,
+    ).join('');
+    await floorPage.setContent(
+      `<!doctype html><html><body style="margin:0;font-family:sans-serif"><div data-testid="message-scroller" style="height:100vh;overflow-y:auto">${rows}</div></body></html>`,
+    );
     await floorPage.evaluate(`{ const s = document.querySelector('[data-testid="message-scroller"]'); s.scrollTop = s.scrollHeight; }`);
     log(`scrolling the static page for ${SECONDS} s`);
     const floor = await scroll(floorPage, 640, 400);

@@ -43,7 +43,13 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-interface Finding { screen: string; rule: string; impact: string; nodes: number; where: string }
+interface Finding {
+  screen: string;
+  rule: string;
+  impact: string;
+  nodes: number;
+  where: string;
+}
 const screens: string[] = [];
 const findings: Finding[] = [];
 const invisible: { screen: string; what: string }[] = [];
@@ -75,7 +81,9 @@ function invisibleFocusables(): string[] {
 
 async function settle(page: Page) {
   // Transitions and the theme switch have finished; fonts are in.
-  await page.evaluate(() => document.fonts.ready.then(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(r)))));
+  await page.evaluate(() =>
+    document.fonts.ready.then(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(r)))),
+  );
   await page.waitForTimeout(250);
 }
 
@@ -86,11 +94,19 @@ async function check(page: Page, name: string) {
     await settle(page);
     const screen = `${name}/${scheme}`;
     screens.push(screen);
-    const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+    const result = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+      .analyze();
     for (const v of result.violations) {
       findings.push({
-        screen, rule: v.id, impact: v.impact ?? 'minor', nodes: v.nodes.length,
-        where: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}${n.any[0]?.message ? ` (${n.any[0].message.slice(0, 120)})` : ''}`).join('; '),
+        screen,
+        rule: v.id,
+        impact: v.impact ?? 'minor',
+        nodes: v.nodes.length,
+        where: v.nodes
+          .slice(0, 3)
+          .map((n) => `${n.target.join(' ')}${n.any[0]?.message ? ` (${n.any[0].message.slice(0, 120)})` : ''}`)
+          .join('; '),
       });
     }
     for (const what of await page.evaluate(invisibleFocusables)) invisible.push({ screen, what });
@@ -208,7 +224,9 @@ test('a tour of every screen, light and dark, with axe-core and the keyboard', a
     await newDialog(page, 'new-create-room', 'create-room-dialog', async (d) => {
       await expect(d.getByTestId('create-room-service')).toHaveValue(server.mucDomain, { timeout: 15_000 });
     });
-    await newDialog(page, 'new-browse-rooms', 'browse-rooms-dialog', async () => { await page.waitForTimeout(1500); });
+    await newDialog(page, 'new-browse-rooms', 'browse-rooms-dialog', async () => {
+      await page.waitForTimeout(1500);
+    });
     await newDialog(page, 'new-contacts', 'contacts-dialog');
 
     // The chat with Bob: read, then the keyboard's way to the composer from the top.

@@ -28,7 +28,12 @@ test.beforeAll(async () => {
   await server.register('bob', 'bob-pw');
   profileDir = await mkdtemp(path.join(os.tmpdir(), 'vireo-e2e-long-'));
   vireo = await startTestCore({ profileDir });
-  const account = await vireo.must('accounts:add', { jid: `reader@${server.domain}`, password: 'reader-pw', manual: { host: server.host, port: server.c2sPort }, pinnedCertificate: server.cert.fingerprint256 });
+  const account = await vireo.must('accounts:add', {
+    jid: `reader@${server.domain}`,
+    password: 'reader-pw',
+    manual: { host: server.host, port: server.c2sPort },
+    pinnedCertificate: server.cert.fingerprint256,
+  });
   await vireo.waitForEvent('sync:state', (s) => s.phase === 'synced', 20_000);
   peer = `bob@${server.domain}`;
   const conv = await vireo.must('chat:open', { accountId: account.id, peer: peer as never });
@@ -39,13 +44,24 @@ test.beforeAll(async () => {
   db.transaction(() => {
     for (let i = 0; i < MESSAGES; i++) {
       const timestamp = start + i * 5 * 60_000;
-      const m = { conversationId: conv.id, direction: i % 3 === 0 ? 'out' : 'in', body: `#${i} message number ${i}`, timestamp, state: 'delivered', sortKey: timestamp } as NewMessage;
+      const m = {
+        conversationId: conv.id,
+        direction: i % 3 === 0 ? 'out' : 'in',
+        body: `#${i} message number ${i}`,
+        timestamp,
+        state: 'delivered',
+        sortKey: timestamp,
+      } as NewMessage;
       repo.add(account.id, peer, m, { countUnread: false });
     }
   })();
   repo.setArchiveComplete(conv.id);
   db.close();
-  host = await startBrowserHost({ router: createIpcRouter(vireo.core.handlers), events: vireo.core.events, rendererDir: path.resolve('dist/renderer') });
+  host = await startBrowserHost({
+    router: createIpcRouter(vireo.core.handlers),
+    events: vireo.core.events,
+    rendererDir: path.resolve('dist/renderer'),
+  });
 });
 
 test.afterAll(async () => {

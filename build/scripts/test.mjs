@@ -28,10 +28,11 @@ function run(step) {
     const started = Date.now();
     const child = spawn(step.cmd, step.args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
     let out = '';
-    const tee = (stream, sink) => stream.on('data', (d) => {
-      out += d;
-      sink.write(d);
-    });
+    const tee = (stream, sink) =>
+      stream.on('data', (d) => {
+        out += d;
+        sink.write(d);
+      });
     tee(child.stdout, process.stdout);
     tee(child.stderr, process.stderr);
     child.on('close', (code) => resolve({ code: code ?? 1, out: out.replace(ANSI, ''), seconds: (Date.now() - started) / 1000 }));
@@ -50,7 +51,7 @@ function counts(text) {
       continue;
     }
     const p = line.match(/^\s+(\d+) (passed|failed|flaky)( \(.*\))?\s*$/);
-    if (p) (p[2] === 'passed' ? (passed += Number(p[1])) : (failed += Number(p[1])));
+    if (p) p[2] === 'passed' ? (passed += Number(p[1])) : (failed += Number(p[1]));
   }
   return { passed, failed };
 }
@@ -74,13 +75,16 @@ for (const step of steps) {
   const r = await run(step);
   const c = counts(r.out);
   // A step with no test counts (types, lint) counts as one check.
-  if (c.passed + c.failed === 0) (r.code === 0 ? c.passed++ : c.failed++);
+  if (c.passed + c.failed === 0) r.code === 0 ? c.passed++ : c.failed++;
   else if (r.code !== 0 && c.failed === 0) c.failed++; // crashed outside a test: still a failure
   results.push({ name: step.name, ok: r.code === 0, ...c, seconds: r.seconds, failedNames: failedNames(r.out) });
 }
 
 console.log('\n=== summary ===');
-for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(18)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1)} s`);
+for (const r of results)
+  console.log(
+    `${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(18)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1)} s`,
+  );
 // CI keeps only the end of the output: name what failed here, so the cause is visible there.
 for (const r of results) for (const n of r.failedNames.slice(0, 20)) console.log(`failed in ${r.name}: ${n}`);
 const passed = results.reduce((n, r) => n + r.passed, 0);

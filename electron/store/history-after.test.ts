@@ -26,7 +26,8 @@ describe('a page of history after a message', () => {
     const conversationId = conversationIdOf('acc', peer);
     const base: Omit<NewMessage, 'body' | 'timestamp'> = { conversationId, direction: 'in', state: 'received' };
     // Pairs stamped alike (a whole-second archive): their arrival keeps them apart.
-    for (let i = 0; i < 25; i++) repo.add('acc', peer, { ...base, body: `m${i}`, timestamp: 1000 + Math.floor(i / 2), sortKey: 1000 + Math.floor(i / 2) });
+    for (let i = 0; i < 25; i++)
+      repo.add('acc', peer, { ...base, body: `m${i}`, timestamp: 1000 + Math.floor(i / 2), sortKey: 1000 + Math.floor(i / 2) });
     const all = repo.history(conversationId, 100).messages.map((m) => m.body);
     expect(all).toHaveLength(25);
     let page = repo.history(conversationId, 10, undefined, repo.history(conversationId, 100).messages[0]!.id);

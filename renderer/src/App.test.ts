@@ -25,13 +25,16 @@ describe('App', () => {
   });
 
   it('shows the banner when the bridge to the core is lost', async () => {
-    vi.stubGlobal('WebSocket', class extends EventTarget {
-      constructor() {
-        super();
-        queueMicrotask(() => this.dispatchEvent(new CloseEvent('close', { code: 1006 })));
-      }
-      send() {}
-    });
+    vi.stubGlobal(
+      'WebSocket',
+      class extends EventTarget {
+        constructor() {
+          super();
+          queueMicrotask(() => this.dispatchEvent(new CloseEvent('close', { code: 1006 })));
+        }
+        send() {}
+      },
+    );
     try {
       setBridgeForTests(undefined);
       history.replaceState(null, '', '/#token=t0k');

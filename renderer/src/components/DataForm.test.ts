@@ -7,7 +7,12 @@ import { describe, expect, it, vi } from 'vitest';
 import type { DataFieldView, DataFormView } from '$shared/views.js';
 import DataForm from './DataForm.svelte';
 
-const f = (over: Partial<DataFieldView> & Pick<DataFieldView, 'type'>): DataFieldView => ({ required: false, values: [], options: [], ...over });
+const f = (over: Partial<DataFieldView> & Pick<DataFieldView, 'type'>): DataFieldView => ({
+  required: false,
+  values: [],
+  options: [],
+  ...over,
+});
 
 const FORM: DataFormView = {
   title: 'Configuration for tea@rooms.example.org',
@@ -21,12 +26,21 @@ const FORM: DataFormView = {
     f({ var: 'members', type: 'boolean', label: 'Members only', values: ['false'] }),
     f({ var: 'persistent', type: 'boolean', label: 'Keep the room', values: ['1'] }),
     f({
-      var: 'whois', type: 'list-single', label: 'Who may see real addresses',
-      values: ['moderators'], options: [{ label: 'Moderators', value: 'moderators' }, { label: 'Anyone', value: 'anyone' }],
+      var: 'whois',
+      type: 'list-single',
+      label: 'Who may see real addresses',
+      values: ['moderators'],
+      options: [
+        { label: 'Moderators', value: 'moderators' },
+        { label: 'Anyone', value: 'anyone' },
+      ],
     }),
     f({
-      var: 'broadcast', type: 'list-multi', label: 'Presence broadcast',
-      values: ['moderator'], options: [{ label: 'Moderator', value: 'moderator' }, { label: 'Participant', value: 'participant' }, { value: 'visitor' }],
+      var: 'broadcast',
+      type: 'list-multi',
+      label: 'Presence broadcast',
+      values: ['moderator'],
+      options: [{ label: 'Moderator', value: 'moderator' }, { label: 'Participant', value: 'participant' }, { value: 'visitor' }],
     }),
     f({ var: 'contact', type: 'jid-single', label: 'Contact address', values: [] }),
     f({ var: 'admins', type: 'jid-multi', label: 'Admins', values: ['a@example.org'] }),
@@ -119,7 +133,17 @@ describe('DataForm', () => {
 
   it('leaves out a choice the server left empty and the person did not make', async () => {
     const { onsubmit } = setup({
-      fields: [f({ var: 'lang', type: 'list-single', label: 'Language', options: [{ label: 'English', value: 'en' }, { label: 'Deutsch', value: 'de' }] })],
+      fields: [
+        f({
+          var: 'lang',
+          type: 'list-single',
+          label: 'Language',
+          options: [
+            { label: 'English', value: 'en' },
+            { label: 'Deutsch', value: 'de' },
+          ],
+        }),
+      ],
     });
     await fireEvent.click(screen.getByTestId('data-form-submit'));
     expect(onsubmit).toHaveBeenLastCalledWith({});

@@ -34,7 +34,14 @@ describe('a server’s texts', () => {
         { var: 'name', type: 'text-single', label: t('Name'), desc: t('Shown'), values: [], required: true, options: [] },
         { var: 'open', type: 'boolean', label: t('Open'), values: [], required: false, options: [] },
         { var: 'who', type: 'list-single', label: t('Who'), values: ['a'], required: false, options: [{ value: 'a', label: t('Anyone') }] },
-        { var: 'lang', type: 'list-multi', label: t('Langs'), values: [], required: false, options: [{ value: 'en', label: t('English') }] },
+        {
+          var: 'lang',
+          type: 'list-multi',
+          label: t('Langs'),
+          values: [],
+          required: false,
+          options: [{ value: 'en', label: t('English') }],
+        },
       ],
     };
     const { container } = render(DataForm, { props: { form, onsubmit: () => {} } });
@@ -68,10 +75,16 @@ describe('a server’s texts', () => {
     const { container } = render(CertificateDialog, {
       props: {
         certificate: {
-          subject, issuer, names: [hostile('example.org')], validFrom: 'then', validTo: 'later',
-          fingerprint256: 'AB:CD', reason: 'issued by someone nobody trusts',
+          subject,
+          issuer,
+          names: [hostile('example.org')],
+          validFrom: 'then',
+          validTo: 'later',
+          fingerprint256: 'AB:CD',
+          reason: 'issued by someone nobody trusts',
         },
-        ontrust: () => {}, oncancel: () => {},
+        ontrust: () => {},
+        oncancel: () => {},
       },
     });
     expectIsolated(screen.getByTestId('cert-dialog'), subject);

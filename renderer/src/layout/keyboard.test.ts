@@ -9,12 +9,26 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, setBridgeForTests } from '$lib/api.js';
 import { windowTitle } from '$lib/window-title.js';
 import { AppState, appContext } from '../stores/app.svelte.js';
-import { account, conversation, convId, createFakeBridge, occupant, ok, room, roomConversation, type Handlers } from '../test/fake-bridge.js';
+import {
+  account,
+  conversation,
+  convId,
+  createFakeBridge,
+  occupant,
+  ok,
+  room,
+  roomConversation,
+  type Handlers,
+} from '../test/fake-bridge.js';
 import MainScreen from './MainScreen.svelte';
 import ChatView from '../features/chat/ChatView.svelte';
 
 async function setup(handlers: Handlers = {}) {
-  const fake = createFakeBridge({ 'accounts:list': () => ok([account()]), 'chat:history': () => ok({ messages: [], hasMore: false }), ...handlers });
+  const fake = createFakeBridge({
+    'accounts:list': () => ok([account()]),
+    'chat:history': () => ok({ messages: [], hasMore: false }),
+    ...handlers,
+  });
   setBridgeForTests(fake.bridge);
   const app = new AppState(api);
   await app.start();
@@ -24,7 +38,12 @@ async function setup(handlers: Handlers = {}) {
 
 /** A window as wide (or as narrow) as `narrow` says, for the media queries the code asks. */
 function windowIsNarrow(narrow: boolean) {
-  vi.stubGlobal('matchMedia', (q: string) => ({ matches: q.includes('max-width') ? narrow : !narrow, media: q, addEventListener() {}, removeEventListener() {} }));
+  vi.stubGlobal('matchMedia', (q: string) => ({
+    matches: q.includes('max-width') ? narrow : !narrow,
+    media: q,
+    addEventListener() {},
+    removeEventListener() {},
+  }));
 }
 
 afterEach(() => {
@@ -37,7 +56,9 @@ describe('the window title', () => {
   it('says how many messages are unread, and just "Vireo" when none are', async () => {
     expect(windowTitle(0)).toBe('Vireo');
     expect(windowTitle(3)).toBe('(3) Vireo');
-    const { fake } = await setup({ 'chats:list': () => ok([conversation('bob@example.org', { unread: 2 }), conversation('carol@example.org', { unread: 1 })]) });
+    const { fake } = await setup({
+      'chats:list': () => ok([conversation('bob@example.org', { unread: 2 }), conversation('carol@example.org', { unread: 1 })]),
+    });
     await vi.waitFor(() => expect(document.title).toBe('(3) Vireo'));
     fake.emit('conversation:updated', conversation('bob@example.org', { unread: 0 }));
     await vi.waitFor(() => expect(document.title).toBe('(1) Vireo'));

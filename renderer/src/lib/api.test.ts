@@ -7,7 +7,10 @@ class FakeSocket extends EventTarget {
   static last: FakeSocket | undefined;
   readyState = 0;
   sent: unknown[] = [];
-  constructor(public url: string, public protocol: string) {
+  constructor(
+    public url: string,
+    public protocol: string,
+  ) {
     super();
     FakeSocket.last = this;
   }

@@ -13,7 +13,11 @@ export function sha1(text: string): Uint8Array {
   const view = new DataView(buf.buffer);
   view.setUint32(len - 4, (msg.length * 8) >>> 0);
   view.setUint32(len - 8, Math.floor((msg.length * 8) / 2 ** 32));
-  let h0 = 0x67452301, h1 = 0xefcdab89, h2 = 0x98badcfe, h3 = 0x10325476, h4 = 0xc3d2e1f0;
+  let h0 = 0x67452301,
+    h1 = 0xefcdab89,
+    h2 = 0x98badcfe,
+    h3 = 0x10325476,
+    h4 = 0xc3d2e1f0;
   const w = new Uint32Array(80);
   for (let off = 0; off < len; off += 64) {
     for (let i = 0; i < 16; i++) w[i] = view.getUint32(off + i * 4);
@@ -21,14 +25,26 @@ export function sha1(text: string): Uint8Array {
       const x = w[i - 3]! ^ w[i - 8]! ^ w[i - 14]! ^ w[i - 16]!;
       w[i] = (x << 1) | (x >>> 31);
     }
-    let a = h0, b = h1, c = h2, d = h3, e = h4;
+    let a = h0,
+      b = h1,
+      c = h2,
+      d = h3,
+      e = h4;
     for (let i = 0; i < 80; i++) {
       const f = i < 20 ? (b & c) | (~b & d) : i < 40 ? b ^ c ^ d : i < 60 ? (b & c) | (b & d) | (c & d) : b ^ c ^ d;
       const k = i < 20 ? 0x5a827999 : i < 40 ? 0x6ed9eba1 : i < 60 ? 0x8f1bbcdc : 0xca62c1d6;
       const t = (((a << 5) | (a >>> 27)) + f + e + k + w[i]!) >>> 0;
-      e = d; d = c; c = (b << 30) | (b >>> 2); b = a; a = t;
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = t;
     }
-    h0 = (h0 + a) >>> 0; h1 = (h1 + b) >>> 0; h2 = (h2 + c) >>> 0; h3 = (h3 + d) >>> 0; h4 = (h4 + e) >>> 0;
+    h0 = (h0 + a) >>> 0;
+    h1 = (h1 + b) >>> 0;
+    h2 = (h2 + c) >>> 0;
+    h3 = (h3 + d) >>> 0;
+    h4 = (h4 + e) >>> 0;
   }
   const out = new Uint8Array(20);
   const ov = new DataView(out.buffer);
@@ -56,7 +72,10 @@ export function initials(name: string): string {
   // "Bob (work)" is Bob: what is in brackets describes the name rather than being part of it.
   const bare = name.replace(/\([^)]*\)|\[[^\]]*\]/gu, ' ').trim() || name;
   const base = bare.includes('@') && !bare.includes(' ') ? bare.slice(0, bare.indexOf('@')) : bare;
-  const words = base.split(/[\s._-]+/u).map((w) => w.match(/[\p{L}\p{N}]/u)?.[0]).filter((c): c is string => !!c);
+  const words = base
+    .split(/[\s._-]+/u)
+    .map((w) => w.match(/[\p{L}\p{N}]/u)?.[0])
+    .filter((c): c is string => !!c);
   if (words.length === 0) return '?';
   const picked = words.length === 1 ? words[0]! : words[0]! + words[words.length - 1]!;
   return picked.toLocaleUpperCase();

@@ -19,9 +19,7 @@ describe('ERROR_TEXT', () => {
       title: 'The server rejected the user name or password.',
       action: 'Check them and try again.',
     });
-    expect(ERROR_TEXT['tls-required'].title).toBe(
-      'The server does not offer encryption, so Vireo will not send your password.',
-    );
+    expect(ERROR_TEXT['tls-required'].title).toBe('The server does not offer encryption, so Vireo will not send your password.');
   });
 
   it('falls back to the internal sentence for a code from a newer core', () => {
@@ -42,6 +40,8 @@ describe('errorDetail', () => {
   it('shows the core’s technical detail, or words why OMEMO does not work on this device', () => {
     expect(errorDetail({ detail: 'item-not-found' })).toBe('item-not-found');
     expect(errorDetail({})).toBeUndefined();
-    expect(errorDetail({ omemo: { kind: 'no-key-store' } })).toMatch(/^Encryption does not work on this device: Vireo has no safe place to keep this account’s encryption keys/);
+    expect(errorDetail({ omemo: { kind: 'no-key-store' } })).toMatch(
+      /^Encryption does not work on this device: Vireo has no safe place to keep this account’s encryption keys/,
+    );
   });
 });

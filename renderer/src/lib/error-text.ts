@@ -41,7 +41,8 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
     action: 'Check them and try again.',
   },
   'password-unusable': {
-    title: 'This password contains a character that cannot be used to sign in (a control character, or right-to-left and left-to-right text mixed), so Vireo did not send it.',
+    title:
+      'This password contains a character that cannot be used to sign in (a control character, or right-to-left and left-to-right text mixed), so Vireo did not send it.',
     action: 'Check the password for characters pasted by mistake, or set a new one with your server.',
   },
   'server-unreachable': {
@@ -58,7 +59,8 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   },
   'proxy-refused': {
     title: 'The proxy would not connect Vireo to the server.',
-    action: 'Your network may only allow port 443: ask your server’s admin for its WebSocket or Direct TLS address on 443 and set it under Advanced.',
+    action:
+      'Your network may only allow port 443: ask your server’s admin for its WebSocket or Direct TLS address on 443 and set it under Advanced.',
   },
   'certificate-invalid': {
     title: 'The server’s certificate is not valid for this address.',
@@ -77,8 +79,10 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
     action: 'Set up the room to try again, or choose not to create it.',
   },
   'sasl-downgrade': {
-    title: 'This server’s sign-in security dropped: it used to offer a safer way to check your password and now offers only a weaker one, so Vireo did not send your password.',
-    action: 'Someone may be tampering with the connection. Ask the server’s admin whether they changed the sign-in; only if they did, accept the weaker sign-in for this server.',
+    title:
+      'This server’s sign-in security dropped: it used to offer a safer way to check your password and now offers only a weaker one, so Vireo did not send your password.',
+    action:
+      'Someone may be tampering with the connection. Ask the server’s admin whether they changed the sign-in; only if they did, accept the weaker sign-in for this server.',
   },
   'connection-lost': {
     title: 'The connection to the server was lost.',

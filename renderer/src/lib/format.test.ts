@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountId } from '$shared/ids.js';
 import {
-  connectionText, deliveryText, deliveryTick, groupFingerprint, isSecureWebSocketUrl, relativeTime, subscriptionHint, syncText,
+  connectionText,
+  deliveryText,
+  deliveryTick,
+  groupFingerprint,
+  isSecureWebSocketUrl,
+  relativeTime,
+  subscriptionHint,
+  syncText,
 } from './format.js';
 
 const FP = Array.from({ length: 32 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0')).join(':');
@@ -19,9 +26,7 @@ describe('format', () => {
     const now = 1_000_000;
     expect(connectionText({ accountId: id, status: 'online' }, now)).toBe('Online');
     expect(connectionText({ accountId: id, status: 'connecting' }, now)).toBe('Connecting…');
-    expect(connectionText({ accountId: id, status: 'waiting-to-retry', retryAt: now + 4200 }, now)).toBe(
-      'Waiting to retry in 5 s',
-    );
+    expect(connectionText({ accountId: id, status: 'waiting-to-retry', retryAt: now + 4200 }, now)).toBe('Waiting to retry in 5 s');
     expect(connectionText({ accountId: id, status: 'error', error: { code: 'auth-failed' } }, now)).toBe(
       'The server rejected the user name or password.',
     );

@@ -1,7 +1,14 @@
 // Words for states and times. Pure functions, so they are easy to test and reuse.
 import type { Timestamp } from '$shared/ids.js';
 import type {
-  ConnectionStateView, ContactView, DeliveryState, PresenceShow, RoomAffiliation, RoomRole, RoomView, SyncStateView,
+  ConnectionStateView,
+  ContactView,
+  DeliveryState,
+  PresenceShow,
+  RoomAffiliation,
+  RoomRole,
+  RoomView,
+  SyncStateView,
 } from '$shared/views.js';
 import { errorText } from './error-text.js';
 

@@ -46,7 +46,7 @@ export function safeHref(raw: string): string | undefined {
 export function findLinks(text: string): FoundLink[] {
   if (text.length === 0) return [];
   const l = linkifier();
-    const out: FoundLink[] = [];
+  const out: FoundLink[] = [];
   for (const m of l.match(text) ?? []) {
     // "https://bank.example@evil.example/": a link cut before credentials would hide where it goes.
     if (text[m.lastIndex] === '@') continue;

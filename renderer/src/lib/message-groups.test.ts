@@ -16,7 +16,9 @@ describe('dayLabel (local time)', () => {
     expect(dayLabel(at(2026, 12, 10, 0, 0), NOW)).toBe('Today');
     expect(dayLabel(at(2026, 12, 9, 23, 59), NOW)).toBe('Yesterday');
     expect(dayLabel(at(2026, 12, 7, 9), NOW)).toBe(new Intl.DateTimeFormat(undefined, { weekday: 'long' }).format(at(2026, 12, 7)));
-    expect(dayLabel(at(2026, 12, 3), NOW)).toBe(new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long' }).format(at(2026, 12, 3)));
+    expect(dayLabel(at(2026, 12, 3), NOW)).toBe(
+      new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long' }).format(at(2026, 12, 3)),
+    );
     expect(dayLabel(at(2025, 12, 3), NOW)).toContain('2025');
   });
 });

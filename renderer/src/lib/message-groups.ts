@@ -69,8 +69,15 @@ export function layoutMessages(
   for (const m of messages) {
     const unreadStart = m.id === firstUnread;
     const newDay = !prev || startOfDay(prev.timestamp) !== startOfDay(m.timestamp);
-    const joins = !!prev && !newDay && !unreadStart && !m.notice && !prev.notice
-      && author(prev) === author(m) && m.timestamp - prev.timestamp <= GROUP_GAP_MS && m.timestamp >= prev.timestamp;
+    const joins =
+      !!prev &&
+      !newDay &&
+      !unreadStart &&
+      !m.notice &&
+      !prev.notice &&
+      author(prev) === author(m) &&
+      m.timestamp - prev.timestamp <= GROUP_GAP_MS &&
+      m.timestamp >= prev.timestamp;
     if (!joins && out.length > 0) out[out.length - 1]!.groupEnd = true;
     out.push({
       message: m,

@@ -4,18 +4,24 @@ import { parseMessage, parseSpans, plainText, type Block, type Inline } from './
 
 /** A compact picture of spans: *x* → strong(x); directives left out, links as [text](href). */
 function show(spans: Inline[]): string {
-  return spans.map((s) => {
-    if (s.kind === 'text') return s.text;
-    if (s.kind === 'directive') return '';
-    if (s.kind === 'link') return `[${s.text}](${s.href})`;
-    return `${s.kind}(${show(s.children)})`;
-  }).join('');
+  return spans
+    .map((s) => {
+      if (s.kind === 'text') return s.text;
+      if (s.kind === 'directive') return '';
+      if (s.kind === 'link') return `[${s.text}](${s.href})`;
+      return `${s.kind}(${show(s.children)})`;
+    })
+    .join('');
 }
 const spans = (text: string) => show(parseSpans(text));
 function lines(blocks: Block[]): string[] {
-  return blocks.flatMap((b) => b.kind === 'line' ? [`${b.prefix}|${show(b.spans)}`]
-    : b.kind === 'pre' ? [`pre:${b.lines.map((l) => l.text).join('/')}`]
-    : [`quote{${lines(b.children).join(';')}}`]);
+  return blocks.flatMap((b) =>
+    b.kind === 'line'
+      ? [`${b.prefix}|${show(b.spans)}`]
+      : b.kind === 'pre'
+        ? [`pre:${b.lines.map((l) => l.text).join('/')}`]
+        : [`quote{${lines(b.children).join(';')}}`],
+  );
 }
 
 describe('XEP-0393 spans', () => {
@@ -85,12 +91,21 @@ describe('links', () => {
 
   it('leaves other schemes, credentials, e-mail addresses and markup as text', () => {
     for (const text of [
-      'javascript:alert(1)', 'JaVaScRiPt:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>',
-      'file:///etc/passwd', 'mailto:bob@example.org', 'bob@example.org', 'https://bank.example@evil.example/',
-      'ftp://example.org/file', 'vbscript:msgbox(1)',
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(document.cookie)',
+      'data:text/html,<script>alert(1)</script>',
+      'file:///etc/passwd',
+      'mailto:bob@example.org',
+      'bob@example.org',
+      'https://bank.example@evil.example/',
+      'ftp://example.org/file',
+      'vbscript:msgbox(1)',
     ]) {
       const out = parseSpans(text);
-      expect(out.filter((s) => s.kind === 'link'), text).toEqual([]);
+      expect(
+        out.filter((s) => s.kind === 'link'),
+        text,
+      ).toEqual([]);
     }
   });
 

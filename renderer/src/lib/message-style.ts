@@ -97,7 +97,12 @@ export function parseSpans(text: string): Inline[] {
 }
 
 function spansIn(
-  text: string, from: number, to: number, open: Set<SpanKind>, inLink: (p: number) => boolean, links: FoundLink[],
+  text: string,
+  from: number,
+  to: number,
+  open: Set<SpanKind>,
+  inLink: (p: number) => boolean,
+  links: FoundLink[],
 ): Inline[] {
   const out: Inline[] = [];
   let plainFrom = from;
@@ -106,18 +111,23 @@ function spansIn(
     const kind = SPANS[text[p]!];
     // §6.2: an opening directive starts the line, follows a space or another opening directive
     // (the start of the enclosing span), is not followed by a space, and is not inside a span of its kind.
-    const canOpen = kind !== undefined && !open.has(kind) && !inLink(p)
-      && (p === from || SPACE.test(text[p - 1]!))
-      && p + 1 < to && !SPACE.test(text[p + 1]!);
+    const canOpen =
+      kind !== undefined &&
+      !open.has(kind) &&
+      !inLink(p) &&
+      (p === from || SPACE.test(text[p - 1]!)) &&
+      p + 1 < to &&
+      !SPACE.test(text[p + 1]!);
     if (canOpen) {
       const close = closingOf(text, p, to, inLink);
       if (close !== undefined) {
         pushText(out, text, plainFrom, p, links);
         const directive = text[p]!;
-        const children: Inline[] = kind === 'pre'
-          // §6.2.5: nothing is styled inside a preformatted span.
-          ? [{ kind: 'text', text: text.slice(p + 1, close) }]
-          : spansIn(text, p + 1, close, new Set([...open, kind]), inLink, links);
+        const children: Inline[] =
+          kind === 'pre'
+            ? // §6.2.5: nothing is styled inside a preformatted span.
+              [{ kind: 'text', text: text.slice(p + 1, close) }]
+            : spansIn(text, p + 1, close, new Set([...open, kind]), inLink, links);
         out.push({ kind, children: [{ kind: 'directive', text: directive }, ...children, { kind: 'directive', text: directive }] });
         p = close + 1;
         plainFrom = p;
@@ -154,11 +164,12 @@ function pushText(out: Inline[], text: string, from: number, to: number, links: 
 
 /** All the text of a tree, in order: the body it came from. */
 export function plainText(blocks: Block[]): string {
-  const inline = (spans: Inline[]): string =>
-    spans.map((s) => ('children' in s ? inline(s.children) : s.text)).join('');
-  return blocks.map((b) => {
-    if (b.kind === 'line') return b.prefix + inline(b.spans) + (b.nl ? '\n' : '');
-    if (b.kind === 'pre') return b.lines.map((l) => l.prefix + l.text + (l.nl ? '\n' : '')).join('');
-    return plainText(b.children);
-  }).join('');
+  const inline = (spans: Inline[]): string => spans.map((s) => ('children' in s ? inline(s.children) : s.text)).join('');
+  return blocks
+    .map((b) => {
+      if (b.kind === 'line') return b.prefix + inline(b.spans) + (b.nl ? '\n' : '');
+      if (b.kind === 'pre') return b.lines.map((l) => l.prefix + l.text + (l.nl ? '\n' : '')).join('');
+      return plainText(b.children);
+    })
+    .join('');
 }

@@ -104,8 +104,10 @@ export function sendFailureText(failure: SendFailure): string {
         case 'refused':
           // Prosody also answers "forbidden" for a node that does not exist when the asker is no contact
           // (it does not tell strangers what exists): both cases are said.
-          return `Not sent: the server of ${peer} does not let you read the encryption keys of their devices (it answered “${isolate(failure.detail ?? 'refused')}”). ` +
-            'They may share their keys with contacts only, or have published none: once you are in each other’s contacts, retry.';
+          return (
+            `Not sent: the server of ${peer} does not let you read the encryption keys of their devices (it answered “${isolate(failure.detail ?? 'refused')}”). ` +
+            'They may share their keys with contacts only, or have published none: once you are in each other’s contacts, retry.'
+          );
         case 'missing':
           return `Not sent: ${peer}’s devices have not published their encryption keys. Their app publishes them when it is opened; retry after that.`;
         default:

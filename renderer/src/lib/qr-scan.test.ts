@@ -49,8 +49,7 @@ describe('decodeQrImage', () => {
 });
 
 describe('imageFrom', () => {
-  const transfer = (files: File[], items: DataTransferItem[] = []) =>
-    ({ files, items }) as unknown as DataTransfer;
+  const transfer = (files: File[], items: DataTransferItem[] = []) => ({ files, items }) as unknown as DataTransfer;
 
   it('takes the first image among files, or from items (a pasted screenshot)', () => {
     const text = new File(['hi'], 'a.txt', { type: 'text/plain' });

@@ -52,11 +52,11 @@ function drawnPixels(source: CanvasImageSource, sourceWidth: number, sourceHeigh
   const scale = Math.min(1, maxSide / Math.max(sourceWidth, sourceHeight));
   const width = Math.max(1, Math.round(sourceWidth * scale));
   const height = Math.max(1, Math.round(sourceHeight * scale));
-  const canvas = typeof OffscreenCanvas === 'function'
-    ? new OffscreenCanvas(width, height)
-    : Object.assign(document.createElement('canvas'), { width, height });
-  const ctx = canvas.getContext('2d', { willReadFrequently: true }) as
-    OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
+  const canvas =
+    typeof OffscreenCanvas === 'function'
+      ? new OffscreenCanvas(width, height)
+      : Object.assign(document.createElement('canvas'), { width, height });
+  const ctx = canvas.getContext('2d', { willReadFrequently: true }) as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
   if (!ctx) throw new Error('no 2d canvas');
   // Transparent pixels (a PNG with no background) count as white, as on a page.
   ctx.fillStyle = '#fff';

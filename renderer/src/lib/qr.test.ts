@@ -6,14 +6,33 @@ import { MASKS, encodeQr, formatBits, penalty, qrPath, reedSolomon, versionBits,
 
 // ISO/IEC 18004 Annex C, Table C.1: the format information bit sequences (after the XOR mask).
 const FORMAT_TABLE: Record<QrLevel, string[]> = {
-  L: ['111011111000100', '111001011110011', '111110110101010', '111100010011101',
-    '110011000101111', '110001100011000', '110110001000001', '110100101110110'],
-  M: ['101010000010010', '101000100100101', '101111001111100', '101101101001011',
-    '100010111111001', '100000011001110', '100111110010111', '100101010100000'],
+  L: [
+    '111011111000100',
+    '111001011110011',
+    '111110110101010',
+    '111100010011101',
+    '110011000101111',
+    '110001100011000',
+    '110110001000001',
+    '110100101110110',
+  ],
+  M: [
+    '101010000010010',
+    '101000100100101',
+    '101111001111100',
+    '101101101001011',
+    '100010111111001',
+    '100000011001110',
+    '100111110010111',
+    '100101010100000',
+  ],
 };
 // Annex D, Table D.1: version information bit sequences.
 const VERSION_TABLE: Record<number, string> = {
-  7: '000111110010010100', 8: '001000010110111100', 9: '001001101010011001', 10: '001010010011010011',
+  7: '000111110010010100',
+  8: '001000010110111100',
+  9: '001001101010011001',
+  10: '001010010011010011',
 };
 // Table 9 again, written out as blocks so the decoder does not share the encoder's table.
 const BLOCKS: Record<string, { ec: number; data: number[] }> = {
@@ -27,13 +46,19 @@ const BLOCKS: Record<string, { ec: number; data: number[] }> = {
   '10L': { ec: 18, data: [68, 68, 69, 69] },
 };
 const ALIGN: Record<number, number[]> = {
-  1: [], 2: [6, 18], 3: [6, 22], 7: [6, 22, 38], 8: [6, 24, 42], 9: [6, 26, 46], 10: [6, 28, 50],
+  1: [],
+  2: [6, 18],
+  3: [6, 22],
+  7: [6, 22, 38],
+  8: [6, 24, 42],
+  9: [6, 26, 46],
+  10: [6, 28, 50],
 };
 
 // GF(256) by log/antilog tables: a different route from the encoder's shift-and-add multiply.
 const EXP: number[] = [];
 const LOG: number[] = new Array<number>(256).fill(0);
-for (let i = 0, v = 1; i < 255; i++, v = v & 0x80 ? ((v << 1) ^ 0x11d) : v << 1) [EXP[i], LOG[v]] = [v, i];
+for (let i = 0, v = 1; i < 255; i++, v = v & 0x80 ? (v << 1) ^ 0x11d : v << 1) [EXP[i], LOG[v]] = [v, i];
 const mul = (a: number, b: number) => (a === 0 || b === 0 ? 0 : EXP[(LOG[a]! + LOG[b]!) % 255]!);
 
 const URI = 'xmpp:alice@example.org?omemo-sid-1234567890=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
@@ -43,10 +68,12 @@ function isFunction(x: number, y: number, size: number, version: number): boolea
   if (x === 6 || y === 6) return true;
   if (version >= 7 && ((x >= size - 11 && x < size - 8 && y < 6) || (y >= size - 11 && y < size - 8 && x < 6))) return true;
   const c = ALIGN[version]!;
-  return c.some((cy, i) => c.some((cx, j) => {
-    const finder = (i === 0 && j === 0) || (i === 0 && j === c.length - 1) || (i === c.length - 1 && j === 0);
-    return !finder && Math.abs(x - cx) <= 2 && Math.abs(y - cy) <= 2;
-  }));
+  return c.some((cy, i) =>
+    c.some((cx, j) => {
+      const finder = (i === 0 && j === 0) || (i === 0 && j === c.length - 1) || (i === c.length - 1 && j === 0);
+      return !finder && Math.abs(x - cx) <= 2 && Math.abs(y - cy) <= 2;
+    }),
+  );
 }
 
 /** Reads the QR code back, checking every block's Reed–Solomon syndromes on the way. */
@@ -55,8 +82,25 @@ function decode(qr: QrCode): { text: string; level: QrLevel; mask: number } {
   const version = (size - 17) / 4;
   const at = (x: number, y: number) => (dark[y]![x] ? '1' : '0');
   // Figure 25, most significant bit first: around the top-left finder, then bottom-left + top-right.
-  const copy1 = [[0, 8], [1, 8], [2, 8], [3, 8], [4, 8], [5, 8], [7, 8], [8, 8], [8, 7], [8, 5], [8, 4], [8, 3], [8, 2], [8, 1], [8, 0]]
-    .map(([x, y]) => at(x!, y!)).join('');
+  const copy1 = [
+    [0, 8],
+    [1, 8],
+    [2, 8],
+    [3, 8],
+    [4, 8],
+    [5, 8],
+    [7, 8],
+    [8, 8],
+    [8, 7],
+    [8, 5],
+    [8, 4],
+    [8, 3],
+    [8, 2],
+    [8, 1],
+    [8, 0],
+  ]
+    .map(([x, y]) => at(x!, y!))
+    .join('');
   const copy2 = [...[1, 2, 3, 4, 5, 6, 7].map((i) => at(8, size - i)), ...[8, 7, 6, 5, 4, 3, 2, 1].map((i) => at(size - i, 8))].join('');
   expect(copy2).toBe(copy1);
   const level = (['L', 'M'] as const).find((l) => FORMAT_TABLE[l].includes(copy1))!;
@@ -78,11 +122,18 @@ function decode(qr: QrCode): { text: string; level: QrLevel; mask: number } {
   const spec = BLOCKS[`${version}${level}`]!;
   const blocks = spec.data.map(() => [] as number[]);
   let k = 0;
-  for (let i = 0; i < Math.max(...spec.data); i++) spec.data.forEach((len, b) => { if (i < len) blocks[b]!.push(codewords[k++]!); });
+  for (let i = 0; i < Math.max(...spec.data); i++)
+    spec.data.forEach((len, b) => {
+      if (i < len) blocks[b]!.push(codewords[k++]!);
+    });
   const data = blocks.flat();
   for (let i = 0; i < spec.ec; i++) blocks.forEach((blk) => blk.push(codewords[k++]!));
   for (const blk of blocks) {
-    for (let i = 0; i < spec.ec; i++) expect(blk.reduce((s, c) => mul(s, EXP[i]!) ^ c, 0), `syndrome ${i}`).toBe(0);
+    for (let i = 0; i < spec.ec; i++)
+      expect(
+        blk.reduce((s, c) => mul(s, EXP[i]!) ^ c, 0),
+        `syndrome ${i}`,
+      ).toBe(0);
   }
   const stream = data.map((b) => b.toString(2).padStart(8, '0')).join('');
   expect(stream.slice(0, 4)).toBe('0100'); // byte mode
@@ -111,7 +162,13 @@ describe('QR encoder', () => {
   });
 
   it.each([
-    [14, 1, 'M'], [15, 2, 'M'], [122, 7, 'M'], [123, 8, 'M'], [213, 10, 'M'], [214, 9, 'L'], [271, 10, 'L'],
+    [14, 1, 'M'],
+    [15, 2, 'M'],
+    [122, 7, 'M'],
+    [123, 8, 'M'],
+    [213, 10, 'M'],
+    [214, 9, 'L'],
+    [271, 10, 'L'],
   ] as const)('puts %i bytes in version %i at level %s', (n, version, level) => {
     const qr = encodeQr('a'.repeat(n))!;
     expect([qr.version, qr.level, qr.size]).toEqual([version, level, 17 + 4 * version]);
@@ -127,13 +184,23 @@ describe('QR encoder', () => {
     const qr = encodeQr(URI)!;
     const { size, dark } = qr;
     const finder = ['1111111', '1000001', '1011101', '1011101', '1011101', '1000001', '1111111'];
-    for (const [ox, oy] of [[0, 0], [size - 7, 0], [0, size - 7]] as const) {
+    for (const [ox, oy] of [
+      [0, 0],
+      [size - 7, 0],
+      [0, size - 7],
+    ] as const) {
       const seen = finder.map((_, y) => finder.map((__, x) => (dark[oy + y]![ox + x] ? '1' : '0')).join(''));
       expect(seen).toEqual(finder);
     }
     for (let i = 0; i < 8; i++) {
-      expect([dark[7]![i], dark[i]![7], dark[7]![size - 1 - i], dark[i]![size - 8], dark[size - 8]![i], dark[size - 1 - i]![7]])
-        .toEqual([false, false, false, false, false, false]);
+      expect([dark[7]![i], dark[i]![7], dark[7]![size - 1 - i], dark[i]![size - 8], dark[size - 8]![i], dark[size - 1 - i]![7]]).toEqual([
+        false,
+        false,
+        false,
+        false,
+        false,
+        false,
+      ]);
     }
     for (let i = 8; i < size - 8; i++) expect([dark[6]![i], dark[i]![6]]).toEqual([i % 2 === 0, i % 2 === 0]);
     expect(dark[size - 8]![8]).toBe(true);

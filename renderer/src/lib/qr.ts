@@ -18,8 +18,30 @@ export interface QrCode {
 // and M. Blocks of one version differ by at most one data codeword; the longer ones come last (§7.5.2).
 const TOTAL_CODEWORDS = [26, 44, 70, 100, 134, 172, 196, 242, 292, 346];
 const EC_BLOCKS: Record<QrLevel, Array<[number, number]>> = {
-  L: [[7, 1], [10, 1], [15, 1], [20, 1], [26, 1], [18, 2], [20, 2], [24, 2], [30, 2], [18, 4]],
-  M: [[10, 1], [16, 1], [26, 1], [18, 2], [24, 2], [16, 4], [18, 4], [22, 4], [22, 5], [26, 5]],
+  L: [
+    [7, 1],
+    [10, 1],
+    [15, 1],
+    [20, 1],
+    [26, 1],
+    [18, 2],
+    [20, 2],
+    [24, 2],
+    [30, 2],
+    [18, 4],
+  ],
+  M: [
+    [10, 1],
+    [16, 1],
+    [26, 1],
+    [18, 2],
+    [24, 2],
+    [16, 4],
+    [18, 4],
+    [22, 4],
+    [22, 5],
+    [26, 5],
+  ],
 };
 // Annex E: row/column centres of the alignment patterns.
 const ALIGNMENT = [[], [6, 18], [6, 22], [6, 26], [6, 30], [6, 34], [6, 22, 38], [6, 24, 42], [6, 26, 46], [6, 28, 50]];
@@ -81,7 +103,9 @@ function dataCodewords(bytes: Uint8Array, version: number, level: QrLevel): numb
   const capacity = dataCapacity(version, level);
   const countBits = version <= 9 ? 8 : 16; // Table 3, byte mode
   const bits: number[] = [];
-  const put = (value: number, len: number) => { for (let i = len - 1; i >= 0; i--) bits.push((value >>> i) & 1); };
+  const put = (value: number, len: number) => {
+    for (let i = len - 1; i >= 0; i--) bits.push((value >>> i) & 1);
+  };
   put(0b0100, 4);
   put(bytes.length, countBits);
   for (const b of bytes) put(b, 8);
@@ -145,7 +169,11 @@ function drawFunctionPatterns(m: Matrix, version: number): void {
     m.set(6, i, i % 2 === 0);
     m.set(i, 6, i % 2 === 0);
   }
-  for (const [cx, cy] of [[3, 3], [size - 4, 3], [3, size - 4]] as const) {
+  for (const [cx, cy] of [
+    [3, 3],
+    [size - 4, 3],
+    [3, size - 4],
+  ] as const) {
     for (let dy = -4; dy <= 4; dy++) {
       for (let dx = -4; dx <= 4; dx++) {
         const [x, y] = [cx + dx, cy + dy];

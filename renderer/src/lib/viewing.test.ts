@@ -18,9 +18,18 @@ function fakeWindow() {
   return {
     doc: doc as unknown as Document,
     win: win as unknown as Window,
-    blur() { focused = false; win.dispatchEvent(new Event('blur')); },
-    focus() { focused = true; win.dispatchEvent(new Event('focus')); },
-    hide() { visibility = 'hidden'; doc.dispatchEvent(new Event('visibilitychange')); },
+    blur() {
+      focused = false;
+      win.dispatchEvent(new Event('blur'));
+    },
+    focus() {
+      focused = true;
+      win.dispatchEvent(new Event('focus'));
+    },
+    hide() {
+      visibility = 'hidden';
+      doc.dispatchEvent(new Event('visibilitychange'));
+    },
   };
 }
 

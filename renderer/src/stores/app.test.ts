@@ -2,9 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState } from './app.svelte.js';
-import {
-  ACCOUNT_ID, account, contact, conversation, convId, createFakeBridge, message, occupant, ok, room,
-} from '../test/fake-bridge.js';
+import { ACCOUNT_ID, account, contact, conversation, convId, createFakeBridge, message, occupant, ok, room } from '../test/fake-bridge.js';
 import type { BareJid, MessageId } from '$shared/ids.js';
 import type { ConversationView } from '$shared/views.js';
 

@@ -7,9 +7,7 @@ import { clockTime } from '$lib/format.js';
 export class ConversationsStore {
   #byId = $state.raw<Record<string, ConversationView>>({});
 
-  readonly ordered: ConversationView[] = $derived(
-    Object.values(this.#byId).sort((a, b) => b.lastActivity - a.lastActivity),
-  );
+  readonly ordered: ConversationView[] = $derived(Object.values(this.#byId).sort((a, b) => b.lastActivity - a.lastActivity));
 
   setAll(list: ConversationView[]): void {
     const next: Record<string, ConversationView> = {};
@@ -83,7 +81,13 @@ export function conversationRows(src: RowSources): ConversationRow[] {
     if (out && body !== undefined) sender = 'You';
     else if (c.kind === 'room' && c.lastMessage?.senderNick) sender = c.lastMessage.senderNick;
     // A room message that came after the list was loaded: its sender is in the loaded messages.
-    else if (c.kind === 'room' && last && last.direction === 'in' && last.senderNick && (!c.lastMessage || c.lastMessage.body.startsWith(last.body.slice(0, 200))))
+    else if (
+      c.kind === 'room' &&
+      last &&
+      last.direction === 'in' &&
+      last.senderNick &&
+      (!c.lastMessage || c.lastMessage.body.startsWith(last.body.slice(0, 200)))
+    )
       sender = last.senderNick;
     const unreadIn = c.unread > 0 ? loaded.filter((m) => m.direction === 'in' && !m.notice).slice(-c.unread) : [];
     const notJoined = room && (room.state !== 'joined' || room.unreachable);
@@ -100,7 +104,9 @@ export function conversationRows(src: RowSources): ConversationRow[] {
             previewIsState: true,
             previewIsError: room.state === 'error',
           }
-        : body !== undefined ? { preview: body } : {}),
+        : body !== undefined
+          ? { preview: body }
+          : {}),
       unread: c.unread,
       mention: unreadIn.some((m) => m.mentionsMe),
       ...(contact ? { presence: contact.presence } : c.kind === 'chat' ? { presence: 'offline' as const } : {}),
@@ -115,7 +121,15 @@ export function conversationRows(src: RowSources): ConversationRow[] {
   for (const r of src.rooms) {
     if (seen.has(r.conversationId)) continue;
     rows.push(
-      rowOf({ id: r.conversationId, kind: 'room', accountId: r.accountId, peer: r.jid, title: r.name ?? r.jid, lastActivity: 0, unread: 0 }),
+      rowOf({
+        id: r.conversationId,
+        kind: 'room',
+        accountId: r.accountId,
+        peer: r.jid,
+        title: r.name ?? r.jid,
+        lastActivity: 0,
+        unread: 0,
+      }),
     );
   }
   return rows.sort((a, b) => b.lastActivity - a.lastActivity || a.title.localeCompare(b.title));

@@ -71,7 +71,8 @@ export class OmemoStore {
     const before = this.#status[accountId];
     this.#status = { ...this.#status, [accountId]: status };
     const shown = accountId in this.#own || accountId in this.#ownErrors;
-    if (shown && (before?.state !== status.state || JSON.stringify(before.problem) !== JSON.stringify(status.problem))) void this.loadOwn(accountId);
+    if (shown && (before?.state !== status.state || JSON.stringify(before.problem) !== JSON.stringify(status.problem)))
+      void this.loadOwn(accountId);
   }
 
   #patch(key: string, patch: Partial<DeviceList>): void {

@@ -46,7 +46,9 @@ export class RoomsStore {
   #invitations = $state.raw<Record<string, RoomInvitationView[]>>({});
   /** Pending invitations of every account, newest first. */
   readonly invitations: RoomInvitationView[] = $derived(
-    Object.values(this.#invitations).flat().sort((a, b) => b.receivedAt - a.receivedAt),
+    Object.values(this.#invitations)
+      .flat()
+      .sort((a, b) => b.receivedAt - a.receivedAt),
   );
   /** "X declined your invitation" notices, until dismissed. */
   declines = $state.raw<RoomDeclineView[]>([]);

@@ -23,7 +23,9 @@ export class RosterStore {
   readonly contacts: ContactView[] = $derived(Object.values(this.#contacts).sort(byName));
   /** All pending requests, oldest first. */
   readonly requests: SubscriptionRequestView[] = $derived(
-    Object.values(this.#requests).flat().sort((a, b) => a.receivedAt - b.receivedAt),
+    Object.values(this.#requests)
+      .flat()
+      .sort((a, b) => a.receivedAt - b.receivedAt),
   );
 
   setSnapshot(s: RosterSnapshotView): void {

@@ -20,7 +20,10 @@ export class ToastsStore {
     const kept = this.list.slice(-2);
     for (const t of this.list) if (!kept.includes(t)) this.#clear(t.id);
     this.list = [...kept, { id, text }];
-    this.#timers.set(id, setTimeout(() => this.dismiss(id), ms));
+    this.#timers.set(
+      id,
+      setTimeout(() => this.dismiss(id), ms),
+    );
     return id;
   }
 

@@ -4,7 +4,14 @@ import type { CommandInput, CommandName, CommandOutput, EventName, Events } from
 import type { Result } from '$shared/errors.js';
 import type { AccountId, BareJid, ConversationId, MessageId } from '$shared/ids.js';
 import type {
-  AccountView, ContactView, ConversationView, MessageView, OccupantView, OmemoDeviceView, OmemoOwnView, RoomView,
+  AccountView,
+  ContactView,
+  ConversationView,
+  MessageView,
+  OccupantView,
+  OmemoDeviceView,
+  OmemoOwnView,
+  RoomView,
 } from '$shared/views.js';
 import type { Bridge } from '$lib/api.js';
 

@@ -50,16 +50,24 @@ export function stubImageDecoding(images: Record<string, Pixels>): void {
     drawn.set(bitmap, pixels);
     return bitmap;
   });
-  vi.stubGlobal('OffscreenCanvas', class {
-    #pixels: Pixels | undefined;
-    constructor(readonly width: number, readonly height: number) {}
-    getContext() {
-      return {
-        fillStyle: '',
-        fillRect: () => {},
-        drawImage: (bitmap: object) => { this.#pixels = drawn.get(bitmap); },
-        getImageData: () => ({ data: this.#pixels?.data ?? new Uint8ClampedArray(this.width * this.height * 4) }),
-      };
-    }
-  });
+  vi.stubGlobal(
+    'OffscreenCanvas',
+    class {
+      #pixels: Pixels | undefined;
+      constructor(
+        readonly width: number,
+        readonly height: number,
+      ) {}
+      getContext() {
+        return {
+          fillStyle: '',
+          fillRect: () => {},
+          drawImage: (bitmap: object) => {
+            this.#pixels = drawn.get(bitmap);
+          },
+          getImageData: () => ({ data: this.#pixels?.data ?? new Uint8ClampedArray(this.width * this.height * 4) }),
+        };
+      }
+    },
+  );
 }

@@ -11,7 +11,7 @@ import type { CertificateView, VireoError } from '$shared/errors.js';
 import type { AccountView, ConnectionStateView } from '$shared/views.js';
 import AccountStatus from './AccountStatus.svelte';
 
-const FP = Array.from({ length: 32 }, (_, i) => (i * 11 % 256).toString(16).toUpperCase().padStart(2, '0')).join(':');
+const FP = Array.from({ length: 32 }, (_, i) => ((i * 11) % 256).toString(16).toUpperCase().padStart(2, '0')).join(':');
 const CERT: CertificateView = {
   subject: 'CN=chat.example.net',
   issuer: 'CN=Example CA',
@@ -66,17 +66,31 @@ describe('AccountStatus: how the account is connected', () => {
     expect(screen.getByTestId('account-button').getAttribute('aria-expanded')).toBe('false');
     await fireEvent.click(screen.getByTestId('account-button'));
     expect(screen.getByTestId('account-button').getAttribute('aria-expanded')).toBe('true');
-    fake.emit('connection:state', { accountId: ACCOUNT_ID, status: 'online', endpoint: { transport: 'websocket', address: 'wss://chat.example.org/xmpp-websocket', source: 'host-meta' } });
+    fake.emit('connection:state', {
+      accountId: ACCOUNT_ID,
+      status: 'online',
+      endpoint: { transport: 'websocket', address: 'wss://chat.example.org/xmpp-websocket', source: 'host-meta' },
+    });
     flushSync();
     expect(screen.getByText(/^via /).textContent).toBe('via wss://chat.example.org/xmpp-websocket');
-    fake.emit('connection:state', { accountId: ACCOUNT_ID, status: 'online', endpoint: { transport: 'direct-tls', address: 'chat.example.org:443', source: 'srv-xmpps', proxy: 'proxy.corp:3128' } });
+    fake.emit('connection:state', {
+      accountId: ACCOUNT_ID,
+      status: 'online',
+      endpoint: { transport: 'direct-tls', address: 'chat.example.org:443', source: 'srv-xmpps', proxy: 'proxy.corp:3128' },
+    });
     flushSync();
     expect(screen.getByText(/^via /).textContent).toBe('via chat.example.org:443, through the proxy proxy.corp:3128');
   });
 
   it('says what to do when the proxy wants a password', async () => {
     const { fake } = await setup();
-    fake.emit('connection:state', errorState({ code: 'proxy-auth-required', detail: 'the proxy proxy.corp:3128 asks for a user name and password (407 Proxy Authentication Required)' }));
+    fake.emit(
+      'connection:state',
+      errorState({
+        code: 'proxy-auth-required',
+        detail: 'the proxy proxy.corp:3128 asks for a user name and password (407 Proxy Authentication Required)',
+      }),
+    );
     flushSync();
     expect(document.body.textContent).toContain('The proxy asks for a user name and password.');
     expect(document.body.textContent).toContain('HTTPS_PROXY=http://user:password@proxy:port');
@@ -162,9 +176,7 @@ describe('AccountStatus: repair', () => {
 
     await fireEvent.input(field, { target: { value: 'n3w-secret' } });
     await fireEvent.click(save);
-    await vi.waitFor(() =>
-      expect(fake.callsOf('accounts:set-password')).toEqual([{ accountId: ACCOUNT_ID, password: 'n3w-secret' }]),
-    );
+    await vi.waitFor(() => expect(fake.callsOf('accounts:set-password')).toEqual([{ accountId: ACCOUNT_ID, password: 'n3w-secret' }]));
     expect(fake.callsOf('accounts:connect')).toEqual([]);
     expect(field.value).toBe('');
   });
@@ -184,14 +196,10 @@ describe('AccountStatus: repair', () => {
     const { fake } = await setup({ secretBackend: 'memory' });
     fake.emit('connection:state', errorState({ code: 'password-required' }));
     flushSync();
-    expect(screen.getByTestId('account-status').textContent).toBe(
-      'Vireo did not keep the password for this account, as you chose.',
-    );
+    expect(screen.getByTestId('account-status').textContent).toBe('Vireo did not keep the password for this account, as you chose.');
     await fireEvent.input(screen.getByTestId('account-password'), { target: { value: 'typed-pw' } });
     await fireEvent.submit(screen.getByTestId('account-password').closest('form')!);
-    await vi.waitFor(() =>
-      expect(fake.callsOf('accounts:connect')).toEqual([{ accountId: ACCOUNT_ID, password: 'typed-pw' }]),
-    );
+    await vi.waitFor(() => expect(fake.callsOf('accounts:connect')).toEqual([{ accountId: ACCOUNT_ID, password: 'typed-pw' }]));
     expect(fake.callsOf('accounts:set-password')).toEqual([]);
   });
 
@@ -205,9 +213,7 @@ describe('AccountStatus: repair', () => {
     expect(dialog.textContent).toContain('issued for chat.example.net, not example.org');
 
     await fireEvent.click(screen.getByTestId('cert-trust'));
-    await vi.waitFor(() =>
-      expect(fake.callsOf('accounts:trust-certificate')).toEqual([{ accountId: ACCOUNT_ID, fingerprint256: FP }]),
-    );
+    await vi.waitFor(() => expect(fake.callsOf('accounts:trust-certificate')).toEqual([{ accountId: ACCOUNT_ID, fingerprint256: FP }]));
     expect(screen.queryByTestId('cert-dialog')).toBeNull();
   });
 
@@ -225,7 +231,10 @@ describe('AccountStatus: repair', () => {
 
   it('sasl-downgrade: says the server’s security dropped, and only the explicit action accepts the weaker sign-in', async () => {
     const { fake } = await setup();
-    fake.emit('connection:state', errorState({ code: 'sasl-downgrade', detail: 'the server offered PLAIN; it offered SCRAM-SHA-1 before' }));
+    fake.emit(
+      'connection:state',
+      errorState({ code: 'sasl-downgrade', detail: 'the server offered PLAIN; it offered SCRAM-SHA-1 before' }),
+    );
     flushSync();
     expect(screen.getByTestId('account-status').textContent).toMatch(/^This server’s sign-in security dropped/);
     expect(document.body.textContent).toContain('Someone may be tampering with the connection.');

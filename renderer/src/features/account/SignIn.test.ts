@@ -7,7 +7,7 @@ import { account, createFakeBridge, ok } from '../../test/fake-bridge.js';
 import type { CertificateView } from '$shared/errors.js';
 import SignIn from './SignIn.svelte';
 
-const FP = Array.from({ length: 32 }, (_, i) => (i * 7 % 256).toString(16).toUpperCase().padStart(2, '0')).join(':');
+const FP = Array.from({ length: 32 }, (_, i) => ((i * 7) % 256).toString(16).toUpperCase().padStart(2, '0')).join(':');
 const CERT: CertificateView = {
   subject: 'CN=localhost',
   issuer: 'CN=localhost',

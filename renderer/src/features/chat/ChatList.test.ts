@@ -9,7 +9,15 @@ import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import { listTime } from '../../stores/conversations.svelte.js';
 import {
-  account, contact, conversation, createFakeBridge, message, ok, room, roomConversation, type Handlers,
+  account,
+  contact,
+  conversation,
+  createFakeBridge,
+  message,
+  ok,
+  room,
+  roomConversation,
+  type Handlers,
 } from '../../test/fake-bridge.js';
 import Sidebar from '../../layout/Sidebar.svelte';
 
@@ -36,10 +44,7 @@ const preview = (peer: string) => within(item(peer)).getByTestId('chat-preview')
 describe('the conversation list', () => {
   it('lists chats and rooms together, each once, newest first; rooms without messages by name', async () => {
     await setup({
-      'chats:list': () => ok([
-        conversation(BOB, { title: 'Bob', lastActivity: 2000 }),
-        roomConversation(TEAM, { lastActivity: 3000 }),
-      ]),
+      'chats:list': () => ok([conversation(BOB, { title: 'Bob', lastActivity: 2000 }), roomConversation(TEAM, { lastActivity: 3000 })]),
       'rooms:list': () => ok([room(ZOO, { name: 'Aardvarks <b>club</b>' }), room(ALPHA), room(TEAM, { name: 'Team' })]),
     });
     expect(peers()).toEqual([TEAM, BOB, ZOO, ALPHA]);
@@ -54,10 +59,11 @@ describe('the conversation list', () => {
 
   it('says who wrote the last message: "You:" for one’s own, the nickname in a room', async () => {
     const { fake } = await setup({
-      'chats:list': () => ok([
-        conversation(BOB, { title: 'Bob', lastMessage: { body: 'see you', direction: 'out' } }),
-        roomConversation(TEAM, { lastMessage: { body: 'lunch?', direction: 'in' } }),
-      ]),
+      'chats:list': () =>
+        ok([
+          conversation(BOB, { title: 'Bob', lastMessage: { body: 'see you', direction: 'out' } }),
+          roomConversation(TEAM, { lastMessage: { body: 'lunch?', direction: 'in' } }),
+        ]),
       'rooms:list': () => ok([room(TEAM)]),
     });
     expect(preview(BOB)).toBe(', You: see you');
@@ -109,7 +115,8 @@ describe('the conversation list', () => {
 
   it('filters by name or address; Down moves into the results, Up/Down between them, Enter opens', async () => {
     const { app } = await setup({
-      'chats:list': () => ok([conversation(BOB, { title: 'Bob', lastActivity: 3 }), conversation('bea@example.org', { title: 'Bea', lastActivity: 2 })]),
+      'chats:list': () =>
+        ok([conversation(BOB, { title: 'Bob', lastActivity: 3 }), conversation('bea@example.org', { title: 'Bea', lastActivity: 2 })]),
       'rooms:list': () => ok([room(TEAM, { name: 'Team Alpha' })]),
     });
     await fireEvent.keyDown(window, { key: 'k', ctrlKey: true });
@@ -136,12 +143,13 @@ describe('the conversation list', () => {
 
   it('Alt+Down/Up moves to the next/previous conversation, Alt+Shift+Down to the next unread', async () => {
     const { app } = await setup({
-      'chats:list': () => ok([
-        conversation('a@example.org', { lastActivity: 4 }),
-        conversation('b@example.org', { lastActivity: 3 }),
-        conversation('c@example.org', { lastActivity: 2 }),
-        conversation('d@example.org', { lastActivity: 1, unread: 1 }),
-      ]),
+      'chats:list': () =>
+        ok([
+          conversation('a@example.org', { lastActivity: 4 }),
+          conversation('b@example.org', { lastActivity: 3 }),
+          conversation('c@example.org', { lastActivity: 2 }),
+          conversation('d@example.org', { lastActivity: 1, unread: 1 }),
+        ]),
     });
     await fireEvent.keyDown(window, { key: 'ArrowDown', altKey: true });
     expect(app.selected).toBe(conversation('a@example.org').id);
@@ -166,9 +174,15 @@ describe('listTime', () => {
   const now = new Date(2026, 11, 8, 15, 0).getTime(); // a Tuesday
   it('says the clock time today, the weekday this week, the day and month this year, else the year too', () => {
     expect(listTime(new Date(2026, 11, 8, 14, 2).getTime(), now)).toMatch(/14.02|0?2.02/);
-    expect(listTime(new Date(2026, 11, 7, 9, 0).getTime(), now)).toBe(new Intl.DateTimeFormat(undefined, { weekday: 'short' }).format(new Date(2026, 11, 7)));
-    expect(listTime(new Date(2026, 11, 2, 9, 0).getTime(), now)).toBe(new Intl.DateTimeFormat(undefined, { weekday: 'short' }).format(new Date(2026, 11, 2)));
-    expect(listTime(new Date(2026, 10, 3, 9, 0).getTime(), now)).toBe(new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' }).format(new Date(2026, 10, 3)));
+    expect(listTime(new Date(2026, 11, 7, 9, 0).getTime(), now)).toBe(
+      new Intl.DateTimeFormat(undefined, { weekday: 'short' }).format(new Date(2026, 11, 7)),
+    );
+    expect(listTime(new Date(2026, 11, 2, 9, 0).getTime(), now)).toBe(
+      new Intl.DateTimeFormat(undefined, { weekday: 'short' }).format(new Date(2026, 11, 2)),
+    );
+    expect(listTime(new Date(2026, 10, 3, 9, 0).getTime(), now)).toBe(
+      new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' }).format(new Date(2026, 10, 3)),
+    );
     expect(listTime(new Date(2025, 11, 3, 9, 0).getTime(), now)).toContain('2025');
   });
 });

@@ -7,7 +7,16 @@ import { describe, expect, it, vi } from 'vitest';
 import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import {
-  account, contact, conversation, convId, createFakeBridge, ok, omemoDevice, omemoOwn, room, roomConversation,
+  account,
+  contact,
+  conversation,
+  convId,
+  createFakeBridge,
+  ok,
+  omemoDevice,
+  omemoOwn,
+  room,
+  roomConversation,
 } from '../../test/fake-bridge.js';
 import type { ChatEncryptionView, ConversationView } from '$shared/views.js';
 import ChatView from './ChatView.svelte';
@@ -84,7 +93,9 @@ describe('ChatView encryption', () => {
   it('shows the chat’s warning with a way to the devices, which lists them', async () => {
     const { fake } = await setup({ mode: 'omemo', available: true, warning: { kind: 'unverified-device', peer: BOB } });
     const warning = screen.getByTestId('chat-encryption-warning');
-    expect(warning.textContent).toContain(`${BOB} has a device you have not verified. It will not receive your messages until you verify or trust it.`);
+    expect(warning.textContent).toContain(
+      `${BOB} has a device you have not verified. It will not receive your messages until you verify or trust it.`,
+    );
     expect(screen.queryByTestId('devices-panel')).toBeNull();
     await fireEvent.click(within(warning).getByRole('button', { name: 'Show devices' }));
     const panel = screen.getByTestId('devices-panel');

@@ -73,7 +73,7 @@ describe('ChatView', () => {
     expect(fake.callsOf('chat:mark-read')).toHaveLength(1);
   });
 
-    it('sends with Enter, shows Sending… then the state main reports', async () => {
+  it('sends with Enter, shows Sending… then the state main reports', async () => {
     const { fake } = await setup();
     const box = screen.getByTestId('composer');
     await fireEvent.input(box, { target: { value: 'see you' } });
@@ -83,7 +83,14 @@ describe('ChatView', () => {
     await vi.waitFor(() => expect(last().dataset.state).toBe('pending'));
     expect(last().textContent).toContain('Sending…');
 
-    fake.emit('message:updated', { ...message(BOB), id: 'sent-1' as MessageId, direction: 'out', state: 'sent', body: 'see you', timestamp: Date.now() });
+    fake.emit('message:updated', {
+      ...message(BOB),
+      id: 'sent-1' as MessageId,
+      direction: 'out',
+      state: 'sent',
+      body: 'see you',
+      timestamp: Date.now(),
+    });
     flushSync();
     expect(last().dataset.state).toBe('sent');
     expect(screen.getAllByTestId('message-item')).toHaveLength(3);
@@ -103,7 +110,11 @@ describe('ChatView', () => {
 
   it('retries a failed message: shows why it failed, calls chat:retry, then follows the updates', async () => {
     const failed = message(BOB, {
-      id: 'f-1' as MessageId, direction: 'out', state: 'failed', body: 'lost?', error: { kind: 'bounced', condition: 'item-not-found' },
+      id: 'f-1' as MessageId,
+      direction: 'out',
+      state: 'failed',
+      body: 'lost?',
+      error: { kind: 'bounced', condition: 'item-not-found' },
     });
     const { fake } = await setup([failed]);
     fake.handlers['chat:retry'] = () => ok({ ...failed, state: 'pending', error: undefined });

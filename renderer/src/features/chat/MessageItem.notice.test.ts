@@ -14,8 +14,13 @@ describe('MessageItem: a room notice', () => {
     const body = 'Carol was removed from the room by Alice: “<b>Too</b> loud”';
     render(MessageItem, {
       props: {
-        message: message(ROOM, { notice: { kind: 'removed', nick: 'Carol', cause: 'kicked', actor: 'Alice', reason: '<b>Too</b> loud' }, body: '', senderNick: undefined }),
-        ondelete: vi.fn(async () => undefined), onremove: vi.fn(async () => undefined),
+        message: message(ROOM, {
+          notice: { kind: 'removed', nick: 'Carol', cause: 'kicked', actor: 'Alice', reason: '<b>Too</b> loud' },
+          body: '',
+          senderNick: undefined,
+        }),
+        ondelete: vi.fn(async () => undefined),
+        onremove: vi.fn(async () => undefined),
       },
     });
     const note = screen.getByRole('note');
@@ -28,7 +33,9 @@ describe('MessageItem: a room notice', () => {
   });
 
   it('keeps a nickname’s override inside the nickname, so the window’s words after it read in order', () => {
-    render(MessageItem, { props: { message: message(ROOM, { notice: { kind: 'role', nick: 'eve\u202E', change: 'moderator' }, body: '' }) } });
+    render(MessageItem, {
+      props: { message: message(ROOM, { notice: { kind: 'role', nick: 'eve\u202E', change: 'moderator' }, body: '' }) },
+    });
     expect(screen.getByTestId('room-notice').querySelector('span')!.textContent).toBe('\u2068eve\u202E\u202C\u2069 is now a moderator.');
   });
 });

@@ -53,7 +53,8 @@ describe('MessageItem tombstones', () => {
     render(MessageItem, {
       props: {
         message: message(TEAM, { direction: 'out', state: 'sent', body: '', retracted: { by: 'moderator', at: 1 } }),
-        ondelete: vi.fn(), onremove: vi.fn(),
+        ondelete: vi.fn(),
+        onremove: vi.fn(),
       },
     });
     expect(await offers('message-delete')).toBe(false);

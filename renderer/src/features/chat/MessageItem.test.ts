@@ -53,9 +53,15 @@ describe('MessageItem', () => {
 
   it('says why a message failed and offers Retry', async () => {
     const onretry = vi.fn(async () => undefined);
-    const failed = message('bob@example.org', { direction: 'out', state: 'failed', error: { kind: 'bounced', condition: 'remote-server-timeout', domain: 'example.org' } });
+    const failed = message('bob@example.org', {
+      direction: 'out',
+      state: 'failed',
+      error: { kind: 'bounced', condition: 'remote-server-timeout', domain: 'example.org' },
+    });
     render(MessageItem, { props: { message: failed, onretry } });
-    expect(screen.getByTestId('message-error').textContent).toBe('Could not reach example.org: its server did not answer. Try again later.');
+    expect(screen.getByTestId('message-error').textContent).toBe(
+      'Could not reach example.org: its server did not answer. Try again later.',
+    );
     const retry = screen.getByTestId('message-retry');
     expect(retry.textContent?.trim()).toBe('Retry');
     expect(retry.getAttribute('aria-describedby')).toBe(screen.getByTestId('message-error').id);
@@ -73,7 +79,9 @@ describe('MessageItem', () => {
 
 describe('MessageItem encryption (OMEMO)', () => {
   it('shows a lock labelled "Encrypted" on encrypted messages only', () => {
-    const { unmount } = render(MessageItem, { props: { message: message('bob@example.org', { encrypted: true, senderTrust: 'verified' }) } });
+    const { unmount } = render(MessageItem, {
+      props: { message: message('bob@example.org', { encrypted: true, senderTrust: 'verified' }) },
+    });
     const lock = screen.getByTestId('message-lock');
     expect(lock.getAttribute('role')).toBe('img');
     expect(lock.getAttribute('aria-label')).toBe('Encrypted');
@@ -109,15 +117,19 @@ describe('MessageItem encryption (OMEMO)', () => {
     render(MessageItem, {
       props: { message: message('bob@example.org', { encrypted: true, senderTrust: 'undecided', warning: { kind: 'unverified-device' } }) },
     });
-    expect(screen.getAllByTestId('message-warning').map((el) => el.textContent?.trim()))
-      .toEqual(['⚠ This message came from a device you have not verified. Compare fingerprints in the contact’s devices to be sure it is theirs.']);
+    expect(screen.getAllByTestId('message-warning').map((el) => el.textContent?.trim())).toEqual([
+      '⚠ This message came from a device you have not verified. Compare fingerprints in the contact’s devices to be sure it is theirs.',
+    ]);
   });
 
   it('shows the warning of a message that could not be decrypted', () => {
     render(MessageItem, {
-      props: { message: message('bob@example.org', { body: '', encrypted: true, warning: { kind: 'undecryptable', reason: 'no-session' } }) },
+      props: {
+        message: message('bob@example.org', { body: '', encrypted: true, warning: { kind: 'undecryptable', reason: 'no-session' } }),
+      },
     });
-    expect(screen.getByTestId('message-warning').textContent)
-      .toContain('This message could not be decrypted. There is no encrypted session with the sender’s device yet, so this message cannot be read.');
+    expect(screen.getByTestId('message-warning').textContent).toContain(
+      'This message could not be decrypted. There is no encrypted session with the sender’s device yet, so this message cannot be read.',
+    );
   });
 });

@@ -11,7 +11,11 @@ import MessageList from './MessageList.svelte';
 
 const ROOM = 'team@conference.example.org';
 const BOB = 'bob@example.org';
-const today = (h: number, m = 0) => { const d = new Date(); d.setHours(h, m, 0, 0); return d.getTime(); };
+const today = (h: number, m = 0) => {
+  const d = new Date();
+  d.setHours(h, m, 0, 0);
+  return d.getTime();
+};
 const yesterday = (h: number) => today(h) - 24 * 3600_000;
 
 function setup(messages: MessageView[], props: { unread?: number; name?: string } = {}) {

@@ -9,7 +9,8 @@ import { message } from '../../test/fake-bridge.js';
 import MessageList, { MAX_SHOWN, STEP, WINDOW } from './MessageList.svelte';
 
 const ROOM = 'team@conference.example.org';
-const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => message(ROOM, { body: `say ${from + i}`, timestamp: 1000 + from + i }));
+const many = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => message(ROOM, { body: `say ${from + i}`, timestamp: 1000 + from + i }));
 const shown = () => screen.getAllByTestId('message-body').map((b) => b.textContent);
 
 function setup(messages = many(400), hasMore = false) {

@@ -40,14 +40,17 @@ describe('ChatView for a room', () => {
     expect(screen.getByTestId('room-subject').textContent).toBe('Release on Friday');
     expect(screen.getByTestId('room-occupant-count').textContent).toBe('1 person');
 
-    fake.emit('room:updated', room(TEAM, {
-      subject: 'Release moved to Monday',
-      occupants: [
-        occupant('alice', { isSelf: true }),
-        occupant('zed', { role: 'moderator', affiliation: 'owner' }),
-        occupant('bob', { role: 'visitor', presence: 'away' }),
-      ],
-    }));
+    fake.emit(
+      'room:updated',
+      room(TEAM, {
+        subject: 'Release moved to Monday',
+        occupants: [
+          occupant('alice', { isSelf: true }),
+          occupant('zed', { role: 'moderator', affiliation: 'owner' }),
+          occupant('bob', { role: 'visitor', presence: 'away' }),
+        ],
+      }),
+    );
     flushSync();
     expect(screen.getByTestId('room-subject').textContent).toBe('Release moved to Monday');
     expect(screen.getByTestId('room-occupant-count').textContent).toBe('3 people');

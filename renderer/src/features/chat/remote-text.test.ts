@@ -8,9 +8,7 @@ import { api, setBridgeForTests } from '$lib/api.js';
 import { isolate } from '$lib/bidi.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
 import { expectIsolated, expectNoLeak, hostile } from '../../test/bidi.js';
-import {
-  account, contact, conversation, convId, createFakeBridge, message, ok, room, roomConversation,
-} from '../../test/fake-bridge.js';
+import { account, contact, conversation, convId, createFakeBridge, message, ok, room, roomConversation } from '../../test/fake-bridge.js';
 import ChatView from './ChatView.svelte';
 import ChatList from './ChatList.svelte';
 import { conversationRows } from '../../stores/conversations.svelte.js';
@@ -21,7 +19,9 @@ const BOB = 'bob@example.org';
 
 async function show(peer: string, handlers: Parameters<typeof createFakeBridge>[0]) {
   const fake = createFakeBridge({
-    'accounts:list': () => ok([account()]), 'chat:history': () => ok({ messages: [], hasMore: false }), ...handlers,
+    'accounts:list': () => ok([account()]),
+    'chat:history': () => ok({ messages: [], hasMore: false }),
+    ...handlers,
   });
   setBridgeForTests(fake.bridge);
   const app = new AppState(api);
@@ -45,8 +45,9 @@ describe('remote text in a conversation', () => {
     expectIsolated(line, TEAM, ' · ');
     expectIsolated(view.querySelector('h2')!, name);
     // The composer's placeholder carries the room's name: isolated there too.
-    expect(screen.getByTestId('composer').getAttribute('placeholder'))
-      .toBe(`Message to ${isolate(name)} (Enter to send, Shift+Enter for a new line)`);
+    expect(screen.getByTestId('composer').getAttribute('placeholder')).toBe(
+      `Message to ${isolate(name)} (Enter to send, Shift+Enter for a new line)`,
+    );
     expectNoLeak(view);
   });
 
@@ -69,9 +70,13 @@ describe('remote text in a conversation', () => {
       props: {
         rows: conversationRows({
           conversations: [conversation(BOB, { title, lastMessage: { direction: 'out', body } })],
-          rooms: [], contact: () => undefined, messages: () => [], roomState: () => '',
+          rooms: [],
+          contact: () => undefined,
+          messages: () => [],
+          roomState: () => '',
         }),
-        now: Date.now(), onopen: () => {},
+        now: Date.now(),
+        onopen: () => {},
       },
     });
     const item = screen.getByTestId('chat-item');

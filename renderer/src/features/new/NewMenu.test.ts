@@ -38,7 +38,12 @@ describe('the New menu', () => {
     await setup();
     await fireEvent.click(screen.getByRole('button', { name: 'New chat, contact or room' }));
     expect(screen.getAllByRole('menuitem').map((i) => i.textContent)).toEqual([
-      'Start a chat', 'Add contact', 'Join a room', 'Create a room', 'Browse rooms', 'Contacts',
+      'Start a chat',
+      'Add contact',
+      'Join a room',
+      'Create a room',
+      'Browse rooms',
+      'Contacts',
     ]);
     await fireEvent.click(screen.getByRole('menuitem', { name: 'Join a room' }));
     const dialog = screen.getByRole('dialog', { name: 'Join a room' });
@@ -80,8 +85,11 @@ describe('the New menu', () => {
 
   it('creates a room with its name, persistent and members-only, and opens it', async () => {
     const TEAM = 'team-room@conference.example.org';
-    const form = { fields: ['muc#roomconfig_roomname', 'muc#roomconfig_persistentroom', 'muc#roomconfig_publicroom', 'muc#roomconfig_membersonly']
-      .map((v) => ({ var: v, type: 'text-single' as const, label: v, required: false, values: [], options: [] })) };
+    const form = {
+      fields: ['muc#roomconfig_roomname', 'muc#roomconfig_persistentroom', 'muc#roomconfig_publicroom', 'muc#roomconfig_membersonly'].map(
+        (v) => ({ var: v, type: 'text-single' as const, label: v, required: false, values: [], options: [] }),
+      ),
+    };
     const { fake, app } = await setup({
       'rooms:browse': () => ok({ accountId: ACCOUNT_ID, service: 'conference.example.org', services: [], rooms: [] }),
       'rooms:create': ({ room: jid }) => ok({ room: room(jid), form }),
@@ -95,10 +103,18 @@ describe('the New menu', () => {
     await fireEvent.click(screen.getByTestId('create-room-submit'));
     await vi.waitFor(() => expect(app.selected).toBe(room(TEAM).conversationId));
     expect(fake.callsOf('rooms:create')).toEqual([{ accountId: ACCOUNT_ID, room: TEAM, nick: 'alice' }]);
-    expect(fake.callsOf('rooms:configure')).toEqual([{ accountId: ACCOUNT_ID, room: TEAM, values: {
-      'muc#roomconfig_roomname': 'Team room', 'muc#roomconfig_persistentroom': true,
-      'muc#roomconfig_publicroom': false, 'muc#roomconfig_membersonly': true,
-    } }]);
+    expect(fake.callsOf('rooms:configure')).toEqual([
+      {
+        accountId: ACCOUNT_ID,
+        room: TEAM,
+        values: {
+          'muc#roomconfig_roomname': 'Team room',
+          'muc#roomconfig_persistentroom': true,
+          'muc#roomconfig_publicroom': false,
+          'muc#roomconfig_membersonly': true,
+        },
+      },
+    ]);
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
@@ -106,7 +122,11 @@ describe('the New menu', () => {
     const { fake } = await setup();
     await choose('Contacts');
     const row = screen.getByTestId('contact-item');
-    expect(within(row).getAllByRole('button').map((b) => b.getAttribute('aria-label') ?? 'open')).toEqual(['open', 'Actions for Bob']);
+    expect(
+      within(row)
+        .getAllByRole('button')
+        .map((b) => b.getAttribute('aria-label') ?? 'open'),
+    ).toEqual(['open', 'Actions for Bob']);
     await fireEvent.click(within(row).getByRole('button', { name: 'Actions for Bob' }));
     await fireEvent.click(screen.getByRole('menuitem', { name: 'Rename…' }));
     const rename = screen.getByRole('dialog', { name: 'Rename contact' });
@@ -127,10 +147,24 @@ describe('the New menu', () => {
 
 describe('the pending row', () => {
   it('says how many wait, opens them in a dialog, and goes once all are answered', async () => {
-    const { fake } = await setup({
-      'roster:snapshot': () => ok({ contacts: [], requests: [{ accountId: ACCOUNT_ID, jid: 'dave@example.org' as BareJid, receivedAt: 1 as Timestamp }] }),
-      'rooms:invitations': () => ok([{ accountId: ACCOUNT_ID, room: 'team@conference.example.org' as BareJid, kind: 'direct' as const, hasPassword: false, receivedAt: 2 as Timestamp, inviter: 'eve@example.org' }]),
-    }, PendingRow);
+    const { fake } = await setup(
+      {
+        'roster:snapshot': () =>
+          ok({ contacts: [], requests: [{ accountId: ACCOUNT_ID, jid: 'dave@example.org' as BareJid, receivedAt: 1 as Timestamp }] }),
+        'rooms:invitations': () =>
+          ok([
+            {
+              accountId: ACCOUNT_ID,
+              room: 'team@conference.example.org' as BareJid,
+              kind: 'direct' as const,
+              hasPassword: false,
+              receivedAt: 2 as Timestamp,
+              inviter: 'eve@example.org',
+            },
+          ]),
+      },
+      PendingRow,
+    );
     const row = await screen.findByTestId('pending-row');
     await vi.waitFor(() => expect(row.textContent).toContain('1 contact request · 1 room invitation'));
     await fireEvent.click(row);

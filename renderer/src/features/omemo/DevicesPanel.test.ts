@@ -18,13 +18,16 @@ const ALICE = 'alice@example.org';
 async function setup(handlers: Handlers = {}) {
   const fake = createFakeBridge({
     'accounts:list': () => ok([account()]),
-    'omemo:devices': ({ jid }) => ok(jid === BOB
-      ? [
-        omemoDevice(BOB, 300, { active: false, trust: 'trusted' }),
-        omemoDevice(BOB, 200, { trust: 'verified' }),
-        omemoDevice(BOB, 100),
-      ]
-      : [omemoDevice(ALICE, 4242, { own: true, trust: 'verified' }), omemoDevice(ALICE, 77, { trust: 'trusted' })]),
+    'omemo:devices': ({ jid }) =>
+      ok(
+        jid === BOB
+          ? [
+              omemoDevice(BOB, 300, { active: false, trust: 'trusted' }),
+              omemoDevice(BOB, 200, { trust: 'verified' }),
+              omemoDevice(BOB, 100),
+            ]
+          : [omemoDevice(ALICE, 4242, { own: true, trust: 'verified' }), omemoDevice(ALICE, 77, { trust: 'trusted' })],
+      ),
     'omemo:own': () => ok(omemoOwn()),
     'omemo:set-trust': ({ jid, deviceId, trust }) => ok(omemoDevice(jid, deviceId, { trust })),
     ...handlers,
@@ -47,7 +50,8 @@ describe('DevicesPanel', () => {
   it('lists the contact’s devices, in use first, with fingerprints in 8 groups of 8 and trust in words', async () => {
     const { fake } = await setup();
     expect(fake.callsOf('omemo:devices')).toEqual([
-      { accountId: ACCOUNT_ID, jid: BOB }, { accountId: ACCOUNT_ID, jid: ALICE },
+      { accountId: ACCOUNT_ID, jid: BOB },
+      { accountId: ACCOUNT_ID, jid: ALICE },
     ]);
     expect(contactRows().map((el) => el.dataset.deviceId)).toEqual(['100', '200', '300']);
 
@@ -137,7 +141,8 @@ describe('DevicesPanel', () => {
 
   it('removes one of the user’s other devices after saying what it does; a contact’s devices cannot be removed', async () => {
     const { fake } = await setup({
-      'omemo:remove-device': ({ deviceId }) => ok([omemoDevice(ALICE, 4242, { own: true, trust: 'verified' }), omemoDevice(ALICE, deviceId, { trust: 'trusted', active: false })]),
+      'omemo:remove-device': ({ deviceId }) =>
+        ok([omemoDevice(ALICE, 4242, { own: true, trust: 'verified' }), omemoDevice(ALICE, deviceId, { trust: 'trusted', active: false })]),
     });
     expect(within(row(100)).queryByTestId('device-remove')).toBeNull();
     const other = () => within(screen.getByRole('list', { name: 'Your other devices' })).getAllByTestId('device-row')[0]!;
@@ -145,7 +150,9 @@ describe('DevicesPanel', () => {
 
     await fireEvent.click(within(other()).getByRole('button', { name: 'Remove…' }));
     const ask = within(other()).getByRole('alertdialog');
-    expect(ask.textContent?.replace(/\s+/g, ' ')).toMatch(/Remove device 77 from your account\? Your contacts and your other devices stop encrypting messages for it\. If that app is still in use, it adds itself back/);
+    expect(ask.textContent?.replace(/\s+/g, ' ')).toMatch(
+      /Remove device 77 from your account\? Your contacts and your other devices stop encrypting messages for it\. If that app is still in use, it adds itself back/,
+    );
     // Cancel asks nothing of the core.
     await fireEvent.click(within(ask).getByRole('button', { name: 'Cancel' }));
     expect(fake.callsOf('omemo:remove-device')).toEqual([]);
@@ -171,9 +178,8 @@ describe('DevicesPanel', () => {
 
   it('verifies from a pasted link, and shows the error in words when it is not one', async () => {
     const { fake } = await setup({
-      'omemo:verify-uri': ({ uri }) => (uri.includes('omemo-sid-')
-        ? ok([omemoDevice(BOB, 100, { trust: 'verified' })])
-        : { ok: false, error: { code: 'omemo-bad-uri' } }),
+      'omemo:verify-uri': ({ uri }) =>
+        uri.includes('omemo-sid-') ? ok([omemoDevice(BOB, 100, { trust: 'verified' })]) : { ok: false, error: { code: 'omemo-bad-uri' } },
     });
     const input = screen.getByTestId('verify-uri-input');
     expect(screen.getByLabelText('Paste your contact’s verification link')).toBe(input);
@@ -197,9 +203,8 @@ describe('DevicesPanel', () => {
     const link = `xmpp:bob@example.org?omemo-sid-100=${fingerprint(100)}`;
     stubImageDecoding({ 'bob.png': qrPixels(link), 'web.png': qrPixels('https://example.org/') });
     const { fake } = await setup({
-      'omemo:verify-uri': ({ uri }) => (uri.includes('omemo-sid-')
-        ? ok([omemoDevice(BOB, 100, { trust: 'verified' })])
-        : { ok: false, error: { code: 'omemo-bad-uri' } }),
+      'omemo:verify-uri': ({ uri }) =>
+        uri.includes('omemo-sid-') ? ok([omemoDevice(BOB, 100, { trust: 'verified' })]) : { ok: false, error: { code: 'omemo-bad-uri' } },
     });
     const choose = async (name: string) => {
       const input = screen.getByLabelText<HTMLInputElement>('Image of your contact’s QR code');
@@ -220,7 +225,8 @@ describe('DevicesPanel', () => {
     expect(row(100).dataset.trust).toBe('verified');
     expect(screen.getByTestId<HTMLInputElement>('verify-uri-input').value).toBe('');
     expect(fake.callsOf('omemo:verify-uri')).toEqual([
-      { accountId: ACCOUNT_ID, uri: 'https://example.org/' }, { accountId: ACCOUNT_ID, uri: link },
+      { accountId: ACCOUNT_ID, uri: 'https://example.org/' },
+      { accountId: ACCOUNT_ID, uri: link },
     ]);
   });
 

@@ -13,7 +13,13 @@ const LINK = 'xmpp:bob@example.org?omemo-sid-100=0a1b2c3d4e5f60718293a4b5c6d7e8f
 const blank: Pixels = { data: new Uint8ClampedArray(120 * 120 * 4).fill(255), width: 120, height: 120 };
 
 function fakeCamera() {
-  const track = { stop: vi.fn(), listeners: [] as (() => void)[], addEventListener(_: string, fn: () => void) { this.listeners.push(fn); } };
+  const track = {
+    stop: vi.fn(),
+    listeners: [] as (() => void)[],
+    addEventListener(_: string, fn: () => void) {
+      this.listeners.push(fn);
+    },
+  };
   const stream = { getTracks: () => [track], getVideoTracks: () => [track] } as unknown as MediaStream;
   return { track, stream };
 }
@@ -75,7 +81,13 @@ describe('QrCameraScan', () => {
   it('a camera that starts after Cancel is switched straight off', async () => {
     const cam = fakeCamera();
     let open!: (s: MediaStream) => void;
-    setup([blank], () => new Promise((r) => { open = r; }));
+    setup(
+      [blank],
+      () =>
+        new Promise((r) => {
+          open = r;
+        }),
+    );
     await start();
     expect(screen.getByRole('status').textContent).toMatch(/Starting the camera/);
     await fireEvent.click(screen.getByTestId('qr-camera-stop'));
@@ -91,7 +103,9 @@ describe('QrCameraScan', () => {
     ['TypeError', /camera could not be used here/],
   ])('says why the camera could not be used (%s), with the other ways', async (name, words) => {
     const err = Object.assign(new Error('x'), { name });
-    setup([blank], async () => { throw err; });
+    setup([blank], async () => {
+      throw err;
+    });
     await start();
     const alert = await screen.findByTestId('qr-camera-error');
     expect(alert.textContent).toMatch(words);
@@ -102,9 +116,19 @@ describe('QrCameraScan', () => {
   it('a picture that cannot be read switches the camera off and says so', async () => {
     const cam = fakeCamera();
     const ondecoded = vi.fn();
-    render(QrCameraScan, { props: { ondecoded, openCamera: async () => cam.stream, readFrame: () => { throw new Error('no 2d canvas'); } } });
+    render(QrCameraScan, {
+      props: {
+        ondecoded,
+        openCamera: async () => cam.stream,
+        readFrame: () => {
+          throw new Error('no 2d canvas');
+        },
+      },
+    });
     await start();
-    expect((await screen.findByTestId('qr-camera-error', {}, { timeout: 3000 })).textContent).toMatch(/could not read the camera’s picture/);
+    expect((await screen.findByTestId('qr-camera-error', {}, { timeout: 3000 })).textContent).toMatch(
+      /could not read the camera’s picture/,
+    );
     expect(cam.track.stop).toHaveBeenCalled();
     expect(screen.queryByTestId('qr-camera-video')).toBeNull();
     expect(ondecoded).not.toHaveBeenCalled();

@@ -52,7 +52,9 @@ describe('QrImageInput', () => {
     await vi.waitFor(() => expect(ondecoded).toHaveBeenCalledWith(LINK));
 
     const text = new Event('paste', { bubbles: true, cancelable: true });
-    Object.defineProperty(text, 'clipboardData', { value: { files: [], items: [{ kind: 'string', type: 'text/plain' }], types: ['text/plain'] } });
+    Object.defineProperty(text, 'clipboardData', {
+      value: { files: [], items: [{ kind: 'string', type: 'text/plain' }], types: ['text/plain'] },
+    });
     area.dispatchEvent(text);
     expect(text.defaultPrevented).toBe(false);
     expect(ondecoded).toHaveBeenCalledTimes(1);
@@ -70,8 +72,9 @@ describe('QrImageInput', () => {
   it('says so in words when there is no QR code, the file is no image, or it cannot be opened', async () => {
     const { ondecoded, area } = setup();
     await choose(image('blank.png'));
-    expect((await screen.findByRole('alert')).textContent)
-      .toBe('No QR code found in this image. Try a sharper screenshot, or paste the link instead.');
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'No QR code found in this image. Try a sharper screenshot, or paste the link instead.',
+    );
 
     await fireEvent.drop(area, { dataTransfer: { types: ['Files'], files: [image('notes.txt', 'text/plain')], items: [] } });
     expect(screen.getByRole('alert').textContent).toContain('That is not an image.');

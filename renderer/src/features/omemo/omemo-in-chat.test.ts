@@ -7,7 +7,18 @@ import { flushSync } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
 import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
-import { ACCOUNT_ID, account, contact, conversation, createFakeBridge, message, ok, omemoDevice, omemoOwn, type Handlers } from '../../test/fake-bridge.js';
+import {
+  ACCOUNT_ID,
+  account,
+  contact,
+  conversation,
+  createFakeBridge,
+  message,
+  ok,
+  omemoDevice,
+  omemoOwn,
+  type Handlers,
+} from '../../test/fake-bridge.js';
 import type { BareJid } from '$shared/ids.js';
 import type { ChatEncryptionView, MessageView } from '$shared/views.js';
 import ChatView from '../chat/ChatView.svelte';
@@ -15,7 +26,8 @@ import ChatView from '../chat/ChatView.svelte';
 const BOB = 'bob@example.org';
 /** What main sends when this device has no safe place for its keys, and the sentence the window makes of it. */
 const NO_KEY_STORE = { kind: 'no-key-store' } as const;
-const NO_KEYS = 'Encryption does not work on this device: Vireo has no safe place to keep this account’s encryption keys (the keychain or the password file is not available). Encrypted messages can neither be sent nor read here. Vireo tries again at the next sign-in.';
+const NO_KEYS =
+  'Encryption does not work on this device: Vireo has no safe place to keep this account’s encryption keys (the keychain or the password file is not available). Encrypted messages can neither be sent nor read here. Vireo tries again at the next sign-in.';
 
 async function setup(encryption: ChatEncryptionView, messages: MessageView[] = [], handlers: Handlers = {}) {
   const chat = conversation(BOB, { title: 'Bob', encryption });
@@ -68,7 +80,8 @@ describe('a message’s lock', () => {
     const composer = screen.getByTestId('composer');
     composer.focus();
     fake.emit('omemo:devices', {
-      accountId: ACCOUNT_ID, jid: BOB as BareJid,
+      accountId: ACCOUNT_ID,
+      jid: BOB as BareJid,
       devices: [omemoDevice(BOB, 100), omemoDevice(BOB, 200, { trust: 'verified' }), omemoDevice(BOB, 300)],
     });
     flushSync();
@@ -137,7 +150,8 @@ describe('OMEMO not ready on this device', () => {
     expect(screen.queryByTestId('own-problem')).toBeNull();
 
     const unpublished = { kind: 'unpublished', reason: 'forbidden' } as const;
-    const refused = 'Your contacts cannot send encrypted messages to this device yet: the server did not accept its encryption keys (forbidden). Vireo keeps trying while you are signed in.';
+    const refused =
+      'Your contacts cannot send encrypted messages to this device yet: the server did not accept its encryption keys (forbidden). Vireo keeps trying while you are signed in.';
     fake.handlers['omemo:own'] = () => ok(omemoOwn({ problem: unpublished }));
     fake.emit('omemo:status', { accountId: ACCOUNT_ID, state: 'unpublished', problem: unpublished });
     flushSync();

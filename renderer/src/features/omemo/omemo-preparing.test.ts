@@ -12,7 +12,8 @@ import type { ChatEncryptionView } from '$shared/views.js';
 import ChatView from '../chat/ChatView.svelte';
 
 const BOB = 'bob@example.org';
-const PREPARING = 'Encryption is being prepared: Vireo is opening this device’s encryption keys, or making them if this is the first time. Encrypted messages wait and are sent as soon as the keys are ready.';
+const PREPARING =
+  'Encryption is being prepared: Vireo is opening this device’s encryption keys, or making them if this is the first time. Encrypted messages wait and are sent as soon as the keys are ready.';
 
 async function setup(encryption: ChatEncryptionView, handlers: Handlers = {}) {
   const chat = conversation(BOB, { title: 'Bob', encryption });
@@ -38,9 +39,12 @@ describe('OMEMO keys being prepared on this device', () => {
     // Main answers 'omemo:own' only once the keys are open.
     let keysOpen: () => void = () => {};
     const opened = new Promise<void>((r) => (keysOpen = r));
-    const { fake, chat } = await setup({ mode: 'omemo', available: true, preparing: true }, {
-      'omemo:own': async () => (await opened, ok(omemoOwn())),
-    });
+    const { fake, chat } = await setup(
+      { mode: 'omemo', available: true, preparing: true },
+      {
+        'omemo:own': async () => (await opened, ok(omemoOwn())),
+      },
+    );
     const toggle = screen.getByTestId('encryption-toggle');
     expect(toggle.textContent?.trim()).toBe('Preparing encryption…');
     expect(toggle.getAttribute('title')).toBe(`${PREPARING} Click to turn encryption off.`);
@@ -71,13 +75,18 @@ describe('OMEMO keys being prepared on this device', () => {
   });
 
   it('the panel says the keys are being prepared again rather than the error of an earlier try', async () => {
-    const { fake } = await setup({ mode: 'omemo', available: true, preparing: true }, {
-      'omemo:own': () => ({ ok: false, error: { code: 'omemo-unavailable' } }),
-    });
+    const { fake } = await setup(
+      { mode: 'omemo', available: true, preparing: true },
+      {
+        'omemo:own': () => ({ ok: false, error: { code: 'omemo-unavailable' } }),
+      },
+    );
     fake.emit('omemo:status', { accountId: ACCOUNT_ID, state: 'unavailable', problem: { kind: 'keys-failed', reason: 'keychain locked' } });
     await fireEvent.click(screen.getByTestId('devices-button'));
     await vi.waitFor(() => expect(fake.callsOf('omemo:own').length).toBeGreaterThan(0));
-    expect((await screen.findByTestId('own-problem')).textContent).toContain('Encryption does not work on this device: its encryption keys could not be prepared (keychain locked).');
+    expect((await screen.findByTestId('own-problem')).textContent).toContain(
+      'Encryption does not work on this device: its encryption keys could not be prepared (keychain locked).',
+    );
     expect(screen.queryByTestId('own-preparing')).toBeNull();
 
     // The next sign-in opens the keys again.

@@ -31,7 +31,8 @@ describe('remote text around encryption', () => {
     const app = new AppState(api);
     await app.start();
     const { container } = render(DevicesPanel, {
-      props: { accountId: ACCOUNT_ID, jid: BOB, name, onclose: () => {} }, context: appContext(app),
+      props: { accountId: ACCOUNT_ID, jid: BOB, name, onclose: () => {} },
+      context: appContext(app),
     });
     await vi.waitFor(() => expect(screen.getAllByTestId('device-row')).toHaveLength(1));
     expectIsolated(container.querySelector('#contact-devices-title')!, name, '’s devices');

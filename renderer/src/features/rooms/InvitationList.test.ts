@@ -90,7 +90,10 @@ describe('Room invitations', () => {
     online = true;
     await fireEvent.click(within(item(TEA)).getByTestId('invitation-decline'));
     await vi.waitFor(() => expect(screen.queryAllByTestId('invitation')).toHaveLength(0));
-    expect(fake.callsOf('rooms:decline-invitation')).toEqual([{ accountId: ACCOUNT_ID, room: TEA }, { accountId: ACCOUNT_ID, room: TEA }]);
+    expect(fake.callsOf('rooms:decline-invitation')).toEqual([
+      { accountId: ACCOUNT_ID, room: TEA },
+      { accountId: ACCOUNT_ID, room: TEA },
+    ]);
   });
 
   it('follows pushed invitations, and shows a decline of ours until dismissed', async () => {
@@ -99,7 +102,13 @@ describe('Room invitations', () => {
     fake.emit('room:invitations', { accountId: ACCOUNT_ID, invitations: [invitation(CLUB, { inviter: 'dan@example.org' })] });
     flushSync();
     expect(screen.getAllByTestId('invitation').map((el) => el.dataset.room)).toEqual([CLUB]);
-    fake.emit('room:invite-declined', { accountId: ACCOUNT_ID, room: TEA as BareJid, decliner: 'bob@example.org', declinerName: 'Bob', reason: 'Not today' });
+    fake.emit('room:invite-declined', {
+      accountId: ACCOUNT_ID,
+      room: TEA as BareJid,
+      decliner: 'bob@example.org',
+      declinerName: 'Bob',
+      reason: 'Not today',
+    });
     flushSync();
     const notice = screen.getByTestId('invite-declined');
     expect(notice.textContent).toContain('Bob (bob@example.org) declined your invitation to');

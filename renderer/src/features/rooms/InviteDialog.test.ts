@@ -19,7 +19,11 @@ async function setup(over: Handlers = {}) {
     'accounts:list': () => ok([account()]),
     'roster:snapshot': () =>
       ok({
-        contacts: [contact('bob@example.org', { name: 'Bob' }), contact('carol@example.org', { name: 'Carol' }), contact('dan@other.org', { accountId: 'acc-2' as never })],
+        contacts: [
+          contact('bob@example.org', { name: 'Bob' }),
+          contact('carol@example.org', { name: 'Carol' }),
+          contact('dan@other.org', { accountId: 'acc-2' as never }),
+        ],
         requests: [],
       }),
     ...over,
@@ -27,7 +31,9 @@ async function setup(over: Handlers = {}) {
   setBridgeForTests(fake.bridge);
   const app = new AppState(api);
   await app.start();
-  const theRoom = room(TEA, { occupants: [occupant('alice', { isSelf: true }), occupant('Carol', { jid: 'carol@example.org' as BareJid })] });
+  const theRoom = room(TEA, {
+    occupants: [occupant('alice', { isSelf: true }), occupant('Carol', { jid: 'carol@example.org' as BareJid })],
+  });
   const r = render(InviteDialog, { props: { room: theRoom }, context: appContext(app) });
   await fireEvent.click(screen.getByTestId('room-invite-open'));
   return { fake, app, ...r };
@@ -42,7 +48,9 @@ describe('Inviting someone to a room', () => {
     await fireEvent.input(input('room-invite-reason'), { target: { value: 'Come for tea' } });
     await fireEvent.click(screen.getByTestId('room-invite-submit'));
     expect((await screen.findByTestId('room-invite-sent')).textContent).toBe('Invitation sent to bob@example.org.');
-    expect(fake.callsOf('rooms:invite')).toEqual([{ accountId: ACCOUNT_ID, room: TEA, invitee: 'bob@example.org', reason: 'Come for tea' }]);
+    expect(fake.callsOf('rooms:invite')).toEqual([
+      { accountId: ACCOUNT_ID, room: TEA, invitee: 'bob@example.org', reason: 'Come for tea' },
+    ]);
     expect(input('room-invite-jid').value).toBe('');
   });
 

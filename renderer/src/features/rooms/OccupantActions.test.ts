@@ -44,7 +44,10 @@ describe('occupantActions: only what the user’s place in the room allows', () 
     const self = me({ role: 'moderator', affiliation: 'admin' });
     expect(occupantActions(self, guest)).toEqual(['kick', 'revoke-voice', 'grant-moderator', 'ban', 'make-member']);
     expect(occupantActions(self, occupant('mo', { role: 'moderator', affiliation: 'member', jid: jid('mo@example.org') }))).toEqual([
-      'kick', 'revoke-moderator', 'ban', 'remove-affiliation',
+      'kick',
+      'revoke-moderator',
+      'ban',
+      'remove-affiliation',
     ]);
     // §8.4: nobody takes an admin's voice; an equal admin may be kicked (not by a lower affiliation), not banned.
     expect(occupantActions(self, admin)).toEqual(['kick']);
@@ -53,7 +56,15 @@ describe('occupantActions: only what the user’s place in the room allows', () 
 
   it('an owner also makes admins and owners, and bans admins', () => {
     const self = me({ role: 'moderator', affiliation: 'owner' });
-    expect(occupantActions(self, guest)).toEqual(['kick', 'revoke-voice', 'grant-moderator', 'ban', 'make-member', 'make-admin', 'make-owner']);
+    expect(occupantActions(self, guest)).toEqual([
+      'kick',
+      'revoke-voice',
+      'grant-moderator',
+      'ban',
+      'make-member',
+      'make-admin',
+      'make-owner',
+    ]);
     expect(occupantActions(self, admin)).toEqual(['kick', 'ban', 'make-member', 'make-owner', 'remove-affiliation']);
   });
 
@@ -102,20 +113,27 @@ describe('OccupantActions in the list of people', () => {
     expect(screen.getByRole('group', { name: 'Remove carol from the room? They can join again.' })).toBeTruthy();
     await fireEvent.click(screen.getByTestId('occupant-action-confirm'));
     await vi.waitFor(() =>
-      expect(fake.callsOf('rooms:set-role')).toEqual([{ accountId: ACCOUNT_ID, room: TEAM, nick: 'carol', role: 'none', reason: 'Too loud' }]),
+      expect(fake.callsOf('rooms:set-role')).toEqual([
+        { accountId: ACCOUNT_ID, room: TEAM, nick: 'carol', role: 'none', reason: 'Too loud' },
+      ]),
     );
     expect(await screen.findByRole('status')).toBeTruthy();
   });
 
   it('bans by real address, and shows a refusal from the room in words', async () => {
-    const { fake } = await setup({ role: 'moderator', affiliation: 'admin' }, {
-      'rooms:set-affiliation': () => ({ ok: false, error: { code: 'room-forbidden', detail: 'not-allowed' } }),
-    });
+    const { fake } = await setup(
+      { role: 'moderator', affiliation: 'admin' },
+      {
+        'rooms:set-affiliation': () => ({ ok: false, error: { code: 'room-forbidden', detail: 'not-allowed' } }),
+      },
+    );
     await fireEvent.click(within(item('carol')).getByTestId('occupant-manage'));
     await fireEvent.click(screen.getAllByTestId('occupant-action').find((b) => b.dataset.action === 'ban')!);
     await fireEvent.click(screen.getByTestId('occupant-action-confirm'));
     const error = await screen.findByTestId('occupant-action-error');
-    expect(fake.callsOf('rooms:set-affiliation')).toEqual([{ accountId: ACCOUNT_ID, room: TEAM, jid: 'carol@example.org', affiliation: 'outcast' }]);
+    expect(fake.callsOf('rooms:set-affiliation')).toEqual([
+      { accountId: ACCOUNT_ID, room: TEAM, jid: 'carol@example.org', affiliation: 'outcast' },
+    ]);
     expect(error.textContent).toContain('The room did not allow you to do that.');
     expect(error.textContent).toContain('ask one of them');
   });
@@ -124,6 +142,8 @@ describe('OccupantActions in the list of people', () => {
     const { fake } = await setup({ role: 'moderator', affiliation: 'owner' }, { 'rooms:set-role': () => ok(null) });
     await fireEvent.click(within(item('carol')).getByTestId('occupant-manage'));
     await fireEvent.click(screen.getAllByTestId('occupant-action').find((b) => b.dataset.action === 'revoke-voice')!);
-    await vi.waitFor(() => expect(fake.callsOf('rooms:set-role')).toEqual([{ accountId: ACCOUNT_ID, room: TEAM, nick: 'carol', role: 'visitor' }]));
+    await vi.waitFor(() =>
+      expect(fake.callsOf('rooms:set-role')).toEqual([{ accountId: ACCOUNT_ID, room: TEAM, nick: 'carol', role: 'visitor' }]),
+    );
   });
 });

@@ -15,12 +15,25 @@ import type { AccountId } from '$shared/ids.js';
 
 const SERVICE = 'conference.example.org';
 const listing = (local: string, name?: string): RoomListingView => ({ jid: `${local}@${SERVICE}` as BareJid, ...(name ? { name } : {}) });
-const ROOMS = [listing('lounge', 'The Lounge'), listing('kitchen', 'Kitchen'), listing('evil', '<img src=x onerror=alert(1)>'), listing('attic')];
+const ROOMS = [
+  listing('lounge', 'The Lounge'),
+  listing('kitchen', 'Kitchen'),
+  listing('evil', '<img src=x onerror=alert(1)>'),
+  listing('attic'),
+];
 
 function infoOf(jid: string, over: Partial<RoomInfoView> = {}): RoomInfoView {
   return {
-    accountId: ACCOUNT_ID, jid: jid as BareJid, passwordProtected: false, membersOnly: false, nonAnonymous: false,
-    moderated: false, persistent: true, public: true, archived: true, ...over,
+    accountId: ACCOUNT_ID,
+    jid: jid as BareJid,
+    passwordProtected: false,
+    membersOnly: false,
+    nonAnonymous: false,
+    moderated: false,
+    persistent: true,
+    public: true,
+    archived: true,
+    ...over,
   };
 }
 
@@ -66,8 +79,20 @@ describe('RoomBrowser', () => {
   it('shows what a picked room is, in words, and joins it (with its password)', async () => {
     const kitchen = `kitchen@${SERVICE}`;
     const { fake, app } = await setup({
-      'rooms:info': ({ room: jid }) => ok(infoOf(jid, { name: 'Kitchen', description: 'Crumbs <b>only</b>', occupants: 3, passwordProtected: true, membersOnly: true, nonAnonymous: true, moderated: true })),
-      'rooms:join': ({ room: jid, password }) => (password === 'crumbs' ? ok(room(jid)) : { ok: false, error: { code: 'room-password-required' } }),
+      'rooms:info': ({ room: jid }) =>
+        ok(
+          infoOf(jid, {
+            name: 'Kitchen',
+            description: 'Crumbs <b>only</b>',
+            occupants: 3,
+            passwordProtected: true,
+            membersOnly: true,
+            nonAnonymous: true,
+            moderated: true,
+          }),
+        ),
+      'rooms:join': ({ room: jid, password }) =>
+        password === 'crumbs' ? ok(room(jid)) : { ok: false, error: { code: 'room-password-required' } },
     });
     await vi.waitFor(() => expect(items()).toHaveLength(4));
     const item = screen.getAllByTestId('room-browser-item').find((el) => el.dataset.room === kitchen)!;
@@ -76,8 +101,13 @@ describe('RoomBrowser', () => {
     expect(fake.callsOf('rooms:info')).toEqual([{ accountId: ACCOUNT_ID, room: kitchen }]);
     const features = [...screen.getByTestId('room-info-features').querySelectorAll('li')].map((li) => li.textContent);
     expect(features).toEqual([
-      'Anyone can see real addresses', 'Password protected', 'Members only', 'Moderated: only people with a voice can write',
-      'History is archived', 'Persistent', 'Listed in the directory',
+      'Anyone can see real addresses',
+      'Password protected',
+      'Members only',
+      'Moderated: only people with a voice can write',
+      'History is archived',
+      'Persistent',
+      'Listed in the directory',
     ]);
     expect(screen.getByTestId('room-info-occupants').textContent).toBe('3 people in it');
     expect(screen.getByTestId('room-info-description').textContent).toBe('Crumbs <b>only</b>');
@@ -93,7 +123,9 @@ describe('RoomBrowser', () => {
   it('says when the server has no group chats, and browses a service the person names', async () => {
     const { fake } = await setup({
       'rooms:browse': ({ service }) =>
-        service ? ok({ accountId: ACCOUNT_ID, service, services: [service], rooms: [listing('lounge', 'The Lounge')] }) : { ok: false, error: { code: 'rooms-no-service' } },
+        service
+          ? ok({ accountId: ACCOUNT_ID, service, services: [service], rooms: [listing('lounge', 'The Lounge')] })
+          : { ok: false, error: { code: 'rooms-no-service' } },
     });
     const error = await screen.findByTestId('room-browser-error');
     expect(error.textContent).toContain('Your server does not seem to offer group chats.');
@@ -119,7 +151,10 @@ describe('RoomBrowser', () => {
 function renderWithForm(app: AppState) {
   const r = render(Sidebar, { context: appContext(app) });
   render(RoomBrowser, {
-    props: { accounts: app.accounts.list, onjoin: (a: AccountId, room: string, nick: string, pw: string | undefined) => app.joinRoom(a, room as BareJid, nick, pw) },
+    props: {
+      accounts: app.accounts.list,
+      onjoin: (a: AccountId, room: string, nick: string, pw: string | undefined) => app.joinRoom(a, room as BareJid, nick, pw),
+    },
     context: appContext(app),
   });
   return r;

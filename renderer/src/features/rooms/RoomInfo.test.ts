@@ -6,7 +6,17 @@ import { flushSync } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
 import { api, setBridgeForTests } from '$lib/api.js';
 import { AppState, appContext } from '../../stores/app.svelte.js';
-import { ACCOUNT_ID, account, conversation, convId, createFakeBridge, occupant, ok, room, roomConversation } from '../../test/fake-bridge.js';
+import {
+  ACCOUNT_ID,
+  account,
+  conversation,
+  convId,
+  createFakeBridge,
+  occupant,
+  ok,
+  room,
+  roomConversation,
+} from '../../test/fake-bridge.js';
 import type { Handlers } from '../../test/fake-bridge.js';
 import type { BareJid } from '$shared/ids.js';
 import ChatView from '../chat/ChatView.svelte';
@@ -21,10 +31,20 @@ async function setup(over: Handlers = {}) {
     'chats:list': () => ok([roomConversation(TEAM, { title: 'Team' })]),
     'rooms:list': () => ok([room(TEAM, { occupants: [occupant('alice', { isSelf: true }), occupant('Bob')] })]),
     'chat:history': () => ok({ messages: [], hasMore: false }),
-    'rooms:info': ({ room: jid }) => ok({
-      accountId: ACCOUNT_ID, jid: jid as BareJid, name: 'The <i>Team</i>', occupants: 2, passwordProtected: false, membersOnly: false,
-      nonAnonymous: false, moderated: false, persistent: false, public: false, archived: false,
-    }),
+    'rooms:info': ({ room: jid }) =>
+      ok({
+        accountId: ACCOUNT_ID,
+        jid: jid as BareJid,
+        name: 'The <i>Team</i>',
+        occupants: 2,
+        passwordProtected: false,
+        membersOnly: false,
+        nonAnonymous: false,
+        moderated: false,
+        persistent: false,
+        public: false,
+        archived: false,
+      }),
     ...over,
   });
   setBridgeForTests(fake.bridge);
@@ -43,7 +63,10 @@ describe('RoomInfo in a room’s header', () => {
     expect(container.querySelector('#room-about i')).toBeNull();
     expect(screen.getByTestId('room-info-occupants').textContent).toBe('2 people in it');
     expect([...screen.getByTestId('room-info-features').querySelectorAll('li')].map((li) => li.textContent)).toEqual([
-      'Only moderators can see real addresses', 'Open to anyone', 'Temporary: it disappears when the last person leaves', 'Not listed in the directory',
+      'Only moderators can see real addresses',
+      'Open to anyone',
+      'Temporary: it disappears when the last person leaves',
+      'Not listed in the directory',
     ]);
     const select = screen.getByTestId<HTMLSelectElement>('room-notify');
     expect(select.value).toBe('mentions');
@@ -78,13 +101,30 @@ describe('RoomInfo in a room’s header', () => {
 describe('room features in words', () => {
   it('says each feature a person cares about', () => {
     const words = featureWords({
-      accountId: ACCOUNT_ID, jid: TEAM as BareJid, passwordProtected: true, membersOnly: true, nonAnonymous: true,
-      moderated: true, persistent: true, public: true, archived: true,
+      accountId: ACCOUNT_ID,
+      jid: TEAM as BareJid,
+      passwordProtected: true,
+      membersOnly: true,
+      nonAnonymous: true,
+      moderated: true,
+      persistent: true,
+      public: true,
+      archived: true,
     });
     expect(words).toEqual([
-      'Anyone can see real addresses', 'Password protected', 'Members only', 'Moderated: only people with a voice can write',
-      'History is archived', 'Persistent', 'Listed in the directory',
+      'Anyone can see real addresses',
+      'Password protected',
+      'Members only',
+      'Moderated: only people with a voice can write',
+      'History is archived',
+      'Persistent',
+      'Listed in the directory',
     ]);
-    expect([peopleText(undefined), peopleText(0), peopleText(1), peopleText(7)]).toEqual([undefined, 'Nobody is in it right now', '1 person in it', '7 people in it']);
+    expect([peopleText(undefined), peopleText(0), peopleText(1), peopleText(7)]).toEqual([
+      undefined,
+      'Nobody is in it right now',
+      '1 person in it',
+      '7 people in it',
+    ]);
   });
 });

@@ -113,7 +113,10 @@ describe('Joining a room', () => {
 function renderWithForm(app: AppState) {
   const r = render(Sidebar, { context: appContext(app) });
   render(RoomJoin, {
-    props: { accounts: app.accounts.list, onjoin: (a: AccountId, room: string, nick: string, pw: string | undefined) => app.joinRoom(a, room as BareJid, nick, pw) },
+    props: {
+      accounts: app.accounts.list,
+      onjoin: (a: AccountId, room: string, nick: string, pw: string | undefined) => app.joinRoom(a, room as BareJid, nick, pw),
+    },
     context: appContext(app),
   });
   return r;

@@ -96,7 +96,9 @@ describe('Room settings', () => {
     expect(input.value).toBe('Old');
     await fireEvent.input(input, { target: { value: 'Release on Friday' } });
     await fireEvent.click(within(settings).getByTestId('room-subject-save'));
-    await vi.waitFor(() => expect(fake.callsOf('rooms:set-subject')).toEqual([{ accountId: ACCOUNT_ID, room: TEAM, subject: 'Release on Friday' }]));
+    await vi.waitFor(() =>
+      expect(fake.callsOf('rooms:set-subject')).toEqual([{ accountId: ACCOUNT_ID, room: TEAM, subject: 'Release on Friday' }]),
+    );
     expect((await within(settings).findByTestId('room-subject-error')).textContent).toContain('The room did not allow you to do that.');
   });
 
@@ -115,14 +117,22 @@ describe('Room settings', () => {
     });
     await fireEvent.click(screen.getByTestId('room-settings-toggle'));
     const settings = screen.getByTestId('room-settings');
-    expect(within(settings).getAllByTestId('room-list-tab').map((t) => t.dataset.list)).toEqual(['member', 'outcast', 'admin']);
+    expect(
+      within(settings)
+        .getAllByTestId('room-list-tab')
+        .map((t) => t.dataset.list),
+    ).toEqual(['member', 'outcast', 'admin']);
     await vi.waitFor(() => expect(within(settings).getByText('Nobody.')).toBeTruthy());
 
     await fireEvent.click(within(settings).getByRole('tab', { name: 'Banned' }));
     const entry = await within(settings).findByTestId('room-list-entry');
     expect(entry.textContent).toContain('carol@example.org');
     await fireEvent.click(within(entry).getByRole('button', { name: 'Lift the ban' }));
-    await vi.waitFor(() => expect(fake.callsOf('rooms:set-affiliation')).toEqual([{ accountId: ACCOUNT_ID, room: TEAM, jid: 'carol@example.org', affiliation: 'none' }]));
+    await vi.waitFor(() =>
+      expect(fake.callsOf('rooms:set-affiliation')).toEqual([
+        { accountId: ACCOUNT_ID, room: TEAM, jid: 'carol@example.org', affiliation: 'none' },
+      ]),
+    );
     await vi.waitFor(() => expect(within(settings).queryByTestId('room-list-entry')).toBeNull());
 
     await fireEvent.click(within(settings).getByRole('tab', { name: 'Members' }));
@@ -131,7 +141,13 @@ describe('Room settings', () => {
     expect(within(settings).getByRole('alert').textContent).toContain('Enter the person’s address');
     await fireEvent.input(within(settings).getByTestId('room-list-add-jid'), { target: { value: 'dave@example.org' } });
     await fireEvent.click(within(settings).getByTestId('room-list-add'));
-    await vi.waitFor(() => expect(within(settings).getAllByTestId('room-list-entry').map((e) => e.dataset.jid)).toEqual(['dave@example.org']));
+    await vi.waitFor(() =>
+      expect(
+        within(settings)
+          .getAllByTestId('room-list-entry')
+          .map((e) => e.dataset.jid),
+      ).toEqual(['dave@example.org']),
+    );
   });
 });
 
@@ -183,7 +199,10 @@ describe('Creating a room set up first, from the sidebar', () => {
 function renderWithForm(app: AppState) {
   const r = render(Sidebar, { context: appContext(app) });
   render(RoomJoin, {
-    props: { accounts: app.accounts.list, onjoin: (a: AccountId, room: string, nick: string, pw: string | undefined) => app.joinRoom(a, room as BareJid, nick, pw) },
+    props: {
+      accounts: app.accounts.list,
+      onjoin: (a: AccountId, room: string, nick: string, pw: string | undefined) => app.joinRoom(a, room as BareJid, nick, pw),
+    },
     context: appContext(app),
   });
   return r;

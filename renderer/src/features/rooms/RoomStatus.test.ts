@@ -13,7 +13,11 @@ describe('RoomStatus for a new room that is still locked', () => {
 
   it('says the server did not accept its settings, and offers to set it up', async () => {
     const onsetup = vi.fn();
-    render(RoomStatus, { room: { state: 'joined', locked: true, error: { code: 'room-config-failed', detail: 'bad-request' } }, onrejoin: async () => undefined, onsetup });
+    render(RoomStatus, {
+      room: { state: 'joined', locked: true, error: { code: 'room-config-failed', detail: 'bad-request' } },
+      onrejoin: async () => undefined,
+      onsetup,
+    });
     const status = screen.getByTestId('room-status');
     expect(status.dataset.state).toBe('locked');
     expect(status.textContent).toContain('The server did not accept the new room’s settings');

@@ -37,7 +37,11 @@ describe('remote text in rooms', () => {
   it('room names: isolated in the conversation list, with the state in words outside', () => {
     const name = hostile('Team ');
     const rows = conversationRows({
-      conversations: [], rooms: [room(TEAM, { name, state: 'joining' })], contact: () => undefined, messages: () => [], roomState: roomStateText,
+      conversations: [],
+      rooms: [room(TEAM, { name, state: 'joining' })],
+      contact: () => undefined,
+      messages: () => [],
+      roomState: roomStateText,
     });
     const { container } = render(ChatList, { props: { rows, now: Date.now(), onopen: () => {} } });
     expectIsolated(screen.getByTestId('chat-title'), name, 'Room:');
@@ -49,10 +53,20 @@ describe('remote text in rooms', () => {
     const name = hostile('Team ');
     const description = hostile('Our ');
     const { fake, app } = await appWith({
-      'rooms:info': () => ok({
-        accountId: ACCOUNT_ID, jid: jid(TEAM), name, description, passwordProtected: false, membersOnly: false,
-        nonAnonymous: false, moderated: false, persistent: true, public: true, archived: true,
-      }),
+      'rooms:info': () =>
+        ok({
+          accountId: ACCOUNT_ID,
+          jid: jid(TEAM),
+          name,
+          description,
+          passwordProtected: false,
+          membersOnly: false,
+          nonAnonymous: false,
+          moderated: false,
+          persistent: true,
+          public: true,
+          archived: true,
+        }),
     });
     const { container } = render(RoomInfo, { props: { accountId: ACCOUNT_ID, jid: jid(TEAM) }, context: appContext(app) });
     await vi.waitFor(() => expect(fake.callsOf('rooms:info')).toHaveLength(1));
@@ -116,10 +130,19 @@ describe('remote text in rooms', () => {
     const name = hostile('Bob ');
     const reason = hostile('tea ');
     const { fake, app } = await appWith({
-      'rooms:invitations': () => ok([{
-        accountId: ACCOUNT_ID, room: jid(TEAM), kind: 'direct', inviter: 'bob@example.org', inviterName: name, reason,
-        hasPassword: false, receivedAt: 1,
-      }]),
+      'rooms:invitations': () =>
+        ok([
+          {
+            accountId: ACCOUNT_ID,
+            room: jid(TEAM),
+            kind: 'direct',
+            inviter: 'bob@example.org',
+            inviterName: name,
+            reason,
+            hasPassword: false,
+            receivedAt: 1,
+          },
+        ]),
     });
     const { container } = render(InvitationList, { context: appContext(app) });
     await vi.waitFor(() => expect(screen.getAllByTestId('invitation')).toHaveLength(1));
@@ -128,7 +151,13 @@ describe('remote text in rooms', () => {
     expectIsolated(who, 'bob@example.org');
     expectIsolated(screen.getByTestId('invitation-room'), TEAM);
     expectIsolated(screen.getByTestId('invitation-reason'), reason, '”');
-    fake.emit('room:invite-declined', { accountId: ACCOUNT_ID, room: jid(TEAM), decliner: 'carol@example.org', declinerName: name, reason });
+    fake.emit('room:invite-declined', {
+      accountId: ACCOUNT_ID,
+      room: jid(TEAM),
+      decliner: 'carol@example.org',
+      declinerName: name,
+      reason,
+    });
     flushSync();
     const declined = screen.getByTestId('invite-declined');
     expectIsolated(declined, name, ' declined your invitation to ');
@@ -156,7 +185,10 @@ describe('remote text in rooms', () => {
 function renderWithForm(app: AppState) {
   const r = render(Sidebar, { context: appContext(app) });
   render(RoomBrowser, {
-    props: { accounts: app.accounts.list, onjoin: (a: AccountId, room: string, nick: string, pw: string | undefined) => app.joinRoom(a, room as BareJid, nick, pw) },
+    props: {
+      accounts: app.accounts.list,
+      onjoin: (a: AccountId, room: string, nick: string, pw: string | undefined) => app.joinRoom(a, room as BareJid, nick, pw),
+    },
     context: appContext(app),
   });
   return r;
