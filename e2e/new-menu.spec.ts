@@ -72,7 +72,8 @@ async function createRoom(page: Page, name: string, access: 'public' | 'members'
   const local = await dialog.getByTestId('create-room-address').inputValue();
   await dialog.getByTestId('create-room-submit').click();
   await expect(dialog).toHaveCount(0, { timeout: 15_000 });
-  await expect(page.getByTestId('toast')).toContainText(`Room “${name}” created`);
+  // The toast of a room created just before may still be showing (toasts stay about 4 s): look for this one.
+  await expect(page.getByTestId('toast').filter({ hasText: `Room “${name}” created` })).toBeVisible();
   return `${local}@${server.mucDomain}`;
 }
 
