@@ -61,6 +61,8 @@ test('messages: links, styling, keys and the menu', async ({ page }, testInfo) =
   await expect(feed.locator(':scope > article[tabindex="0"]')).toHaveCount(1);
   await feed.locator(':scope > article[tabindex="0"]').focus();
   await page.keyboard.press('ArrowUp');
+  // All of these messages fit on the screen: moving up among them leaves nothing to jump back to.
+  await expect(page.getByTestId('jump-to-newest')).toHaveCount(0);
   const focused = page.locator('article:focus');
   await expect(focused).toHaveCount(1);
   await expect(feed.locator(':scope > article[tabindex="0"]')).toHaveCount(1);
